@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the console and its tests need: a CJK font (district and
+# facility names are Chinese), the EGL/xkb libraries Qt loads even offscreen,
+# and mosquitto (the MQTT broker the feed tests start on loopback).
+set -euo pipefail
+need=()
+fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
+  ldconfig -p 2>/dev/null | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "system-deps: please install: ${need[*]}" >&2
+  exit 0
+fi
+echo "system-deps: installing ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
