@@ -1,0 +1,207 @@
+"""The interactive map canvas: pyqtgraph's ViewBox for pan and zoom, our renderer for pixels.
+
+The static part of the map (basemaps and every layer below the first sensor
+layer) and the labels are cached as images and redrawn only when the view or
+a layer changes; live sensor layers and anything above them are drawn every
+frame, which is what blinking alarms need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from console.model.layer import VectorLayer
+from console.ui.map.decorations import draw_north_arrow, draw_scale_bar, mercator_to_lonlat
+from console.ui.map.renderer import MapRenderer
+from console.ui.map.view import ViewState
+
+BACKGROUND = "#F4F1EA"  # paper tone: calm behind pastel districts, never mistaken for a warning colour
+BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enough not to distract
+WORLD = 2.0037508e7  # half the Web Mercator world width, metres
+
+
+class MapItem(pg.GraphicsObject):
+    """The one graphics item that paints the whole map for the view it is shown in."""
+
+    def __init__(self, renderer: MapRenderer):
+        super().__init__()
+        self.renderer = renderer
+        self.blink_on = True
+        self._static_key = None
+        self._static_image: QImage | None = None
+        self._labels_image: QImage | None = None
+        renderer.on_changed(self.invalidate)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD)
+
+    def invalidate(self) -> None:
+        self._static_key = None
+        self.update()
+
+    def _split(self) -> int:
+        """Index of the first layer drawn every frame (the first sensor layer)."""
+        for index, layer in enumerate(self.renderer.layers):
+            if layer.is_sensor_layer:
+                return index
+        return len(self.renderer.layers)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        device = painter.device()
+        view = ViewState.from_transform(painter.transform(), device.width(), device.height())
+        if view.width <= 0 or view.height <= 0 or view.sx == 0:
+            return
+        split = self._split()
+        key = (view, split)
+        if key != self._static_key:
+            self._render_static(view, split)
+            self._static_key = key
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(0, 0, self._static_image)
+        self.renderer.paint_layers(painter, view, self.renderer.layers[split:], blink_on=self.blink_on)
+        painter.resetTransform()
+        painter.drawImage(0, 0, self._labels_image)
+        painter.restore()
+
+    def _render_static(self, view: ViewState, split: int) -> None:
+        size = (view.width, view.height)
+        if self._static_image is None or (self._static_image.width(), self._static_image.height()) != size:
+            self._static_image = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
+            self._labels_image = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
+        self._static_image.fill(QColor(BACKGROUND))
+        painter = QPainter(self._static_image)
+        self.renderer.paint_basemaps(painter, view)
+        self.renderer.paint_layers(painter, view, self.renderer.layers[:split])
+        painter.end()
+        self._labels_image.fill(0)
+        painter = QPainter(self._labels_image)
+        self.renderer.paint_labels(painter, view)
+        painter.end()
+
+
+class MapCanvas(pg.GraphicsView):
+    """Map widget.
+
+    Signals
+    -------
+    cursor_moved(float, float): longitude and latitude under the mouse.
+    feature_clicked(object, int): the layer and row clicked (layer None: empty map).
+    view_changed(): the visible extent changed.
+    """
+
+    cursor_moved = Signal(float, float)
+    feature_clicked = Signal(object, int)
+    view_changed = Signal()
+
+    def __init__(self, renderer: MapRenderer | None = None, parent=None):
+        super().__init__(parent, background=BACKGROUND)
+        self.renderer = renderer or MapRenderer()
+        self.viewbox = pg.ViewBox(lockAspect=1.0, enableMenu=False, defaultPadding=0.02)
+        self.viewbox.setLimits(xMin=-WORLD, xMax=WORLD, yMin=-WORLD, yMax=WORLD, minXRange=20, minYRange=20)
+        self.setCentralItem(self.viewbox)
+        self.map_item = MapItem(self.renderer)
+        self.viewbox.addItem(self.map_item, ignoreBounds=True)
+        self.foreground_painters: list[Callable[[QPainter, ViewState], None]] = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.viewbox.sigRangeChanged.connect(lambda *_: self.view_changed.emit())
+        self._blink = QTimer(self)
+        self._blink.setInterval(BLINK_INTERVAL_MS)
+        self._blink.timeout.connect(self._on_blink)
+        self._blink.start()
+
+    # --- view -----------------------------------------------------------
+    def view_state(self) -> ViewState:
+        """The current mapping from map metres to viewport pixels."""
+        transform = self.map_item.deviceTransform(self.viewportTransform())
+        viewport = self.viewport()
+        return ViewState.from_transform(transform, viewport.width(), viewport.height())
+
+    def set_extent(self, extent: tuple[float, float, float, float], padding: float = 0.02) -> None:
+        minx, miny, maxx, maxy = extent
+        if maxx - minx < 50:  # a single point: show 1 km around it
+            minx, maxx = minx - 500, maxx + 500
+        if maxy - miny < 50:
+            miny, maxy = miny - 500, maxy + 500
+        self.viewbox.setRange(xRange=(minx, maxx), yRange=(miny, maxy), padding=padding)
+
+    def zoom_full(self) -> None:
+        extent = self.renderer.full_extent()
+        if extent is not None:
+            self.set_extent(extent)
+
+    def zoom_to_layer(self, layer: VectorLayer) -> None:
+        if len(layer):
+            self.set_extent(layer.bounds)
+
+    def zoom_by(self, factor: float) -> None:
+        self.viewbox.scaleBy((factor, factor))
+
+    def pan_by(self, fraction_x: float, fraction_y: float) -> None:
+        (x0, x1), (y0, y1) = self.viewbox.viewRange()
+        self.viewbox.translateBy(x=(x1 - x0) * fraction_x, y=(y1 - y0) * fraction_y)
+
+    def extent(self) -> tuple[float, float, float, float]:
+        (x0, x1), (y0, y1) = self.viewbox.viewRange()
+        return (x0, y0, x1, y1)
+
+    # --- events ---------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key = event.key()
+        steps = {
+            Qt.Key.Key_Left: (-0.2, 0), Qt.Key.Key_Right: (0.2, 0),
+            Qt.Key.Key_Up: (0, 0.2), Qt.Key.Key_Down: (0, -0.2),
+        }
+        if key in steps:
+            self.pan_by(*steps[key])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(0.5)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(2.0)
+        elif key == Qt.Key.Key_Home:
+            self.zoom_full()
+        else:
+            super().keyPressEvent(event)
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        point = self.viewbox.mapSceneToView(scene_pos)
+        lon, lat = mercator_to_lonlat(point.x(), point.y())
+        self.cursor_moved.emit(lon, lat)
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        self.identify_at(self.viewbox.mapSceneToView(event.scenePos()))
+
+    def identify_at(self, point: QPointF) -> tuple[VectorLayer, int] | None:
+        """Find the feature at a map point (5 pixels of tolerance) and emit ``feature_clicked``."""
+        tolerance = 5 * self.view_state().resolution_m
+        found = self.renderer.hit(point.x(), point.y(), tolerance)
+        if found is None:
+            self.feature_clicked.emit(None, -1)
+        else:
+            self.feature_clicked.emit(found[0], found[1])
+        return found
+
+    def _on_blink(self) -> None:
+        self.map_item.blink_on = not self.map_item.blink_on
+        self.map_item.update()
+
+    def drawForeground(self, painter: QPainter, rect) -> None:  # noqa: N802 (Qt override)
+        view = self.view_state()
+        if view.sx == 0:
+            return
+        painter.save()
+        painter.resetTransform()
+        draw_scale_bar(painter, view, self.renderer.font_family)
+        draw_north_arrow(painter, view, self.renderer.font_family)
+        for paint in self.foreground_painters:
+            paint(painter, view)
+        painter.restore()

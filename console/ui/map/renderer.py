@@ -1,0 +1,169 @@
+"""The map renderer: draws basemaps, layers and labels for one view, with QPainter only.
+
+It is used both by the interactive canvas (which caches the static part) and by
+offscreen snapshots, so what a briefing shows is what the operator saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from console.model.layer import GeometryKind, VectorLayer
+from console.ui.fonts import map_font_family
+from console.ui.map.points import MarkerStyle, PointRaster, Sprite, array_to_qimage
+from console.ui.map.vectors import LabelPlacer, VectorPainter, class_rows, label_anchors
+from console.ui.map.view import ViewState
+
+
+def marker_style(symbol) -> MarkerStyle:
+    return MarkerStyle(symbol.marker, round(symbol.size), symbol.fill, symbol.stroke,
+                       symbol.width if symbol.stroke else 0.0)
+
+
+class PointPainter:
+    """Draws a point layer through a PointRaster; codes come from the layer's classes.
+
+    A sensor layer's codes are rewritten by the live state (``console.ui.map.sensor_style``).
+    """
+
+    def __init__(self, layer: VectorLayer, sprites: list[Sprite | None] | None = None):
+        self.layer = layer
+        x, y = layer.xy
+        self.raster = PointRaster(x, y, sprites or [None])
+        self.blink_off: dict[int, int] = {}
+        if sprites is None:
+            self.restyle()
+
+    def restyle(self) -> None:
+        groups = class_rows(self.layer)
+        self.raster.sprites = [None] + [Sprite(marker_style(symbol)) for symbol, _ in groups]
+        for code, (_, rows) in enumerate(groups, start=1):
+            self.raster.codes[rows] = code
+
+    def paint(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:
+        pixels, pad = self.raster.render(view.as_tuple, view.width, view.height,
+                                         None if blink_on else self.blink_off)
+        image = array_to_qimage(pixels)
+        painter.save()
+        painter.resetTransform()
+        painter.setOpacity(self.layer.opacity)
+        painter.drawImage(QRectF(0, 0, view.width, view.height), image,
+                          QRectF(pad, pad, view.width, view.height))
+        painter.restore()
+
+    def hit(self, x: float, y: float, tolerance_m: float) -> int | None:
+        return self.raster.nearest(x, y, tolerance_m)
+
+
+class MapRenderer:
+    """Holds the layers in drawing order (bottom first) and paints them.
+
+    ``on_changed`` callbacks are called when anything that changes the picture
+    happens (a layer added, hidden, restyled, reordered).
+    """
+
+    def __init__(self):
+        self.layers: list[VectorLayer] = []
+        self.painters: dict[int, VectorPainter | PointPainter] = {}
+        self.basemaps: list = []
+        self.font_family = map_font_family()
+        self._labels: dict[int, tuple] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    # --- layer list ---------------------------------------------------
+    def on_changed(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def changed(self) -> None:
+        for callback in self._listeners:
+            callback()
+
+    def add_layer(self, layer: VectorLayer, painter=None) -> None:
+        if layer.kind is GeometryKind.POINT:
+            self.painters[id(layer)] = painter or PointPainter(layer)
+        else:
+            self.painters[id(layer)] = painter or VectorPainter(layer)
+        self.layers.append(layer)
+        for event in ("visible", "opacity"):
+            layer.on(event, lambda _layer: self.changed())
+        layer.on("style", self._on_layer_style)
+        self.changed()
+
+    def remove_layer(self, layer: VectorLayer) -> None:
+        self.layers.remove(layer)
+        self.painters.pop(id(layer), None)
+        self._labels.pop(id(layer), None)
+        self.changed()
+
+    def move_layer(self, layer: VectorLayer, index: int) -> None:
+        self.layers.remove(layer)
+        self.layers.insert(index, layer)
+        self.changed()
+
+    def painter_for(self, layer: VectorLayer):
+        return self.painters[id(layer)]
+
+    def _on_layer_style(self, layer: VectorLayer) -> None:
+        self.painters[id(layer)].restyle()
+        self._labels.pop(id(layer), None)
+        self.changed()
+
+    # --- geometry -----------------------------------------------------
+    def full_extent(self) -> tuple[float, float, float, float] | None:
+        bounds = [layer.bounds for layer in self.layers if len(layer)]
+        if not bounds:
+            return None
+        array = np.array(bounds)
+        return (array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max())
+
+    # --- painting -----------------------------------------------------
+    def paint_basemaps(self, painter: QPainter, view: ViewState) -> None:
+        for basemap in self.basemaps:
+            if basemap.visible:
+                basemap.paint(painter, view)
+
+    def paint_layers(self, painter: QPainter, view: ViewState, layers=None, blink_on: bool = True) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for layer in self.layers if layers is None else layers:
+            if not layer.visible or len(layer) == 0:
+                continue
+            layer_painter = self.painters[id(layer)]
+            if isinstance(layer_painter, PointPainter):
+                layer_painter.paint(painter, view, blink_on)
+            else:
+                layer_painter.paint(painter, view)
+
+    def paint_labels(self, painter: QPainter, view: ViewState) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        placer = LabelPlacer(painter, self.font_family)
+        # Top layers label first: a road name wins over the district behind it.
+        for layer in reversed(self.layers):
+            style = layer.style
+            if not layer.visible or not style.label or style.label not in layer.frame.columns:
+                continue
+            if style.label_max_resolution_m is not None and view.resolution_m > style.label_max_resolution_m:
+                continue
+            anchors = self._labels.get(id(layer))
+            if anchors is None:
+                anchors = self._labels[id(layer)] = label_anchors(layer)
+            placer.place(layer, view, anchors)
+
+    def render(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:
+        """Everything, bottom to top: basemaps, layers, labels."""
+        self.paint_basemaps(painter, view)
+        self.paint_layers(painter, view, blink_on=blink_on)
+        self.paint_labels(painter, view)
+
+    def hit(self, x: float, y: float, tolerance_m: float) -> tuple[VectorLayer, int] | None:
+        """The topmost visible feature at (x, y)."""
+        for layer in reversed(self.layers):
+            if layer.visible and len(layer):
+                row = self.painters[id(layer)].hit(x, y, tolerance_m)
+                if row is not None:
+                    return layer, row
+        return None
