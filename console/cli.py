@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 
 from console import __version__
@@ -25,11 +26,16 @@ COMMANDS = {
 }
 
 
+def available_commands() -> dict[str, str]:
+    return {name: text for name, text in COMMANDS.items()
+            if importlib.util.find_spec(f"console.commands.{name}") is not None}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="console", description="One-map duty console")
     parser.add_argument("--version", action="version", version=f"console {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in COMMANDS.items():
+    for name, help_text in available_commands().items():
         module = importlib.import_module(f"console.commands.{name}")
         module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
     return parser
@@ -38,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `console FILE...` and a bare `console` mean `console open ...`.
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in available_commands() and not argv[0].startswith("-")):
         argv.insert(0, "open")
     args = build_parser().parse_args(argv)
     module = importlib.import_module(f"console.commands.{args.command}")

@@ -1,4 +1,7 @@
-"""Map furniture drawn in pixel space: scale bar, north arrow, coordinate readout."""
+"""Map furniture drawn in pixel space: scale bar, north arrow, coordinate readout.
+
+The painter passed in must already map pixels of the map area (no world transform).
+"""
 
 from __future__ import annotations
 
@@ -55,7 +58,6 @@ def draw_scale_bar(painter: QPainter, view: ViewState, font_family: str, origin:
     length_px = metres / ground_resolution_m(view)
     origin = origin or QPointF(16, view.height - 22)
     painter.save()
-    painter.resetTransform()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     panel = QRectF(origin.x() - 8, origin.y() - 24, length_px + 16 + 60, 36)
     painter.setPen(Qt.PenStyle.NoPen)
@@ -78,7 +80,6 @@ def draw_north_arrow(painter: QPainter, view: ViewState, font_family: str, centr
     """A north arrow; the display CRS has grid north up."""
     centre = centre or QPointF(view.width - 36, 48)
     painter.save()
-    painter.resetTransform()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(255, 255, 255, 215))

@@ -49,7 +49,6 @@ class PointPainter:
                                          None if blink_on else self.blink_off)
         image = array_to_qimage(pixels)
         painter.save()
-        painter.resetTransform()
         painter.setOpacity(self.layer.opacity)
         painter.drawImage(QRectF(0, 0, view.width, view.height), image,
                           QRectF(pad, pad, view.width, view.height))
@@ -61,6 +60,10 @@ class PointPainter:
 
 class MapRenderer:
     """Holds the layers in drawing order (bottom first) and paints them.
+
+    Painting methods expect the painter to map pixels of the map area (identity on
+    the canvas, shifted below the title in a snapshot); layers add the view's
+    map-to-pixel transform themselves.
 
     ``on_changed`` callbacks are called when anything that changes the picture
     happens (a layer added, hidden, restyled, reordered).

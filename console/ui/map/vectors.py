@@ -128,7 +128,7 @@ class VectorPainter:
     def paint(self, painter: QPainter, view: ViewState) -> None:
         opacity = self.layer.opacity
         painter.save()
-        painter.setTransform(view.transform)
+        painter.setTransform(view.transform, True)  # on top of the map-area origin
         polygons = self.layer.kind is GeometryKind.POLYGON
         for (symbol, _), path in zip(self._groups, self._paths_for(simplify_step(view.resolution_m)), strict=True):
             painter.setPen(make_pen(symbol, opacity))

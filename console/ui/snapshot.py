@@ -1,0 +1,105 @@
+"""Briefing snapshots: the map with title, time, legend, scale bar and north arrow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
+from console.ui.i18n import layer_title
+from console.ui.layer_tree import SWATCH, swatch_icon
+from console.ui.map.canvas import BACKGROUND
+from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
+from console.ui.map.renderer import MapRenderer
+from console.ui.map.view import ViewState
+
+TITLE_HEIGHT = 56
+DISPLAY_ZONE = "Asia/Shanghai"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Snapshot", text)
+
+
+def render_snapshot(renderer: MapRenderer, width: int, height: int,
+                    extent: tuple[float, float, float, float] | None = None,
+                    title: str = "", when: datetime | None = None, zone: str = DISPLAY_ZONE,
+                    decorations=()) -> QImage:
+    """Render a briefing image; ``decorations`` are extra painters (e.g. a drill banner)."""
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(BACKGROUND))
+    extent = extent or renderer.full_extent() or (-1000.0, -1000.0, 1000.0, 1000.0)
+    map_height = height - TITLE_HEIGHT
+    view = ViewState.fit(_padded(extent, 0.03), width, map_height)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(0, TITLE_HEIGHT)
+    painter.setClipRect(QRectF(0, 0, width, map_height))
+    renderer.render(painter, view)
+    draw_scale_bar(painter, view, renderer.font_family)
+    draw_north_arrow(painter, view, renderer.font_family)
+    _draw_legend(painter, renderer, width, map_height)
+    painter.resetTransform()
+    painter.setClipping(False)
+    _draw_title(painter, renderer.font_family, width, title, when or datetime.now(ZoneInfo(zone)), zone)
+    for decorate in decorations:
+        painter.resetTransform()
+        decorate(painter, ViewState(view.sx, view.tx, view.sy, view.ty + TITLE_HEIGHT, width, height))
+    painter.end()
+    return image
+
+
+def _padded(extent, fraction):
+    minx, miny, maxx, maxy = extent
+    dx, dy = (maxx - minx) * fraction, (maxy - miny) * fraction
+    return (minx - dx, miny - dy, maxx + dx, maxy + dy)
+
+
+def _draw_title(painter: QPainter, family: str, width: int, title: str, when: datetime, zone: str) -> None:
+    painter.fillRect(QRectF(0, 0, width, TITLE_HEIGHT), QColor("#1F2A36"))
+    font = QFont(family)
+    font.setPixelSize(22)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#FFFFFF"))
+    painter.drawText(QRectF(18, 0, width * 0.65, TITLE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, title)
+    font.setPixelSize(14)
+    font.setBold(False)
+    painter.setFont(font)
+    painter.setPen(QColor("#D0D8E0"))
+    stamp = f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S} ({zone})"
+    painter.drawText(QRectF(width * 0.5, 0, width * 0.5 - 18, TITLE_HEIGHT),
+                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, stamp)
+
+
+def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_height: int) -> None:
+    layers = [layer for layer in reversed(renderer.layers) if layer.visible and len(layer)]
+    if not layers:
+        return
+    font = QFont(renderer.font_family)
+    font.setPixelSize(13)
+    painter.setFont(font)
+    row = SWATCH + 4
+    box_width = 210
+    box_height = 30 + row * len(layers)
+    box = QRectF(width - box_width - 14, map_height - box_height - 14, box_width, box_height)
+    painter.setPen(QColor("#B8B8B8"))
+    painter.setBrush(QColor(255, 255, 255, 225))
+    painter.drawRoundedRect(box, 4, 4)
+    painter.setPen(QColor("#202020"))
+    bold = QFont(font)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.drawText(QRectF(box.left() + 10, box.top() + 4, box_width - 20, 22), Qt.AlignmentFlag.AlignVCenter,
+                     tr("Legend"))
+    painter.setFont(font)
+    y = box.top() + 28
+    metrics = QFontMetricsF(font)
+    text_width = box_width - SWATCH - 26
+    for layer in layers:
+        painter.drawPixmap(int(box.left() + 10), int(y), swatch_icon(layer).pixmap(SWATCH, SWATCH))
+        text = metrics.elidedText(layer_title(layer), Qt.TextElideMode.ElideMiddle, text_width)
+        painter.drawText(QRectF(box.left() + 16 + SWATCH, y, text_width, SWATCH), Qt.AlignmentFlag.AlignVCenter, text)
+        y += row
