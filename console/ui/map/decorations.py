@@ -94,11 +94,13 @@ def draw_north_arrow(painter: QPainter, view: ViewState, font_family: str, centr
     painter.setPen(QColor("#2B2B2B"))
     painter.setFont(_font(font_family, 11, bold=True))
     painter.drawText(QRectF(centre.x() - 10, centre.y() + 9, 20, 14), Qt.AlignmentFlag.AlignCenter,
-                     QCoreApplication.translate("MapDecorations", "N"))
+                     QCoreApplication.translate("NorthArrow", "N"))
     painter.restore()
 
 
 def format_lonlat(lon: float, lat: float) -> str:
-    east = QCoreApplication.translate("MapDecorations", "E") if lon >= 0 else QCoreApplication.translate("MapDecorations", "W")
-    north = QCoreApplication.translate("MapDecorations", "N") if lat >= 0 else QCoreApplication.translate("MapDecorations", "S")
-    return f"{abs(lon):.5f}°{east}  {abs(lat):.5f}°{north}"
+    """E.g. "114.30000°E  30.60000°N" (Chinese: "东经114.30000°  北纬30.60000°")."""
+    translate = QCoreApplication.translate
+    east = translate("MapDecorations", "{value}°E") if lon >= 0 else translate("MapDecorations", "{value}°W")
+    north = translate("MapDecorations", "{value}°N") if lat >= 0 else translate("MapDecorations", "{value}°S")
+    return f"{east.format(value=f'{abs(lon):.5f}')}  {north.format(value=f'{abs(lat):.5f}')}"
