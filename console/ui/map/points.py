@@ -6,7 +6,7 @@ frame:
 
 1. project every point to pixels with one multiply-add per axis (float32
    offsets from the layer centre keep the precision and halve the bandwidth);
-2. keep one point per 3x3-pixel cell, the one with the highest style code
+2. keep one point per 4x4-pixel cell, the one with the highest style code
    (codes are ordered by importance, so a red alarm always wins over a calm
    neighbour it overlaps);
 3. stamp each winner's marker sprite into an ARGB buffer with a handful of
@@ -24,7 +24,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-CELL_PX = 3  # points closer than this share a cell; only the most important is drawn
+CELL_PX = 4  # points closer than this share a cell; only the most important is drawn
 
 
 @dataclass(frozen=True)
