@@ -55,6 +55,7 @@ def run(args) -> int:
 
     application(args.lang)
     from console.ui.i18n import layer_title
+    from console.ui.map.basemap import open_basemaps
     from console.ui.map.renderer import MapRenderer
     from console.ui.snapshot import render_snapshot
 
@@ -63,6 +64,8 @@ def run(args) -> int:
     for catalog in catalogs:
         for layer in catalog.load_layers():
             renderer.add_layer(layer)
+        for basemap in open_basemaps(catalog):
+            renderer.add_basemap(basemap)
     for path in args.open:
         for layer in read_layers(path, encoding=args.encoding):
             layer.style = auto_style(layer, len(renderer.layers))

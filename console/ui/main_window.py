@@ -21,6 +21,7 @@ from console.model.autostyle import auto_style
 from console.model.layer import VectorLayer
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import LayerTree
+from console.ui.map.basemap import open_basemaps
 from console.ui.map.canvas import MapCanvas
 from console.ui.snapshot import render_snapshot
 
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         self.layer_tree.set_groups(catalog.groups)
         for layer in layers:
             self.canvas.renderer.add_layer(layer)
+        for basemap in open_basemaps(catalog):
+            self.canvas.renderer.add_basemap(basemap)
         self.setWindowTitle(f"{layer_title(catalog)} — {self.tr('One-map duty console')}")
         return layers
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -191,8 +192,17 @@ class MapCanvas(pg.GraphicsView):
         return found
 
     def _on_blink(self) -> None:
+        if not shiboken6.isValid(self.map_item):  # the scene was cleared when the view closed
+            self._blink.stop()
+            return
         self.map_item.blink_on = not self.map_item.blink_on
         self.map_item.update()
+
+    def close(self) -> bool:
+        self._blink.stop()
+        for basemap in self.renderer.basemaps:
+            basemap.stop()
+        return super().close()
 
     def drawForeground(self, painter: QPainter, rect) -> None:  # noqa: N802 (Qt override)
         view = self.view_state()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
 from console.model.layer import GeometryKind, VectorLayer
@@ -124,10 +124,17 @@ class MapRenderer:
         return (array[:, 0].min(), array[:, 1].min(), array[:, 2].max(), array[:, 3].max())
 
     # --- painting -----------------------------------------------------
-    def paint_basemaps(self, painter: QPainter, view: ViewState) -> None:
+    def add_basemap(self, basemap) -> None:
+        """A ``console.ui.map.basemap.BasemapLayer``; drawn under every layer."""
+        self.basemaps.append(basemap)
+        # Queued: the signal comes from the tile thread; repaint requests belong on the GUI thread.
+        basemap.notifier.tile_ready.connect(self.changed, Qt.ConnectionType.QueuedConnection)
+        self.changed()
+
+    def paint_basemaps(self, painter: QPainter, view: ViewState, wait: bool = False) -> None:
         for basemap in self.basemaps:
             if basemap.visible:
-                basemap.paint(painter, view)
+                basemap.paint(painter, view, wait=wait)
 
     def paint_layers(self, painter: QPainter, view: ViewState, layers=None, blink_on: bool = True) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -157,8 +164,8 @@ class MapRenderer:
             placer.place(layer, view, anchors)
 
     def render(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:
-        """Everything, bottom to top: basemaps, layers, labels."""
-        self.paint_basemaps(painter, view)
+        """Everything, bottom to top: basemaps (waiting for their tiles), layers, labels."""
+        self.paint_basemaps(painter, view, wait=True)
         self.paint_layers(painter, view, blink_on=blink_on)
         self.paint_labels(painter, view)
 
