@@ -314,6 +314,9 @@ def _gdal_message(exc: Exception, path: Path) -> str:
 
 def _decode_error(path: Path, fmt: str, encoding: str | None, exc: UnicodeDecodeError) -> InputError:
     used = encoding or "UTF-8"
+    cpg = _sidecar(path, ".cpg") if fmt == "Shapefile" else None
+    if encoding is None and cpg is not None:
+        used = cpg.read_text(encoding="ascii", errors="replace").strip() or used
     if fmt == "Shapefile":
         dbf = _sidecar(path, ".dbf")
         bad = _dbf_undecodable(dbf, used) if dbf else None

@@ -78,6 +78,13 @@ def test_wrong_encoding_names_the_field_and_encoding(gbk_shapefile):
     assert "UTF-8" in message
 
 
+def test_cpg_that_lies_is_reported_with_the_field(gbk_shapefile):
+    gbk_shapefile.with_suffix(".cpg").write_text("UTF-8")
+    with pytest.raises(InputError) as info:
+        read_layers(gbk_shapefile)
+    assert "'district'" in str(info.value) and "not valid UTF-8" in str(info.value)
+
+
 def test_unknown_encoding_name_is_reported(gbk_shapefile):
     with pytest.raises(InputError, match="unknown encoding 'NOPE-42'"):
         read_layers(gbk_shapefile, encoding="NOPE-42")
