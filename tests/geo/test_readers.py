@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from console import ConsoleWarning
 from console.errors import InputError
 from console.geo.crs import gcj02_to_wgs84, to_display, wgs84_to_gcj02
 from console.geo.readers import describe, detect_dbf_encoding, read_layers
@@ -286,6 +287,21 @@ def test_empty_layer(tmp_path):
     with pytest.raises(InputError) as info:
         read_layers(path)
     assert "empty.geojson" in str(info.value) and "empty" in info.value.problem
+
+
+def test_features_without_geometry_are_skipped_with_a_warning(tmp_path):
+    path = tmp_path / "partial.geojson"
+    features = [
+        {"type": "Feature", "properties": {"id": "A"}, "geometry": {"type": "Point", "coordinates": [114.3, 30.6]}},
+        {"type": "Feature", "properties": {"id": "B"}, "geometry": None},
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with pytest.warns(ConsoleWarning, match="partial.geojson.*skipped 1 feature"):
+        (layer,) = read_layers(path)
+    assert layer.frame["id"].tolist() == ["A"]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features[1:]}))
+    with pytest.raises(InputError, match="partial.geojson: layer 'partial' has no usable geometry"):
+        read_layers(path)
 
 
 def test_csv_without_coordinate_columns_lists_the_columns(tmp_path):
