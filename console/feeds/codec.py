@@ -1,0 +1,585 @@
+"""Recorded-feed lines to columns and back, a whole block of lines at a time.
+
+Reading: the common line shapes (a reading line as the console writes it, with or
+without blanks after ``:`` and ``,``, and a CSV row) are parsed by NumPy over a
+block of bytes: a per-line cursor advances through fixed literals and scans for
+the next delimiter, so no Python code runs per line. Lines that do not fit that
+shape (status and CAP lines, other key orders, escapes, errors) are handed back
+to the caller by line index for a careful one-line-at-a-time parse
+(``parse_json_line`` / ``parse_csv_row``), which also words the problem when a
+line is unusable.
+
+Writing: ``assemble_lines`` scatters per-row byte fields into one buffer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from console.feeds.timefmt import format_rfc3339, parse_rfc3339_matrix, parse_time_value
+from console.model.readings import QUALITY_BY_NAME, Quality
+
+_COLUMNS = np.arange(4096, dtype=np.int64)
+_SCAN_WIDTHS = (16, 48, 256, 4096)
+_QUOTE, _COMMA, _SPACE, _TAB, _MINUS = (ord(c) for c in '", \t-')
+
+# Bytes that may appear in a JSON number.
+_NUMBER_BYTES = np.zeros(256, dtype=bool)
+_NUMBER_BYTES[[ord(c) for c in "0123456789+-.eE"]] = True
+_NUMBER_FIRST = np.zeros(256, dtype=bool)
+_NUMBER_FIRST[[ord(c) for c in "0123456789-"]] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[[ord(c) for c in "0123456789"]] = True
+
+_QUALITY_CODES = {name.encode(): int(q) for name, q in QUALITY_BY_NAME.items()}
+
+
+# --- line splitting -----------------------------------------------------------------
+
+
+def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive, without ``\\r\\n``) of each line of a block that ends with ``\\n``."""
+    newlines = np.flatnonzero(buf == 10)
+    starts = np.empty(len(newlines), dtype=np.int64)
+    if len(newlines):
+        starts[0] = 0
+        starts[1:] = newlines[:-1] + 1
+    ends = newlines.astype(np.int64)
+    carriage = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    ends[carriage] -= 1
+    return starts, ends
+
+
+# --- vectorised cursor primitives ----------------------------------------------------
+
+
+def _window(buf: np.ndarray, pos: np.ndarray, width: int) -> np.ndarray:
+    """The ``width`` bytes from each position (clipped at the buffer end)."""
+    if len(pos) == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    if int(pos.max()) + width <= len(buf) and int(pos.min()) >= 0:
+        # Rows of a strided view copy whole runs; much faster than an index matrix.
+        return sliding_window_view(buf, width)[pos]
+    index = pos[:, None] + _COLUMNS[:width]
+    np.minimum(index, len(buf) - 1, out=index)
+    return buf[index]
+
+
+def _expect(buf: np.ndarray, pos: np.ndarray, end: np.ndarray, literal: bytes) -> np.ndarray:
+    """Rows whose text at ``pos`` is ``literal``."""
+    if len(pos) == 0:
+        return np.zeros(0, dtype=bool)
+    want = np.frombuffer(literal, dtype=np.uint8)
+    return (_window(buf, pos, len(literal)) == want).all(axis=1) & (pos + len(literal) <= end)
+
+
+def _scan(buf: np.ndarray, pos: np.ndarray, end: np.ndarray, stops: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Length from ``pos`` up to the first byte in ``stops`` or the line end; (length, found)."""
+    n = len(pos)
+    length = np.zeros(n, dtype=np.int64)
+    found = np.zeros(n, dtype=bool)
+    todo = np.arange(n)
+    for width in _SCAN_WIDTHS:
+        if len(todo) == 0:
+            break
+        p = pos[todo]
+        window = _window(buf, p, width)
+        hit = _COLUMNS[:width] >= (end[todo] - p)[:, None]
+        for stop in stops:
+            hit |= window == stop
+        first = hit.argmax(axis=1)
+        any_hit = hit[np.arange(len(todo)), first]
+        length[todo[any_hit]] = first[any_hit]
+        found[todo[any_hit]] = True
+        todo = todo[~any_hit]
+    return length, found
+
+
+def _gather(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte fields as a zero-padded matrix (n x max length) and its mask."""
+    width = max(1, int(length.max())) if len(length) else 1
+    mask = _COLUMNS[:width] < length[:, None]
+    chars = _window(buf, start, width)
+    chars *= mask
+    return chars, mask
+
+
+def _skip_blanks(buf: np.ndarray, pos: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Advance past blanks (at most a few, which is all a pretty-printer writes)."""
+    for _ in range(4):
+        at = buf[np.minimum(pos, len(buf) - 1)]
+        blank = ((at == _SPACE) | (at == _TAB)) & (pos < end)
+        if not blank.any():
+            break
+        pos = pos + blank
+    return pos
+
+
+def _no_blanks(buf: np.ndarray, pos: np.ndarray, end: np.ndarray) -> np.ndarray:
+    return pos
+
+
+def as_fixed_strings(chars: np.ndarray) -> np.ndarray:
+    """A zero-padded byte matrix as a NumPy ``S<width>`` array (one string per row)."""
+    chars = np.ascontiguousarray(chars)
+    return chars.view(f"S{chars.shape[1]}").reshape(len(chars))
+
+
+def _parse_numbers(buf, start, length, ok) -> tuple[np.ndarray, np.ndarray]:
+    """JSON-number tokens to float64; rows that are not plain numbers get ok = False."""
+    values = np.full(len(start), np.nan)
+    ok = ok & (length > 0) & (length <= 32)
+    rows = np.flatnonzero(ok)
+    if len(rows) == 0:
+        return values, ok
+    chars, mask = _gather(buf, start[rows], length[rows])
+    good = ~((~_NUMBER_BYTES[chars]) & mask).any(axis=1) & _NUMBER_FIRST[chars[:, 0]]
+    ok[rows[~good]] = False
+    rows, chars = rows[good], chars[good]
+    texts = as_fixed_strings(chars)
+    try:
+        values[rows] = texts.astype(np.float64)
+    except ValueError:  # some token like "1-2": convert row by row to find which
+        for row, text in zip(rows, texts, strict=True):
+            try:
+                values[row] = float(text)
+            except ValueError:
+                ok[row] = False
+    ok &= np.isfinite(values)
+    return values, ok
+
+
+def _parse_epoch_ms(buf, start, length, ok) -> tuple[np.ndarray, np.ndarray]:
+    """Integer tokens (epoch milliseconds) to int64."""
+    t_ms = np.zeros(len(start), dtype=np.int64)
+    ok = ok & (length > 0) & (length <= 16)
+    rows = np.flatnonzero(ok)
+    if len(rows) == 0:
+        return t_ms, ok
+    chars, mask = _gather(buf, start[rows], length[rows])
+    negative = chars[:, 0] == _MINUS
+    digit_ok = _DIGIT[chars] | ~mask
+    digit_ok[:, 0] |= negative
+    good = digit_ok.all(axis=1) & (length[rows] > negative)
+    value = np.zeros(len(rows), dtype=np.int64)
+    for column in range(chars.shape[1]):
+        is_digit = mask[:, column] & _DIGIT[chars[:, column]]
+        value = np.where(is_digit, value * 10 + (chars[:, column].astype(np.int64) - 48), value)
+    t_ms[rows] = np.where(negative, -value, value)
+    ok[rows[~good]] = False
+    return t_ms, ok
+
+
+def _parse_time_tokens(buf, start, length, ok) -> tuple[np.ndarray, np.ndarray]:
+    t_ms = np.zeros(len(start), dtype=np.int64)
+    ok = ok & (length >= 20) & (length <= 40)
+    rows = np.flatnonzero(ok)
+    if len(rows):
+        chars, _ = _gather(buf, start[rows], length[rows])
+        parsed, parsed_ok = parse_rfc3339_matrix(chars, length[rows])
+        t_ms[rows] = parsed
+        ok[rows] = parsed_ok
+    return t_ms, ok
+
+
+@dataclass
+class ParsedRows:
+    """Readings the vectorised path took from a block, one row per line it accepted.
+
+    Attributes
+    ----------
+    ok : ndarray of bool
+        Per input line: True when the line was a reading the fast path parsed.
+    sensor : ndarray of ``S<width>``
+        Sensor ids (bytes) of the accepted lines, in line order.
+    t_ms, value, quality : ndarrays
+        Columns of the accepted lines.
+    """
+
+    ok: np.ndarray
+    sensor: np.ndarray
+    t_ms: np.ndarray
+    value: np.ndarray
+    quality: np.ndarray
+
+
+def _finish(ok, buf, id_start, id_len, t_ms, value, quality) -> ParsedRows:
+    rows = np.flatnonzero(ok)
+    if len(rows):
+        chars, _ = _gather(buf, id_start[rows], id_len[rows])
+        sensor = as_fixed_strings(chars)
+    else:
+        sensor = np.empty(0, dtype="S1")
+    return ParsedRows(ok, sensor, t_ms[rows], value[rows], quality[rows].astype(np.uint8))
+
+
+def _quality_codes(buf, start, length, ok) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.zeros(len(start), dtype=np.uint8)
+    rows = np.flatnonzero(ok & (length > 0) & (length <= 16))
+    unknown = ok & ~((length > 0) & (length <= 16))
+    if len(rows):
+        texts = as_fixed_strings(_gather(buf, start[rows], length[rows])[0])
+        names, inverse = np.unique(texts, return_inverse=True)
+        table = np.array([_QUALITY_CODES.get(bytes(name), 255) for name in names], dtype=np.int64)
+        mapped = table[inverse.reshape(-1)]
+        codes[rows] = np.where(mapped == 255, 0, mapped)
+        unknown[rows] = mapped == 255
+    return codes, ok & ~unknown
+
+
+# --- JSON Lines ----------------------------------------------------------------------------
+
+
+def parse_json_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, blanks: bool | None = None) -> ParsedRows:
+    """Parse the reading lines of a block that have the usual shape.
+
+    The shape is ``{"t":T,"sensor":"ID","value":V}`` with an optional
+    ``,"quality":"Q"`` before the closing brace, T an RFC 3339 string or epoch
+    milliseconds, and optional blanks after ``:`` and ``,``. Every other
+    line gets ``ok = False`` and is for the caller's careful parse. ``blanks``:
+    whether the block may contain blanks at all (None: look).
+    """
+    n = len(starts)
+    if n == 0:
+        return _finish(np.zeros(0, dtype=bool), buf, starts, starts, starts, np.zeros(0), np.zeros(0))
+    end = ends
+    if blanks is None:
+        blanks = bool(np.any(buf == _SPACE) or np.any(buf == _TAB))
+    skip = _skip_blanks if blanks else _no_blanks
+    pos = skip(buf, starts, end)
+    ok = _expect(buf, pos, end, b'{"t":')
+    pos = pos + 5
+    pos = skip(buf, pos, end)
+    first = buf[np.minimum(pos, len(buf) - 1)]
+    quoted = first == _QUOTE
+    t_ms = np.zeros(n, dtype=np.int64)
+    # RFC 3339 string times
+    rows = np.flatnonzero(ok & quoted)
+    if len(rows):
+        # Most times share one length (25 for "+08:00" without a fraction): try that first;
+        # the time parser rejects any quote inside, so the guess cannot go wrong.
+        length = np.full(len(rows), 25, dtype=np.int64)
+        found = buf[np.minimum(pos[rows] + 26, len(buf) - 1)] == _QUOTE
+        if not found.all():
+            other = np.flatnonzero(~found)
+            length[other], found[other] = _scan(buf, pos[rows[other]] + 1, end[rows[other]], b'"')
+        closed = found & (buf[np.minimum(pos[rows] + 1 + length, len(buf) - 1)] == _QUOTE)
+        parsed, parsed_ok = _parse_time_tokens(buf, pos[rows] + 1, length, closed)
+        t_ms[rows] = parsed
+        ok[rows] = parsed_ok
+        pos[rows] += length + 2
+    # epoch-millisecond times
+    rows = np.flatnonzero(ok & ~quoted)
+    if len(rows):
+        length, found = _scan(buf, pos[rows], end[rows], b", ")
+        parsed, parsed_ok = _parse_epoch_ms(buf, pos[rows], length, found)
+        t_ms[rows] = parsed
+        ok[rows] = parsed_ok
+        pos[rows] += length
+    pos = skip(buf, pos, end)
+    ok &= _expect(buf, pos, end, b",")
+    pos = skip(buf, pos + 1, end)
+    ok &= _expect(buf, pos, end, b'"sensor":')
+    pos = skip(buf, pos + 9, end)
+    ok &= _expect(buf, pos, end, b'"')
+    id_start = pos + 1
+    id_len, found = _scan(buf, id_start, end, b'"\\')
+    ok &= found & (id_len > 0)
+    pos = id_start + id_len
+    ok &= _expect(buf, pos, end, b'"')
+    pos = skip(buf, pos + 1, end)
+    ok &= _expect(buf, pos, end, b",")
+    pos = skip(buf, pos + 1, end)
+    ok &= _expect(buf, pos, end, b'"value":')
+    pos = skip(buf, pos + 8, end)
+    value_len, found = _scan(buf, pos, end, b",} \t")
+    value, ok = _parse_numbers(buf, pos, value_len, ok & found)
+    pos = skip(buf, pos + value_len, end)
+    quality = np.zeros(n, dtype=np.uint8)
+    after = buf[np.minimum(pos, len(buf) - 1)]
+    with_quality = np.flatnonzero(ok & (after == _COMMA))
+    if len(with_quality):
+        q_pos = skip(buf, pos[with_quality] + 1, end[with_quality])
+        q_end = end[with_quality]
+        q_ok = _expect(buf, q_pos, q_end, b'"quality":')
+        q_pos = skip(buf, q_pos + 10, q_end)
+        q_ok &= _expect(buf, q_pos, q_end, b'"')
+        q_len, found = _scan(buf, q_pos + 1, q_end, b'"\\')
+        codes, q_ok = _quality_codes(buf, q_pos + 1, q_len, q_ok & found)
+        q_pos = q_pos + 1 + q_len
+        q_ok &= _expect(buf, q_pos, q_end, b'"')
+        quality[with_quality] = codes
+        ok[with_quality] = q_ok
+        pos[with_quality] = skip(buf, q_pos + 1, q_end)
+    ok &= _expect(buf, pos, end, b"}")
+    pos = skip(buf, pos + 1, end)
+    ok &= pos == end
+    return _finish(ok, buf, id_start, id_len, t_ms, value, quality)
+
+
+class LineProblem(ValueError):
+    """A line the reader cannot use; the message says why."""
+
+
+def parse_json_line(text: bytes):
+    """Careful parse of one JSON line.
+
+    Returns
+    -------
+    ``("reading", t_ms, sensor, value, quality)``, ``("status", t_ms, sensor, status)``,
+    ``("cap", t_ms, xml)`` or None for a blank line.
+
+    Raises
+    ------
+    LineProblem
+        With the reason in plain words.
+    """
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except UnicodeDecodeError:
+        raise LineProblem("not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise LineProblem(f"broken JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise LineProblem(f"not a JSON object but {type(record).__name__}")
+    if "t" not in record:
+        raise LineProblem("missing field 't'")
+    t_ms = parse_time_value(record["t"])
+    if t_ms is None:
+        raise LineProblem(f"bad time {record['t']!r}: want RFC 3339 with an offset or epoch milliseconds")
+    if "cap" in record:
+        xml = record["cap"]
+        if not isinstance(xml, str) or not xml.strip():
+            raise LineProblem("field 'cap' must be the CAP message as XML text")
+        return ("cap", t_ms, xml)
+    sensor = record.get("sensor")
+    if sensor is None:
+        raise LineProblem("missing field 'sensor'")
+    if not isinstance(sensor, str) or not sensor:
+        raise LineProblem(f"field 'sensor' must be a non-empty string, not {sensor!r}")
+    if "status" in record:
+        status = record["status"]
+        if status not in ("online", "offline"):
+            raise LineProblem(f"unknown status {status!r} (want 'online' or 'offline')")
+        return ("status", t_ms, sensor, status)
+    if "value" not in record:
+        raise LineProblem("missing field 'value'")
+    value = record["value"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LineProblem(f"value is not a number: {value!r}")
+    if not math.isfinite(value):
+        raise LineProblem(f"value is not finite: {value!r}")
+    return ("reading", t_ms, sensor, float(value), _quality(record.get("quality", "good")))
+
+
+def _quality(name) -> int:
+    if name is None or name == "":
+        return int(Quality.GOOD)
+    if not isinstance(name, str) or name.lower() not in QUALITY_BY_NAME:
+        raise LineProblem(f"unknown quality {name!r} (want good, suspect or bad)")
+    return int(QUALITY_BY_NAME[name.lower()])
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("t", "sensor", "value", "quality")
+
+
+def parse_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> ParsedRows:
+    """Parse unquoted CSV rows ``t,sensor,value[,quality]``; other rows get ok = False."""
+    n = len(starts)
+    end = ends
+    pos = starts.copy()
+    first = buf[np.minimum(pos, len(buf) - 1)]
+    ok = (first != _QUOTE) & (end > pos)
+    t_len, found = _scan(buf, pos, end, b",")
+    ok &= found
+    t_first = buf[np.minimum(pos, len(buf) - 1)]
+    # Epoch milliseconds are all digits; anything else must be RFC 3339.
+    is_epoch = (t_len <= 16) & (_DIGIT[t_first] | (t_first == _MINUS))
+    if is_epoch.any():
+        window = _window(buf, pos, 16)
+        body = (_DIGIT[window] | (_COLUMNS[:16] >= t_len[:, None]))
+        body[:, 0] |= t_first == _MINUS
+        is_epoch &= body.all(axis=1)
+    t_ms = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero(ok & is_epoch)
+    if len(rows):
+        t_ms[rows], ok[rows] = _parse_epoch_ms(buf, pos[rows], t_len[rows], ok[rows])
+    rows = np.flatnonzero(ok & ~is_epoch)
+    if len(rows):
+        t_ms[rows], ok[rows] = _parse_time_tokens(buf, pos[rows], t_len[rows], ok[rows])
+    pos = pos + t_len
+    ok &= _expect(buf, pos, end, b",")
+    id_start = pos + 1
+    id_len, found = _scan(buf, id_start, end, b',"')
+    ok &= found & (id_len > 0)
+    pos = id_start + id_len
+    ok &= _expect(buf, pos, end, b",")
+    pos = pos + 1
+    value_len, found = _scan(buf, pos, end, b',"')
+    value, ok = _parse_numbers(buf, pos, value_len, ok & found)
+    pos = pos + value_len
+    quality = np.zeros(n, dtype=np.uint8)
+    with_quality = np.flatnonzero(ok & (pos < end))
+    if len(with_quality):
+        q_pos = pos[with_quality]
+        q_ok = _expect(buf, q_pos, end[with_quality], b",")
+        q_len, found = _scan(buf, q_pos + 1, end[with_quality], b',"')
+        q_ok &= found & (q_pos + 1 + q_len == end[with_quality])
+        empty = q_ok & (q_len == 0)
+        codes, named_ok = _quality_codes(buf, q_pos + 1, q_len, q_ok & ~empty)
+        quality[with_quality] = codes
+        ok[with_quality] = named_ok | empty
+        pos[with_quality] = end[with_quality]
+    ok &= pos == end
+    return _finish(ok, buf, id_start, id_len, t_ms, value, quality)
+
+
+def parse_csv_row(fields: list[str]):
+    """Careful parse of one CSV row (already split); returns ``("reading", ...)`` like ``parse_json_line``."""
+    if not any(f.strip() for f in fields):
+        return None
+    if len(fields) not in (3, 4):
+        raise LineProblem(f"{len(fields)} fields, want 3 or 4 (t,sensor,value[,quality])")
+    t_text, sensor, value_text = (f.strip() for f in fields[:3])
+    t_value = int(t_text) if t_text.lstrip("-").isdigit() else t_text
+    t_ms = parse_time_value(t_value)
+    if t_ms is None:
+        raise LineProblem(f"bad time {t_text!r}: want RFC 3339 with an offset or epoch milliseconds")
+    if not sensor:
+        raise LineProblem("empty sensor id")
+    try:
+        value = float(value_text)
+    except ValueError:
+        raise LineProblem(f"value is not a number: {value_text!r}") from None
+    if not math.isfinite(value):
+        raise LineProblem(f"value is not finite: {value_text!r}")
+    quality = _quality(fields[3].strip() if len(fields) == 4 else "")
+    return ("reading", t_ms, sensor, value, quality)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def text_field(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings as a (matrix, mask) field for ``assemble_lines``."""
+    width = max(1, max((len(t) for t in texts), default=1))
+    fixed = np.array(texts, dtype=f"S{width}")
+    chars = fixed.view(np.uint8).reshape(len(texts), width)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    return chars, _COLUMNS[:width] < lengths[:, None]
+
+
+def assemble_lines(count: int, parts: list) -> bytes:
+    """Concatenate per-row fields into one buffer.
+
+    Each part is either ``bytes`` (the same text on every row) or a pair
+    ``(chars, mask)``: an (count x w) uint8 matrix and which of its bytes belong to
+    the row (the kept bytes of a row are written in column order).
+    """
+    row_length = np.zeros(count, dtype=np.int64)
+    for part in parts:
+        row_length += len(part) if isinstance(part, bytes) else part[1].sum(axis=1)
+    out = np.empty(int(row_length.sum()), dtype=np.uint8)
+    offset = np.cumsum(row_length) - row_length
+    for part in parts:
+        if isinstance(part, bytes):
+            if not part:
+                continue
+            index = offset[:, None] + _COLUMNS[: len(part)]
+            out[index] = np.frombuffer(part, dtype=np.uint8)
+            offset += len(part)
+        else:
+            chars, mask = part
+            target = offset[:, None] + np.cumsum(mask, axis=1) - 1
+            out[target[mask]] = chars[mask]
+            offset += mask.sum(axis=1)
+    return out.tobytes()
+
+
+def format_fixed(values: np.ndarray, decimals) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers with at most ``decimals`` decimals (scalar or per row), trailing zeros dropped.
+
+    Values must be finite and below 1e12 in magnitude.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    decimals = np.broadcast_to(np.asarray(decimals, dtype=np.int64), (n,))
+    max_dec = int(decimals.max()) if n else 0
+    scaled = np.rint(np.abs(values) * 10.0 ** decimals).astype(np.int64)
+    unit = 10 ** decimals
+    integer = scaled // unit
+    fraction = scaled - integer * unit
+    negative = (values < 0) & (scaled > 0)
+    int_width = 12
+    chars = np.zeros((n, 1 + int_width + 1 + max_dec), dtype=np.uint8)
+    mask = np.zeros(chars.shape, dtype=bool)
+    chars[:, 0] = _MINUS
+    mask[:, 0] = negative
+    digits_needed = np.ones(n, dtype=np.int64)
+    remaining = integer.copy()
+    for column in range(int_width, 0, -1):
+        chars[:, column] = remaining % 10 + 48
+        remaining //= 10
+    bound = np.int64(10)
+    for _ in range(2, int_width + 1):
+        digits_needed += integer >= bound
+        bound *= 10
+    mask[:, 1 : int_width + 1] = _COLUMNS[:int_width][::-1] < digits_needed[:, None]
+    if max_dec:
+        # Keep fraction digits up to the last non-zero one.
+        frac_digits = np.zeros((n, max_dec), dtype=np.int64)
+        rest = fraction.copy()
+        for k in range(max_dec - 1, -1, -1):
+            live = k < decimals
+            frac_digits[:, k] = np.where(live, rest % 10, 0)
+            rest = np.where(live, rest // 10, rest)
+        nonzero = frac_digits != 0
+        last = np.where(nonzero.any(axis=1), max_dec - 1 - nonzero[:, ::-1].argmax(axis=1), -1)
+        chars[:, int_width + 1] = ord(".")
+        mask[:, int_width + 1] = last >= 0
+        chars[:, int_width + 2 :] = frac_digits + 48
+        mask[:, int_width + 2 :] = _COLUMNS[:max_dec] <= last[:, None]
+    return chars, mask
+
+
+def format_shortest(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Finite floats in the shortest text that reads back to the same float64."""
+    texts = np.asarray(values, dtype=np.float64).astype("U32").astype("S32")
+    chars = texts.view(np.uint8).reshape(len(texts), 32)
+    return chars, chars != 0
+
+
+_QUALITY_SUFFIX = text_field([b"", b',"quality":"suspect"', b',"quality":"bad"'])
+
+
+def encode_json_readings(
+    sensor: tuple[np.ndarray, np.ndarray],
+    t_ms: np.ndarray,
+    value: tuple[np.ndarray, np.ndarray],
+    quality: np.ndarray | None,
+    offset_minutes: int = 480,
+) -> bytes:
+    """Reading lines in the console's own JSON shape (the one ``parse_json_block`` reads fastest).
+
+    ``sensor`` and ``value`` are (chars, mask) fields; ids must not need JSON escapes.
+    """
+    n = len(t_ms)
+    if n == 0:
+        return b""
+    unique_t, inverse = np.unique(t_ms, return_inverse=True)
+    times = format_rfc3339(unique_t, offset_minutes)[inverse.reshape(-1)]
+    parts = [b'{"t":"', (times, np.ones(times.shape, dtype=bool)), b'","sensor":"', sensor, b'","value":', value]
+    if quality is not None and np.any(quality):
+        q = np.minimum(np.asarray(quality, dtype=np.int64), 2)
+        parts.append((_QUALITY_SUFFIX[0][q], _QUALITY_SUFFIX[1][q]))
+    parts.append(b"}\n")
+    return assemble_lines(n, parts)

@@ -1,0 +1,769 @@
+"""Recorded feeds: read JSON Lines or CSV files (plain or gzip), replay them, record new ones.
+
+The file format is the recorded feed of DESIGN.md: one event per line, readings
+``{"t": ..., "sensor": ..., "value": ...[, "quality": ...]}``, sensor status lines
+``{"t": ..., "status": "offline"|"online", "sensor": ...}`` and CAP lines
+``{"t": ..., "cap": "<alert ...>"}``; or CSV with the header ``t,sensor,value[,quality]``.
+``t`` is RFC 3339 with an offset or epoch milliseconds. Gzip is recognised by its
+magic bytes, whatever the file is called.
+
+Reading runs in large blocks: a background thread reads and decompresses while
+the caller's thread parses the previous block with NumPy (``console.feeds.codec``).
+Events come out in time order: a reorder window (5 minutes by default) absorbs
+small disorder, exact duplicates are dropped, and a reading that arrives later
+than the window allows is reported and skipped. Every unusable line is reported
+with its line number and skipped; nothing stops the read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import queue
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from console.errors import InputError
+from console.feeds import codec
+from console.feeds.base import (
+    CapWarning,
+    FeedAdapter,
+    FeedEvent,
+    FeedStatus,
+    SensorStatusEvent,
+    register_adapter,
+)
+from console.feeds.timefmt import format_time
+from console.model.readings import ReadingBatch
+
+GZIP_MAGIC = b"\x1f\x8b"
+BLOCK_BYTES = 8 << 20
+_PAD = bytes(64)  # lets the parser look a few bytes past a block's last line without bounds checks
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def is_gzip(path: str | Path) -> bool:
+    """True when the file starts with the gzip magic bytes."""
+    with open(path, "rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
+
+
+def _plain_suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in (".gz", ".gzip"):
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _sniff_format(path: Path) -> str:
+    """'jsonl' or 'csv', from the name when it says, else from the first non-blank line."""
+    suffix = _plain_suffix(path)
+    try:
+        with _open_binary(path) as handle:
+            head = handle.read(64 << 10)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    first = next((line.strip() for line in head.splitlines() if line.strip()), b"")
+    if suffix == ".csv" or (suffix not in JSON_SUFFIXES and first and not first.startswith(b"{")):
+        columns = [c.strip().lower() for c in first.decode("utf-8", "replace").split(",")]
+        if tuple(columns) not in (codec.CSV_COLUMNS[:3], codec.CSV_COLUMNS):
+            raise InputError(
+                path,
+                f"not a recorded feed: a CSV feed starts with the header t,sensor,value[,quality], "
+                f"found {first[:80].decode('utf-8', 'replace')!r}",
+                line=1,
+            )
+        return "csv"
+    return "jsonl"
+
+
+class _BlockSource:
+    """Blocks of whole lines from a file, read and decompressed on a background thread."""
+
+    def __init__(self, path: Path, block_bytes: int):
+        self.path = path
+        self.block_bytes = block_bytes
+        self._queue: queue.Queue = queue.Queue(maxsize=3)
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="feed-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._closing.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self) -> None:
+        carry = b""
+        try:
+            with _open_binary(self.path) as handle:
+                first = True
+                while not self._closing.is_set():
+                    data = handle.read(self.block_bytes)
+                    if not data:
+                        break
+                    if first:
+                        data = data.removeprefix(b"\xef\xbb\xbf")
+                        first = False
+                    data = carry + data
+                    cut = data.rfind(b"\n") + 1
+                    carry = data[cut:]
+                    if cut and not self._put(("block", data[:cut])):
+                        return
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            if carry:
+                self._put(("block", carry + b"\n"))
+            self._put(("truncated", str(exc)))
+            self._put(("end", None))
+            return
+        except OSError as exc:
+            self._put(("error", exc))
+            return
+        if carry:
+            self._put(("block", carry + b"\n"))
+        self._put(("end", None))
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        try:
+            while True:
+                kind, payload = self._queue.get()
+                yield kind, payload
+                if kind in ("end", "error"):
+                    return
+        finally:
+            self._closing.set()
+
+
+class _Vocabulary:
+    """Sensor ids seen so far, each with a small integer code (first-seen order).
+
+    Ids are looked up by a 64-bit key made from their bytes in a pandas hash
+    index (no Python per reading); the key is checked against the stored bytes, so
+    two ids sharing a key are still told apart (by the slower dictionary).
+    """
+
+    _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self):
+        self.codes: dict[bytes, int] = {}
+        self.ids: list[str] = []
+        self._array = np.empty(0, dtype=object)
+        self._words = np.zeros((0, 1), dtype=np.uint64)  # id bytes per code, zero-padded, as 8-byte words
+        self._pending: list[bytes] = []
+        self._index = None
+        self._key_codes = np.zeros(0, dtype=np.int64)
+        self._dirty = False
+
+    def _as_words(self, raw_ids: np.ndarray) -> np.ndarray:
+        n, width = len(raw_ids), raw_ids.dtype.itemsize
+        words_per_id = max(-(-width // 8), self._words.shape[1])
+        if words_per_id > self._words.shape[1]:
+            grown = np.zeros((len(self._words), words_per_id), dtype=np.uint64)
+            grown[:, : self._words.shape[1]] = self._words
+            self._words = grown
+            self._dirty = True
+        chars = np.zeros((n, words_per_id * 8), dtype=np.uint8)
+        chars[:, :width] = raw_ids.view(np.uint8).reshape(n, width)
+        return chars.view(np.uint64)
+
+    def _key(self, words: np.ndarray) -> np.ndarray:
+        key = words[:, 0].copy()
+        for column in range(1, words.shape[1]):
+            key = key * self._MIX + words[:, column]  # wraps modulo 2**64 by design
+        return key
+
+    def _sync(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self._words = np.concatenate((self._words, self._as_words(np.array(pending))))
+            self._dirty = True
+        if self._dirty:
+            import pandas as pd
+
+            keys = self._key(self._words)
+            unique_keys, owner = np.unique(keys, return_index=True)  # the first id with a key owns it
+            self._index = pd.Index(unique_keys)
+            self._key_codes = owner.astype(np.int64)
+            self._dirty = False
+
+    def _lookup(self, key: np.ndarray) -> np.ndarray:
+        if self._index is None or len(self._key_codes) == 0:
+            return np.full(len(key), -1, dtype=np.int64)
+        position = self._index.get_indexer(key)
+        return np.where(position >= 0, self._key_codes[np.maximum(position, 0)], -1)
+
+    def encode(self, raw_ids: np.ndarray) -> np.ndarray:
+        """Codes of an ``S<width>`` array of UTF-8 ids; -1 where an id is not UTF-8."""
+        if len(raw_ids) == 0:
+            return np.empty(0, dtype=np.int64)
+        words = self._as_words(raw_ids)
+        self._sync()
+        key = self._key(words)
+        codes = self._lookup(key)
+        if (codes < 0).any():
+            missing = np.flatnonzero(codes < 0)
+            _, first = np.unique(key[missing], return_index=True)
+            for row in np.sort(missing[first]):  # file order, so codes follow first appearance
+                raw = words[row].tobytes().rstrip(b"\0")
+                try:
+                    self.add(raw.decode("utf-8"), raw)
+                except UnicodeDecodeError:
+                    continue
+            if words.shape[1] < self._words.shape[1]:
+                words = self._as_words(raw_ids)
+            self._sync()
+            key = self._key(words)
+            codes = self._lookup(key)
+        known = codes >= 0
+        same = (words == self._words[np.where(known, codes, 0)]).all(axis=1)
+        for row in np.flatnonzero(known & ~same):  # a key shared by two ids: settle by the bytes
+            codes[row] = self.codes[words[row].tobytes().rstrip(b"\0")]
+        return codes
+
+    def add(self, text: str, raw: bytes | None = None) -> int:
+        """The code of an id, adding it when new."""
+        raw = text.encode("utf-8") if raw is None else raw
+        code = self.codes.get(raw)
+        if code is None:
+            code = self.codes[raw] = len(self.ids)
+            self.ids.append(text)
+            self._pending.append(raw)
+        return code
+
+    def strings(self, codes: np.ndarray) -> np.ndarray:
+        """Sensor ids (one shared ``str`` object per id) for codes."""
+        if len(self._array) != len(self.ids):
+            self._array = np.array(self.ids, dtype=object)
+        return self._array[codes]
+
+
+class _Reorder:
+    """Holds events back for ``window_ms`` of feed time to put them in order and drop duplicates."""
+
+    def __init__(self, window_ms: int, batch_rows: int, vocabulary: _Vocabulary, reject: Callable[[int, str], None]):
+        self.window_ms = window_ms
+        self.batch_rows = batch_rows
+        self.vocabulary = vocabulary
+        self.reject = reject
+        self.duplicates = 0
+        self._columns = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
+                         np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.int64)]
+        self._events: list[tuple[int, int, object]] = []  # (t_ms, line, event)
+        self._max_t: int | None = None
+        self._delivered_until = np.iinfo(np.int64).min
+
+    def push(self, code, t_ms, value, quality, line, events) -> list[FeedEvent]:
+        late = t_ms < self._delivered_until
+        if late.any():
+            for row in np.flatnonzero(late):
+                self._reject_late(int(line[row]), int(t_ms[row]))
+            keep = ~late
+            code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
+        for event in events:
+            if event.t_ms < self._delivered_until:
+                self._reject_late(event.line, event.t_ms)
+            else:
+                self._events.append((event.t_ms, event.line, event))
+        if len(t_ms):
+            self._columns = [np.concatenate((old, new)) for old, new in
+                             zip(self._columns, (code, t_ms, value, quality, line), strict=True)]
+            top = int(t_ms.max())
+            self._max_t = top if self._max_t is None else max(self._max_t, top)
+        elif self._events:
+            top = max(t for t, _, _ in self._events)
+            self._max_t = top if self._max_t is None else max(self._max_t, top)
+        if self._max_t is None:
+            return []
+        return self._release(self._max_t - self.window_ms)
+
+    def flush(self) -> list[FeedEvent]:
+        return self._release(np.iinfo(np.int64).max)
+
+    def _reject_late(self, line: int, t_ms: int) -> None:
+        behind_s = (self._delivered_until - t_ms) / 1000
+        self.reject(line, f"time {format_time(t_ms)} is {behind_s:.0f} s behind events already delivered "
+                          f"(reorder window {self.window_ms / 1000:.0f} s)")
+
+    def _release(self, watermark: int) -> list[FeedEvent]:
+        code, t_ms, value, quality, line = self._columns
+        if len(t_ms):
+            # Stable sort on time keeps file order among equal times (held-back rows come first).
+            order = np.argsort(t_ms, kind="stable")
+            code, t_ms, value, quality, line = code[order], t_ms[order], value[order], quality[order], line[order]
+            keep = self._not_duplicate(code, t_ms, value, quality)
+            if not keep.all():
+                self.duplicates += int((~keep).sum())
+                code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
+        cut = int(np.searchsorted(t_ms, watermark, side="right"))
+        self._columns = [code[cut:], t_ms[cut:], value[cut:], quality[cut:], line[cut:]]
+        self._events.sort(key=lambda item: (item[0], item[1]))
+        ready_events, seen = [], set()
+        while self._events and self._events[0][0] <= watermark:
+            _, _, event = self._events.pop(0)
+            key = (event.t_ms, getattr(event, "sensor", None), getattr(event, "status", None), getattr(event, "xml", None))
+            if key in seen:
+                self.duplicates += 1
+                continue
+            seen.add(key)
+            ready_events.append(event)
+        out: list[FeedEvent] = []
+        start = 0
+        for event in ready_events:
+            stop = int(np.searchsorted(t_ms[:cut], event.t_ms, side="right"))
+            out.extend(self._batches(code, t_ms, value, quality, line, start, max(start, stop)))
+            start = max(start, stop)
+            out.append(event)
+        out.extend(self._batches(code, t_ms, value, quality, line, start, cut))
+        if cut:
+            self._delivered_until = max(self._delivered_until, int(t_ms[cut - 1]))
+        if ready_events:
+            self._delivered_until = max(self._delivered_until, ready_events[-1].t_ms)
+        return out
+
+    @staticmethod
+    def _not_duplicate(code, t_ms, value, quality) -> np.ndarray:
+        """False for rows equal in time, sensor, value and quality to an earlier row."""
+        n = len(t_ms)
+        keep = np.ones(n, dtype=bool)
+        if n < 2:
+            return keep
+        same_time = t_ms[1:] == t_ms[:-1]
+        if not same_time.any():
+            return keep
+        # Group rows by time (already sorted), then sort by sensor inside each group.
+        group = np.concatenate(([0], np.cumsum(~same_time)))
+        order = np.argsort(group * np.int64(1 << 32) + code, kind="stable")
+        c, v, q = code[order], value[order].view(np.int64), quality[order]
+        g = group[order]
+        dup = (g[1:] == g[:-1]) & (c[1:] == c[:-1]) & (v[1:] == v[:-1]) & (q[1:] == q[:-1])
+        keep[order[1:][dup]] = False
+        return keep
+
+    def _batches(self, code, t_ms, value, quality, line, start: int, stop: int) -> list[ReadingBatch]:
+        out = []
+        for lo in range(start, stop, self.batch_rows):
+            hi = min(stop, lo + self.batch_rows)
+            out.append(ReadingBatch(self.vocabulary.strings(code[lo:hi]), t_ms[lo:hi], value[lo:hi],
+                                    quality[lo:hi], line[lo:hi]))
+        return out
+
+
+class FeedReader:
+    """An iterable over the events of a recorded feed file, in time order.
+
+    Parameters
+    ----------
+    path : path-like
+        JSON Lines or CSV, plain or gzip.
+    reorder_window_s : float
+        How far (feed time) a line may arrive behind later lines and still be put in order.
+    batch_rows : int
+        Most readings in one ``ReadingBatch``.
+    max_problems : int
+        Problems kept in ``problems`` (all are counted in ``problem_count``).
+    on_problem : callable, optional
+        Called with ``(line, reason)`` for every rejected line, as it happens.
+
+    Attributes
+    ----------
+    problems : list of (int, str)
+        Rejected lines: line number and reason, in the order found.
+    problem_count : int
+    duplicates_dropped : int
+    format : str
+        ``"jsonl"`` or ``"csv"``.
+    compressed : bool
+    sensor_ids : list of str
+        Every sensor id met so far, in first-seen order.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        reorder_window_s: float = 300.0,
+        batch_rows: int = 100_000,
+        max_problems: int = 10_000,
+        on_problem: Callable[[int, str], None] | None = None,
+        block_bytes: int = BLOCK_BYTES,
+    ):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError(self.path, "no such feed file")
+        self.compressed = is_gzip(self.path)
+        self.format = _sniff_format(self.path)
+        self.reorder_window_ms = int(reorder_window_s * 1000)
+        self.batch_rows = int(batch_rows)
+        self.max_problems = int(max_problems)
+        self.on_problem = on_problem
+        self.block_bytes = int(block_bytes)
+        self.problems: list[tuple[int, str]] = []
+        self.problem_count = 0
+        self.duplicates_dropped = 0
+        self._vocabulary = _Vocabulary()
+        self._span: tuple[int, int] | None = None
+        self._complete = False
+
+    @property
+    def sensor_ids(self) -> list[str]:
+        return self._vocabulary.ids
+
+    def _problem(self, line: int, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < self.max_problems:
+            self.problems.append((line, reason))
+        if self.on_problem is not None:
+            self.on_problem(line, reason)
+
+    def __iter__(self) -> Iterator[FeedEvent]:
+        reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
+        span_lo, span_hi = None, None
+        for event in self._read(reorder):
+            if isinstance(event, ReadingBatch):
+                lo, hi = int(event.t_ms[0]), int(event.t_ms[-1])
+            else:
+                lo = hi = event.t_ms
+            span_lo = lo if span_lo is None else min(span_lo, lo)
+            span_hi = hi if span_hi is None else max(span_hi, hi)
+            yield event
+        self.duplicates_dropped = reorder.duplicates
+        self._span = None if span_lo is None else (span_lo, span_hi)
+        self._complete = True
+
+    def _read(self, reorder: _Reorder) -> Iterator[FeedEvent]:
+        line_base = 0
+        header_pending = self.format == "csv"
+        for kind, payload in _BlockSource(self.path, self.block_bytes):
+            if kind == "error":
+                raise InputError(self.path, f"cannot read: {payload}")
+            if kind == "truncated":
+                self._problem(line_base + 1, f"the file ends early (truncated or damaged compression: {payload})")
+                continue
+            if kind == "end":
+                break
+            data: bytes = payload
+            buf = np.frombuffer(data + _PAD, dtype=np.uint8)
+            starts, ends = codec.split_lines(buf[: len(data)])
+            lines = line_base + 1 + np.arange(len(starts), dtype=np.int64)
+            line_base += len(starts)
+            if header_pending:
+                header_pending = False
+                starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
+            yield from reorder.push(*self._parse_block(data, buf, starts, ends, lines, self._vocabulary, self._problem))
+            self.duplicates_dropped = reorder.duplicates
+        yield from reorder.flush()
+
+    def _skip_csv_header(self, data, starts, ends, lines):
+        # The header is the first non-blank line (checked when the format was sniffed).
+        for i in range(len(starts)):
+            if data[starts[i] : ends[i]].strip():
+                return starts[i + 1 :], ends[i + 1 :], lines[i + 1 :]
+        return starts, ends, lines
+
+    def _parse_block(self, data: bytes, buf: np.ndarray, starts, ends, lines, vocabulary: _Vocabulary,
+                     problem: Callable[[int, str], None]):
+        """Columns (codes, t_ms, value, quality, line) of a block's readings, in file order, and its other events."""
+        parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
+        rows = parse(buf, starts, ends)
+        codes = vocabulary.encode(rows.sensor)
+        ok_lines = lines[rows.ok]
+        t_ms, value, quality = rows.t_ms, rows.value, rows.quality
+        if (codes < 0).any():
+            for line in ok_lines[codes < 0]:
+                problem(int(line), "sensor id is not UTF-8 text")
+            good = codes >= 0
+            codes, t_ms, value, quality, ok_lines = codes[good], t_ms[good], value[good], quality[good], ok_lines[good]
+        careful = np.flatnonzero(~rows.ok & (ends > starts))
+        extra: list[tuple] = []
+        events: list = []
+        for i in careful.tolist():
+            line = int(lines[i])
+            text = data[starts[i] : ends[i]]
+            try:
+                parsed = self._parse_line(text)
+            except codec.LineProblem as exc:
+                problem(line, str(exc))
+                continue
+            if parsed is None:
+                continue
+            if parsed[0] == "reading":
+                _, t, sensor, v, q = parsed
+                extra.append((vocabulary.add(sensor), t, v, q, line))
+            elif parsed[0] == "status":
+                events.append(SensorStatusEvent(parsed[1], parsed[2], parsed[3], line))
+            else:
+                events.append(CapWarning(parsed[1], parsed[2], line))
+        if extra:
+            c, t, v, q, ln = (np.array(col) for col in zip(*extra, strict=True))
+            codes = np.concatenate((codes, c.astype(np.int64)))
+            t_ms = np.concatenate((t_ms, t.astype(np.int64)))
+            value = np.concatenate((value, v.astype(np.float64)))
+            quality = np.concatenate((quality, q.astype(np.uint8)))
+            ok_lines = np.concatenate((ok_lines, ln.astype(np.int64)))
+            order = np.argsort(ok_lines, kind="stable")  # back to file order before the time sort
+            codes, t_ms, value, quality, ok_lines = codes[order], t_ms[order], value[order], quality[order], ok_lines[order]
+        return codes, t_ms, value, quality, ok_lines, events
+
+    def _parse_line(self, text: bytes):
+        if self.format == "jsonl":
+            return codec.parse_json_line(text)
+        try:
+            decoded = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise codec.LineProblem("not UTF-8 text") from None
+        fields = next(csv.reader([decoded]), [])
+        return codec.parse_csv_row(fields)
+
+    def time_span(self) -> tuple[int, int] | None:
+        """(first, last) feed time in epoch ms, or None for a feed without events.
+
+        Exact once the feed has been read through; before that it is taken from the
+        first and last blocks of the file (which the reorder window keeps in order).
+        """
+        if self._complete:
+            return self._span
+        return self._estimate_span()
+
+    def _estimate_span(self) -> tuple[int, int] | None:
+        head = b""
+        tail = b""
+        with _open_binary(self.path) as handle:
+            try:
+                head = handle.read(1 << 20)
+                tail = head
+                if not self.compressed:
+                    size = self.path.stat().st_size
+                    if size > 2 << 20:
+                        handle.seek(size - (1 << 20))
+                        tail = handle.read()
+                else:
+                    while chunk := handle.read(BLOCK_BYTES):
+                        tail = (tail + chunk)[-(1 << 20) :]
+            except (EOFError, zlib.error, gzip.BadGzipFile):
+                pass
+        times = []
+        for part, trim_first in ((head, False), (tail, tail is not head)):
+            part = part.removeprefix(b"\xef\xbb\xbf")
+            if trim_first:
+                part = part[part.find(b"\n") + 1 :]
+            part = part[: part.rfind(b"\n") + 1]
+            if not part:
+                continue
+            buf = np.frombuffer(part + _PAD, dtype=np.uint8)
+            starts, ends = codec.split_lines(buf[: len(part)])
+            if self.format == "csv" and not trim_first:
+                starts, ends, _ = self._skip_csv_header(part, starts, ends, starts)
+            lines = np.arange(len(starts), dtype=np.int64)
+            _, t_ms, _, _, _, events = self._parse_block(part, buf, starts, ends, lines, _Vocabulary(),
+                                                         lambda line, reason: None)
+            if len(t_ms):
+                times.extend((int(t_ms.min()), int(t_ms.max())))
+            times.extend(e.t_ms for e in events)
+        return (min(times), max(times)) if times else None
+
+
+def read_feed(path: str | Path, **options) -> FeedReader:
+    """Open a recorded feed for reading (see ``FeedReader`` for the options)."""
+    return FeedReader(path, **options)
+
+
+# --- replay through the adapter interface -------------------------------------------------
+
+
+@register_adapter("recorded", label="Recorded feed file (JSON Lines / CSV)", priority=10)
+class RecordedFeedAdapter(FeedAdapter):
+    """A recorded feed file played through the live adapter interface.
+
+    Parameters
+    ----------
+    path : path-like
+    speed : float, optional
+        Feed seconds per wall-clock second (1 = real time, 3600 = an hour a second);
+        None delivers as fast as the consumer takes it.
+    reorder_window_s : float
+        See ``FeedReader``.
+    name : str, optional
+
+    Notes
+    -----
+    The feed clock (``feed_clock_ms``) starts at the first event of the file; at a
+    finite speed readings are released when the clock passes their time, in slices
+    of at most ``tick_s`` of wall time.
+    """
+
+    tick_s = 0.05
+
+    def __init__(self, path: str | Path, *, speed: float | None = None, reorder_window_s: float = 300.0,
+                 name: str = "", **options):
+        super().__init__(name or Path(path).name, **options)
+        if speed is not None and not speed > 0:
+            raise InputError(str(path), f"replay speed must be positive, not {speed!r}")
+        self.path = Path(path)
+        self.speed = speed
+        self.reorder_window_s = reorder_window_s
+        self.feed_clock_ms: int | None = None
+        self.reader: FeedReader | None = None
+
+    @classmethod
+    def can_open(cls, source) -> bool:
+        """True for an existing file that reads as a recorded feed."""
+        try:
+            path = Path(source)
+            return path.is_file() and _sniff_format(path) in ("jsonl", "csv")
+        except (InputError, OSError, TypeError):
+            return False
+
+    def _run(self) -> None:
+        self.reader = FeedReader(self.path, reorder_window_s=self.reorder_window_s, on_problem=self._reject)
+        self._set_status(FeedStatus.LIVE, f"replaying {self.path.name}")
+        wall0 = feed0 = None
+        duplicates_counted = 0
+        for event in self.reader:
+            if self._stop_requested:
+                return
+            if self.reader.duplicates_dropped != duplicates_counted:
+                self._count_duplicates(self.reader.duplicates_dropped - duplicates_counted)
+                duplicates_counted = self.reader.duplicates_dropped
+            if self.speed is None:
+                if not self._deliver(event):
+                    return
+                self.feed_clock_ms = _event_end(event)
+                continue
+            if wall0 is None:
+                wall0, feed0 = time.monotonic(), _event_start(event)
+            if isinstance(event, ReadingBatch):
+                start = 0
+                while start < len(event):
+                    clock = feed0 + int((time.monotonic() - wall0) * self.speed * 1000)
+                    self.feed_clock_ms = clock
+                    stop = int(np.searchsorted(event.t_ms, clock, side="right"))
+                    if stop > start:
+                        if not self._deliver(event.take(slice(start, stop))):
+                            return
+                        start = stop
+                        continue
+                    wait_s = (int(event.t_ms[start]) - clock) / 1000 / self.speed
+                    if self._stopping.wait(min(self.tick_s, max(wait_s, 0.001))):
+                        return
+            else:
+                while True:
+                    clock = feed0 + int((time.monotonic() - wall0) * self.speed * 1000)
+                    self.feed_clock_ms = clock
+                    if clock >= event.t_ms:
+                        break
+                    if self._stopping.wait(min(self.tick_s, (event.t_ms - clock) / 1000 / self.speed)):
+                        return
+                if not self._deliver(event):
+                    return
+        self._count_duplicates(self.reader.duplicates_dropped - duplicates_counted)
+        self._set_status(FeedStatus.FINISHED, f"end of {self.path.name}")
+
+
+def _event_start(event: FeedEvent) -> int:
+    return int(event.t_ms[0]) if isinstance(event, ReadingBatch) else int(event.t_ms)
+
+
+def _event_end(event: FeedEvent) -> int:
+    return int(event.t_ms[-1]) if isinstance(event, ReadingBatch) else int(event.t_ms)
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+class FeedRecorder:
+    """Writes feed events to a JSON Lines file (gzip when the name ends in ``.gz``).
+
+    What is written reads back (``read_feed``) as the same readings, status events
+    and CAP warnings in the same order. Adapter status events are not part of a feed
+    and are skipped; so are readings whose value is not finite (JSON has no NaN),
+    counted in ``skipped_non_finite``.
+
+    Parameters
+    ----------
+    path : path-like
+    utc_offset_minutes : int
+        Offset the times are written in (480: ``+08:00``, China Standard Time).
+    compresslevel : int
+        Gzip level (1 fastest .. 9 smallest).
+    """
+
+    def __init__(self, path: str | Path, *, utc_offset_minutes: int = 480, compresslevel: int = 6):
+        self.path = Path(path)
+        self.utc_offset_minutes = int(utc_offset_minutes)
+        if self.path.name.lower().endswith(".gz"):
+            # mtime=0 and no file name in the header: the same events give the same bytes.
+            raw = open(self.path, "wb")  # noqa: SIM115 - held open across write() calls, closed in close()
+            self._handle = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=compresslevel, mtime=0)
+            self._raw = raw
+        else:
+            self._handle = open(self.path, "wb")  # noqa: SIM115 - as above
+            self._raw = None
+        self._escaped: dict[str, bytes] = {}
+        self.readings_written = 0
+        self.events_written = 0
+        self.skipped_non_finite = 0
+
+    def write(self, events) -> None:
+        """Write one event or an iterable of events."""
+        if isinstance(events, ReadingBatch | SensorStatusEvent | CapWarning) or not hasattr(events, "__iter__"):
+            events = [events]
+        for event in events:
+            if isinstance(event, ReadingBatch):
+                self._write_readings(event)
+            elif isinstance(event, SensorStatusEvent):
+                self._write_json({"t": format_time(event.t_ms, self.utc_offset_minutes), "status": event.status,
+                                  "sensor": event.sensor})
+            elif isinstance(event, CapWarning):
+                self._write_json({"t": format_time(event.t_ms, self.utc_offset_minutes), "cap": event.xml})
+
+    def _write_json(self, record: dict) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        self.events_written += 1
+
+    def _id_bytes(self, sensor: str) -> bytes:
+        escaped = self._escaped.get(sensor)
+        if escaped is None:
+            escaped = self._escaped[sensor] = json.dumps(str(sensor), ensure_ascii=False)[1:-1].encode("utf-8")
+        return escaped
+
+    def _write_readings(self, batch: ReadingBatch) -> None:
+        finite = np.isfinite(batch.value)
+        if not finite.all():
+            self.skipped_non_finite += int((~finite).sum())
+            batch = batch.take(finite)
+        if len(batch) == 0:
+            return
+        names, inverse = np.unique(batch.sensor.astype(str), return_inverse=True)
+        chars, mask = codec.text_field([self._id_bytes(name) for name in names.tolist()])
+        inverse = inverse.reshape(-1)
+        self._handle.write(codec.encode_json_readings(
+            (chars[inverse], mask[inverse]), batch.t_ms, codec.format_shortest(batch.value), batch.quality,
+            self.utc_offset_minutes,
+        ))
+        self.readings_written += len(batch)
+
+    def close(self) -> None:
+        self._handle.close()
+        if self._raw is not None:
+            self._raw.close()
+
+    def __enter__(self) -> FeedRecorder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
