@@ -15,6 +15,7 @@ from PySide6.QtGui import QPainter
 from console.model.layer import GeometryKind, VectorLayer
 from console.ui.fonts import map_font_family
 from console.ui.map.points import MarkerStyle, PointRaster, Sprite, array_to_qimage
+from console.ui.map.sensor_style import BLINK_OFF, sensor_sprites
 from console.ui.map.vectors import LabelPlacer, VectorPainter, class_rows, label_anchors
 from console.ui.map.view import ViewState
 
@@ -39,6 +40,8 @@ class PointPainter:
             self.restyle()
 
     def restyle(self) -> None:
+        if self.layer.is_sensor_layer:
+            return  # a sensor's look is its live state, not a catalog class
         groups = class_rows(self.layer)
         self.raster.sprites = [None] + [Sprite(marker_style(symbol)) for symbol, _ in groups]
         for code, (_, rows) in enumerate(groups, start=1):
@@ -86,7 +89,12 @@ class MapRenderer:
             callback()
 
     def add_layer(self, layer: VectorLayer, painter=None) -> None:
-        if layer.kind is GeometryKind.POINT:
+        if layer.kind is GeometryKind.POINT and layer.is_sensor_layer:
+            # Sensors start calm (NORMAL); the live state rewrites their codes.
+            painter = painter or PointPainter(layer, sensor_sprites())
+            painter.blink_off = BLINK_OFF
+            self.painters[id(layer)] = painter
+        elif layer.kind is GeometryKind.POINT:
             self.painters[id(layer)] = painter or PointPainter(layer)
         else:
             self.painters[id(layer)] = painter or VectorPainter(layer)
