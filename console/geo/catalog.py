@@ -15,7 +15,7 @@ from pathlib import Path
 
 from console.errors import InputError
 from console.model.layer import GeometryKind, VectorLayer
-from console.model.style import LayerStyle
+from console.model.style import LayerStyle, is_colour
 
 __all__ = [
     "SENSOR_CATEGORIES",
@@ -442,18 +442,8 @@ def _check_style_types(path: Path, style: dict, where: str) -> None:
                 path, f"expected {_TYPE_NAMES[expected]}, got {type(value).__name__} {value!r}", key=f"{where}.{key}"
             )
     colour = style.get("label_color")
-    if colour is not None and not _is_colour(colour):
+    if colour is not None and not is_colour(colour):
         raise InputError(path, f"{colour!r} is not a colour like #RRGGBB or #RRGGBBAA", key=f"{where}.label_color")
-
-
-def _is_colour(text: str) -> bool:
-    if not text.startswith("#") or len(text) not in (7, 9):
-        return False
-    try:
-        int(text[1:], 16)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_opacity(path: Path, raw: dict, where: str) -> float:

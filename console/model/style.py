@@ -76,12 +76,13 @@ def _check_symbol(data: dict, source: str) -> dict:
         raise InputError(source, f"dash {data['dash']!r} is not one of {', '.join(DASHES)}")
     for key in ("fill", "stroke"):
         value = data.get(key)
-        if value is not None and not _is_colour(value):
+        if value is not None and not is_colour(value):
             raise InputError(source, f"{key} {value!r} is not a colour like #RRGGBB or #RRGGBBAA")
     return data
 
 
-def _is_colour(text) -> bool:
+def is_colour(text) -> bool:
+    """True for ``#RRGGBB`` or ``#RRGGBBAA``."""
     if not isinstance(text, str) or not text.startswith("#") or len(text) not in (7, 9):
         return False
     try:
