@@ -1,0 +1,595 @@
+"""The journal: a crash-safe SQLite record of readings, alarms and operator actions.
+
+SQLite in WAL mode, written by one background thread in batched transactions:
+callers hand over ``JournalEntry`` objects through a queue and never wait on the
+disk. An entry is written whole or not at all, entries are written in the order
+they were submitted, and the live state of the console can be rebuilt from the
+last committed entry (``restore``). The schema is documented in docs/journal.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from console.errors import InputError
+from console.model.alarms import (
+    ALARM_COLUMNS,
+    INCIDENT_COLUMNS,
+    Alarm,
+    AlarmBook,
+    AlarmState,
+    BookRecords,
+    Incident,
+    LevelStep,
+    Note,
+)
+from console.model.sensors import NO_TIME, SensorTable
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Journal", "JournalEntry", "JournalError", "state_snapshot"]
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
+DEFAULT_RETENTION_S = 30 * 86400.0
+
+# Per-sensor state columns written to sensor_state (the table attribute of the same name).
+STATE_COLUMNS = (
+    "value",
+    "t_ms",
+    "quality",
+    "level",
+    "status",
+    "out_of_service",
+    "chattering",
+    "pending_level",
+    "pending_since_ms",
+    "rate_ref_value",
+    "rate_ref_t_ms",
+)
+_TIME_COLUMNS = {"t_ms", "pending_since_ms", "rate_ref_t_ms"}
+_LEVEL_KINDS = ("raise", "reactivate", "escalate", "deescalate", "return")
+_ANNUNCIATING_KINDS = ("raise", "reactivate", "escalate", "unshelve", "shelf_expired", "in_service")
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sensor (sensor_key INTEGER PRIMARY KEY, sensor_id TEXT NOT NULL UNIQUE);
+CREATE TABLE reading (
+    sensor_key INTEGER NOT NULL,
+    t_ms INTEGER NOT NULL,
+    value REAL NOT NULL,
+    quality INTEGER NOT NULL,
+    PRIMARY KEY (sensor_key, t_ms)
+) WITHOUT ROWID;
+CREATE INDEX reading_time ON reading (t_ms);
+CREATE TABLE sensor_state (
+    sensor_key INTEGER PRIMARY KEY,
+    value REAL, t_ms INTEGER, quality INTEGER, level INTEGER, status INTEGER,
+    out_of_service INTEGER NOT NULL DEFAULT 0, chattering INTEGER NOT NULL DEFAULT 0,
+    pending_level INTEGER, pending_since_ms INTEGER, rate_ref_value REAL, rate_ref_t_ms INTEGER,
+    chatter_times TEXT
+);
+CREATE TABLE alarm (
+    {", ".join(("alarm_id INTEGER PRIMARY KEY", *ALARM_COLUMNS[1:]))}
+);
+CREATE INDEX alarm_open ON alarm (closed_ms);
+CREATE TABLE "transition" (
+    seq INTEGER PRIMARY KEY,
+    alarm_id INTEGER NOT NULL,
+    t_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state_from TEXT NOT NULL,
+    state_to TEXT NOT NULL,
+    level_from INTEGER, level_to INTEGER, value REAL, threshold REAL, trigger TEXT,
+    operator TEXT
+);
+CREATE INDEX transition_alarm ON "transition" (alarm_id);
+CREATE TABLE action (
+    seq INTEGER PRIMARY KEY,
+    t_ms INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    alarm_id INTEGER,
+    sensor_id TEXT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX action_alarm ON action (alarm_id);
+CREATE TABLE incident (
+    {", ".join(("incident_id INTEGER PRIMARY KEY", *INCIDENT_COLUMNS[1:]))}
+);
+"""
+
+
+class JournalError(InputError):
+    """A journal that cannot be opened or written; the message names the file."""
+
+
+@dataclass
+class JournalEntry:
+    """One unit of writing: committed whole or not at all.
+
+    ``readings``: (rows, t_ms, value, quality) arrays, rows of the bound table.
+    ``states``: a ``state_snapshot``. ``records``: what the alarm book recorded.
+    ``sensors``: (key, id) pairs of sensors new to the journal.
+    """
+
+    readings: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    states: dict | None = None
+    records: BookRecords | None = None
+    sensors: list[tuple[int, str]] | None = None
+    seq: int = 0
+
+    def size(self) -> int:
+        n = len(self.readings[0]) if self.readings is not None else 0
+        n += len(self.states["rows"]) if self.states is not None else 0
+        if self.records is not None:
+            n += len(self.records.transitions) + len(self.records.actions) + len(self.records.alarms)
+        return n + (len(self.sensors) if self.sensors else 0)
+
+
+def state_snapshot(table: SensorTable, rows) -> dict:
+    """Copies of the per-sensor state columns at ``rows`` (for a ``JournalEntry``)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    snapshot = {"rows": rows}
+    for name in STATE_COLUMNS:
+        snapshot[name] = getattr(table, name)[rows]
+    chatter = {}
+    if table.chatter_times and rows.size:
+        keys = np.fromiter(table.chatter_times.keys(), dtype=np.int64, count=len(table.chatter_times))
+        for row in rows[np.isin(rows, keys)].tolist():
+            chatter[row] = json.dumps(table.chatter_times[row])
+    snapshot["chatter_times"] = chatter
+    return snapshot
+
+
+_STOP = object()
+
+
+class Journal:
+    """A journal file and its writer thread.
+
+    Parameters
+    ----------
+    path : path-like
+        The SQLite file; created with the schema when absent.
+    retention_s : float
+        Readings older than this, behind the newest reading written, are deleted.
+        Alarms, transitions, actions and incidents are kept.
+    synchronous : {"FULL", "NORMAL"}
+        SQLite's sync level. FULL survives a power cut at the cost of one fsync
+        per transaction; NORMAL survives a crash of the console.
+    commit_interval_s : float
+        Least time between transactions, so that a busy feed is written in few,
+        large transactions.
+    on_commit : callable, optional
+        Called from the writer thread with the ``seq`` of the last entry of each
+        committed transaction.
+
+    Attributes
+    ----------
+    submitted_seq, committed_seq : int
+        Sequence number of the last entry submitted / committed.
+    failed : BaseException or None
+        Set when writing failed; later submits raise ``JournalError``.
+
+    Raises
+    ------
+    JournalError
+        The file cannot be opened as a journal (not SQLite, another program's
+        database, a newer schema, unreadable). ``Journal.start_fresh_beside(path)``
+        starts a new journal next to it and leaves the old file alone.
+    """
+
+    def __init__(
+        self,
+        path,
+        *,
+        retention_s: float = DEFAULT_RETENTION_S,
+        synchronous: str = "FULL",
+        commit_interval_s: float = 0.1,
+        on_commit: Callable[[int], None] | None = None,
+    ):
+        self.path = Path(path)
+        self.retention_ms = round(retention_s * 1000)
+        self.commit_interval_s = float(commit_interval_s)
+        self.on_commit = on_commit
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
+        self._writer = self._connect(synchronous)
+        self._reader = self._connect(None)
+        self.key_of_row: np.ndarray | None = None
+        self._table: SensorTable | None = None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._done = threading.Condition()
+        self.submitted_seq = 0
+        self.committed_seq = 0
+        self.failed: BaseException | None = None
+        self.commits = 0
+        self.rows_written = 0
+        self._newest_reading_ms = NO_TIME
+        self._last_retention = 0.0
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name=f"journal-writer {self.path.name}", daemon=True)
+        self._thread.start()
+
+    # --- opening ----------------------------------------------------------
+    def _connect(self, synchronous: str | None) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise JournalError(self.path, "is a folder, not a journal file")
+        if not self.path.parent.is_dir():
+            raise JournalError(self.path, f"the folder {self.path.parent} does not exist")
+        try:
+            connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=5.0)
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and application_id != APPLICATION_ID:
+                connection.close()
+                raise JournalError(self.path, "is an SQLite database of another program, not a console journal")
+            if version > SCHEMA_VERSION:
+                connection.close()
+                raise JournalError(self.path, f"was written by a newer console (schema {version} > {SCHEMA_VERSION})")
+            mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                connection.close()
+                raise JournalError(self.path, f"cannot switch to WAL mode (got {mode})")
+            if synchronous is not None:
+                connection.execute(f"PRAGMA synchronous={synchronous}")
+                connection.execute("PRAGMA cache_size=-65536")
+                if not tables:
+                    self._create_schema(connection)
+        except sqlite3.Error as exc:
+            raise JournalError(self.path, f"cannot be opened as a journal: {exc}") from None
+        return connection
+
+    @staticmethod
+    def _create_schema(connection: sqlite3.Connection) -> None:
+        from console import __version__
+
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        connection.executemany(
+            "INSERT INTO meta VALUES (?, ?)", [("created_utc", created), ("console_version", __version__)]
+        )
+        connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+
+    @staticmethod
+    def fresh_path_beside(path) -> Path:
+        """A name for a new journal next to ``path`` that does not exist yet."""
+        path = Path(path)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        suffix = path.suffix or ".sqlite"
+        candidate = path.with_name(f"{path.stem}-{stamp}{suffix}")
+        counter = 2
+        while candidate.exists():
+            candidate = path.with_name(f"{path.stem}-{stamp}-{counter}{suffix}")
+            counter += 1
+        return candidate
+
+    @classmethod
+    def start_fresh_beside(cls, path, **options) -> Journal:
+        """Open a new, empty journal next to ``path``; the old file is left untouched."""
+        return cls(cls.fresh_path_beside(path), **options)
+
+    # --- binding a table ----------------------------------------------------
+    def bind(self, table: SensorTable) -> None:
+        """Give each sensor of ``table`` a journal key (new sensors are written first)."""
+        known = dict(self._reader.execute("SELECT sensor_id, sensor_key FROM sensor").fetchall())
+        next_key = max(known.values(), default=0) + 1
+        keys = np.empty(len(table), dtype=np.int64)
+        new = []
+        for row, sensor_id in enumerate(table.ids.tolist()):
+            key = known.get(sensor_id)
+            if key is None:
+                key = next_key
+                next_key += 1
+                new.append((key, sensor_id))
+            keys[row] = key
+        self.key_of_row = keys
+        self._table = table
+        if new:
+            self.submit(JournalEntry(sensors=new))
+
+    # --- writing ------------------------------------------------------------
+    def submit(self, entry: JournalEntry) -> int:
+        """Queue an entry for writing; returns its sequence number. Never waits on the disk."""
+        if self.failed is not None:
+            raise JournalError(self.path, f"writing the journal failed: {self.failed}")
+        if self._closed:
+            raise JournalError(self.path, "the journal is closed")
+        self.submitted_seq += 1
+        entry.seq = self.submitted_seq
+        self._queue.put(entry)
+        return entry.seq
+
+    @property
+    def backlog(self) -> int:
+        """Entries submitted but not yet committed."""
+        return self.submitted_seq - self.committed_seq
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted entry is committed; False on timeout."""
+        target = self.submitted_seq
+        with self._done:
+            ok = self._done.wait_for(lambda: self.committed_seq >= target or self.failed is not None, timeout)
+        if self.failed is not None:
+            raise JournalError(self.path, f"writing the journal failed: {self.failed}")
+        return ok
+
+    def close(self) -> None:
+        """Write what is queued, stop the writer and close the file."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        self._thread.join()
+        self._writer.close()
+        self._reader.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        max_rows = 500_000
+        stop = False
+        last_commit = 0.0
+        while not stop:
+            item = self._queue.get()
+            if item is _STOP:
+                break
+            entries = [item]
+            size = item.size()
+            # Let a busy feed collect into one transaction.
+            wait = self.commit_interval_s - (time.monotonic() - last_commit)
+            if wait > 0:
+                time.sleep(wait)
+            while size < max_rows:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stop = True
+                    break
+                entries.append(item)
+                size += item.size()
+            try:
+                self._write(entries)
+            except BaseException as exc:  # reported through self.failed
+                with contextlib.suppress(sqlite3.Error):
+                    self._writer.execute("ROLLBACK")
+                with self._done:
+                    self.failed = exc
+                    self._done.notify_all()
+                return
+            last_commit = time.monotonic()
+            with self._done:
+                self.committed_seq = entries[-1].seq
+                self.commits += 1
+                self.rows_written += size
+                self._done.notify_all()
+            if self.on_commit is not None:
+                self.on_commit(self.committed_seq)
+
+    def _write(self, entries: list[JournalEntry]) -> None:
+        connection = self._writer
+        connection.execute("BEGIN IMMEDIATE")
+        sensors = [pair for e in entries if e.sensors for pair in e.sensors]
+        if sensors:
+            connection.executemany("INSERT INTO sensor VALUES (?, ?)", sensors)
+        readings = [e.readings for e in entries if e.readings is not None and len(e.readings[0])]
+        if readings:
+            keys = self.key_of_row[np.concatenate([r[0] for r in readings])]
+            t = np.concatenate([r[1] for r in readings])
+            self._newest_reading_ms = max(self._newest_reading_ms, int(t.max()))
+            values = np.concatenate([r[2] for r in readings])
+            quality = np.concatenate([r[3] for r in readings])
+            connection.executemany(
+                "INSERT OR IGNORE INTO reading VALUES (?, ?, ?, ?)",
+                zip(keys.tolist(), t.tolist(), values.tolist(), quality.tolist(), strict=True),
+            )
+        states = [e.states for e in entries if e.states is not None and len(e.states["rows"])]
+        if states:
+            self._write_states(connection, states)
+        for entry in entries:
+            records = entry.records
+            if not records:
+                continue
+            if records.transitions:
+                connection.executemany(
+                    'INSERT INTO "transition" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', records.transitions
+                )
+            if records.actions:
+                connection.executemany("INSERT INTO action VALUES (?, ?, ?, ?, ?, ?, ?)", records.actions)
+            if records.alarms:
+                marks = ", ".join("?" * len(ALARM_COLUMNS))
+                connection.executemany(f"INSERT OR REPLACE INTO alarm VALUES ({marks})", records.alarms)
+            if records.incidents:
+                marks = ", ".join("?" * len(INCIDENT_COLUMNS))
+                connection.executemany(f"INSERT OR REPLACE INTO incident VALUES ({marks})", records.incidents)
+            if records.service:
+                connection.executemany(
+                    "INSERT INTO sensor_state (sensor_key, out_of_service) VALUES (?, ?) "
+                    "ON CONFLICT (sensor_key) DO UPDATE SET out_of_service = excluded.out_of_service",
+                    [(int(self.key_of_row[row]), int(flag)) for row, flag in records.service],
+                )
+        self._apply_retention(connection)
+        connection.execute("COMMIT")
+
+    def _write_states(self, connection: sqlite3.Connection, states: list[dict]) -> None:
+        rows = np.concatenate([s["rows"] for s in states])
+        # Keep the newest snapshot of each sensor: last occurrence wins.
+        reverse_unique = np.unique(rows[::-1], return_index=True)[1]
+        pick = len(rows) - 1 - reverse_unique
+        chatter = {}
+        for s in states:
+            chatter.update(s["chatter_times"])
+        columns = [self.key_of_row[rows[pick]].tolist()]
+        for name in STATE_COLUMNS:
+            column = np.concatenate([s[name] for s in states])[pick]
+            if name in _TIME_COLUMNS:
+                values = [None if v == NO_TIME else v for v in column.tolist()]
+            elif column.dtype == bool:
+                values = column.astype(np.int64).tolist()
+            else:
+                values = column.tolist()
+            columns.append(values)
+        columns.append([chatter.get(row) for row in rows[pick].tolist()])
+        marks = ", ".join("?" * (len(STATE_COLUMNS) + 2))
+        names = ", ".join(("sensor_key", *STATE_COLUMNS, "chatter_times"))
+        connection.executemany(f"INSERT OR REPLACE INTO sensor_state ({names}) VALUES ({marks})", zip(*columns, strict=True))
+
+    def _apply_retention(self, connection: sqlite3.Connection) -> None:
+        now = time.monotonic()
+        if self._newest_reading_ms == NO_TIME or now - self._last_retention < 10.0:
+            return
+        self._last_retention = now
+        connection.execute("DELETE FROM reading WHERE t_ms < ?", (self._newest_reading_ms - self.retention_ms,))
+
+    # --- reading ------------------------------------------------------------
+    def query_readings(self, sensor_id: str, start_ms: int | None = None, end_ms: int | None = None):
+        """Committed readings of one sensor in time order: (t_ms int64, value float64, quality uint8)."""
+        rows = self._reader.execute(
+            "SELECT r.t_ms, r.value, r.quality FROM reading r JOIN sensor s USING (sensor_key) "
+            "WHERE s.sensor_id = ? AND r.t_ms >= ? AND r.t_ms <= ? ORDER BY r.t_ms",
+            (sensor_id, NO_TIME if start_ms is None else int(start_ms), 2**63 - 1 if end_ms is None else int(end_ms)),
+        ).fetchall()
+        if not rows:
+            return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
+        t, v, q = zip(*rows, strict=True)
+        return np.array(t, np.int64), np.array(v, np.float64), np.array(q, np.uint8)
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` ("ok" when sound)."""
+        return "; ".join(r[0] for r in self._reader.execute("PRAGMA integrity_check").fetchall())
+
+    def restore(
+        self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0
+    ) -> AlarmBook:
+        """Rebuild the last committed state: the sensors' live state in ``table`` and the alarm book.
+
+        Sensors the journal knows but the table lacks are skipped; their alarms are
+        kept with ``sensor_row`` -1.
+        """
+        if self._table is not table:
+            self.bind(table)
+        db = self._reader
+        self._restore_states(table)
+        book = AlarmBook(table, incident_distance_m=incident_distance_m, incident_window_s=incident_window_s)
+
+        history: dict[int, list[LevelStep]] = {}
+        kinds = ", ".join(f"'{k}'" for k in _LEVEL_KINDS)
+        for alarm_id, *step in db.execute(
+            "SELECT alarm_id, t_ms, level_from, level_to, value, threshold, trigger FROM \"transition\" "
+            f"WHERE kind IN ({kinds}) ORDER BY seq"
+        ):
+            history.setdefault(alarm_id, []).append(LevelStep(*_nan_floats(step, (3, 4))))
+        notes: dict[int, list[Note]] = {}
+        for alarm_id, t_ms, operator, detail in db.execute(
+            "SELECT alarm_id, t_ms, operator, detail FROM action WHERE action = 'note' ORDER BY seq"
+        ):
+            notes.setdefault(alarm_id, []).append(Note(t_ms, operator, json.loads(detail)["text"]))
+
+        alarms = []
+        for values in db.execute(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarm ORDER BY alarm_id"):
+            record = dict(zip(ALARM_COLUMNS, values, strict=True))
+            record["state"] = AlarmState.from_key(record["state"])
+            record["active"] = bool(record["active"])
+            record["chattering"] = bool(record["chattering"])
+            for name in ("threshold", "value"):
+                record[name] = float("nan") if record[name] is None else record[name]
+            rows = table.rows_of([record["sensor_id"]])
+            record["sensor_row"] = int(rows[0])
+            alarm = Alarm(**record)
+            alarm.history = history.get(alarm.alarm_id, [])
+            alarm.notes = notes.get(alarm.alarm_id, [])
+            alarms.append(alarm)
+
+        members: dict[int, list[Alarm]] = {}
+        for alarm in alarms:
+            members.setdefault(alarm.incident_id, []).append(alarm)
+        incidents = []
+        for values in db.execute(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incident ORDER BY incident_id"):
+            incident = Incident(**dict(zip(INCIDENT_COLUMNS, values, strict=True)))
+            for name in ("x", "y"):
+                value = getattr(incident, name)
+                setattr(incident, name, float("nan") if value is None else value)
+            group = members.get(incident.incident_id, [])
+            incident.alarm_ids = [a.alarm_id for a in group]
+            incident.districts = sorted({a.district for a in group if a.district})
+            incidents.append(incident)
+
+        clock = db.execute(
+            'SELECT max(coalesce((SELECT max(t_ms) FROM "transition"), 0), coalesce((SELECT max(t_ms) FROM action), 0))'
+        ).fetchone()[0]
+        kinds = ", ".join(f"'{k}'" for k in _ANNUNCIATING_KINDS)
+        annunciations = [
+            t
+            for (t,) in db.execute(
+                f"SELECT t_ms FROM \"transition\" WHERE kind IN ({kinds}) AND state_to = 'unack' AND t_ms > ?",
+                (clock - 3_600_000,),
+            )
+        ]
+        next_ids = {
+            "alarm": db.execute("SELECT coalesce(max(alarm_id), 0) + 1 FROM alarm").fetchone()[0],
+            "transition": db.execute('SELECT coalesce(max(seq), 0) + 1 FROM "transition"').fetchone()[0],
+            "action": db.execute("SELECT coalesce(max(seq), 0) + 1 FROM action").fetchone()[0],
+            "incident": db.execute("SELECT coalesce(max(incident_id), 0) + 1 FROM incident").fetchone()[0],
+            "clock_ms": clock,
+        }
+        book.load(alarms, incidents, annunciations, next_ids)
+        return book
+
+    def _restore_states(self, table: SensorTable) -> None:
+        names = ", ".join(("s.sensor_id", *(f"st.{c}" for c in STATE_COLUMNS), "st.chatter_times"))
+        records = self._reader.execute(
+            f"SELECT {names} FROM sensor_state st JOIN sensor s USING (sensor_key)"
+        ).fetchall()
+        if not records:
+            return
+        columns = list(zip(*records, strict=True))
+        rows = table.rows_of(np.array(columns[0], dtype=object))
+        found = rows >= 0
+        rows = rows[found]
+        for name, values in zip(STATE_COLUMNS, columns[1:], strict=False):
+            target = getattr(table, name)
+            if name in _TIME_COLUMNS:
+                array = np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
+            elif target.dtype.kind == "f":
+                array = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            else:
+                fill = -1 if name == "pending_level" else 0
+                array = np.array([fill if v is None else v for v in values]).astype(target.dtype)
+            target[rows] = array[found]
+        chatter = np.array(columns[-1], dtype=object)[found]
+        for row, text in zip(rows.tolist(), chatter.tolist(), strict=True):
+            if text:
+                table.chatter_times[row] = json.loads(text)
+            else:
+                table.chatter_times.pop(row, None)
+        table.mark_changed(rows, style=True)
+
+
+def _nan_floats(values, positions) -> list:
+    values = list(values)
+    for i in positions:
+        if values[i] is None:
+            values[i] = float("nan")
+    return values

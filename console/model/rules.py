@@ -1,0 +1,569 @@
+"""Graded alarm rules: the TOML rules file and the vectorised rule engine.
+
+A rules file (docs/rules.md) gives, per quantity, four level thresholds with a
+direction, a deadband, delay-on and delay-off, an optional rate of change with
+its own level, the silence after which a sensor is stale, and chattering
+detection; ``[sensor."ID"]`` sections override any of these for one sensor, as
+do the ``th_iv..th_i`` fields of a sensor layer.
+
+The engine turns the readings of a batch into level changes. Levels are judged
+per sensor in time order, exactly as if readings came one by one, but only the
+few sensors whose level may move are looked at one reading at a time; the
+common case (no change) stays in NumPy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from console.errors import InputError
+from console.model.readings import Quality
+from console.model.sensors import NO_TIME, IngestResult, SensorStatus, SensorTable
+
+__all__ = [
+    "DEFAULT_RULES_PATH",
+    "KNOWN_QUANTITIES",
+    "LevelChange",
+    "Rule",
+    "RuleEngine",
+    "RuleSet",
+]
+
+DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "assets" / "rules" / "default_rules.toml"
+
+# Quantities of docs/sensors.md and their direction.
+KNOWN_QUANTITIES = {
+    "gas_lel": "high",
+    "gas_pressure": "low",
+    "water_pressure": "low",
+    "pipe_fill": "high",
+    "strain": "high",
+    "deflection": "high",
+    "heating_pressure": "low",
+    "cable_temperature": "high",
+    "tunnel_ch4": "high",
+    "tunnel_o2": "low",
+    "rain_1h": "high",
+    "river_level": "high",
+    "depth": "high",
+    "tank_temperature": "high",
+    "tank_pressure": "high",
+    "hazmat_lel": "high",
+}
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+# Settings every rule has, with the built-in value used when neither [defaults] nor the rule sets one.
+TUNABLES = {
+    "deadband": 0.0,
+    "delay_on_s": 0.0,
+    "delay_off_s": 0.0,
+    "stale_after_s": 900.0,
+    "chatter_count": 6,
+    "chatter_window_min": 10.0,
+}
+RATE_KEYS = ("rate_per_min", "rate_level")
+DEFAULTS_KEYS = set(TUNABLES)
+QUANTITY_KEYS = {"direction", "levels", *TUNABLES, *RATE_KEYS}
+SENSOR_KEYS = {"levels", *TUNABLES, *RATE_KEYS}
+TOP_KEYS = {"defaults", "quantity", "sensor"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The settings in force for one quantity or one sensor.
+
+    ``levels`` runs from level IV to level I (NaN: that level is not used).
+    ``rate_per_min`` is NaN when the rule has no rate of change; a rate is counted
+    in the rule's direction (rising for ``high``, falling for ``low``).
+    """
+
+    name: str
+    quantity: str
+    direction: str
+    levels: tuple[float, float, float, float]
+    deadband: float
+    delay_on_s: float
+    delay_off_s: float
+    rate_per_min: float
+    rate_level: int
+    stale_after_s: float
+    chatter_count: int
+    chatter_window_min: float
+
+
+@dataclass(slots=True)
+class LevelChange:
+    """A sensor's level moved (one per change, few per batch).
+
+    Levels are codes: 0 none, 1..4 = I..IV. ``threshold`` is the threshold of the
+    new level, of the level left when the change is back to 0, or the rate limit
+    (per minute) when ``trigger`` is ``"rate"``. ``chattering`` is the sensor's
+    chattering flag after this change.
+    """
+
+    row: int
+    t_ms: int
+    level_from: int
+    level_to: int
+    value: float
+    threshold: float
+    trigger: str
+    rule: str
+    chattering: bool
+
+
+@dataclass
+class RuleSet:
+    """A validated rules file.
+
+    Use ``RuleSet.load(path)``; ``RuleEngine(rules, table)`` then checks it
+    against the sensors (quantities without rules, sensor overrides).
+    """
+
+    source: str
+    defaults: dict = field(default_factory=dict)
+    quantities: dict[str, dict] = field(default_factory=dict)
+    sensors: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path=None) -> RuleSet:
+        """Read and check a rules file (default: the shipped default rules).
+
+        Raises
+        ------
+        InputError
+            Naming the file, the key and what is wrong: an unknown key, a bad value
+            type, thresholds out of order for the direction, a missing direction.
+        """
+        path = Path(path) if path is not None else DEFAULT_RULES_PATH
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(path, "no such rules file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"cannot read the rules file: {exc}") from None
+        return cls.from_text(text, source=str(path))
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "rules") -> RuleSet:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(source, f"not valid TOML: {exc}") from None
+        return cls.from_dict(data, source)
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "rules") -> RuleSet:
+        _check_keys(data, TOP_KEYS, source, "")
+        defaults = _section(data, "defaults", source)
+        _check_keys(defaults, DEFAULTS_KEYS, source, "defaults")
+        rules = cls(source, _checked_settings(defaults, source, "defaults"))
+        quantities = _section(data, "quantity", source)
+        if not quantities:
+            raise InputError(source, "the file has no [quantity.<name>] rules", key="quantity")
+        for quantity, settings in quantities.items():
+            key = f"quantity.{quantity}"
+            if not isinstance(settings, dict):
+                raise InputError(source, "must be a table", key=key)
+            _check_keys(settings, QUANTITY_KEYS, source, key)
+            if "direction" not in settings:
+                raise InputError(source, 'missing direction ("high" or "low")', key=f"{key}.direction")
+            checked = _checked_settings(settings, source, key)
+            if "levels" in checked:
+                _check_order(checked["levels"], checked["direction"], source, f"{key}.levels")
+            rules.quantities[quantity] = checked
+        for sensor_id, settings in _section(data, "sensor", source).items():
+            key = f'sensor."{sensor_id}"'
+            if not isinstance(settings, dict):
+                raise InputError(source, "must be a table", key=key)
+            _check_keys(settings, SENSOR_KEYS, source, key)
+            rules.sensors[sensor_id] = _checked_settings(settings, source, key)
+        return rules
+
+    def rule_for(self, quantity: str, sensor_id: str | None = None) -> Rule:
+        """The rule in force for a sensor of ``quantity`` (layer thresholds not included)."""
+        settings = dict(TUNABLES)
+        settings.update(self.defaults)
+        settings.update(self.quantities[quantity])
+        name = f"quantity:{quantity}"
+        if sensor_id is not None and sensor_id in self.sensors:
+            settings.update(self.sensors[sensor_id])
+            name = f"sensor:{sensor_id}"
+        levels = tuple(settings.get("levels", (math.nan,) * 4))
+        return Rule(
+            name=name,
+            quantity=quantity,
+            direction=self.quantities[quantity]["direction"],
+            levels=levels,
+            deadband=settings["deadband"],
+            delay_on_s=settings["delay_on_s"],
+            delay_off_s=settings["delay_off_s"],
+            rate_per_min=settings.get("rate_per_min", math.nan),
+            rate_level=settings.get("rate_level", 0),
+            stale_after_s=settings["stale_after_s"],
+            chatter_count=settings["chatter_count"],
+            chatter_window_min=settings["chatter_window_min"],
+        )
+
+
+def _section(data: dict, name: str, source: str) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise InputError(source, "must be a table", key=name)
+    return value
+
+
+def _check_keys(settings: dict, allowed: set[str], source: str, where: str) -> None:
+    for key in settings:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(sorted(allowed))})"
+            raise InputError(source, f"unknown key{hint}", key=f"{where}.{key}" if where else key)
+
+
+def _checked_settings(settings: dict, source: str, where: str) -> dict:
+    checked = {}
+    for key, value in settings.items():
+        full_key = f"{where}.{key}"
+        if key == "direction":
+            if value not in ("high", "low"):
+                raise InputError(source, f'must be "high" or "low", not {value!r}', key=full_key)
+            checked[key] = value
+        elif key == "levels":
+            if not isinstance(value, list) or len(value) != 4:
+                raise InputError(source, "must be a list of four numbers, from level IV to level I", key=full_key)
+            checked[key] = tuple(_number(v, source, full_key) for v in value)
+        elif key == "rate_level":
+            if value not in ROMAN:
+                raise InputError(source, f'must be one of "I", "II", "III", "IV", not {value!r}', key=full_key)
+            checked[key] = ROMAN[value]
+        elif key == "chatter_count":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise InputError(source, f"must be a whole number of at least 2, not {value!r}", key=full_key)
+            checked[key] = value
+        else:
+            number = _number(value, source, full_key)
+            if key in ("deadband", "delay_on_s", "delay_off_s") and number < 0:
+                raise InputError(source, f"must not be negative, not {value!r}", key=full_key)
+            if key in ("stale_after_s", "chatter_window_min", "rate_per_min") and number <= 0:
+                raise InputError(source, f"must be positive, not {value!r}", key=full_key)
+            checked[key] = number
+    if ("rate_per_min" in checked) != ("rate_level" in checked):
+        missing = "rate_level" if "rate_per_min" in checked else "rate_per_min"
+        raise InputError(source, "rate_per_min and rate_level go together", key=f"{where}.{missing}")
+    return checked
+
+
+def _number(value, source: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(source, f"must be a number, not {value!r}", key=key)
+    if not math.isfinite(value):
+        raise InputError(source, f"must be a finite number, not {value!r}", key=key)
+    return float(value)
+
+
+def _check_order(levels, direction: str, source: str, key: str) -> None:
+    values = [v for v in levels if not math.isnan(v)]
+    pairs = list(zip(values, values[1:], strict=False))
+    if direction == "high" and any(b <= a for a, b in pairs):
+        raise InputError(source, f"thresholds {list(levels)} must rise from level IV to level I (direction high)", key=key)
+    if direction == "low" and any(b >= a for a, b in pairs):
+        raise InputError(source, f"thresholds {list(levels)} must fall from level IV to level I (direction low)", key=key)
+
+
+def _severity(level):
+    """Level code (0, 1..4 = I..IV) to severity (0, 4..1): larger is worse."""
+    return np.where(level == 0, 0, 5 - np.asarray(level, dtype=np.int64))
+
+
+_SEVERITY_WEIGHTS = np.array([1, 2, 3, 4], dtype=np.int8)  # columns IV, III, II, I
+
+
+class RuleEngine:
+    """Rules bound to a sensor table: per-sensor settings as arrays.
+
+    Parameters
+    ----------
+    rules : RuleSet
+    table : SensorTable
+        Writes ``table.levels`` and ``table.rule`` (the thresholds and rule in force).
+
+    Attributes
+    ----------
+    warnings : list of str
+        Problems that do not stop the rules (a sensor override for an id not in
+        the table, sensors without any threshold).
+
+    Raises
+    ------
+    InputError
+        A quantity of the table has no rule, a rule names a quantity no sensor
+        has and the console does not know, or merged per-sensor thresholds are out
+        of order for the direction.
+    """
+
+    def __init__(self, rules: RuleSet, table: SensorTable):
+        self.rules = rules
+        self.table = table
+        self.warnings: list[str] = []
+        n = len(table)
+        self.sign = np.ones(n)
+        self.signed_levels = np.full((n, 4), np.nan)
+        self.deadband = np.zeros(n)
+        self.delay_on_ms = np.zeros(n, dtype=np.int64)
+        self.delay_off_ms = np.zeros(n, dtype=np.int64)
+        self.rate_limit_per_ms = np.full(n, np.nan)
+        self.rate_severity = np.zeros(n, dtype=np.int8)
+        self.stale_after_ms = np.zeros(n, dtype=np.int64)
+        self.chatter_count = np.zeros(n, dtype=np.int64)
+        self.chatter_window_ms = np.zeros(n, dtype=np.int64)
+        self._bind()
+
+    # --- binding --------------------------------------------------------
+    def _bind(self) -> None:
+        rules, table = self.rules, self.table
+        present = sorted(set(table.quantity.tolist()))
+        for quantity in rules.quantities:
+            if quantity not in KNOWN_QUANTITIES and quantity not in present:
+                close = difflib.get_close_matches(quantity, sorted({*KNOWN_QUANTITIES, *present}), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise InputError(
+                    rules.source, f"unknown quantity: no sensor measures it{hint}", key=f"quantity.{quantity}"
+                )
+        missing = [q for q in present if q not in rules.quantities]
+        if missing:
+            count = int(np.isin(table.quantity, missing).sum())
+            raise InputError(
+                rules.source,
+                f"no rule for the quantity {missing[0]!r} of {count} sensor(s) in {table.source}",
+                key=f"quantity.{missing[0]}",
+            )
+        levels = np.full((len(table), 4), np.nan)
+        rule_names = np.empty(len(table), dtype=object)
+        for quantity in present:
+            rows = np.flatnonzero(table.quantity == quantity)
+            self._assign(rows, rules.rule_for(quantity), levels, rule_names)
+
+        # Layer thresholds override the quantity's, level by level.
+        from_layer = ~np.isnan(table.thresholds)
+        levels[from_layer] = table.thresholds[from_layer]
+        overridden = from_layer.any(axis=1)
+        rule_names[overridden] = ["sensor:" + i for i in table.ids[overridden].tolist()]
+        self.sign = np.where(np.array([rules.quantities[q]["direction"] == "low" for q in table.quantity]), -1.0, 1.0)
+        if len(table) == 0:
+            self.sign = np.ones(0)
+        self._check_layer_order(levels, from_layer)
+
+        for sensor_id in rules.sensors:
+            try:
+                row = table.row_of(sensor_id)
+            except KeyError:
+                self.warnings.append(f'{rules.source}: [sensor."{sensor_id}"] names no sensor of {table.source}')
+                continue
+            rule = rules.rule_for(table.quantity[row], sensor_id)
+            layer_levels = levels[row].copy()
+            self._assign(np.array([row]), rule, levels, rule_names)
+            if "levels" not in rules.sensors[sensor_id]:
+                levels[row] = np.where(np.isnan(layer_levels), levels[row], layer_levels)
+            else:
+                _check_order(rule.levels, rule.direction, rules.source, f'sensor."{sensor_id}".levels')
+
+        unset = np.isnan(levels).all(axis=1) & np.isnan(self.rate_limit_per_ms)
+        for quantity in sorted(set(table.quantity[unset].tolist())):
+            count = int((table.quantity[unset] == quantity).sum())
+            self.warnings.append(
+                f"{count} sensor(s) of quantity {quantity} have no thresholds "
+                f"(give th_iv..th_i in the sensor layer or levels in {rules.source})"
+            )
+        self.signed_levels = self.sign[:, None] * levels
+        table.levels = levels
+        table.rule = rule_names
+
+    def _assign(self, rows: np.ndarray, rule: Rule, levels: np.ndarray, rule_names: np.ndarray) -> None:
+        levels[rows] = rule.levels
+        rule_names[rows] = rule.name
+        self.deadband[rows] = rule.deadband
+        self.delay_on_ms[rows] = round(rule.delay_on_s * 1000)
+        self.delay_off_ms[rows] = round(rule.delay_off_s * 1000)
+        self.rate_limit_per_ms[rows] = rule.rate_per_min / 60000.0
+        self.rate_severity[rows] = 5 - rule.rate_level if rule.rate_level else 0
+        self.stale_after_ms[rows] = round(rule.stale_after_s * 1000)
+        self.chatter_count[rows] = rule.chatter_count
+        self.chatter_window_ms[rows] = round(rule.chatter_window_min * 60000)
+
+    def _check_layer_order(self, levels: np.ndarray, from_layer: np.ndarray) -> None:
+        signed = self.sign[:, None] * levels
+        bad = np.zeros(len(levels), dtype=bool)
+        for a in range(4):
+            for b in range(a + 1, 4):
+                bad |= signed[:, b] <= signed[:, a]  # NaN compares False
+        bad &= from_layer.any(axis=1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            direction = "fall" if self.sign[row] < 0 else "rise"
+            raise InputError(
+                self.table.source,
+                f"sensor {self.table.ids[row]}: thresholds IV..I {levels[row].tolist()} (layer th_iv..th_i over "
+                f"the {self.table.quantity[row]} rule) must {direction} from level IV to level I",
+                key="th_iv..th_i",
+            )
+
+    # --- evaluation -----------------------------------------------------
+    def evaluate(self, ingest: IngestResult) -> list[LevelChange]:
+        """Judge the live readings of an ingested batch; update levels; return the changes.
+
+        Readings of ``BAD`` quality update the live value but not the level.
+        """
+        table = self.table
+        index = np.flatnonzero(ingest.live & (ingest.quality != Quality.BAD))
+        if index.size == 0:
+            return []
+        rows = ingest.rows[index]
+        t = ingest.t_ms[index]
+        value = ingest.value[index]
+        sign = self.sign[rows]
+        signed = sign * value
+        thresholds = self.signed_levels[rows]
+        up = (np.greater_equal(signed[:, None], thresholds) * _SEVERITY_WEIGHTS).max(axis=1)
+        down = (np.greater_equal(signed[:, None], thresholds - self.deadband[rows][:, None]) * _SEVERITY_WEIGHTS).max(
+            axis=1
+        )
+
+        # Rate of change against the previous judged reading of the same sensor.
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = rows[1:] != rows[:-1]
+        previous_value = np.empty(len(rows))
+        previous_value[1:] = value[:-1]
+        previous_t = np.empty(len(rows), dtype=np.int64)
+        previous_t[1:] = t[:-1]
+        previous_value[first] = table.rate_ref_value[rows[first]]
+        previous_t[first] = table.rate_ref_t_ms[rows[first]]
+        known = previous_t != NO_TIME
+        dt = np.where(known, t - np.where(known, previous_t, 0), 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = sign * (value - previous_value) / dt
+        rate_hit = (dt > 0) & (rate >= self.rate_limit_per_ms[rows])
+        rate_severity = np.where(rate_hit, self.rate_severity[rows], 0).astype(np.int8)
+        up_all = np.maximum(up, rate_severity)
+        down_all = np.maximum(down, rate_severity)
+
+        last = np.ones(len(rows), dtype=bool)
+        last[:-1] = rows[1:] != rows[:-1]
+        table.rate_ref_value[rows[last]] = value[last]
+        table.rate_ref_t_ms[rows[last]] = t[last]
+
+        current = _severity(table.level[rows])
+        moving = (up_all > current) | (down_all < current) | (table.pending_level[rows] >= 0)
+        if not moving.any():
+            return []
+        changes: list[LevelChange] = []
+        moving_rows = np.unique(rows[moving])
+        starts = np.searchsorted(rows, moving_rows, side="left")
+        ends = np.searchsorted(rows, moving_rows, side="right")
+        columns = (
+            t.tolist(),
+            value.tolist(),
+            up.tolist(),
+            down.tolist(),
+            up_all.tolist(),
+            down_all.tolist(),
+            rate_severity.tolist(),
+        )
+        for row, start, end in zip(moving_rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            self._step_sensor(row, start, end, columns, changes)
+        return changes
+
+    def _step_sensor(self, row: int, start: int, end: int, columns, changes: list[LevelChange]) -> None:
+        """Judge one sensor's readings one by one (only sensors whose level may move)."""
+        table = self.table
+        t, value, up, down, up_all, down_all, rate_severity = columns
+        current = int(_severity(table.level[row]))
+        pending_level = int(table.pending_level[row])
+        pending = -1 if pending_level < 0 else int(_severity(pending_level))
+        since = int(table.pending_since_ms[row])
+        delay_on, delay_off = int(self.delay_on_ms[row]), int(self.delay_off_ms[row])
+        for i in range(start, end):
+            if up_all[i] > current:
+                target = up_all[i]
+            elif down_all[i] < current:
+                target = down_all[i]
+            else:
+                target = current
+            if target == current:
+                pending = -1
+                continue
+            if pending < 0 or (pending > current) != (target > current):
+                since = t[i]
+            pending = target
+            if t[i] - since < (delay_on if target > current else delay_off):
+                continue
+            # The rate decides when it alone reaches the target.
+            plain = up[i] if target > current else down[i]
+            by_rate = rate_severity[i] == target and plain < target
+            changes.append(self._change(row, t[i], current, target, value[i], by_rate))
+            current, pending = target, -1
+        table.level[row] = 0 if current == 0 else 5 - current
+        table.pending_level[row] = -1 if pending < 0 else 5 - pending if pending else 0
+        table.pending_since_ms[row] = since if pending >= 0 else NO_TIME
+        table.mark_changed([row], style=True)
+
+    def _change(self, row: int, t_ms: int, old: int, new: int, value: float, by_rate: bool) -> LevelChange:
+        table = self.table
+        if by_rate:
+            trigger, threshold = "rate", float(self.rate_limit_per_ms[row] * 60000.0)
+        else:
+            trigger = "threshold"
+            threshold = float(table.levels[row, (new if new else old) - 1])
+        chattering = self._count_transition(row, t_ms)
+        return LevelChange(
+            row=row,
+            t_ms=t_ms,
+            level_from=0 if old == 0 else 5 - old,
+            level_to=0 if new == 0 else 5 - new,
+            value=value,
+            threshold=threshold,
+            trigger=trigger,
+            rule=table.rule[row],
+            chattering=chattering,
+        )
+
+    def _count_transition(self, row: int, t_ms: int) -> bool:
+        window = int(self.chatter_window_ms[row])
+        times = [x for x in self.table.chatter_times.get(row, []) if x > t_ms - window]
+        times.append(t_ms)
+        self.table.chatter_times[row] = times
+        chattering = len(times) >= int(self.chatter_count[row])
+        self.table.chattering[row] = chattering
+        return chattering
+
+    # --- time passing ---------------------------------------------------
+    def check_stale(self, now_ms: int) -> np.ndarray:
+        """Mark live sensors silent for longer than their stale_after_s; return those rows."""
+        table = self.table
+        live = table.status == SensorStatus.LIVE
+        silent = live & (now_ms - np.where(live, table.t_ms, now_ms) > self.stale_after_ms)
+        return table.set_status(np.flatnonzero(silent), SensorStatus.STALE)
+
+    def expire_chatter(self, now_ms: int) -> list[int]:
+        """Clear the chattering flag of sensors that calmed down by ``now_ms``; return those rows."""
+        table = self.table
+        calmed = []
+        for row in np.flatnonzero(table.chattering).tolist():
+            window = int(self.chatter_window_ms[row])
+            times = [x for x in table.chatter_times.get(row, []) if x > now_ms - window]
+            if times:
+                table.chatter_times[row] = times
+            else:
+                table.chatter_times.pop(row, None)
+            if len(times) < int(self.chatter_count[row]):
+                table.chattering[row] = False
+                calmed.append(row)
+        table.mark_changed(calmed, style=True)
+        return calmed

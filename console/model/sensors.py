@@ -1,0 +1,584 @@
+"""Live state of every sensor as columns: the SensorTable.
+
+One row per sensor of the open sensor layers. Static attributes (id, quantity,
+category, district, owner, position, per-sensor thresholds) and live state (last
+value, time, quality, level, alarm state) are NumPy arrays, never one object per
+sensor or per reading.
+
+The table is fed by ``ingest(batch)``; the rule engine and the alarm book write
+the level and alarm columns. Views pull what changed since their last frame with
+``changed_since(version)``; nothing calls back per reading. Not thread-safe: one
+thread (the GUI thread, or the command) owns a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from console.errors import InputError
+from console.model.readings import Quality, ReadingBatch
+
+if TYPE_CHECKING:
+    import pandas
+
+    from console.model.layer import VectorLayer
+
+__all__ = [
+    "CATEGORIES",
+    "FAMILIES",
+    "FAMILY_OF_CATEGORY",
+    "LEVEL_NAMES",
+    "NO_TIME",
+    "THRESHOLD_FIELDS",
+    "IngestResult",
+    "SensorStatus",
+    "SensorTable",
+    "level_name",
+]
+
+# Time of a sensor that has never reported (int64 epoch ms columns).
+NO_TIME = np.iinfo(np.int64).min
+
+FAMILY_OF_CATEGORY = {
+    "gas": "lifeline",
+    "water_supply": "lifeline",
+    "drainage": "lifeline",
+    "bridge": "lifeline",
+    "heating": "lifeline",
+    "power": "lifeline",
+    "utility_tunnel": "lifeline",
+    "rainfall": "flood",
+    "water_level": "flood",
+    "waterlogging": "flood",
+    "hazmat": "hazmat",
+}
+CATEGORIES = tuple(FAMILY_OF_CATEGORY)
+FAMILIES = ("lifeline", "flood", "hazmat")
+
+# Level codes: 0 = no alarm, 1..4 = I..IV (I is the most severe).
+LEVEL_NAMES = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV"}
+
+# Per-sensor threshold columns of a sensor layer, from level IV to level I (docs/sensors.md).
+THRESHOLD_FIELDS = ("th_iv", "th_iii", "th_ii", "th_i")
+
+_REQUIRED_FIELDS = ("id", "category", "quantity")
+_TEXT_FIELDS = ("name", "name_en", "unit", "district", "owner", "contact", "asset")
+_EARTH_RADIUS_M = 6378137.0
+# Distinct unknown ids remembered per source; beyond this only the total grows.
+_MAX_UNKNOWN_IDS = 1000
+
+
+def level_name(level: int) -> str:
+    """Roman numeral of a level code (``""`` for 0)."""
+    return LEVEL_NAMES[int(level)]
+
+
+class SensorStatus(IntEnum):
+    """Whether a sensor is heard from (``SensorTable.status``)."""
+
+    NO_DATA = 0  # no reading since the console started
+    LIVE = 1
+    STALE = 2  # silent for longer than its rule's stale_after_s
+    OFFLINE = 3  # its source said so
+
+
+@dataclass
+class IngestResult:
+    """What ``SensorTable.ingest`` made of one batch.
+
+    The accepted readings are sorted by (row, time). ``live`` marks those newer
+    than the sensor's previous reading: they update the live state and go to the
+    rules; the others are kept for history only.
+
+    Attributes
+    ----------
+    source : str
+    rows, t_ms, value, quality, line : ndarray
+        Accepted readings (history), sorted by row then time.
+    live : ndarray of bool
+        Readings newer than the sensor's previous reading.
+    previous_t_ms : ndarray of int64
+        Per accepted reading, its sensor's last time before this batch.
+    n_total, n_unknown, n_duplicate, n_history_only : int
+    rejected_line, rejected_sensor, rejected_reason : ndarray
+        One entry per rejected reading: source line (0 when unknown), sensor id, reason.
+    unknown : dict of str to int
+        Unknown sensor ids of this batch and how often each came.
+    """
+
+    source: str
+    rows: np.ndarray
+    t_ms: np.ndarray
+    value: np.ndarray
+    quality: np.ndarray
+    line: np.ndarray
+    live: np.ndarray
+    previous_t_ms: np.ndarray
+    n_total: int = 0
+    n_unknown: int = 0
+    n_duplicate: int = 0
+    n_history_only: int = 0
+    rejected_line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    rejected_sensor: np.ndarray = field(default_factory=lambda: np.empty(0, object))
+    rejected_reason: np.ndarray = field(default_factory=lambda: np.empty(0, object))
+    unknown: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_accepted(self) -> int:
+        return len(self.rows)
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected_line)
+
+
+class SensorTable:
+    """Columnar state of every sensor.
+
+    Parameters
+    ----------
+    ids, quantities, categories : sequence of str
+        One entry per sensor. Ids must be unique; categories are those of DESIGN.md.
+    names, units, districts, owners : sequence of str, optional
+    thresholds : array (n, 4), optional
+        Per-sensor threshold overrides from level IV to level I; NaN where the
+        quantity's rule applies.
+    x, y : array (n,), optional
+        Positions in the display CRS (metres); NaN when unknown.
+    ground_scale : array (n,), optional
+        Ground metres per display-CRS metre at each sensor (cos(latitude) for Web
+        Mercator); distances between alarms are multiplied by it.
+    source : str
+        Where the sensors come from, for error messages.
+    layer_slices : dict of str to slice, optional
+        Rows of each sensor layer, when the table was built from layers.
+
+    Attributes
+    ----------
+    value : float64 (n,)
+        Last value (NaN before the first reading).
+    t_ms : int64 (n,)
+        Last reading time, UTC epoch ms (``NO_TIME`` before the first reading).
+    quality : uint8 (n,)
+        ``Quality`` of the last reading.
+    level : uint8 (n,)
+        Current level: 0 none, 1..4 = I..IV (written by the rule engine).
+    status : uint8 (n,)
+        ``SensorStatus``.
+    alarm_id : int64 (n,)
+        The sensor's open alarm (-1: none), written by the alarm book.
+    alarm_state : uint8 (n,)
+        ``AlarmState`` code of the open alarm (0 normal when none).
+    out_of_service : bool (n,)
+        Removed from service by an operator: rules still run, no alarm is raised.
+    chattering : bool (n,)
+        The level changed too often recently (see the rules' chatter settings).
+    levels : float64 (n, 4)
+        Thresholds in force, IV..I (set when a rule engine is bound).
+    rule : object (n,)
+        Name of the rule in force, e.g. ``quantity:gas_lel`` or ``sensor:GAS-00001``.
+    pending_level, pending_since_ms, rate_ref_value, rate_ref_t_ms, chatter_times
+        Rule engine state kept per sensor so that a restored console continues exactly.
+    row_version, style_version : int64 (n,)
+        ``version`` at which the row last changed at all / changed in a way that
+        alters its map symbol (level, alarm state, status, service, chattering).
+    version : int
+        Grows with every change; views remember it and ask ``changed_since``.
+    unknown_by_source : dict of str to Counter
+        Readings for ids not in the table, per source and id.
+    unknown_total_by_source : Counter
+    """
+
+    def __init__(
+        self,
+        ids,
+        quantities,
+        categories,
+        *,
+        names=None,
+        units=None,
+        districts=None,
+        owners=None,
+        thresholds=None,
+        x=None,
+        y=None,
+        ground_scale=None,
+        source: str = "sensor table",
+        layer_slices: dict[str, slice] | None = None,
+    ):
+        import pandas as pd
+
+        self.source = str(source)
+        self.ids = _text_column(ids)
+        n = len(self.ids)
+        self.quantity = _text_column(quantities, n, "quantity", self.source)
+        self.category = _text_column(categories, n, "category", self.source)
+        self.name = _text_column(names, n, "name", self.source)
+        self.unit = _text_column(units, n, "unit", self.source)
+        self.district = _text_column(districts, n, "district", self.source)
+        self.owner = _text_column(owners, n, "owner", self.source)
+
+        empty = np.flatnonzero(self.ids == "")
+        if len(empty):
+            raise InputError(self.source, f"sensor {int(empty[0]) + 1} has no id", key="id")
+        self._index = pd.Index(self.ids, dtype=object)
+        if not self._index.is_unique:
+            duplicated = self._index[self._index.duplicated()].unique()[:5]
+            raise InputError(self.source, f"sensor ids are not unique: {', '.join(map(str, duplicated))}", key="id")
+        unknown_categories = sorted(set(self.category.tolist()) - set(CATEGORIES))
+        if unknown_categories:
+            row = int(np.flatnonzero(self.category == unknown_categories[0])[0])
+            raise InputError(
+                self.source,
+                f"sensor {self.ids[row]}: category {unknown_categories[0]!r} is not one of {', '.join(CATEGORIES)}",
+                key="category",
+            )
+        self.family = _text_column([FAMILY_OF_CATEGORY[c] for c in self.category.tolist()])
+
+        if thresholds is None:
+            thresholds = np.full((n, 4), np.nan)
+        self.thresholds = np.array(thresholds, dtype=np.float64).reshape(n, 4)
+        self.x = _float_column(x, n)
+        self.y = _float_column(y, n)
+        self.ground_scale = np.ones(n) if ground_scale is None else _float_column(ground_scale, n)
+        self.layer_slices = dict(layer_slices or {"": slice(0, n)})
+
+        # Live state.
+        self.value = np.full(n, np.nan)
+        self.t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        self.quality = np.zeros(n, dtype=np.uint8)
+        self.level = np.zeros(n, dtype=np.uint8)
+        self.status = np.zeros(n, dtype=np.uint8)
+        self.alarm_id = np.full(n, -1, dtype=np.int64)
+        self.alarm_state = np.zeros(n, dtype=np.uint8)
+        self.out_of_service = np.zeros(n, dtype=bool)
+        self.chattering = np.zeros(n, dtype=bool)
+        # Set by the rule engine.
+        self.levels = np.full((n, 4), np.nan)
+        self.rule = np.full(n, "", dtype=object)
+        # Rule engine state.
+        self.pending_level = np.full(n, -1, dtype=np.int8)
+        self.pending_since_ms = np.full(n, NO_TIME, dtype=np.int64)
+        self.rate_ref_value = np.full(n, np.nan)
+        self.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        self.chatter_times: dict[int, list[int]] = {}
+        # Change tracking.
+        self.version = 0
+        self.row_version = np.zeros(n, dtype=np.int64)
+        self.style_version = np.zeros(n, dtype=np.int64)
+        self.unknown_by_source: dict[str, Counter] = {}
+        self.unknown_total_by_source: Counter = Counter()
+
+    # --- construction -------------------------------------------------
+    @classmethod
+    def from_frame(cls, frame: pandas.DataFrame, source: str, *, x=None, y=None, ground_scale=None) -> SensorTable:
+        """A table from a sensor layer's attribute table (fields of docs/sensors.md).
+
+        Raises
+        ------
+        InputError
+            A required field is missing, an id is empty or repeated, a category is
+            unknown, or a threshold field is not numeric.
+        """
+        missing = [name for name in _REQUIRED_FIELDS if name not in frame.columns]
+        if missing:
+            raise InputError(source, f"a sensor layer needs the fields {', '.join(missing)}", key=missing[0])
+        n = len(frame)
+        texts = {}
+        for name in (*_REQUIRED_FIELDS, *_TEXT_FIELDS):
+            if name in frame.columns:
+                texts[name] = [_text(v) for v in frame[name].tolist()]
+            else:
+                texts[name] = [""] * n
+        thresholds = np.full((n, 4), np.nan)
+        for column, name in enumerate(THRESHOLD_FIELDS):
+            if name in frame.columns:
+                thresholds[:, column] = _numeric_field(frame, name, texts["id"], source)
+        return cls(
+            texts["id"],
+            texts["quantity"],
+            texts["category"],
+            names=texts["name"],
+            units=texts["unit"],
+            districts=texts["district"],
+            owners=texts["owner"],
+            thresholds=thresholds,
+            x=x,
+            y=y,
+            ground_scale=ground_scale,
+            source=source,
+        )
+
+    @classmethod
+    def from_layers(cls, layers: list[VectorLayer]) -> SensorTable:
+        """One table for several sensor layers (point layers in the display CRS).
+
+        Rows follow the layers in order; ``layer_slices[layer.name]`` gives each
+        layer's rows, in the order of its features.
+        """
+        import pandas as pd
+
+        from console.model.layer import DISPLAY_CRS
+
+        frames, xs, ys, slices, start = [], [], [], {}, 0
+        for layer in layers:
+            x, y = layer.xy
+            frames.append(pd.DataFrame(layer.frame.drop(columns=layer.frame.geometry.name)))
+            xs.append(x)
+            ys.append(y)
+            slices[layer.name] = slice(start, start + len(layer))
+            start += len(layer)
+        source = ", ".join(layer.source for layer in layers) or "sensor layers"
+        if not layers:
+            return cls([], [], [], source=source)
+        frame = pd.concat(frames, ignore_index=True)
+        x = np.concatenate(xs)
+        y = np.concatenate(ys)
+        # Web Mercator stretches distances by 1/cos(latitude).
+        scale = np.cos(np.arctan(np.sinh(y / _EARTH_RADIUS_M))) if DISPLAY_CRS == "EPSG:3857" else None
+        table = cls.from_frame(frame, source, x=x, y=y, ground_scale=scale)
+        table.layer_slices = slices
+        return table
+
+    # --- lookup -------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows_of(self, ids) -> np.ndarray:
+        """Row of each id (int64), -1 for ids not in the table."""
+        return self._index.get_indexer(np.asarray(ids, dtype=object)).astype(np.int64, copy=False)
+
+    def row_of(self, sensor_id: str) -> int:
+        """Row of one id; KeyError when unknown."""
+        row = int(self._index.get_indexer([sensor_id])[0])
+        if row < 0:
+            raise KeyError(sensor_id)
+        return row
+
+    # --- change tracking ------------------------------------------------
+    def mark_changed(self, rows, *, style: bool) -> None:
+        """Record that ``rows`` changed (style: in a way that alters their symbol)."""
+        rows = np.asarray(rows)
+        if rows.size == 0:
+            return
+        self.version += 1
+        self.row_version[rows] = self.version
+        if style:
+            self.style_version[rows] = self.version
+
+    def changed_since(self, version: int, *, style_only: bool = False) -> np.ndarray:
+        """Rows changed after ``version`` (sorted int64); remember ``self.version`` for the next call."""
+        versions = self.style_version if style_only else self.row_version
+        return np.flatnonzero(versions > version)
+
+    # --- ingest -------------------------------------------------------
+    def ingest(self, batch: ReadingBatch, source: str = "") -> IngestResult:
+        """Check a batch, resolve sensor ids and update the live columns.
+
+        Readings with NaN, infinite or non-numeric values are rejected with a
+        reason. Unknown ids are counted per source. A reading at the same time as
+        the sensor's last one with the same value is a duplicate and ignored; with
+        another value it is rejected as conflicting. Readings older than the
+        sensor's last one are accepted for history only.
+        """
+        n_total = len(batch)
+        line = np.asarray(batch.line, dtype=np.int64)
+        t_ms = np.asarray(batch.t_ms, dtype=np.int64)
+        quality = np.asarray(batch.quality, dtype=np.uint8)
+        value, reject_reason = _numeric_values(batch.value)
+
+        rows = self._resolve(batch.sensor)
+        unknown_mask = rows < 0
+        unknown = {}
+        if unknown_mask.any():
+            ids, counts = np.unique(np.asarray(batch.sensor, dtype=object)[unknown_mask].astype(str), return_counts=True)
+            unknown = dict(zip(ids.tolist(), counts.tolist(), strict=True))
+            self._count_unknown(source, unknown)
+
+        reasons: list[np.ndarray] = []
+        reject_index: list[np.ndarray] = []
+        bad = ~unknown_mask & (reject_reason != "")
+        if bad.any():
+            reject_index.append(np.flatnonzero(bad))
+            reasons.append(reject_reason[bad])
+        keep = np.flatnonzero(~unknown_mask & ~bad)
+
+        # Sort by (row, time); the stable sort keeps arrival order among equal keys.
+        order = keep[np.lexsort((t_ms[keep], rows[keep]))]
+        r, t, v = rows[order], t_ms[order], value[order]
+        previous_t = self.t_ms[r]
+        previous_v = self.value[r]
+        same_as_last = t == previous_t
+        same_as_before = np.zeros(len(order), dtype=bool)
+        same_as_before[1:] = (r[1:] == r[:-1]) & (t[1:] == t[:-1])
+        value_before = np.empty(len(order))
+        value_before[1:] = v[:-1]
+        value_before[:1] = np.nan
+        duplicate = (same_as_last & (v == previous_v)) | (same_as_before & (v == value_before))
+        conflicting = (same_as_last | same_as_before) & ~duplicate
+        if conflicting.any():
+            reject_index.append(order[conflicting])
+            reasons.append(
+                np.full(int(conflicting.sum()), "a different value for a time that already has one", dtype=object)
+            )
+        accepted = ~(duplicate | conflicting)
+        order = order[accepted]
+        r, t, previous_t = r[accepted], t[accepted], previous_t[accepted]
+        live = t > previous_t
+
+        result = IngestResult(
+            source=source,
+            rows=r,
+            t_ms=t,
+            value=value[order],
+            quality=quality[order],
+            line=line[order],
+            live=live,
+            previous_t_ms=previous_t,
+            n_total=n_total,
+            n_unknown=int(unknown_mask.sum()),
+            n_duplicate=int(duplicate.sum()),
+            n_history_only=int((~live).sum()),
+            unknown=unknown,
+        )
+        if reject_index:
+            index = np.concatenate(reject_index)
+            by_line = np.argsort(index, kind="stable")
+            index = index[by_line]
+            result.rejected_line = line[index]
+            result.rejected_sensor = np.asarray(batch.sensor, dtype=object)[index].astype(str).astype(object)
+            result.rejected_reason = np.concatenate(reasons)[by_line]
+        self._apply_live(result)
+        return result
+
+    def _resolve(self, sensor: np.ndarray) -> np.ndarray:
+        sensor = np.asarray(sensor)
+        if sensor.dtype.kind in "iu":
+            # Pre-resolved rows: anything outside the table counts as unknown.
+            rows = sensor.astype(np.int64)
+            rows[(rows < 0) | (rows >= len(self))] = -1
+            return rows
+        return self.rows_of(sensor)
+
+    def _count_unknown(self, source: str, unknown: dict[str, int]) -> None:
+        counter = self.unknown_by_source.setdefault(source, Counter())
+        for sensor_id, count in unknown.items():
+            if sensor_id in counter or len(counter) < _MAX_UNKNOWN_IDS:
+                counter[sensor_id] += count
+            self.unknown_total_by_source[source] += count
+
+    def _apply_live(self, result: IngestResult) -> None:
+        """Take the newest live reading of each sensor as its live state."""
+        live_index = np.flatnonzero(result.live)
+        if live_index.size == 0:
+            return
+        rows = result.rows[live_index]
+        last = np.ones(len(rows), dtype=bool)
+        last[:-1] = rows[1:] != rows[:-1]
+        newest = live_index[last]
+        rows = result.rows[newest]
+        self.value[rows] = result.value[newest]
+        self.t_ms[rows] = result.t_ms[newest]
+        self.quality[rows] = result.quality[newest]
+        woke = rows[self.status[rows] != SensorStatus.LIVE]
+        self.status[rows] = SensorStatus.LIVE
+        self.mark_changed(rows, style=False)
+        self.mark_changed(woke, style=True)
+
+    # --- status -------------------------------------------------------
+    def set_status(self, rows, status: SensorStatus) -> np.ndarray:
+        """Set the status of ``rows``; returns the rows whose status changed."""
+        rows = np.asarray(rows, dtype=np.int64)
+        changed = rows[self.status[rows] != status]
+        self.status[changed] = status
+        self.mark_changed(changed, style=True)
+        return changed
+
+    def sensor_record(self, row: int) -> dict:
+        """The attributes and live state of one sensor as plain Python values."""
+        t = int(self.t_ms[row])
+        return {
+            "id": self.ids[row],
+            "name": self.name[row],
+            "quantity": self.quantity[row],
+            "unit": self.unit[row],
+            "category": self.category[row],
+            "family": self.family[row],
+            "district": self.district[row],
+            "owner": self.owner[row],
+            "value": float(self.value[row]),
+            "t_ms": None if t == NO_TIME else t,
+            "quality": Quality(int(self.quality[row])).name.lower(),
+            "level": int(self.level[row]),
+            "status": SensorStatus(int(self.status[row])).name.lower(),
+            "alarm_id": int(self.alarm_id[row]),
+            "rule": self.rule[row],
+            "levels": [float(v) for v in self.levels[row]],
+        }
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _text_column(values, n: int | None = None, name: str = "", source: str = "") -> np.ndarray:
+    if values is None:
+        return np.full(n, "", dtype=object)
+    column = np.empty(len(values), dtype=object)
+    column[:] = [_text(v) for v in values]
+    if n is not None and len(column) != n:
+        raise InputError(source, f"{len(column)} values for {n} sensors", key=name)
+    return column
+
+
+def _float_column(values, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, np.nan)
+    column = np.asarray(values, dtype=np.float64).copy()
+    if column.shape != (n,):
+        raise ValueError(f"expected {n} positions, got shape {column.shape}")
+    return column
+
+
+def _numeric_field(frame, name: str, ids: list[str], source: str) -> np.ndarray:
+    import pandas as pd
+
+    raw = frame[name]
+    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    blank = raw.isna().to_numpy() | raw.astype(str).str.strip().isin(["", "nan", "NaN", "None"]).to_numpy()
+    bad = np.isnan(numbers) & ~blank
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(source, f"sensor {ids[row]}: {raw.iloc[row]!r} is not a number", key=name)
+    return numbers
+
+
+def _numeric_values(values) -> tuple[np.ndarray, np.ndarray]:
+    """Values as float64 and a rejection reason per value ("" when fine)."""
+    values = np.asarray(values)
+    reasons = np.full(len(values), "", dtype=object)
+    if values.dtype.kind in "fiub":
+        numbers = values.astype(np.float64, copy=False)
+    else:
+        numbers = np.full(len(values), np.nan)
+        for i, item in enumerate(values.tolist()):
+            if isinstance(item, bool) or item is None:
+                reasons[i] = f"value is not numeric: {item!r}"
+                continue
+            try:
+                numbers[i] = float(item)
+            except (TypeError, ValueError):
+                reasons[i] = f"value is not numeric: {item!r}"
+    nan = np.isnan(numbers) & (reasons == "")
+    reasons[nan] = "value is NaN"
+    infinite = np.isinf(numbers)
+    reasons[infinite] = "value is infinite"
+    return numbers, reasons
