@@ -19,10 +19,6 @@ TITLE_HEIGHT = 56
 DISPLAY_ZONE = "Asia/Shanghai"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Snapshot", text)
-
-
 def render_snapshot(renderer: MapRenderer, width: int, height: int,
                     extent: tuple[float, float, float, float] | None = None,
                     title: str = "", when: datetime | None = None, zone: str = DISPLAY_ZONE,
@@ -93,7 +89,7 @@ def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_heigh
     bold.setBold(True)
     painter.setFont(bold)
     painter.drawText(QRectF(box.left() + 10, box.top() + 4, box_width - 20, 22), Qt.AlignmentFlag.AlignVCenter,
-                     tr("Legend"))
+                     QCoreApplication.translate("Snapshot", "Legend"))
     painter.setFont(font)
     y = box.top() + 28
     metrics = QFontMetricsF(font)
