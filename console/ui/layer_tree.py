@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,7 +71,12 @@ class LayerTree(QTreeWidget):
         self.itemDoubleClicked.connect(self._on_double_clicked)
         self.header().setStretchLastSection(False)
         self.header().resizeSection(0, 220)
-        renderer.on_changed(self.refresh)
+        # Rebuild later, never inside a signal of one of our own items (it would delete it mid-call).
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        renderer.on_changed(self._refresh_timer.start)
         self._refreshing = False
         self.refresh()
 

@@ -29,8 +29,9 @@ def district_file(tmp_path):
     return path
 
 
-def test_open_file_lists_layer_with_count_and_toggles_visibility(window, district_file):
+def test_open_file_lists_layer_with_count_and_toggles_visibility(window, district_file, qtbot):
     layers = window.open_paths([district_file])
+    qtbot.waitUntil(lambda: len(window.layer_tree.layer_items()) == 1)
     assert len(layers) == 1
     items = window.layer_tree.layer_items()
     assert [item.text(0) for item in items] == ["districts"]
@@ -61,10 +62,10 @@ def test_corrupt_file_is_reported_by_name_and_open_layers_stay(window, district_
     assert [layer.name for layer in window.canvas.renderer.layers] == ["districts"]
 
 
-def test_removing_a_layer_from_the_tree_removes_it_from_the_map(window, district_file):
+def test_removing_a_layer_from_the_tree_removes_it_from_the_map(window, district_file, qtbot):
     (layer,) = window.open_paths([district_file])
     window.canvas.renderer.remove_layer(layer)
-    assert window.layer_tree.layer_items() == []
+    qtbot.waitUntil(lambda: window.layer_tree.layer_items() == [])
     assert window.canvas.renderer.layers == []
 
 
