@@ -478,31 +478,34 @@ def text_field(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return chars, _COLUMNS[:width] < lengths[:, None]
 
 
-def assemble_lines(count: int, parts: list) -> bytes:
+def assemble_lines(count: int, parts: list, *, with_offsets: bool = False):
     """Concatenate per-row fields into one buffer.
 
     Each part is either ``bytes`` (the same text on every row) or a pair
     ``(chars, mask)``: an (count x w) uint8 matrix and which of its bytes belong to
-    the row (the kept bytes of a row are written in column order).
+    the row (None: all of them). The fields are laid side by side in one
+    zero-padded matrix that is then read without its zero bytes, so text must
+    not contain NUL (JSON text never does). With ``with_offsets`` the result is
+    ``(bytes, start offset of each row)``.
     """
-    row_length = np.zeros(count, dtype=np.int64)
-    for part in parts:
-        row_length += len(part) if isinstance(part, bytes) else part[1].sum(axis=1)
-    out = np.empty(int(row_length.sum()), dtype=np.uint8)
-    offset = np.cumsum(row_length) - row_length
-    for part in parts:
+    widths = [len(part) if isinstance(part, bytes) else part[0].shape[1] for part in parts]
+    table = np.zeros((count, sum(widths)), dtype=np.uint8)
+    column = 0
+    for part, width in zip(parts, widths, strict=True):
+        target = table[:, column : column + width]
         if isinstance(part, bytes):
-            if not part:
-                continue
-            index = offset[:, None] + _COLUMNS[: len(part)]
-            out[index] = np.frombuffer(part, dtype=np.uint8)
-            offset += len(part)
+            target[:] = np.frombuffer(part, dtype=np.uint8)
+        elif part[1] is None:
+            target[:] = part[0]
         else:
-            chars, mask = part
-            target = offset[:, None] + np.cumsum(mask, axis=1) - 1
-            out[target[mask]] = chars[mask]
-            offset += mask.sum(axis=1)
-    return out.tobytes()
+            np.multiply(part[0], part[1], out=target, casting="unsafe")
+        column += width
+    kept = table != 0
+    data = table[kept].tobytes()
+    if not with_offsets:
+        return data
+    row_length = kept.sum(axis=1)
+    return data, np.cumsum(row_length) - row_length
 
 
 def format_fixed(values: np.ndarray, decimals) -> tuple[np.ndarray, np.ndarray]:
@@ -514,40 +517,42 @@ def format_fixed(values: np.ndarray, decimals) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     decimals = np.broadcast_to(np.asarray(decimals, dtype=np.int64), (n,))
     max_dec = int(decimals.max()) if n else 0
-    scaled = np.rint(np.abs(values) * 10.0 ** decimals).astype(np.int64)
-    unit = 10 ** decimals
+    # Every row as an integer count of 10**-max_dec, rounded at the row's own decimals.
+    scaled = np.rint(np.abs(values) * 10.0**decimals).astype(np.int64) * 10 ** (max_dec - decimals)
+    negative = (values < 0) & (scaled > 0)
+    unit = 10**max_dec
     integer = scaled // unit
     fraction = scaled - integer * unit
-    negative = (values < 0) & (scaled > 0)
-    int_width = 12
-    chars = np.zeros((n, 1 + int_width + 1 + max_dec), dtype=np.uint8)
-    mask = np.zeros(chars.shape, dtype=bool)
+    int_width = max(1, len(str(int(integer.max())))) if n else 1
+    width = 1 + int_width + 1 + max_dec
+    chars = np.empty((n, width), dtype=np.uint8)
+    mask = np.zeros((n, width), dtype=bool)
     chars[:, 0] = _MINUS
     mask[:, 0] = negative
-    digits_needed = np.ones(n, dtype=np.int64)
-    remaining = integer.copy()
+    int_digits = np.ones(n, dtype=np.int64)
+    power = 10
+    remaining = integer
     for column in range(int_width, 0, -1):
         chars[:, column] = remaining % 10 + 48
-        remaining //= 10
-    bound = np.int64(10)
-    for _ in range(2, int_width + 1):
-        digits_needed += integer >= bound
-        bound *= 10
-    mask[:, 1 : int_width + 1] = _COLUMNS[:int_width][::-1] < digits_needed[:, None]
+        remaining = remaining // 10
+        if column < int_width:
+            int_digits += integer >= power
+            power *= 10
+    mask[:, 1 : int_width + 1] = _COLUMNS[:int_width][::-1] < int_digits[:, None]
     if max_dec:
-        # Keep fraction digits up to the last non-zero one.
-        frac_digits = np.zeros((n, max_dec), dtype=np.int64)
-        rest = fraction.copy()
-        for k in range(max_dec - 1, -1, -1):
-            live = k < decimals
-            frac_digits[:, k] = np.where(live, rest % 10, 0)
-            rest = np.where(live, rest // 10, rest)
-        nonzero = frac_digits != 0
-        last = np.where(nonzero.any(axis=1), max_dec - 1 - nonzero[:, ::-1].argmax(axis=1), -1)
+        # Decimals kept: up to the last non-zero digit of the fraction.
+        kept = np.full(n, max_dec, dtype=np.int64)
+        power = 10
+        for _ in range(max_dec):
+            kept -= fraction % power == 0
+            power *= 10
         chars[:, int_width + 1] = ord(".")
-        mask[:, int_width + 1] = last >= 0
-        chars[:, int_width + 2 :] = frac_digits + 48
-        mask[:, int_width + 2 :] = _COLUMNS[:max_dec] <= last[:, None]
+        mask[:, int_width + 1] = kept > 0
+        remaining = fraction
+        for column in range(width - 1, int_width + 1, -1):
+            chars[:, column] = remaining % 10 + 48
+            remaining = remaining // 10
+        mask[:, int_width + 2 :] = _COLUMNS[:max_dec] < kept[:, None]
     return chars, mask
 
 
@@ -577,7 +582,7 @@ def encode_json_readings(
         return b""
     unique_t, inverse = np.unique(t_ms, return_inverse=True)
     times = format_rfc3339(unique_t, offset_minutes)[inverse.reshape(-1)]
-    parts = [b'{"t":"', (times, np.ones(times.shape, dtype=bool)), b'","sensor":"', sensor, b'","value":', value]
+    parts = [b'{"t":"', (times, None), b'","sensor":"', sensor, b'","value":', value]
     if quality is not None and np.any(quality):
         q = np.minimum(np.asarray(quality, dtype=np.int64), 2)
         parts.append((_QUALITY_SUFFIX[0][q], _QUALITY_SUFFIX[1][q]))
