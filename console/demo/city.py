@@ -115,7 +115,8 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
                                              district_index)
     valves = networks.make_valves(pipes, district_index)
     power = networks.make_power_cables(stream(25), road_table[served | (cls == "arterial")], water, district_index)
-    tunnels = networks.make_utility_tunnels(stream(26), main_roads, road_frame.ring, water, district_index)
+    tunnels = networks.make_utility_tunnels(stream(26), main_roads, road_frame.core.buffer(1500.0), water,
+                                            district_index)
 
     # --- blocks, facilities, metro, hazardous chemicals, pumping stations
     obstacles = shapely.union_all([

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.ops import substring
 
 from console.demo.frame import DistrictIndex
 from console.demo.shapes import line_parts, points_spaced
+
+TUNNEL_MAX_M = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -122,15 +125,18 @@ def make_power_cables(rng: np.random.Generator, roads: pd.DataFrame, water, dist
     })
 
 
-def make_utility_tunnels(rng: np.random.Generator, main_roads: list[dict], ring, water,
+def make_utility_tunnels(rng: np.random.Generator, main_roads: list[dict], area, water,
                          districts: DistrictIndex, count: int = 3) -> pd.DataFrame:
-    """Utility tunnels under the longest stretches of arterial inside the ring expressway."""
+    """Utility tunnels under the longest stretches of avenue through ``area`` (the city core)."""
     candidates = []
     for road in main_roads:
-        if road["class"] != "arterial" or road.get("kind") == "ring":
+        if road["class"] != "arterial" or road.get("kind") not in ("radial", "cross", "parallel"):
             continue
-        parts, _ = line_parts([shapely.difference(shapely.intersection(road["geometry"], ring), water.buffer(150.0))])
+        parts, _ = line_parts([shapely.difference(shapely.intersection(road["geometry"], area), water.buffer(150.0))])
         for part in parts:
+            if part.length > TUNNEL_MAX_M:  # the central stretch: tunnels are built where streets are busiest
+                start = (part.length - TUNNEL_MAX_M) / 2.0
+                part = substring(part, start, start + TUNNEL_MAX_M)
             candidates.append((part.length, road["name_zh"], road["name_en"], part))
     candidates.sort(key=lambda c: -c[0])
     rows, used = [], set()

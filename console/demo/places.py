@@ -249,6 +249,8 @@ CHEMICALS = {
     "液氧": ("liquid oxygen", True, False, (50, 500), 1.14, 200.0),
 }
 
+STOCK_SHARE = 0.4  # the usual stock as a share of the tanks' capacity
+
 SITE_TYPES = {  # key: (facility zh, facility en, company zh, company en, chemicals)
     "chemical_plant": ("化工厂", "Chemical Plant", "化工有限公司", "Chemical Co., Ltd.", ["甲醇", "苯", "甲苯", "丙烯", "硫酸"]),
     "chlor_alkali": ("氯碱厂", "Chlor-Alkali Plant", "氯碱化工有限公司", "Chlor-Alkali Co., Ltd.", ["液氯", "氢气", "硫酸"]),
@@ -307,8 +309,7 @@ def make_hazmat(rng: np.random.Generator, zones: list[Polygon], roads: pd.DataFr
                 frame: RoadFrame, site_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hazardous-chemical sites in the zones and the storage tanks at each site."""
     companies = NamePool(COMPANY_STEMS, rng)
-    road_lines = shapely.union_all(roads.geometry.to_numpy()).buffer(70.0)
-    shapely.prepare(road_lines)
+    road_tree = shapely.STRtree(roads.geometry.to_numpy())
     sites, tanks = [], []
     c, s = np.cos(frame.angle), np.sin(frame.angle)
     for (zone_zh, zone_en, share, types), zone in zip(ZONES, zones, strict=True):
@@ -317,7 +318,9 @@ def make_hazmat(rng: np.random.Generator, zones: list[Polygon], roads: pd.DataFr
         px = rng.uniform(minx, maxx, 4000)
         py = rng.uniform(miny, maxy, 4000)
         points = shapely.points(px, py)
-        ok = shapely.contains(zone.buffer(-120.0), points) & ~shapely.intersects(road_lines, points)
+        near_road = np.zeros(len(points), dtype=bool)
+        near_road[road_tree.query(points, predicate="dwithin", distance=70.0)[0]] = True
+        ok = shapely.contains(zone.buffer(-120.0), points) & ~near_road
         keep = np.flatnonzero(ok)
         chosen = keep[thin_points(px[keep], py[keep], 260.0)][:wanted]
         kinds = list(types)
@@ -337,7 +340,7 @@ def make_hazmat(rng: np.random.Generator, zones: list[Polygon], roads: pd.DataFr
                 chemical = chemicals[k % len(chemicals)]
                 name_en, pressurised, flammable, size, density, threshold_t = CHEMICALS[chemical]
                 capacity = float(np.round(rng.uniform(*size), -1))
-                score += capacity * density * 0.85 / threshold_t  # GB 18218 sum of q/Q at 85 % fill
+                score += capacity * density * STOCK_SHARE / threshold_t  # GB 18218: R = sum of q/Q
                 tanks.append({"tank_id": f"{site_id}-T{k + 1:02d}", "site_id": site_id, "chemical": chemical,
                               "chemical_en": name_en, "capacity_m3": capacity,
                               "storage": "pressurised" if pressurised else "atmospheric",
