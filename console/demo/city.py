@@ -163,8 +163,7 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
         sensors.waterlogging_points(stream(50), road_table, road_frame.urban, water, counts["depth"]),
         *sensors.at_tanks(stream(51), hazmat_sites, tanks, counts["hazmat"]),
     ]
-    placed = sensors.subsample(placed, scale, stream(52))
-    city.sensors = sensors.assemble(placed, district_index)
+    city.sensors = sensors.subsample(sensors.assemble(placed, district_index), scale, stream(52))
 
     city.layers = {
         "districts": district_table,

@@ -309,16 +309,14 @@ def assemble(placed: list[Placed], districts: DistrictIndex) -> pd.DataFrame:
     return table.drop(columns=["prefix"])
 
 
-def subsample(placed: list[Placed], scale: float, rng) -> list[Placed]:
-    """Keep a seeded share of each quantity's sensors (at least one): quick cities for tests."""
+def subsample(table: pd.DataFrame, scale: float, rng) -> pd.DataFrame:
+    """A seeded share of each quantity's sensors (at least one), ids unchanged: quick cities for tests.
+
+    The sensors of a scaled city are a subset of the full city's, at the same places.
+    """
     if scale >= 1.0:
-        return placed
-    out = []
-    for p in placed:
-        n = len(p.x)
-        keep = np.sort(rng.permutation(n)[: max(1, int(round(n * scale)))])
-        out.append(Placed(p.quantity, p.x[keep], p.y[keep], [p.name[i] for i in keep],
-                          [p.name_en[i] for i in keep], [p.asset[i] for i in keep],
-                          None if p.owner is None else [p.owner[i] for i in keep],
-                          None if p.thresholds is None else p.thresholds[keep]))
-    return out
+        return table
+    keep = []
+    for _, rows in table.groupby("quantity", sort=False).indices.items():
+        keep.append(rows[np.sort(rng.permutation(len(rows))[: max(1, int(round(len(rows) * scale)))])])
+    return table.iloc[np.sort(np.concatenate(keep))].reset_index(drop=True)
