@@ -90,9 +90,10 @@ class Alarm:
 
     Levels are codes 0 (none), 1..4 = I..IV. ``level`` is the current level (0
     once returned to normal), ``peak_level`` the most severe reached. ``value``
-    and ``threshold`` are those of the latest level change; ``rule`` names the
-    rule (``quantity:<q>`` or ``sensor:<id>``) and ``trigger`` is ``threshold`` or
-    ``rate``. Times are UTC epoch ms. ``history`` lists the level changes and
+    is the value at the latest level change; ``threshold`` and ``trigger``
+    (``threshold`` or ``rate``) are those of the latest raise, escalation or
+    de-escalation (a return keeps them). ``rule`` names the rule in force
+    (``quantity:<q>`` or ``sensor:<id>``). Times are UTC epoch ms. ``history`` lists the level changes and
     ``notes`` the operators' notes. Views read alarms; only the book changes them.
     """
 
@@ -248,7 +249,13 @@ class AlarmBook:
         self._next_incident = 1
         self._annunciations: deque[int] = deque()
         self._change_log: deque[tuple[int, str, int]] = deque()
-        self._members: dict[int, list[tuple[float, float, int]]] = {}  # incident -> (x, y, raised_ms)
+        # Recent alarm positions by (family, grid cell) for incident matching; a cell is at
+        # least the incident distance wide, so the 3 x 3 cells around an alarm cover it.
+        scales = table.ground_scale[np.isfinite(table.ground_scale) & (table.ground_scale > 0)]
+        smallest_scale = float(scales.min()) if scales.size else 1.0
+        self._cell = max(self.incident_distance_m, 1.0) / smallest_scale
+        self._grid: dict[tuple[str, int, int], list[tuple[float, float, int, int]]] = {}
+        self._shelved: set[int] = set()
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
         self._dirty_incidents: dict[int, None] = {}
@@ -359,7 +366,10 @@ class AlarmBook:
             alarm.history.append(step)
             alarm.level = change.level_to
             alarm.active = change.level_to > 0
-            alarm.value, alarm.threshold, alarm.trigger = change.value, change.threshold, change.trigger
+            alarm.value = change.value
+            if change.level_to:
+                # A return keeps what raised the alarm on show.
+                alarm.threshold, alarm.trigger = change.threshold, change.trigger
             alarm.changed_ms = change.t_ms
             if change.level_to and change.level_to < alarm.peak_level:
                 alarm.peak_level = change.level_to
@@ -420,16 +430,20 @@ class AlarmBook:
         scale = float(table.ground_scale[row])
         t = alarm.raised_ms
         best, best_distance = None, math.inf
-        if math.isfinite(x) and math.isfinite(y):
-            for incident in self.incidents.values():
-                if incident.family != alarm.family or t - incident.last_ms > self.incident_window_ms:
+        located = math.isfinite(x) and math.isfinite(y)
+        if located:
+            cx, cy = math.floor(x / self._cell), math.floor(y / self._cell)
+            for key in ((alarm.family, cx + i, cy + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
+                entries = self._grid.get(key)
+                if not entries:
                     continue
-                members = np.array(self._members.get(incident.incident_id, ()), dtype=np.float64).reshape(-1, 3)
-                near_in_time = t - members[:, 2] <= self.incident_window_ms
-                distance = np.hypot(members[:, 0] - x, members[:, 1] - y) * scale
-                distance = distance[near_in_time & (distance <= self.incident_distance_m)]
-                if distance.size and distance.min() < best_distance:
-                    best, best_distance = incident, float(distance.min())
+                # Entries are appended in time order; the old ones at the front can go.
+                while entries and t - entries[0][2] > self.incident_window_ms:
+                    entries.pop(0)
+                for mx, my, _, incident_id in entries:
+                    distance = math.hypot(mx - x, my - y) * scale
+                    if distance <= self.incident_distance_m and distance < best_distance:
+                        best, best_distance = self.incidents[incident_id], distance
         if best is None:
             best = Incident(
                 incident_id=self._next_incident,
@@ -444,15 +458,24 @@ class AlarmBook:
             )
             self._next_incident += 1
             self.incidents[best.incident_id] = best
-            self._members[best.incident_id] = []
-        best.alarm_ids.append(alarm.alarm_id)
-        best.last_ms = max(best.last_ms, t)
-        best.peak_level = min(best.peak_level, alarm.level)
-        if alarm.district and alarm.district not in best.districts:
-            best.districts = sorted([*best.districts, alarm.district])
-        self._members[best.incident_id].append((x, y, t))
-        alarm.incident_id = best.incident_id
+        self._add_member(best, alarm, x, y)
         self._touch_incident(best)
+
+    def _add_member(self, incident: Incident, alarm: Alarm, x: float, y: float) -> None:
+        incident.alarm_ids.append(alarm.alarm_id)
+        incident.last_ms = max(incident.last_ms, alarm.raised_ms)
+        incident.peak_level = min(incident.peak_level, alarm.peak_level)
+        if alarm.district and alarm.district not in incident.districts:
+            incident.districts = sorted([*incident.districts, alarm.district])
+        alarm.incident_id = incident.incident_id
+        self._remember_position(incident.incident_id, alarm.family, x, y, alarm.raised_ms)
+
+    def _remember_position(self, incident_id: int, family: str, x: float, y: float, t_ms: int) -> None:
+        if math.isfinite(x) and math.isfinite(y):
+            key = (family, math.floor(x / self._cell), math.floor(y / self._cell))
+            entries = self._grid.setdefault(key, [])
+            entries.append((x, y, t_ms, incident_id))
+            entries.sort(key=lambda entry: entry[2])
 
     def _raise_incident_peak(self, alarm: Alarm) -> None:
         incident = self.incidents.get(alarm.incident_id)
@@ -591,8 +614,9 @@ class AlarmBook:
     def expire_shelves(self, now_ms: int) -> list[int]:
         """Unshelve alarms whose shelf ended by ``now_ms``."""
         done = []
-        for alarm in self.alarms.values():
-            if alarm.state == AlarmState.SHELVED and alarm.shelved_until_ms is not None and alarm.shelved_until_ms <= now_ms:
+        for alarm_id in sorted(self._shelved):
+            alarm = self.alarms[alarm_id]
+            if alarm.shelved_until_ms is not None and alarm.shelved_until_ms <= now_ms:
                 self._end_shelf(alarm, alarm.shelved_until_ms, "shelf_expired", None)
                 done.append(alarm.alarm_id)
         self._flush()
@@ -631,6 +655,10 @@ class AlarmBook:
         at_ms = int(at_ms)
         self.clock_ms = max(self.clock_ms, at_ms)
         alarm.state = state_to
+        if state_to == AlarmState.SHELVED:
+            self._shelved.add(alarm.alarm_id)
+        else:
+            self._shelved.discard(alarm.alarm_id)
         self._records.transitions.append(
             (
                 self._next_transition,
@@ -734,13 +762,15 @@ class AlarmBook:
                 self.clock_ms = max(self.clock_ms, alarm.changed_ms)
         for incident in incidents:
             self.incidents[incident.incident_id] = incident
-            members = []
             for alarm_id in incident.alarm_ids:
                 alarm = self.alarms.get(alarm_id)
                 if alarm is not None and alarm.sensor_row >= 0:
-                    members.append((float(table.x[alarm.sensor_row]), float(table.y[alarm.sensor_row]), alarm.raised_ms))
-            self._members[incident.incident_id] = members
+                    row = alarm.sensor_row
+                    self._remember_position(
+                        incident.incident_id, alarm.family, float(table.x[row]), float(table.y[row]), alarm.raised_ms
+                    )
             self._touch_incident(incident)
+        self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
         table.mark_changed(table.alarm_id >= 0, style=True)
         self._annunciations = deque(sorted(annunciations))
         if self._annunciations:

@@ -401,10 +401,11 @@ class Journal:
             self._newest_reading_ms = max(self._newest_reading_ms, int(t.max()))
             values = np.concatenate([r[2] for r in readings])
             quality = np.concatenate([r[3] for r in readings])
-            connection.executemany(
-                "INSERT OR IGNORE INTO reading VALUES (?, ?, ?, ?)",
-                zip(keys.tolist(), t.tolist(), values.tolist(), quality.tolist(), strict=True),
-            )
+            for part in _chunks(len(t)):
+                connection.executemany(
+                    "INSERT OR IGNORE INTO reading VALUES (?, ?, ?, ?)",
+                    zip(keys[part].tolist(), t[part].tolist(), values[part].tolist(), quality[part].tolist(), strict=True),
+                )
         states = [e.states for e in entries if e.states is not None and len(e.states["rows"])]
         if states:
             self._write_states(connection, states)
@@ -434,27 +435,38 @@ class Journal:
         connection.execute("COMMIT")
 
     def _write_states(self, connection: sqlite3.Connection, states: list[dict]) -> None:
+        # No Python loop over rows here: the calling thread must get the GIL back quickly.
         rows = np.concatenate([s["rows"] for s in states])
         # Keep the newest snapshot of each sensor: last occurrence wins.
         reverse_unique = np.unique(rows[::-1], return_index=True)[1]
         pick = len(rows) - 1 - reverse_unique
-        chatter = {}
-        for s in states:
-            chatter.update(s["chatter_times"])
-        columns = [self.key_of_row[rows[pick]].tolist()]
+        rows = rows[pick]
+        columns = [self.key_of_row[rows]]
         for name in STATE_COLUMNS:
             column = np.concatenate([s[name] for s in states])[pick]
             if name in _TIME_COLUMNS:
-                values = [None if v == NO_TIME else v for v in column.tolist()]
+                unset = column == NO_TIME
+                column = column.astype(object)
+                column[unset] = None
             elif column.dtype == bool:
-                values = column.astype(np.int64).tolist()
-            else:
-                values = column.tolist()
-            columns.append(values)
-        columns.append([chatter.get(row) for row in rows[pick].tolist()])
+                column = column.astype(np.int64)
+            columns.append(column)
+        chatter_text = np.full(len(rows), None, dtype=object)
+        chatter = {}
+        for s in states:
+            chatter.update(s["chatter_times"])
+        if chatter:
+            chatter_rows = np.fromiter(chatter.keys(), dtype=np.int64, count=len(chatter))
+            position = np.searchsorted(rows, chatter_rows)  # rows are sorted by np.unique
+            chatter_text[position] = list(chatter.values())
+        columns.append(chatter_text)
         marks = ", ".join("?" * (len(STATE_COLUMNS) + 2))
         names = ", ".join(("sensor_key", *STATE_COLUMNS, "chatter_times"))
-        connection.executemany(f"INSERT OR REPLACE INTO sensor_state ({names}) VALUES ({marks})", zip(*columns, strict=True))
+        for part in _chunks(len(rows)):
+            connection.executemany(
+                f"INSERT OR REPLACE INTO sensor_state ({names}) VALUES ({marks})",
+                zip(*(column[part].tolist() for column in columns), strict=True),
+            )
 
     def _apply_retention(self, connection: sqlite3.Connection) -> None:
         now = time.monotonic()
@@ -585,6 +597,12 @@ class Journal:
             else:
                 table.chatter_times.pop(row, None)
         table.mark_changed(rows, style=True)
+
+
+def _chunks(n: int, size: int = 4096):
+    """Slices of at most ``size`` rows, so each conversion to Python holds the GIL only briefly."""
+    for start in range(0, n, size):
+        yield slice(start, min(n, start + size))
 
 
 def _nan_floats(values, positions) -> list:

@@ -102,10 +102,11 @@ class Rule:
 class LevelChange:
     """A sensor's level moved (one per change, few per batch).
 
-    Levels are codes: 0 none, 1..4 = I..IV. ``threshold`` is the threshold of the
-    new level, of the level left when the change is back to 0, or the rate limit
-    (per minute) when ``trigger`` is ``"rate"``. ``chattering`` is the sensor's
-    chattering flag after this change.
+    Levels are codes: 0 none, 1..4 = I..IV. ``trigger`` is ``"threshold"`` or
+    ``"rate"`` (what put the sensor at the new level) or ``"clear"`` (back to 0).
+    ``threshold`` is the threshold of the new level, the rate limit (per minute)
+    for a rate, or the threshold of the level left when clearing. ``chattering``
+    is the sensor's chattering flag after this change.
     """
 
     row: int
@@ -516,11 +517,13 @@ class RuleEngine:
 
     def _change(self, row: int, t_ms: int, old: int, new: int, value: float, by_rate: bool) -> LevelChange:
         table = self.table
-        if by_rate:
+        if new == 0:
+            # Back to normal: nothing triggers; keep the threshold of the level left.
+            trigger, threshold = "clear", float(table.levels[row, old - 1])
+        elif by_rate:
             trigger, threshold = "rate", float(self.rate_limit_per_ms[row] * 60000.0)
         else:
-            trigger = "threshold"
-            threshold = float(table.levels[row, (new if new else old) - 1])
+            trigger, threshold = "threshold", float(table.levels[row, new - 1])
         chattering = self._count_transition(row, t_ms)
         return LevelChange(
             row=row,
