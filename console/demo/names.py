@@ -98,9 +98,9 @@ COMPANY_STEMS = [
     ("华源", "Huayuan"), ("泰和", "Taihe"), ("联合", "Lianhe"), ("顺达", "Shunda"), ("德盛", "Desheng"),
     ("嘉禾", "Jiahe"), ("中天", "Zhongtian"), ("博远", "Boyuan"), ("信诚", "Xincheng"), ("昊华", "Haohua"),
     ("海川", "Haichuan"), ("江汇", "Jianghui"), ("富源", "Fuyuan"), ("隆盛", "Longsheng"), ("恒信", "Hengxin"),
-    ("鼎盛", "Dingsheng"), ("裕丰", "Yufeng"), ("华鑫", "Huaxin"), ("宝源", "Baoyuan"), ("长兴", "Changxing"),
+    ("鼎盛", "Dingsheng"), ("裕丰", "Yufeng"), ("华晟", "Huasheng"), ("宝源", "Baoyuan"), ("长兴", "Changxing"),
     ("星火", "Xinghuo"), ("国泰", "Guotai"), ("澄宇", "Chengyu"), ("中捷", "Zhongjie"), ("瑞祥", "Ruixiang"),
-    ("龙盛", "Longsheng"), ("吉泰", "Jitai"), ("新海", "Xinhai"), ("蓝天", "Lantian"), ("红日", "Hongri"),
+    ("龙翔", "Longxiang"), ("吉泰", "Jitai"), ("新海", "Xinhai"), ("蓝天", "Lantian"), ("红日", "Hongri"),
 ]
 
 

@@ -38,10 +38,8 @@ def make_blocks(rng: np.random.Generator, frame: RoadFrame, grid: Grid, obstacle
     corners_v = np.stack([v0, v0, v1, v1], axis=-1).reshape(-1, 4)
     x, y = frame.to_xy(corners_u, corners_v)
     cells = shapely.polygons(np.stack([x, y], axis=-1))
-    full_area = shapely.area(cells)
-    centres = shapely.centroid(cells)
     shapely.prepare(frame.urban)
-    cells = cells[shapely.contains(frame.urban, centres)]
+    cells = cells[shapely.contains(frame.urban, shapely.centroid(cells))]
     full_area = shapely.area(cells)
     shapely.prepare(obstacles)
     hit = shapely.intersects(obstacles, cells)

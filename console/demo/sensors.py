@@ -228,6 +228,10 @@ def waterlogging_points(rng, roads: pd.DataFrame, urban, water, count: int) -> P
     under_zh, under_en = _nearest_road(express.reset_index(drop=True), ux, uy)
     names = [f"{others.name_zh[w]}下穿{e}通道" for w, e in zip(which, under_zh, strict=True)]
     names_en = [f"{others.name_en[w]} underpass below {e}" for w, e in zip(which, under_en, strict=True)]
+    # a road that passes under the ring twice has two underpasses
+    k = numbered(names)
+    names = [name if n == 1 else f"{name[:-2]}{n}号通道" for name, n in zip(names, k, strict=True)]
+    names_en = [name if n == 1 else f"{name} ({n})" for name, n in zip(names_en, k, strict=True)]
     assets = list(others.name_zh.to_numpy()[which])
 
     # Low road sections: a synthetic terrain that falls towards the water, with hollows.

@@ -125,7 +125,7 @@ def place_lakes(rng: np.random.Generator, outline: Polygon, avoid, count: int) -
     lakes: list[Polygon] = []
     inner = outline.buffer(-2500.0)
     minx, miny, maxx, maxy = inner.bounds
-    blocked = shapely.union_all([avoid.buffer(350.0)])
+    blocked = avoid.buffer(350.0)
     shapely.prepare(blocked)
     shapely.prepare(inner)
     for k in range(count):

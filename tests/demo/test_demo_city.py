@@ -105,9 +105,10 @@ def test_catalog_styles_are_valid_and_leave_the_warning_colours_to_warnings(cata
 def test_catalog_loads_with_the_console_catalog_loader():
     from console.geo.catalog import load_catalog
 
-    loaded = load_catalog(CATALOG)
-    assert [layer.name for layer in loaded.layers][-1] == "sensors"
-    assert {layer.name for layer in loaded.layers} >= {"districts", "roads", "sensors", "hazmat_sites"}
+    layers = {layer.name: layer for layer in load_catalog(CATALOG).load_layers()}
+    assert {"districts", "roads", "gas_mains", "hazmat_sites", "sensors"} <= set(layers)
+    assert layers["sensors"].is_sensor_layer and len(layers["sensors"]) > 19_000
+    assert not layers["drainage_lines"].visible and layers["roads"].visible
 
 
 def test_committed_demo_is_under_15_mb():
@@ -176,6 +177,7 @@ def test_sensors_follow_docs_sensors_md(layers):
         assert set(of_quantity.category) == {row["category"]}
         assert set(of_quantity.unit) == {row["unit"]}
         assert of_quantity.id.str.fullmatch(re.escape(row["prefix"]) + r"-\d{5}").all(), row["quantity"]
+    assert sensors.name.is_unique and sensors.name_en.is_unique  # an operator tells them apart by name
     assert (sensors.owner.str.len() > 0).all()
     assert sensors.contact.str.fullmatch(r"027-8\d{3}-\d{4}").all()
 
