@@ -109,33 +109,41 @@ class _BlockSource:
         return False
 
     def _read(self) -> None:
-        carry = b""
+        pieces: list[bytes] = [b""]  # pieces[0]: the unfinished last line of the previous block
+        size = 0
+        first = True
         try:
             with _open_binary(self.path) as handle:
-                first = True
                 while not self._closing.is_set():
-                    data = handle.read(self.block_bytes)
-                    if not data:
+                    # Small reads, so a damaged gzip tail loses at most one piece.
+                    piece = handle.read1(1 << 20)
+                    if not piece:
                         break
                     if first:
-                        data = data.removeprefix(b"\xef\xbb\xbf")
+                        piece = piece.removeprefix(b"\xef\xbb\xbf")
                         first = False
-                    data = carry + data
-                    cut = data.rfind(b"\n") + 1
-                    carry = data[cut:]
-                    if cut and not self._put(("block", data[:cut])):
-                        return
+                    pieces.append(piece)
+                    size += len(piece)
+                    if size >= self.block_bytes:
+                        data = b"".join(pieces)
+                        cut = data.rfind(b"\n") + 1
+                        pieces, size = [data[cut:]], 0
+                        if cut and not self._put(("block", data[:cut])):
+                            return
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            if carry:
-                self._put(("block", carry + b"\n"))
+            data = b"".join(pieces)
+            cut = data.rfind(b"\n") + 1
+            if cut:  # whole lines only: a line cut by the damage is not a line
+                self._put(("block", data[:cut]))
             self._put(("truncated", str(exc)))
             self._put(("end", None))
             return
         except OSError as exc:
             self._put(("error", exc))
             return
-        if carry:
-            self._put(("block", carry + b"\n"))
+        data = b"".join(pieces)
+        if data:
+            self._put(("block", data if data.endswith(b"\n") else data + b"\n"))
         self._put(("end", None))
 
     def __iter__(self) -> Iterator[tuple[str, object]]:
@@ -268,15 +276,23 @@ class _Reorder:
         self._delivered_until = np.iinfo(np.int64).min
 
     def push(self, code, t_ms, value, quality, line, events) -> list[FeedEvent]:
-        late = t_ms < self._delivered_until
+        """Take a block's readings (in file order) and events; return what is ready, in time order."""
+        # Late: older than the window behind the newest time seen on any earlier line.
+        prior = self._max_t if self._max_t is not None else np.iinfo(np.int64).min + self.window_ms
+        if len(t_ms):
+            newest_before = np.maximum.accumulate(np.concatenate(([prior], t_ms[:-1])))
+            newest_before = np.maximum(newest_before, prior)
+        else:
+            newest_before = np.zeros(0, dtype=np.int64)
+        late = (t_ms < newest_before - self.window_ms) | (t_ms < self._delivered_until)
         if late.any():
             for row in np.flatnonzero(late):
-                self._reject_late(int(line[row]), int(t_ms[row]))
+                self._reject_late(int(line[row]), int(t_ms[row]), max(int(newest_before[row]), self._delivered_until))
             keep = ~late
             code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
         for event in events:
-            if event.t_ms < self._delivered_until:
-                self._reject_late(event.line, event.t_ms)
+            if event.t_ms < max(self._delivered_until, prior - self.window_ms):
+                self._reject_late(event.line, event.t_ms, max(self._delivered_until, prior))
             else:
                 self._events.append((event.t_ms, event.line, event))
         if len(t_ms):
@@ -294,9 +310,9 @@ class _Reorder:
     def flush(self) -> list[FeedEvent]:
         return self._release(np.iinfo(np.int64).max)
 
-    def _reject_late(self, line: int, t_ms: int) -> None:
-        behind_s = (self._delivered_until - t_ms) / 1000
-        self.reject(line, f"time {format_time(t_ms)} is {behind_s:.0f} s behind events already delivered "
+    def _reject_late(self, line: int, t_ms: int, newest: int) -> None:
+        behind_s = (newest - t_ms) / 1000
+        self.reject(line, f"time {format_time(t_ms)} is {behind_s:.0f} s behind earlier lines "
                           f"(reorder window {self.window_ms / 1000:.0f} s)")
 
     def _release(self, watermark: int) -> list[FeedEvent]:

@@ -142,6 +142,7 @@ def generate_scenario(
             events.append(hazmat_tank(sensors, normal.base, minutes, onset, rng))
         else:
             events.append(bridge_overload(sensors, normal.base, minutes, onset, rng))
+    _clear_of_noise(events, sensors, normal, minutes, start_local_h)
     busy = np.zeros(len(sensors), dtype=bool)
     for event in events:
         busy[event.rows] = True
@@ -153,6 +154,33 @@ def generate_scenario(
                    minutes=minutes, utc_offset_minutes=utc_offset_minutes)
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return ScenarioResult(feed_path, truth_path, counts["readings"], len(sensors), time.perf_counter() - began, truth)
+
+
+def _clear_of_noise(events: list[Event], sensors: SensorSet, normal: Normal, minutes: int, start_local_h: float) -> None:
+    """Nudge events whose peak would end within the noise of level IV clearly past it.
+
+    Otherwise the noise alone would decide whether such a sensor alarms, and the
+    truth could not say whether it should.
+    """
+    all_minutes = np.arange(minutes)
+    for event in events:
+        if len(event.rows) == 0:
+            continue
+        clean = normal.clean(event.rows, all_minutes, start_local_h)
+        total = clean + event.delta
+        sign = np.where(sensors.high[event.rows], 1.0, -1.0)
+        level_iv = sensors.levels[event.rows, 0]
+        sd = normal.noise_sd[event.rows]
+        at_peak = np.argmax(total * sign[:, None], axis=1)
+        rows = np.arange(len(event.rows))
+        peak = total[rows, at_peak]
+        excess = (peak - level_iv) * sign
+        marginal = np.isfinite(level_iv) & (sd > 0) & (excess > -4 * sd) & (excess < 3 * sd)
+        delta_at_peak = event.delta[rows, at_peak]
+        marginal &= np.abs(delta_at_peak) > 0
+        for k in np.flatnonzero(marginal):
+            wanted = level_iv[k] + sign[k] * 3 * sd[k] - clean[k, at_peak[k]]
+            event.delta[k] *= np.float32(wanted / delta_at_peak[k])
 
 
 def _truth(name, kinds, sensors, normal, events, faults, counts, *, seed, start_ms, minutes, utc_offset_minutes):

@@ -1,0 +1,158 @@
+"""The adapter interface: start, stop, poll, status and health, on a real recorded file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from console.errors import InputError
+from console.feeds.base import (
+    AdapterStatusEvent,
+    CapWarning,
+    FeedAdapter,
+    FeedStatus,
+    SensorStatusEvent,
+    adapter_class,
+    adapter_kinds,
+    create_adapter,
+    register_adapter,
+)
+from console.feeds.recorded import RecordedFeedAdapter
+from console.model.readings import ReadingBatch
+
+T0_MS = 1784574900000
+
+
+def feed_file(path, minutes=30, sensors=40, bad_every=0):
+    lines = []
+    for minute in range(minutes):
+        for s in range(sensors):
+            lines.append(json.dumps({"t": T0_MS + minute * 60_000, "sensor": f"S-{s:03d}", "value": minute + s}))
+        if bad_every and minute % bad_every == 0:
+            lines.append('{"t": "2026-07-21T03:15:00+08:00", "sensor": "S-001", "value": "broken"}')
+    lines.insert(5, json.dumps({"t": T0_MS, "status": "offline", "sensor": "S-004"}))
+    lines.append(json.dumps({"t": T0_MS + minutes * 60_000, "cap": "<alert>test</alert>"}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def drain(adapter: FeedAdapter, timeout_s: float = 10.0) -> list:
+    events = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        events.extend(adapter.poll())
+        if not adapter.running:
+            events.extend(adapter.poll())
+            return events
+        time.sleep(0.01)
+    raise AssertionError("the adapter did not finish in time")
+
+
+def test_recorded_adapter_delivers_everything_then_finishes(tmp_path):
+    adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl", bad_every=10))
+    assert adapter.status is FeedStatus.IDLE
+    adapter.start()
+    events = drain(adapter)
+    batches = [e for e in events if isinstance(e, ReadingBatch)]
+    assert sum(len(b) for b in batches) == 30 * 40
+    assert [e.sensor for e in events if isinstance(e, SensorStatusEvent)] == ["S-004"]
+    assert [e.xml for e in events if isinstance(e, CapWarning)] == ["<alert>test</alert>"]
+    statuses = [e.status for e in events if isinstance(e, AdapterStatusEvent)]
+    assert statuses == [FeedStatus.CONNECTING, FeedStatus.LIVE, FeedStatus.FINISHED]
+    health = adapter.health()
+    assert health.status is FeedStatus.FINISHED
+    assert health.readings_total == 1200 and health.events_total == 2
+    assert health.rejected_lines == 3
+    assert health.recent_rejections[-1][1].startswith("value is not a number")
+    assert health.last_event_t_ms == T0_MS + 30 * 60_000
+    assert health.readings_per_s > 0
+
+
+def test_paced_replay_follows_the_feed_clock_and_stops_on_request(tmp_path):
+    # 30 feed minutes at 600x take 3 s of wall time: after ~0.5 s only the first minutes are out.
+    adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl"), speed=600)
+    adapter.start()
+    time.sleep(0.5)
+    early = [e for e in adapter.poll() if isinstance(e, ReadingBatch)]
+    delivered = ReadingBatch.concat(early)
+    assert 0 < len(delivered) < 30 * 40
+    assert delivered.t_ms.max() <= adapter.feed_clock_ms
+    assert adapter.feed_clock_ms - T0_MS < 15 * 60_000
+    adapter.stop()
+    assert not adapter.running
+    assert adapter.status is FeedStatus.IDLE
+
+
+def test_a_missing_file_fails_with_the_reason_in_the_status(tmp_path):
+    adapter = RecordedFeedAdapter(tmp_path / "absent.jsonl")
+    changes = []
+    adapter.on_status_changed(changes.append)
+    adapter.start()
+    adapter.wait(5)
+    assert adapter.status is FeedStatus.FAILED
+    assert "no such feed file" in adapter.health().message
+    assert [c.status for c in changes] == [FeedStatus.CONNECTING, FeedStatus.FAILED]
+
+
+def test_a_slow_consumer_holds_the_reader_back(tmp_path):
+    adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl", minutes=60, sensors=100),
+                                  max_pending_readings=1000)
+    adapter.start()
+    time.sleep(0.3)
+    assert adapter.running
+    pending = sum(len(e) for e in adapter.poll() if isinstance(e, ReadingBatch))
+    assert 0 < pending < 6000  # one held batch beyond the limit at most, never the whole file
+    drain(adapter)
+    assert adapter.health().readings_total == 6000
+
+
+class _Silent(FeedAdapter):
+    def _run(self):
+        self._set_status(FeedStatus.LIVE, "connected")
+        self._deliver(ReadingBatch(np.array(["X"], dtype=object), np.array([T0_MS]), np.array([1.0]),
+                                   np.array([0], dtype=np.uint8)))
+        self._stopping.wait(10)
+
+
+def test_a_live_adapter_that_goes_quiet_turns_stale_and_back():
+    adapter = _Silent("quiet", stale_after_s=0.2)
+    adapter.start()
+    time.sleep(0.05)
+    assert adapter.status is FeedStatus.LIVE
+    time.sleep(0.3)
+    assert adapter.status is FeedStatus.STALE
+    adapter._deliver(ReadingBatch(np.array(["X"], dtype=object), np.array([T0_MS + 1]), np.array([2.0]),
+                                  np.array([0], dtype=np.uint8)))
+    assert adapter.status is FeedStatus.LIVE
+    adapter.stop()
+    kinds = [e.status for e in adapter.poll() if isinstance(e, AdapterStatusEvent)]
+    assert FeedStatus.STALE in kinds and kinds[-1] is FeedStatus.IDLE
+
+
+def test_registry_lists_kinds_by_priority_and_creates_adapters(tmp_path):
+    @register_adapter("test-kind", label="Test kind", priority=-5)
+    class TestAdapter(_Silent):
+        pass
+
+    kinds = adapter_kinds()
+    assert kinds[0].kind == "recorded" and kinds[0].label.startswith("Recorded feed")
+    assert [k.kind for k in kinds][-1] == "test-kind"
+    assert adapter_class("test-kind") is TestAdapter and TestAdapter.label == "Test kind"
+    adapter = create_adapter("recorded", feed_file(tmp_path / "f.jsonl"))
+    assert isinstance(adapter, RecordedFeedAdapter) and adapter.kind == "recorded"
+    assert RecordedFeedAdapter.can_open(tmp_path / "f.jsonl")
+    assert not RecordedFeedAdapter.can_open(tmp_path / "nothing.jsonl")
+    with pytest.raises(InputError, match="unknown feed kind 'mqtt-x'"):
+        adapter_class("mqtt-x")
+
+
+def test_feeds_import_without_qt():
+    code = ("import sys, console.feeds.base, console.feeds.recorded, console.feeds.scenario, "
+            "console.commands.scenario; print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
