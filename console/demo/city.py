@@ -37,7 +37,17 @@ FACILITY_COUNTS = {"hospital": 30, "school": 150, "shelter": 60, "fire_station":
 
 @dataclass
 class City:
-    """Every layer of the city as a table with a ``geometry`` column in local metres."""
+    """The generated city, before it is written.
+
+    Attributes
+    ----------
+    frame : LocalFrame
+        Converts the local metres of the tables to CGCS2000 longitude/latitude.
+    layers : dict of str to pandas.DataFrame
+        Layer name -> attribute table with a ``geometry`` column in local metres, in drawing order.
+    sensors : pandas.DataFrame
+        The sensor catalog (docs/sensors.md fields) with ``lon``/``lat`` columns, already rounded.
+    """
 
     frame: LocalFrame
     layers: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -25,7 +25,17 @@ def make_outline(rng: np.random.Generator) -> Polygon:
 
 @dataclass
 class River:
-    """The main river: a centreline that is a function of x, and a width along it."""
+    """The main river: a centreline that is a function of x, and a width along it.
+
+    Attributes
+    ----------
+    centre : numpy.ndarray
+        (n, 2) centreline vertices in local metres, x strictly increasing (the river flows east).
+    half_width : numpy.ndarray
+        (n,) half the river's width at each vertex, metres.
+    polygon : shapely.Polygon
+        The water surface, reaching beyond the city outline.
+    """
 
     centre: np.ndarray  # (n, 2), x strictly increasing
     half_width: np.ndarray  # (n,) metres
