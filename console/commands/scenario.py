@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     storm.add_argument("--c", type=float, default=0.65, help="C (default 0.65)")
     storm.add_argument("--b", type=float, default=4.0, help="b, minutes (default 4)")
     storm.add_argument("--n", type=float, default=0.56, help="n (default 0.56)")
+    parser.add_argument("--quiet-interval", type=int, default=1, metavar="MIN",
+                        help="sensors that nothing moves report only every MIN minutes (default 1: every minute)")
     parser.add_argument("--compress-level", type=int, default=9, choices=range(1, 10), metavar="1-9",
                         help="gzip level for a .gz feed (default 9, the smallest file)")
 
@@ -43,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     )
 
     parse_scenario_name(args.name)  # a wrong name fails before the layers load
+    if not 1 <= args.quiet_interval <= 14:
+        raise InputError("scenario", f"--quiet-interval must lie between 1 and 14 minutes (stale sensors "
+                                     f"are flagged after 15), not {args.quiet_interval}")
     catalog = args.catalog
     if catalog is None and not args.sensors:
         catalog = DEFAULT_CATALOG
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
                             args.n)
     result = generate_scenario(args.name, sensors, args.out, args.truth, seed=args.seed,
                                start=args.start or DEFAULT_START, hours=args.hours, storm=storm,
-                               compresslevel=args.compress_level)
+                               compresslevel=args.compress_level, quiet_interval_min=args.quiet_interval)
     size_mb = Path(result.feed).stat().st_size / 1e6
     print(f"{result.feed}: {result.readings:,} readings from {result.sensors:,} sensors, {size_mb:.1f} MB, "
           f"{result.seconds:.1f} s")

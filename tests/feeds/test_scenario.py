@@ -108,14 +108,14 @@ def test_every_sensor_of_an_event_is_past_level_iv_at_its_onset(generated, senso
 
 def test_rain_gauges_report_every_five_minutes_and_river_levels_lag_the_rain(generated, sensors):
     result, batch, _ = generated
+    for gauge in sensors.ids[sensors.quantity == "rain_1h"]:
+        t, _ = readings_of(batch, gauge)
+        assert set(np.round(np.diff(t) / 60_000).astype(int)) <= {4, 5, 6}
     rain = result.truth_data["events"][0]
-    gauge = next(s for s in rain["sensors"] if s["quantity"] == "rain_1h")
-    t, _ = readings_of(batch, gauge["sensor"])
-    assert set(np.round(np.diff(t) / 60_000).astype(int)) <= {4, 5, 6}
     river = [s for s in rain["sensors"] if s["quantity"] == "river_level"]
     assert river, "the storm raised no river gauge past level IV"
-    first_rain = min(parse_time_value(s["onset"]) for s in rain["sensors"] if s["quantity"] == "rain_1h")
-    assert all(parse_time_value(s["onset"]) > first_rain for s in river)
+    # The catchment takes at least its lag (20 minutes or more) to answer.
+    assert all(parse_time_value(s["onset"]) > parse_time_value(rain["physical_onset"]) + 20 * 60_000 for s in river)
 
 
 def test_normal_sensors_stay_below_level_iv(generated, sensors):
@@ -203,3 +203,22 @@ def test_command_refuses_a_layer_without_the_sensors_a_scenario_needs(tmp_path):
                               "--truth", str(tmp_path / "t.json")])
     with pytest.raises(InputError, match="no tank_temperature sensors"):
         scenario_command.run(args)
+
+
+def test_with_a_quiet_interval_calm_sensors_report_less_and_event_sensors_every_minute(sensors, tmp_path):
+    result = generate_scenario("gas-leak", sensors, tmp_path / "f.jsonl.gz", tmp_path / "t.json", seed=3, hours=4,
+                               quiet_interval_min=10)
+    batch = ReadingBatch.concat([e for e in read_feed(result.feed) if isinstance(e, ReadingBatch)])
+    truth = result.truth_data
+    leak = truth["events"][0]
+    first = leak["sensors"][0]
+    t, _ = readings_of(batch, first["sensor"])
+    onset = parse_time_value(first["onset"])
+    around = np.diff(t[(t >= onset - 3000) & (t < onset + 10 * 60_000)]) / 60_000
+    assert around.size and np.all(np.round(around) <= 1)
+    assert np.any(np.abs(t - onset) <= 3000)  # the onset reading is in the feed
+    busy = {s["sensor"] for s in leak["sensors"]} | {f["sensor"] for f in truth["faults"]}
+    calm = next(s for s in sensors.ids if s not in busy and sensors.quantity[list(sensors.ids).index(s)] == "strain")
+    t, _ = readings_of(batch, calm)
+    assert set(np.round(np.diff(t) / 60_000).astype(int)) == {10}
+    assert truth["noise"]["quiet_interval_s"] == 600

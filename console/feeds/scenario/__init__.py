@@ -13,7 +13,11 @@ The same seed gives the same bytes. The bundled demo feed was made with::
 
     console scenario rainstorm+gas-leak --catalog layers/demo/catalog.toml \\
         --out assets/feeds/demo_rainstorm_gasleak.jsonl.gz \\
-        --truth assets/feeds/demo_rainstorm_gasleak.truth.json --seed 2026 --hours 6
+        --truth assets/feeds/demo_rainstorm_gasleak.truth.json --seed 2026 --hours 6 --quiet-interval 10
+
+``--quiet-interval 10`` keeps it under 10 MB: calm sensors send a heartbeat every
+ten minutes, sensors an event moves report every minute (every sensor of the
+20,000 every minute for six hours would be about 50 MB).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from console.feeds.scenario.events import (
     rainstorm,
 )
 from console.feeds.scenario.sensors import QUANTITIES, SensorSet, load_sensors
-from console.feeds.scenario.writer import Faults, Normal, reporting_schedule, sensor_truth, write_feed
+from console.feeds.scenario.writer import Faults, Normal, Schedule, activity, sensor_truth, write_feed
 from console.feeds.timefmt import format_rfc3339, format_time, parse_time_value
 
 __all__ = [
@@ -93,6 +97,7 @@ def generate_scenario(
     storm: StormParameters | None = None,
     utc_offset_minutes: int = 480,
     compresslevel: int = 6,
+    quiet_interval_min: int = 1,
 ) -> ScenarioResult:
     """Generate a scenario feed and its truth file.
 
@@ -113,6 +118,11 @@ def generate_scenario(
         The design storm of a rainstorm.
     utc_offset_minutes : int
         Offset the feed's times are written in.
+    compresslevel : int
+        Gzip level of a ``.gz`` feed.
+    quiet_interval_min : int
+        1: every sensor reports every minute (rain gauges every five). Above 1: a
+        sensor nothing moves reports only this often (see ``Schedule``).
     """
     began = time.perf_counter()
     kinds = parse_scenario_name(name)
@@ -148,11 +158,12 @@ def generate_scenario(
         busy[event.rows] = True
     faults = Faults.draw(sensors, normal, busy, minutes, start_local_h, np.random.default_rng([seed, 3]))
     feed_path, truth_path = Path(feed_path), Path(truth_path)
+    schedule = Schedule.draw(seed, sensors, quiet_interval_min)
     counts = write_feed(feed_path, sensors, normal, events, faults, seed=seed, start_ms=start_ms, minutes=minutes,
-                        utc_offset_minutes=utc_offset_minutes, compresslevel=compresslevel)
-    truth = _truth(name, kinds, sensors, normal, events, faults, counts, seed=seed, start_ms=start_ms,
+                        utc_offset_minutes=utc_offset_minutes, schedule=schedule, compresslevel=compresslevel)
+    truth = _truth(name, kinds, sensors, normal, events, faults, counts, schedule, seed=seed, start_ms=start_ms,
                    minutes=minutes, utc_offset_minutes=utc_offset_minutes)
-    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    truth_path.write_text(truth_json(truth), encoding="utf-8")
     return ScenarioResult(feed_path, truth_path, counts["readings"], len(sensors), time.perf_counter() - began, truth)
 
 
@@ -170,12 +181,13 @@ def _clear_of_noise(events: list[Event], sensors: SensorSet, normal: Normal, min
         total = clean + event.delta
         sign = np.where(sensors.high[event.rows], 1.0, -1.0)
         level_iv = sensors.levels[event.rows, 0]
-        sd = normal.noise_sd[event.rows]
+        # Rounding to the written decimals is noise too (a rain gauge has no other).
+        sd = np.maximum(normal.noise_sd[event.rows], 10.0 ** -normal.decimals[event.rows])
         at_peak = np.argmax(total * sign[:, None], axis=1)
         rows = np.arange(len(event.rows))
         peak = total[rows, at_peak]
         excess = (peak - level_iv) * sign
-        marginal = np.isfinite(level_iv) & (sd > 0) & (excess > -4 * sd) & (excess < 3 * sd)
+        marginal = np.isfinite(level_iv) & (excess > -4 * sd) & (excess < 3 * sd)
         delta_at_peak = event.delta[rows, at_peak]
         marginal &= np.abs(delta_at_peak) > 0
         for k in np.flatnonzero(marginal):
@@ -183,8 +195,9 @@ def _clear_of_noise(events: list[Event], sensors: SensorSet, normal: Normal, min
             event.delta[k] *= np.float32(wanted / delta_at_peak[k])
 
 
-def _truth(name, kinds, sensors, normal, events, faults, counts, *, seed, start_ms, minutes, utc_offset_minutes):
-    phase_s, offset5 = reporting_schedule(seed, len(sensors))
+def _truth(name, kinds, sensors, normal, events, faults, counts, schedule, *, seed, start_ms, minutes,
+           utc_offset_minutes):
+    phase_s = schedule.phase_s
     start_local_h = ((start_ms / 60000 + utc_offset_minutes) / 60) % 24
     all_minutes = np.arange(minutes)
     total_delta = {}
@@ -201,11 +214,10 @@ def _truth(name, kinds, sensors, normal, events, faults, counts, *, seed, start_
     out_events = []
     for index, event in enumerate(events):
         total = normal.clean(event.rows, all_minutes, start_local_h)
-        total += np.array([total_delta[row] for row in event.rows]).reshape(total.shape)
-        total = np.maximum(total, normal.floor[event.rows][:, None])
-        report = np.ones(total.shape, dtype=bool)
-        five = np.isin(sensors.quantity[event.rows], ["rain_1h"])
-        report[five] = ((all_minutes[None, :] + offset5[event.rows][five][:, None]) % 5) == 0
+        delta = np.array([total_delta[row] for row in event.rows]).reshape(total.shape)
+        total = np.maximum(total + delta, normal.floor[event.rows][:, None])
+        active = activity(delta, normal.noise_sd[event.rows], normal.gap(sensors, event.rows))
+        report = schedule.mask(event.rows, all_minutes, active)
         affected = sensor_truth(sensors, event, total, report, time_of)
         onsets = sorted(s["onset"] for s in affected)  # epoch ms until _times_as_text
         ends = [s["end"] for s in affected]
@@ -243,7 +255,8 @@ def _truth(name, kinds, sensors, normal, events, faults, counts, *, seed, start_
         "readings": counts["readings"],
         "noise": {"duplicate_lines": counts["duplicates"], "late_lines": counts["late"],
                   "status_lines": counts["status_lines"], "cap_lines": counts["cap_lines"],
-                  "clock_jitter_s": 3, "reading_interval_s": 60, "rain_gauge_interval_s": 300},
+                  "clock_jitter_s": 3, "reading_interval_s": 60, "rain_gauge_interval_s": 300,
+                  "quiet_interval_s": 60 * schedule.quiet_interval_min},
         "events": out_events,
         "faults": fault_list,
     }
@@ -261,3 +274,29 @@ def _times_as_text(records: list[dict], keys: tuple[str, ...], utc_offset_minute
         for key in keys:
             if isinstance(record.get(key), int):
                 record[key] = text[record[key]]
+
+
+def truth_json(truth: dict) -> str:
+    """The truth as JSON text: indented, but one line per affected sensor and per fault."""
+
+    def compact(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    def block(items: list, indent: str) -> str:
+        if not items:
+            return "[]"
+        return "[\n" + ",\n".join(indent + "  " + compact(item) for item in items) + "\n" + indent + "]"
+
+    lines = []
+    for key, value in truth.items():
+        if key == "events":
+            events = []
+            for event in value:
+                fields = [f'   {compact(k)}: {block(v, "   ") if k == "sensors" else compact(v)}' for k, v in event.items()]
+                events.append("  {\n" + ",\n".join(fields) + "\n  }")
+            lines.append(' "events": [\n' + ",\n".join(events) + "\n ]")
+        elif key == "faults":
+            lines.append(f' "faults": {block(value, " ")}')
+        else:
+            lines.append(f" {compact(key)}: {compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"

@@ -131,15 +131,18 @@ def rainstorm(sensors: SensorSet, base: np.ndarray, minutes: int, onset_min: flo
     hyetograph = chicago_hyetograph(params)
     x, y = sensors.x_m, sensors.y_m
     x0, x1, y0, y1 = x.min(), x.max(), y.min(), y.max()
-    centre = (rng.uniform(x0 + 0.3 * (x1 - x0), x1 - 0.3 * (x1 - x0)), rng.uniform(y0 + 0.3 * (y1 - y0), y1 - 0.3 * (y1 - y0)))
-    spread_m = max(0.35 * math.hypot(x1 - x0, y1 - y0), 1000.0)
+    # The cell's core passes over the built-up city: near one of its flood sensors.
+    core = int(rng.choice(flood))
+    centre = (x[core] + rng.uniform(-500, 500), y[core] + rng.uniform(-500, 500))
+    spread_m = max(0.15 * math.hypot(x1 - x0, y1 - y0), 1000.0)
     heading = rng.uniform(0, 2 * math.pi)
     speed_m_per_min = rng.uniform(300, 600)  # 18-36 km/h, a typical cell speed
 
     def field_at(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rain factor and arrival shift (minutes) of the storm at sensor positions."""
         dx, dy = x[rows] - centre[0], y[rows] - centre[1]
-        factor = 0.55 + 0.6 * np.exp(-(dx**2 + dy**2) / spread_m**2)
+        # A storm cell: the design storm (and a little more) at its core, a sixth of it far away.
+        factor = 0.15 + 1.0 * np.exp(-(dx**2 + dy**2) / spread_m**2)
         shift = (dx * math.cos(heading) + dy * math.sin(heading)) / speed_m_per_min
         return factor, shift
 
@@ -190,9 +193,9 @@ def _river(sensors, base, rows, hyetograph, minutes, onset_min, rng) -> np.ndarr
     inflow = np.repeat(catchment[None, :], len(rows), axis=0)
     flow = delayed(linear_reservoir(inflow, rng.uniform(60, 150, len(rows))), rng.uniform(20, 80, len(rows)))
     levels = sensors.levels[rows]
-    # Most gauges rise past warning level into level II or I; some only into level IV.
+    # Most gauges rise past the guarantee level into level II or I; some only into level IV.
     strong = rng.random(len(rows)) < 0.7
-    target = np.where(strong, rng.uniform(levels[:, 1] + 0.1, levels[:, 3] + 0.3),
+    target = np.where(strong, rng.uniform(levels[:, 2] + 0.05, levels[:, 3] + 0.3),
                       rng.uniform(levels[:, 0] + 0.1, levels[:, 1] - 0.02))
     peak = np.maximum(flow.max(axis=1), 1e-9)
     rise = np.where(np.isfinite(target), (target - base[rows]) / peak, 0.0)

@@ -38,22 +38,22 @@ class QuantitySpec:
 NAN4 = (np.nan, np.nan, np.nan, np.nan)
 
 QUANTITIES: dict[str, QuantitySpec] = {
-    "gas_lel": QuantitySpec("high", (5, 10, 25, 50), (0.1, 0.6), 0.0, 0, 0.12, 2, 0.0),
-    "gas_pressure": QuantitySpec("low", (0.25, 0.22, 0.18, 0.15), (0.295, 0.305), -0.004, 19, 0.0015, 4),
-    "water_pressure": QuantitySpec("low", (0.25, 0.20, 0.16, 0.12), (0.315, 0.33), -0.012, 8, 0.003, 4),
-    "pipe_fill": QuantitySpec("high", (85, 95, 100, 120), (30, 48), 6.0, 8, 1.5, 1, 0.0),
-    "strain": QuantitySpec("high", (600, 800, 1000, 1200), (150, 240), 25.0, 18, 12.0, 1),
-    "deflection": QuantitySpec("high", (30, 45, 60, 80), (2, 6), 1.5, 18, 0.4, 2, 0.0),
+    "gas_lel": QuantitySpec("high", (5, 10, 25, 50), (0.1, 0.6), 0.0, 0, 0.12, 1, 0.0),
+    "gas_pressure": QuantitySpec("low", (0.25, 0.22, 0.18, 0.15), (0.295, 0.305), -0.004, 19, 0.0015, 3),
+    "water_pressure": QuantitySpec("low", (0.25, 0.20, 0.16, 0.12), (0.315, 0.33), -0.012, 8, 0.003, 3),
+    "pipe_fill": QuantitySpec("high", (85, 95, 100, 120), (30, 48), 6.0, 8, 1.5, 0, 0.0),
+    "strain": QuantitySpec("high", (600, 800, 1000, 1200), (150, 240), 25.0, 18, 12.0, 0),
+    "deflection": QuantitySpec("high", (30, 45, 60, 80), (2, 6), 1.5, 18, 0.4, 1, 0.0),
     "heating_pressure": QuantitySpec("low", (0.65, 0.55, 0.45, 0.35), (0.79, 0.81), -0.01, 7, 0.004, 3),
     "cable_temperature": QuantitySpec("high", (70, 80, 90, 105), (38, 44), 4.0, 20, 0.3, 1),
-    "tunnel_ch4": QuantitySpec("high", (10, 15, 20, 25), (0.05, 0.5), 0.0, 0, 0.1, 2, 0.0),
-    "tunnel_o2": QuantitySpec("low", (19.5, 19.0, 18.0, 17.0), (20.85, 20.95), 0.0, 0, 0.04, 2),
+    "tunnel_ch4": QuantitySpec("high", (10, 15, 20, 25), (0.05, 0.5), 0.0, 0, 0.1, 1, 0.0),
+    "tunnel_o2": QuantitySpec("low", (19.5, 19.0, 18.0, 17.0), (20.85, 20.95), 0.0, 0, 0.04, 1),
     "rain_1h": QuantitySpec("high", (20, 30, 50, 70), (0, 0), 0.0, 0, 0.0, 1, 0.0),
     "river_level": QuantitySpec("high", NAN4, (0, 0), 0.0, 0, 0.01, 2),
     "depth": QuantitySpec("high", (15, 27, 40, 50), (0, 0), 0.0, 0, 0.0, 1, 0.0),
     "tank_temperature": QuantitySpec("high", (40, 50, 60, 70), (23, 27), 2.0, 15, 0.15, 1),
     "tank_pressure": QuantitySpec("high", (0.65, 0.75, 0.85, 0.95), (0.49, 0.51), 0.006, 15, 0.003, 3),
-    "hazmat_lel": QuantitySpec("high", (10, 20, 25, 50), (0.05, 0.5), 0.0, 0, 0.1, 2, 0.0),
+    "hazmat_lel": QuantitySpec("high", (10, 20, 25, 50), (0.05, 0.5), 0.0, 0, 0.1, 1, 0.0),
 }
 
 # Sensors whose readings rain gauges style come every 5 minutes instead of every minute.

@@ -62,6 +62,10 @@ class Normal:
             normal.noise_sd[other] = np.where(np.isfinite(iv), np.abs(iv) * 0.01, 0.01)
         return normal
 
+    def gap(self, sensors: SensorSet, rows: np.ndarray) -> np.ndarray:
+        """Distance from the steady value to the level IV threshold (NaN without one)."""
+        return np.abs(sensors.levels[rows, 0] - self.base[rows])
+
     def clean(self, rows, minutes: np.ndarray, start_local_h: float) -> np.ndarray:
         """Noise-free values of ``rows`` at ``minutes`` (rows x minutes)."""
         hours = (start_local_h + minutes / 60.0) % 24
@@ -161,10 +165,50 @@ def sensor_truth(sensors: SensorSet, event: Event, total: np.ndarray, report: np
     return out
 
 
-def reporting_schedule(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each sensor's second of the minute it reports at, and (five-minute sensors) its minute of five."""
-    rng = np.random.default_rng([seed, 7])
-    return rng.integers(0, 60, n), rng.integers(0, 5, n)
+@dataclass
+class Schedule:
+    """When each sensor reports.
+
+    Every sensor reports at its own second of the minute; rain gauges every five
+    minutes, the others every minute. With a quiet interval above one minute a
+    sensor that nothing moves reports only every ``quiet_interval_min`` minutes (a
+    heartbeat, as battery-powered city sensors do) and every minute (rain gauges:
+    five) while an event or a fault moves it.
+    """
+
+    phase_s: np.ndarray
+    offset5: np.ndarray
+    offset_quiet: np.ndarray
+    five_minute: np.ndarray
+    quiet_interval_min: int
+
+    @classmethod
+    def draw(cls, seed: int, sensors: SensorSet, quiet_interval_min: int = 1) -> Schedule:
+        rng = np.random.default_rng([seed, 7])
+        n = len(sensors)
+        phase_s, offset5 = rng.integers(0, 60, n), rng.integers(0, 5, n)
+        offset_quiet = np.random.default_rng([seed, 8]).integers(0, max(1, quiet_interval_min), n)
+        five = np.isin(sensors.quantity, FIVE_MINUTE_QUANTITIES)
+        return cls(phase_s, offset5, offset_quiet, five, max(1, int(quiet_interval_min)))
+
+    def mask(self, rows: np.ndarray, minutes: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """Which (row, minute) report, given where the rows are active (rows x minutes)."""
+        m = minutes[None, :]
+        quiet = self.quiet_interval_min
+        quiet5 = max(5, -(-quiet // 5) * 5)
+        offset5 = self.offset5[rows][:, None]
+        five_slot = np.where(active, (m + offset5) % 5 == 0, (m + offset5) % quiet5 == 0)
+        other_slot = active | ((m + self.offset_quiet[rows][:, None]) % quiet == 0)
+        return np.where(self.five_minute[rows][:, None], five_slot, other_slot)
+
+
+def activity(delta: np.ndarray, noise_sd: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """Where an event moves sensors clearly: by a tenth of the way to level IV (``gap``) and twice the noise.
+
+    Rows x minutes; this is when a report-on-change sensor reports every minute.
+    """
+    step = np.maximum(2 * noise_sd, np.where(np.isfinite(gap), 0.1 * gap, 0.0))
+    return np.abs(delta) > np.maximum(step, 1e-6)[:, None]
 
 
 def write_feed(
@@ -178,17 +222,17 @@ def write_feed(
     start_ms: int,
     minutes: int,
     utc_offset_minutes: int,
+    schedule: Schedule,
     compresslevel: int = 6,
 ) -> dict:
     """Write the feed file; returns counts (readings, duplicates, late lines, status and CAP lines)."""
-    n = len(sensors)
-    phase_s, offset5 = reporting_schedule(seed, n)
-    five_minute = np.isin(sensors.quantity, FIVE_MINUTE_QUANTITIES)
+    phase_s = schedule.phase_s
     start_local_h = ((start_ms / 60000 + utc_offset_minutes) / 60) % 24
     event_rows = np.unique(np.concatenate([e.rows for e in events])) if events else np.zeros(0, dtype=np.int64)
     event_delta = np.zeros((len(event_rows), minutes), dtype=np.float32)
     for event in events:
         event_delta[np.searchsorted(event_rows, event.rows)] += event.delta
+    event_active = activity(event_delta, normal.noise_sd[event_rows], normal.gap(sensors, event_rows))
     id_chars, id_mask = codec.text_field([str(i).encode("utf-8") for i in sensors.ids])
     thresholds_iv = sensors.levels[:, 0]
     specials = _special_lines(sensors, events, faults, start_ms, phase_s, utc_offset_minutes)
@@ -198,9 +242,9 @@ def write_feed(
         pending = []
         for first in range(0, minutes, CHUNK_MINUTES):
             last = min(minutes, first + CHUNK_MINUTES)
-            data = _chunk(first, last, sensors, normal, event_rows, event_delta, faults, specials, counts,
-                          seed=seed, start_ms=start_ms, start_local_h=start_local_h, phase_s=phase_s,
-                          five_minute=five_minute, offset5=offset5, id_field=(id_chars, id_mask),
+            data = _chunk(first, last, sensors, normal, event_rows, event_delta, event_active, faults, specials,
+                          counts, seed=seed, start_ms=start_ms, start_local_h=start_local_h, schedule=schedule,
+                          id_field=(id_chars, id_mask),
                           thresholds_iv=thresholds_iv, utc_offset_minutes=utc_offset_minutes)
             # Gzip members, one per chunk, compressed on worker threads (zlib releases the GIL);
             # concatenated members are one valid gzip stream, and mtime=0 keeps the bytes reproducible.
@@ -231,8 +275,8 @@ def _special_lines(sensors, events, faults, start_ms, phase_s, utc_offset_minute
     return sorted(lines)
 
 
-def _chunk(first, last, sensors, normal, event_rows, event_delta, faults, specials, counts, *, seed, start_ms,
-           start_local_h, phase_s, five_minute, offset5, id_field, thresholds_iv, utc_offset_minutes) -> bytes:
+def _chunk(first, last, sensors, normal, event_rows, event_delta, event_active, faults, specials, counts, *, seed,
+           start_ms, start_local_h, schedule, id_field, thresholds_iv, utc_offset_minutes) -> bytes:
     n = len(sensors)
     span = last - first
     minute = np.arange(first, last)
@@ -242,10 +286,12 @@ def _chunk(first, last, sensors, normal, event_rows, event_delta, faults, specia
     values += rng.standard_normal((n, span)) * normal.noise_sd[:, None]
     if len(event_rows):
         values[event_rows] += event_delta[:, first:last]
-    report = np.ones((n, span), dtype=bool)
-    report[five_minute] = ((minute[None, :] + offset5[five_minute][:, None]) % 5) == 0
+    active = np.zeros((n, span), dtype=bool)
+    if len(event_rows):
+        active[event_rows] = event_active[:, first:last]
     for row, lo, hi, sd in faults.chatter:
         sel = (minute >= lo) & (minute < hi)
+        active[row, sel] = True
         if sel.any():
             sign = 1.0 if sensors.high[row] else -1.0
             values[row, sel] = thresholds_iv[row] + sign * (-0.3 + rng.standard_normal(int(sel.sum()))) * sd
@@ -254,13 +300,15 @@ def _chunk(first, last, sensors, normal, event_rows, event_delta, faults, specia
     for row, at, value in faults.spikes:
         if first <= at < last:
             values[row, at - first] = value
+            active[row, at - first] = True
+    report = schedule.mask(all_rows, minute, active)
     for row, lo, hi, _ in faults.dropouts:
         report[row, (minute >= lo) & (minute < hi)] = False
     np.maximum(values, normal.floor[:, None], out=values)
     # Minute-major order: what a gateway forwards during each minute.
     mins, rows = np.nonzero(report.T)
     value = values[rows, mins]
-    t_ms = start_ms + (first + mins) * 60_000 + phase_s[rows] * 1000
+    t_ms = start_ms + (first + mins) * 60_000 + schedule.phase_s[rows] * 1000
     # Clock jitter: a few sensors' clocks are off by a second or three.
     jitter = rng.random(len(t_ms)) < 0.05
     t_ms[jitter] += rng.choice(np.array([-3000, -2000, -1000, 1000, 2000, 3000]), int(jitter.sum()))
