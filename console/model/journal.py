@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import queue
 import sqlite3
 import threading
@@ -216,7 +217,9 @@ class Journal:
         self.commits = 0
         self.rows_written = 0
         self._newest_reading_ms = NO_TIME
-        self._last_retention = 0.0
+        self._last_retention = -math.inf
+        # Deleting old readings costs a scan of the time index: do it now and then, not every commit.
+        self.retention_check_s = 10.0
         self._closed = False
         self._thread = threading.Thread(target=self._run, name=f"journal-writer {self.path.name}", daemon=True)
         self._thread.start()
@@ -347,7 +350,8 @@ class Journal:
         self.close()
 
     def _run(self) -> None:
-        max_rows = 500_000
+        # Bounded transactions: a crash loses at most about a second of writing.
+        max_rows = 100_000
         stop = False
         last_commit = 0.0
         while not stop:
@@ -470,7 +474,7 @@ class Journal:
 
     def _apply_retention(self, connection: sqlite3.Connection) -> None:
         now = time.monotonic()
-        if self._newest_reading_ms == NO_TIME or now - self._last_retention < 10.0:
+        if self._newest_reading_ms == NO_TIME or now - self._last_retention < self.retention_check_s:
             return
         self._last_retention = now
         connection.execute("DELETE FROM reading WHERE t_ms < ?", (self._newest_reading_ms - self.retention_ms,))
