@@ -24,7 +24,9 @@ import queue
 import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -358,16 +360,26 @@ class _Reorder:
         keep = np.ones(n, dtype=bool)
         if n < 2:
             return keep
-        same_time = t_ms[1:] == t_ms[:-1]
-        if not same_time.any():
+        # A hash of the four columns (wrapping uint64 arithmetic); sorting plain uint64 is fast and
+        # finds the few repeated hashes, whose rows are then compared column by column.
+        mix = np.uint64(0x9E3779B97F4A7C15)
+        key = t_ms.view(np.uint64) * mix
+        key = (key ^ code.astype(np.uint64)) * mix
+        key = (key ^ value.view(np.uint64)) * mix
+        key = key ^ quality.astype(np.uint64)
+        ordered = np.sort(key)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(repeated) == 0:
             return keep
-        # Group rows by time (already sorted), then sort by sensor inside each group.
-        group = np.concatenate(([0], np.cumsum(~same_time)))
-        order = np.argsort(group * np.int64(1 << 32) + code, kind="stable")
-        c, v, q = code[order], value[order].view(np.int64), quality[order]
-        g = group[order]
-        dup = (g[1:] == g[:-1]) & (c[1:] == c[:-1]) & (v[1:] == v[:-1]) & (q[1:] == q[:-1])
-        keep[order[1:][dup]] = False
+        repeated = np.unique(repeated)
+        at = np.minimum(np.searchsorted(repeated, key), len(repeated) - 1)
+        seen = set()
+        for row in np.flatnonzero(repeated[at] == key).tolist():
+            record = (int(t_ms[row]), int(code[row]), float(value[row]).hex(), int(quality[row]))
+            if record in seen:
+                keep[row] = False
+            else:
+                seen.add(record)
         return keep
 
     def _batches(self, code, t_ms, value, quality, line, start: int, stop: int) -> list[ReadingBatch]:
@@ -462,27 +474,46 @@ class FeedReader:
         self._complete = True
 
     def _read(self, reorder: _Reorder) -> Iterator[FeedEvent]:
+        # Blocks are parsed on two worker threads (NumPy releases the GIL for most of the work)
+        # while this thread turns finished blocks, in file order, into events.
         line_base = 0
-        header_pending = self.format == "csv"
-        for kind, payload in _BlockSource(self.path, self.block_bytes):
-            if kind == "error":
-                raise InputError(self.path, f"cannot read: {payload}")
-            if kind == "truncated":
-                self._problem(line_base + 1, f"the file ends early (truncated or damaged compression: {payload})")
-                continue
-            if kind == "end":
-                break
-            data: bytes = payload
-            buf = np.frombuffer(data + _PAD, dtype=np.uint8)
-            starts, ends = codec.split_lines(buf[: len(data)])
-            lines = line_base + 1 + np.arange(len(starts), dtype=np.int64)
-            line_base += len(starts)
-            if header_pending:
-                header_pending = False
-                starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
-            yield from reorder.push(*self._parse_block(data, buf, starts, ends, lines, self._vocabulary, self._problem))
-            self.duplicates_dropped = reorder.duplicates
+        parsing: deque[Future] = deque()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-parse") as pool:
+            for kind, payload in _BlockSource(self.path, self.block_bytes):
+                if kind == "error":
+                    raise InputError(self.path, f"cannot read: {payload}")
+                if kind == "truncated":
+                    while parsing:
+                        yield from self._collect(parsing.popleft().result(), reorder)
+                    self._problem(line_base + 1, f"the file ends early (truncated or damaged compression: {payload})")
+                    continue
+                if kind == "end":
+                    break
+                data: bytes = payload
+                parsing.append(pool.submit(self._parse_rows, data, line_base, line_base == 0 and self.format == "csv"))
+                line_base += data.count(b"\n")
+                while len(parsing) > 2:
+                    yield from self._collect(parsing.popleft().result(), reorder)
+            while parsing:
+                yield from self._collect(parsing.popleft().result(), reorder)
         yield from reorder.flush()
+        self.duplicates_dropped = reorder.duplicates
+
+    def _parse_rows(self, data: bytes, line_base: int, skip_header: bool):
+        """The thread-safe part of a block's parse: lines and the vectorised fast path."""
+        buf = np.frombuffer(data + _PAD, dtype=np.uint8)
+        starts, ends = codec.split_lines(buf[: len(data)])
+        lines = line_base + 1 + np.arange(len(starts), dtype=np.int64)
+        if skip_header:
+            starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
+        parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
+        return data, starts, ends, lines, parse(buf, starts, ends)
+
+    def _collect(self, parsed, reorder: _Reorder) -> list[FeedEvent]:
+        data, starts, ends, lines, rows = parsed
+        events = reorder.push(*self._block_columns(data, starts, ends, lines, rows, self._vocabulary, self._problem))
+        self.duplicates_dropped = reorder.duplicates
+        return events
 
     def _skip_csv_header(self, data, starts, ends, lines):
         # The header is the first non-blank line (checked when the format was sniffed).
@@ -491,11 +522,9 @@ class FeedReader:
                 return starts[i + 1 :], ends[i + 1 :], lines[i + 1 :]
         return starts, ends, lines
 
-    def _parse_block(self, data: bytes, buf: np.ndarray, starts, ends, lines, vocabulary: _Vocabulary,
-                     problem: Callable[[int, str], None]):
+    def _block_columns(self, data: bytes, starts, ends, lines, rows: codec.ParsedRows, vocabulary: _Vocabulary,
+                       problem: Callable[[int, str], None]):
         """Columns (codes, t_ms, value, quality, line) of a block's readings, in file order, and its other events."""
-        parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
-        rows = parse(buf, starts, ends)
         codes = vocabulary.encode(rows.sensor)
         ok_lines = lines[rows.ok]
         t_ms, value, quality = rows.t_ms, rows.value, rows.quality
@@ -585,8 +614,10 @@ class FeedReader:
             if self.format == "csv" and not trim_first:
                 starts, ends, _ = self._skip_csv_header(part, starts, ends, starts)
             lines = np.arange(len(starts), dtype=np.int64)
-            _, t_ms, _, _, _, events = self._parse_block(part, buf, starts, ends, lines, _Vocabulary(),
-                                                         lambda line, reason: None)
+            parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
+            rows = parse(buf, starts, ends)
+            _, t_ms, _, _, _, events = self._block_columns(part, starts, ends, lines, rows, _Vocabulary(),
+                                                           lambda line, reason: None)
             if len(t_ms):
                 times.extend((int(t_ms.min()), int(t_ms.max())))
             times.extend(e.t_ms for e in events)
