@@ -16,6 +16,7 @@ from pathlib import Path
 # Rejected lines shown in the text summary (JSON lists every one kept).
 TEXT_REJECTED_LIMIT = 20
 TEXT_UNKNOWN_LIMIT = 20
+TEXT_INCIDENT_LIMIT = 30
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,6 +154,7 @@ def build_summary(args, pipeline, first_alarm: int, totals: dict, rejected: list
         "alarms_by_level": by_level,
         "alarms_by_category": dict(sorted(by_category.items())),
         "open_alarms": len(book.open_alarms()),
+        "active_alarms": len(book.active_alarms()),
         "stale_sensors": int((table.status == SensorStatus.STALE).sum()),
         "incidents": incidents,
         "unknown_sensors": {
@@ -173,21 +175,27 @@ def format_text(summary: dict) -> str:
         f"journal:   {summary['journal']}",
         f"sensors:   {summary['sensors']}",
         f"readings:  {summary['readings']} ({summary['accepted']} accepted, {summary['duplicates']} duplicate, "
-        f"{summary['out_of_order']} out of order, kept as history)",
+        f"{summary['out_of_order']} out of order, kept as history); offline reports: {summary['offline_events']}",
         "",
         f"alarms raised: {summary['alarms']}  "
         + "  ".join(f"{name}: {count}" for name, count in summary["alarms_by_level"].items()),
     ]
     for category, counts in summary["alarms_by_category"].items():
         lines.append(f"  {category:<16}" + "  ".join(f"{name}: {count}" for name, count in counts.items()))
-    lines.append(f"open alarms: {summary['open_alarms']}   stale sensors: {summary['stale_sensors']}")
-    lines += ["", f"incidents: {len(summary['incidents'])}"]
-    for incident in summary["incidents"]:
+    lines.append(
+        f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
+        f"stale sensors: {summary['stale_sensors']}"
+    )
+    incidents = summary["incidents"]
+    lines += ["", f"incidents: {len(incidents)}"]
+    for incident in incidents[:TEXT_INCIDENT_LIMIT]:
         lines.append(
             f"  #{incident['incident']:<5} {incident['family']:<9} level {incident['peak_level']:<4}"
             f"{incident['alarms']:>4} alarm(s)  first {incident['first_time']} at {incident['first_sensor']}"
             + (f"  ({', '.join(incident['districts'])})" if incident["districts"] else "")
         )
+    if len(incidents) > TEXT_INCIDENT_LIMIT:
+        lines.append(f"  ... and {len(incidents) - TEXT_INCIDENT_LIMIT} more (--json lists them)")
     unknown = summary["unknown_sensors"]
     lines += ["", f"unknown sensors: {len(unknown['ids'])} id(s), {unknown['readings']} reading(s)"]
     for sensor_id, count in list(unknown["ids"].items())[:TEXT_UNKNOWN_LIMIT]:
