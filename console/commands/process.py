@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             elif isinstance(event, SensorStatusEvent) and event.status == "offline":
                 pipeline.mark_offline([event.sensor], event.t_ms)
                 totals["offline_events"] += 1
+            elif isinstance(event, SensorStatusEvent):
+                pipeline.mark_online([event.sensor], event.t_ms)
             else:
                 totals["other_events"] += 1
     finally:

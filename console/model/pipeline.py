@@ -18,7 +18,7 @@ from console.model.alarms import AlarmBook, BookRecords
 from console.model.journal import Journal, JournalEntry, state_snapshot
 from console.model.readings import ReadingBatch
 from console.model.rules import LevelChange, RuleEngine, RuleSet
-from console.model.sensors import SensorStatus, SensorTable
+from console.model.sensors import NO_TIME, SensorStatus, SensorTable
 
 __all__ = ["BatchReport", "Pipeline"]
 
@@ -145,12 +145,33 @@ class Pipeline:
         self._journal_changes(start_version)
 
     def mark_offline(self, sensor_ids, t_ms: int) -> np.ndarray:
-        """A source reported these sensors offline; returns the rows that changed."""
+        """A source reported these sensors offline at ``t_ms``; returns the rows that changed.
+
+        A sensor with a reading newer than the report stays as it is.
+        """
         start_version = self.table.version
-        rows = self.table.rows_of(sensor_ids)
-        rows = self.table.set_status(rows[rows >= 0], SensorStatus.OFFLINE)
+        rows = self._rows_before(sensor_ids, t_ms)
+        rows = self.table.set_status(rows, SensorStatus.OFFLINE)
         self._journal_changes(start_version)
         return rows
+
+    def mark_online(self, sensor_ids, t_ms: int) -> np.ndarray:
+        """A source reported these sensors back online; offline ones turn live (or no data)."""
+        start_version = self.table.version
+        table = self.table
+        rows = self._rows_before(sensor_ids, t_ms + 1)
+        rows = rows[table.status[rows] == SensorStatus.OFFLINE]
+        heard = table.t_ms[rows] != NO_TIME
+        changed = np.concatenate(
+            (table.set_status(rows[heard], SensorStatus.LIVE), table.set_status(rows[~heard], SensorStatus.NO_DATA))
+        )
+        self._journal_changes(start_version)
+        return np.sort(changed)
+
+    def _rows_before(self, sensor_ids, t_ms: int) -> np.ndarray:
+        rows = self.table.rows_of(sensor_ids)
+        rows = rows[rows >= 0]
+        return rows[self.table.t_ms[rows] < t_ms]
 
     def close(self) -> None:
         """Write everything queued and close the journal."""

@@ -479,6 +479,9 @@ class RuleEngine:
         )
         for row, start, end in zip(moving_rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
             self._step_sensor(row, start, end, columns, changes)
+        # Pending delays are state too (journaled); only level changes alter the symbol.
+        table.mark_changed(moving_rows, style=False)
+        table.mark_changed(np.unique([c.row for c in changes]).astype(np.int64), style=True)
         return changes
 
     def _step_sensor(self, row: int, start: int, end: int, columns, changes: list[LevelChange]) -> None:
@@ -513,7 +516,6 @@ class RuleEngine:
         table.level[row] = 0 if current == 0 else 5 - current
         table.pending_level[row] = -1 if pending < 0 else 5 - pending if pending else 0
         table.pending_since_ms[row] = since if pending >= 0 else NO_TIME
-        table.mark_changed([row], style=True)
 
     def _change(self, row: int, t_ms: int, old: int, new: int, value: float, by_rate: bool) -> LevelChange:
         table = self.table

@@ -17,10 +17,9 @@ from console.model.pipeline import Pipeline
 from console.model.readings import ReadingBatch
 from console.model.rules import RuleSet
 from console.model.sensors import SensorTable
+from tests.model import crash_worker
 
-WORKER = Path(__file__).with_name("crash_worker.py")
-sys.path.insert(0, str(WORKER.parent))
-import crash_worker  # noqa: E402
+WORKER = Path(crash_worker.__file__)
 
 COMMITS_BEFORE_KILL = 4
 

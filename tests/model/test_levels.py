@@ -220,3 +220,8 @@ def test_stale_after_silence_and_back_with_a_reading():
     assert table.status[0] == SensorStatus.LIVE
     pipeline.mark_offline(["GAS-2", "unknown"], T0 + 400 * SECOND)
     assert table.status[1] == SensorStatus.OFFLINE
+    # A report older than the sensor's last reading changes nothing.
+    assert pipeline.mark_offline(["GAS-1"], T0 + 399 * SECOND).tolist() == []
+    assert pipeline.mark_offline(["GAS-1"], T0 + 401 * SECOND).tolist() == [0]
+    assert pipeline.mark_online(["GAS-1", "GAS-2"], T0 + 402 * SECOND).tolist() == [0, 1]
+    assert table.status.tolist() == [SensorStatus.LIVE, SensorStatus.NO_DATA]
