@@ -125,7 +125,7 @@ class Faults:
             first, end = window(15, 90)
             dropouts.append((row, first, end, bool(rng.random() < 0.5)))
         chatter = []
-        for row in take(0.0015, 40):
+        for row in take(0.0005, 12):  # a few: about ten in a city of 20,000
             first, end = window(60, 180)
             gap = abs(sensors.levels[row, 0] - normal.base[row])
             chatter.append((row, first, end, float(max(0.04 * gap, normal.noise_sd[row]))))
