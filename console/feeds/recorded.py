@@ -459,6 +459,7 @@ class FeedReader:
             self.on_problem(line, reason)
 
     def __iter__(self) -> Iterator[FeedEvent]:
+        self.problems, self.problem_count, self.duplicates_dropped = [], 0, 0  # a second pass starts afresh
         reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
         span_lo, span_hi = None, None
         for event in self._read(reorder):

@@ -150,14 +150,18 @@ def parse_rfc3339(texts) -> tuple[np.ndarray, np.ndarray]:
     return parse_rfc3339_matrix(chars, np.array([len(e) for e in encoded]))
 
 
+# Epoch milliseconds of 0001-01-01 and 10000-01-01: what RFC 3339 can write.
+_EPOCH_MS_RANGE = (-62135596800000, 253402300800000)
+
+
 def parse_time_value(value) -> int | None:
     """One feed time (RFC 3339 string or epoch milliseconds as a JSON number) to epoch ms, or None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if np.isfinite(value) else None
+    if isinstance(value, int | float):
+        if not np.isfinite(value) or not _EPOCH_MS_RANGE[0] <= value < _EPOCH_MS_RANGE[1]:
+            return None
+        return int(value)
     if isinstance(value, str):
         t_ms, ok = parse_rfc3339([value])
         return int(t_ms[0]) if ok[0] else None

@@ -247,3 +247,12 @@ def test_rfc3339_formatting_and_parsing_agree_with_datetime():
         assert ok.all() and np.array_equal(parsed, t_ms)
         for s, t in zip(strings[:50], t_ms[:50], strict=True):
             assert int(round(datetime.fromisoformat(s).timestamp() * 1000)) == t
+
+
+def test_epoch_times_out_of_range_are_bad_times_and_a_second_pass_reports_afresh(tmp_path):
+    lines = ['{"t": 1e30, "sensor": "A", "value": 1}', f'{{"t": {T0_MS}, "sensor": "A", "value": 2}}']
+    reader = read_feed(write_lines(tmp_path / "feed.jsonl", lines))
+    assert readings(reader).value.tolist() == [2.0]
+    assert [(line, reason.split(":")[0]) for line, reason in reader.problems] == [(1, "bad time 1e+30")]
+    assert readings(reader).value.tolist() == [2.0]
+    assert reader.problem_count == 1 and len(reader.problems) == 1
