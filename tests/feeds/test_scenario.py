@@ -165,6 +165,12 @@ def test_cap_warning_of_the_rainstorm_is_in_the_feed(generated):
     assert len(caps) == 1 and "Rainstorm" in caps[0].xml and "暴雨" in caps[0].xml
     storm_onset = parse_time_value(result.truth_data["events"][0]["physical_onset"])
     assert caps[0].t_ms == storm_onset - 20 * 60_000
+    from defusedxml.ElementTree import fromstring
+
+    alert = fromstring(caps[0].xml)
+    ns = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
+    assert parse_time_value(alert.find("cap:sent", ns).text) == caps[0].t_ms
+    assert alert.find("cap:identifier", ns).text and alert.find("cap:info/cap:severity", ns).text in ("Severe", "Extreme")
 
 
 def test_scenario_names():

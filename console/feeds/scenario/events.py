@@ -36,7 +36,8 @@ class Event:
     parameters : dict
         What the event was made from (site, storm parameters...), for the truth file.
     cap : list of (minute, xml)
-        CAP warnings the event brings (issued at that minute).
+        CAP warnings the event brings, issued at that minute; ``{sent}``, ``{expires}``
+        and ``{identifier}`` in the XML are filled in when the feed is written.
     """
 
     kind: str
@@ -219,13 +220,18 @@ def _ponding(rain: np.ndarray, rng) -> np.ndarray:
 
 
 def _rainstorm_cap(colour: str, colour_zh: str, depth_3h: float) -> str:
+    """A CAP 1.2 rainstorm warning; ``{sent}``, ``{expires}`` and ``{identifier}`` are filled in when written."""
     return (
-        '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><status>Exercise</status><msgType>Alert</msgType>'
-        "<scope>Public</scope><info><language>zh-CN</language><category>Met</category>"
+        '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">'
+        "<identifier>{identifier}</identifier><sender>weather-observatory@city.example</sender>"
+        "<sent>{sent}</sent><status>Exercise</status><msgType>Alert</msgType><scope>Public</scope>"
+        "<info><language>zh-CN</language><category>Met</category>"
         f"<event>暴雨{colour_zh}预警 Rainstorm {colour} warning</event><urgency>Immediate</urgency>"
         f"<severity>{'Extreme' if colour == 'red' else 'Severe'}</severity><certainty>Likely</certainty>"
-        f"<senderName>市气象台 City Meteorological Observatory</senderName>"
-        f"<description>Expected rainfall about {depth_3h:.0f} mm within 3 hours.</description></info></alert>"
+        "<expires>{expires}</expires><senderName>市气象台 City Meteorological Observatory</senderName>"
+        f"<headline>暴雨{colour_zh}预警 Rainstorm {colour} warning</headline>"
+        f"<description>Expected rainfall about {depth_3h:.0f} mm within 3 hours.</description>"
+        "<area><areaDesc>全市 Whole city</areaDesc></area></info></alert>"
     )
 
 

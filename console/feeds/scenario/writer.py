@@ -268,8 +268,11 @@ def _special_lines(sensors, events, faults, start_ms, phase_s, utc_offset_minute
             record = {"t": format_time(t, utc_offset_minutes), "status": status, "sensor": str(sensors.ids[row])}
             lines.append((t, t, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"))
     for event in events:
-        for minute, xml in event.cap:
+        for number, (minute, template) in enumerate(event.cap):
             t = start_ms + int(minute * 60_000)
+            xml = (template.replace("{sent}", format_time(t, utc_offset_minutes))
+                   .replace("{expires}", format_time(t + 6 * 3_600_000, utc_offset_minutes))
+                   .replace("{identifier}", f"{event.kind}-{t // 1000}-{number + 1}"))
             record = {"t": format_time(t, utc_offset_minutes), "cap": xml}
             lines.append((t, t, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"))
     return sorted(lines)
