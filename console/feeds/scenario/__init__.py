@@ -140,8 +140,9 @@ def generate_scenario(
     events: list[Event] = []
     for kind in kinds:
         rng = np.random.default_rng([seed, 100 + SCENARIOS.index(kind)])
-        onset = round(_ONSET_SHARE[kind] * minutes) if kind != "rainstorm" else max(25, round(0.12 * minutes))
+        onset = round(_ONSET_SHARE[kind] * minutes)
         if kind == "rainstorm":
+            onset = max(25, onset)  # room for the weather warning issued 20 minutes ahead
             duration = min(storm.duration_min, max(30, minutes - onset - 30))
             params = StormParameters(storm.return_period_y, storm.peak_position, duration, storm.a1, storm.c, storm.b,
                                      storm.n)
