@@ -288,8 +288,12 @@ class _Reorder:
             newest_before = np.zeros(0, dtype=np.int64)
         late = (t_ms < newest_before - self.window_ms) | (t_ms < self._delivered_until)
         if late.any():
-            for row in np.flatnonzero(late):
-                self._reject_late(int(line[row]), int(t_ms[row]), max(int(newest_before[row]), self._delivered_until))
+            for k, row in enumerate(np.flatnonzero(late).tolist()):
+                if k < 100:  # words with times for the first few; a file in reverse order must not crawl
+                    self._reject_late(int(line[row]), int(t_ms[row]), max(int(newest_before[row]), self._delivered_until))
+                else:
+                    self.reject(int(line[row]), f"time is behind earlier lines (reorder window "
+                                                f"{self.window_ms / 1000:.0f} s)")
             keep = ~late
             code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
         for event in events:
@@ -297,14 +301,13 @@ class _Reorder:
                 self._reject_late(event.line, event.t_ms, max(self._delivered_until, prior))
             else:
                 self._events.append((event.t_ms, event.line, event))
+        newest = [int(t_ms.max())] if len(t_ms) else []
+        newest += [event.t_ms for event in events]
         if len(t_ms):
             self._columns = [np.concatenate((old, new)) for old, new in
                              zip(self._columns, (code, t_ms, value, quality, line), strict=True)]
-            top = int(t_ms.max())
-            self._max_t = top if self._max_t is None else max(self._max_t, top)
-        elif self._events:
-            top = max(t for t, _, _ in self._events)
-            self._max_t = top if self._max_t is None else max(self._max_t, top)
+        if newest:
+            self._max_t = max(newest) if self._max_t is None else max(self._max_t, max(newest))
         if self._max_t is None:
             return []
         return self._release(self._max_t - self.window_ms)
