@@ -23,7 +23,11 @@ def render_snapshot(renderer: MapRenderer, width: int, height: int,
                     extent: tuple[float, float, float, float] | None = None,
                     title: str = "", when: datetime | None = None, zone: str = DISPLAY_ZONE,
                     decorations=()) -> QImage:
-    """Render a briefing image; ``decorations`` are extra painters (e.g. a drill banner)."""
+    """Render a briefing image.
+
+    ``decorations`` are extra painters ``paint(painter, view)`` drawn over the map area
+    in its pixel coordinates (below the title bar), e.g. ``console.ui.drill.paint_drill_banner``.
+    """
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor(BACKGROUND))
     extent = extent or renderer.full_extent() or (-1000.0, -1000.0, 1000.0, 1000.0)
@@ -37,12 +41,14 @@ def render_snapshot(renderer: MapRenderer, width: int, height: int,
     draw_scale_bar(painter, view, renderer.font_family)
     draw_north_arrow(painter, view, renderer.font_family)
     _draw_legend(painter, renderer, width, map_height)
+    for decorate in decorations:
+        # Map-area pixels, as for MapCanvas.foreground_painters: a drill banner sits under the title.
+        painter.save()
+        decorate(painter, view)
+        painter.restore()
     painter.resetTransform()
     painter.setClipping(False)
     _draw_title(painter, renderer.font_family, width, title, when or datetime.now(ZoneInfo(zone)), zone)
-    for decorate in decorations:
-        painter.resetTransform()
-        decorate(painter, ViewState(view.sx, view.tx, view.sy, view.ty + TITLE_HEIGHT, width, height))
     painter.end()
     return image
 
