@@ -1,0 +1,293 @@
+"""Replay playback on the GUI thread: play, pause, step, seek, speed, paced by the wall clock.
+
+The controller drives any object that follows the ``ReplaySource`` protocol
+below (``console.feeds.replay.Replay`` does). A ``QTimer`` ticks about 20 times a
+second; each tick works out where the feed clock should be from the wall clock
+(``anchor feed time + elapsed wall time x speed``) and advances the replay there
+in chunks. Work per tick is capped: when the replay cannot keep up, the feed
+clock lags behind (and the effective speed drops) instead of the window
+freezing. The clock function is injectable so tests can simulate wall time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+SPEEDS = (1, 10, 60, 300, 900, 3600)
+TICK_INTERVAL_MS = 50  # 20 Hz: a smooth cursor, and 50 ms leaves room for repaints and input
+WORK_BUDGET_MS = 30.0  # replay work per tick; a chunk is sized to cost about a quarter of this
+MAX_LAG_S = 1.0  # a backlog of more than this much wall time is dropped, not caught up in a rush
+FIRST_CHUNK_MS = 1_000  # feed time of the first chunk, before the controller knows the replay's cost
+MIN_CHUNK_MS = 100
+
+
+class ReplaySource(Protocol):
+    """What the replay UI needs from a replay (duck-typed; no base class required).
+
+    Attributes
+    ----------
+    start_ms, end_ms : int
+        The feed's time span, UTC epoch milliseconds.
+    now_ms : int
+        The feed clock: everything up to and including this time has been applied.
+
+    Methods
+    -------
+    advance_to(t_ms)
+        Apply the feed from ``now_ms`` up to ``t_ms`` (forward only); ``now_ms`` becomes ``t_ms``.
+    seek(t_ms)
+        Rebuild the state at ``t_ms`` (backward or forward); ``now_ms`` becomes ``t_ms``.
+    alarm_density(n_bins)
+        ``(edges_ms, counts)``: ``n_bins + 1`` bin edges over the span and alarm
+        counts per level, shape ``(4, n_bins)`` with rows for levels I..IV.
+    """
+
+    start_ms: int
+    end_ms: int
+    now_ms: int
+
+    def advance_to(self, t_ms: int) -> object: ...
+
+    def seek(self, t_ms: int) -> object: ...
+
+    def alarm_density(self, n_bins: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def density_arrays(result) -> tuple[np.ndarray, np.ndarray]:
+    """``alarm_density``'s answer as (edges float64 ms, counts (4, n) float64, rows I..IV).
+
+    Accepts counts as a (4, n) or (n, 4) array or a {level: counts} mapping.
+    """
+    edges, counts = result
+    edges = np.asarray(edges, dtype=np.float64)
+    bins = len(edges) - 1
+    if isinstance(counts, dict):
+        counts = np.vstack([np.asarray(counts.get(level, np.zeros(bins)), dtype=np.float64) for level in (1, 2, 3, 4)])
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.shape == (bins, 4) and bins != 4:
+        counts = counts.T
+    if counts.shape != (4, bins):
+        raise ValueError(f"alarm_density: counts of shape {counts.shape} do not match {bins} bins and 4 levels")
+    return edges, counts
+
+
+class ReplayController(QObject):
+    """Plays a replay at a chosen speed without blocking the GUI thread.
+
+    Signals
+    -------
+    time_changed(object): the feed clock moved (UTC epoch ms); at most once per tick.
+    playing_changed(bool): play or pause.
+    speed_changed(float): the chosen speed (feed seconds per wall second).
+    lagging_changed(bool): the replay could not keep up with the chosen speed, or caught up again.
+    finished(): playback reached the end of the feed.
+    """
+
+    time_changed = Signal(object)
+    playing_changed = Signal(bool)
+    speed_changed = Signal(float)
+    lagging_changed = Signal(bool)
+    finished = Signal()
+
+    def __init__(self, replay: ReplaySource, clock: Callable[[], float] = time.perf_counter,
+                 interval_ms: int = TICK_INTERVAL_MS, budget_ms: float = WORK_BUDGET_MS, parent=None):
+        super().__init__(parent)
+        self.replay = replay
+        self.clock = clock
+        self.budget_s = budget_ms / 1000.0
+        self._speed = 60.0
+        self._playing = False
+        self._lagging = False
+        self._goal_ms: int | None = None  # a step target, reached as fast as the budget allows
+        self._anchor_wall = 0.0
+        self._anchor_feed = 0
+        self._chunk_ms = float(FIRST_CHUNK_MS)
+        self._effective_speed = 0.0
+        self._last_pace_wall = 0.0
+        self.last_tick_s = 0.0  # GUI-thread time of the last tick, for benchmarks
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.tick)
+
+    # --- state ----------------------------------------------------------
+    @property
+    def now_ms(self) -> int:
+        return int(self.replay.now_ms)
+
+    @property
+    def start_ms(self) -> int:
+        return int(self.replay.start_ms)
+
+    @property
+    def end_ms(self) -> int:
+        return int(self.replay.end_ms)
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    @property
+    def lagging(self) -> bool:
+        return self._lagging
+
+    @property
+    def effective_speed(self) -> float:
+        """Feed seconds per wall second over the last ticks (below ``speed`` when lagging)."""
+        return self._effective_speed
+
+    @property
+    def step_ms(self) -> int:
+        """A step covers one second of playback at the chosen speed (at least one second of feed)."""
+        return int(max(1.0, self._speed) * 1000)
+
+    @property
+    def at_end(self) -> bool:
+        return self.now_ms >= self.end_ms
+
+    # --- commands -------------------------------------------------------
+    def play(self) -> None:
+        if self._playing:
+            return
+        if self.at_end:
+            self.seek(self.start_ms)
+        self._goal_ms = None
+        self._playing = True
+        self._reanchor()
+        self.timer.start()
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        self._goal_ms = None
+        if not self._playing:
+            return
+        self._playing = False
+        self.timer.stop()
+        self._set_lagging(False)
+        self._effective_speed = 0.0
+        self.playing_changed.emit(False)
+
+    def toggle(self) -> None:
+        if self._playing:
+            self.pause()
+        else:
+            self.play()
+
+    def set_speed(self, speed: float) -> None:
+        speed = float(speed)
+        if speed <= 0:
+            raise ValueError(f"replay speed must be positive, got {speed}")
+        if speed == self._speed:
+            return
+        self._speed = speed
+        self._reanchor()
+        self.speed_changed.emit(speed)
+
+    def seek(self, t_ms: float) -> None:
+        """Jump to ``t_ms`` (clamped to the feed's span); playing continues from there."""
+        target = int(min(max(t_ms, self.start_ms), self.end_ms))
+        self._goal_ms = None
+        self.replay.seek(target)
+        self._reanchor()
+        self.time_changed.emit(self.now_ms)
+
+    def jump_to_start(self) -> None:
+        self.seek(self.start_ms)
+
+    def jump_to_end(self) -> None:
+        self.pause()
+        self.seek(self.end_ms)
+
+    def step_forward(self) -> None:
+        """Pause and move one step on; a long step is applied over several ticks, never at once."""
+        self.pause()
+        self._goal_ms = min(self.now_ms + self.step_ms, self.end_ms)
+        self.timer.start()
+        self.tick()
+
+    def step_back(self) -> None:
+        self.pause()
+        self.seek(self.now_ms - self.step_ms)
+
+    # --- the tick -------------------------------------------------------
+    def tick(self) -> None:
+        """Advance the replay towards where the wall clock says it should be, within the budget."""
+        if not self._playing and self._goal_ms is None:
+            self.timer.stop()
+            return
+        started = self.clock()
+        before = self.now_ms
+        if self._goal_ms is not None:
+            target = self._goal_ms
+        else:
+            target = min(self._anchor_feed + (started - self._anchor_wall) * 1000.0 * self._speed, self.end_ms)
+        reached = self._advance_within_budget(int(target), started + self.budget_s)
+        finished_at = self.clock()
+        self.last_tick_s = finished_at - started
+        if self._goal_ms is not None:
+            if reached >= self._goal_ms:
+                self._goal_ms = None
+                self.timer.stop()
+        else:
+            self._pace(before, reached, int(target), started)
+        if reached != before:
+            self.time_changed.emit(reached)
+        if self._playing and reached >= self.end_ms:
+            self.pause()
+            self.finished.emit()
+
+    def _advance_within_budget(self, target: int, deadline: float) -> int:
+        now = self.now_ms
+        while now < target:
+            chunk_end = int(min(target, now + self._chunk_ms))
+            began = self.clock()
+            self.replay.advance_to(chunk_end)
+            spent = self.clock() - began
+            self._learn_cost(chunk_end - now, spent)
+            now = max(self.now_ms, chunk_end)  # never loop on a replay that did not move
+            if self.clock() >= deadline:
+                break
+        return now
+
+    def _learn_cost(self, feed_ms: float, spent_s: float) -> None:
+        """Size the next chunk to cost about a quarter of the budget, from what this one cost."""
+        if feed_ms <= 0:
+            return
+        if spent_s <= 0:
+            self._chunk_ms = min(self._chunk_ms * 2, 86_400_000.0)
+            return
+        suggested = feed_ms * (self.budget_s / 4) / spent_s
+        self._chunk_ms = max(MIN_CHUNK_MS, 0.5 * self._chunk_ms + 0.5 * suggested)
+
+    def _pace(self, before: int, reached: int, target: int, started: float) -> None:
+        wall = self.clock()
+        behind_ms = target - reached
+        self._set_lagging(behind_ms > self._speed * 1000.0 * 0.25)
+        if behind_ms > self._speed * 1000.0 * MAX_LAG_S:
+            # Drop the backlog: from here the replay runs as fast as it can, not faster than asked.
+            self._anchor_wall, self._anchor_feed = wall, reached
+        elapsed = wall - self._last_pace_wall
+        if elapsed > 0:
+            rate = (reached - before) / 1000.0 / elapsed
+            self._effective_speed = rate if self._effective_speed == 0 else 0.7 * self._effective_speed + 0.3 * rate
+        self._last_pace_wall = wall
+
+    def _reanchor(self) -> None:
+        self._anchor_wall = self.clock()
+        self._anchor_feed = self.now_ms
+        self._last_pace_wall = self._anchor_wall
+        self._effective_speed = 0.0
+
+    def _set_lagging(self, lagging: bool) -> None:
+        if lagging != self._lagging:
+            self._lagging = lagging
+            self.lagging_changed.emit(lagging)

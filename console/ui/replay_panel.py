@@ -1,0 +1,440 @@
+"""The replay panel under the map: the feed clock, the replay toolbar and the timeline.
+
+``install_replay_panel(window, replay, drill=True)`` puts it in a main window (as a
+bottom dock without a title bar) and, in drill mode, marks the map and the title
+bar; ``panel.remove()`` takes all of it away again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.ui.drill import DRILL_COLOUR, DRILL_MARK, paint_drill_banner, set_window_drill
+from console.ui.fonts import map_font_family
+from console.ui.map.sensor_style import LEVEL_COLOURS
+from console.ui.replay import SPEEDS, ReplayController, ReplaySource, density_arrays
+from console.ui.timeline import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS, TimelineBar
+
+CLOCK_BACKGROUND = "#1F2A36"  # the slate of the snapshot title bar
+DENSITY_REFRESH_MS = 2000  # while playing: the histogram follows alarms as the replay learns them
+ICON_PX = 20
+
+
+def speed_text(speed: float) -> str:
+    """"60×" in English, "60倍速" in Chinese."""
+    return QCoreApplication.translate("ReplayPanel", "{speed}×").format(speed=f"{speed:g}")
+
+
+def duration_text(seconds: int) -> str:
+    """"1 h", "15 min", "10 s" (Chinese: "1小时", "15分钟", "10秒")."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return QCoreApplication.translate("ReplayPanel", "{n} h").format(n=seconds // 3600)
+    if seconds >= 60 and seconds % 60 == 0:
+        return QCoreApplication.translate("ReplayPanel", "{n} min").format(n=seconds // 60)
+    return QCoreApplication.translate("ReplayPanel", "{n} s").format(n=seconds)
+
+
+def speed_hint(speed: float) -> str:
+    """How much feed time one second of playback covers, e.g. "1 min per second"."""
+    return QCoreApplication.translate("ReplayPanel", "{amount} per second").format(
+        amount=duration_text(int(speed)))
+
+
+def weekday_text(day: int) -> str:
+    """Short weekday name, Monday = 0."""
+    translate = QCoreApplication.translate
+    return (translate("FeedClock", "Mon"), translate("FeedClock", "Tue"), translate("FeedClock", "Wed"),
+            translate("FeedClock", "Thu"), translate("FeedClock", "Fri"), translate("FeedClock", "Sat"),
+            translate("FeedClock", "Sun"))[day]
+
+
+def zone_text(zone: str, when: datetime) -> str:
+    offset = when.utcoffset().total_seconds() / 3600
+    utc = f"UTC{offset:+g}"
+    if zone == "Asia/Shanghai":
+        return QCoreApplication.translate("FeedClock", "China Standard Time {utc}").format(utc=utc)
+    return f"{zone} {utc}"
+
+
+class FeedClock(QFrame):
+    """The feed clock, large: date, HH:MM:SS, the speed and whether it plays; drill mode in violet."""
+
+    def __init__(self, zone: str = DISPLAY_ZONE, parent=None):
+        super().__init__(parent)
+        self.zone = zone
+        self.drill = False
+        self.setObjectName("FeedClock")
+        family = map_font_family()
+        self.drill_label = QLabel(DRILL_MARK)
+        self.drill_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drill_label.setFont(_font(family, 13, bold=True))
+        self.date_label = QLabel()
+        self.date_label.setFont(_font(family, 13))
+        self.time_label = QLabel("00:00:00")
+        time_font = _font(family, 34, bold=True)
+        time_font.setFeature(QFont.Tag("tnum"), 1)  # even digits: the clock does not wobble as it runs
+        self.time_label.setFont(time_font)
+        self.time_label.setMinimumWidth(int(QFontMetricsF(time_font).horizontalAdvance("00:00:00") + 8))
+        self.state_label = QLabel()
+        self.state_label.setFont(_font(family, 12))
+        self.zone_label = QLabel()
+        self.zone_label.setFont(_font(family, 11))
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.date_label)
+        top.addStretch(1)
+        top.addWidget(self.drill_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 6, 14, 6)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.time_label)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.zone_label)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(250)
+        self.now_ms = 0
+        self.set_drill(False)
+        self.set_time(0)
+        self.set_state(False, 60.0)
+
+    def set_drill(self, drill: bool) -> None:
+        self.drill = drill
+        self.drill_label.setVisible(drill)
+        background = DRILL_COLOUR if drill else CLOCK_BACKGROUND
+        self.setStyleSheet(
+            f"#FeedClock {{ background: {background}; border-radius: 4px; }}"
+            "#FeedClock QLabel { color: #FFFFFF; background: transparent; }"
+            f"#FeedClock QLabel#drill {{ color: {DRILL_COLOUR}; background: #FFFFFF; border-radius: 3px;"
+            " padding: 1px 6px; }")
+        self.drill_label.setObjectName("drill")
+        self.setToolTip(self.tr("Drill: the clock of the recorded feed, not the real time") if drill
+                        else self.tr("The clock of the recorded feed being replayed"))
+
+    def set_time(self, t_ms: int) -> None:
+        self.now_ms = int(t_ms)
+        local = datetime.fromtimestamp(self.now_ms / 1000, UTC).astimezone(ZoneInfo(self.zone))
+        self.date_label.setText(f"{local:%Y-%m-%d}  {weekday_text(local.weekday())}")
+        self.time_label.setText(f"{local:%H:%M:%S}")
+        self.zone_label.setText(zone_text(self.zone, local))
+
+    def set_state(self, playing: bool, speed: float, at_end: bool = False, lagging: bool = False,
+                  effective_speed: float = 0.0) -> None:
+        if at_end and not playing:
+            state = self.tr("■ End of feed")
+        elif playing and lagging and effective_speed > 0:
+            state = self.tr("▶ Playing {speed}, lagging (about {effective})").format(
+                speed=speed_text(speed), effective=speed_text(round(effective_speed)))
+        elif playing:
+            state = self.tr("▶ Playing {speed}").format(speed=speed_text(speed))
+        else:
+            state = self.tr("❚❚ Paused ({speed})").format(speed=speed_text(speed))
+        self.state_label.setText(state)
+
+
+def _font(family: str, pixel_size: int, bold: bool = False) -> QFont:
+    font = QFont(family)
+    font.setPixelSize(pixel_size)
+    font.setBold(bold)
+    return font
+
+
+def _media_icon(kind: str, colour: str = "#26323F") -> QIcon:
+    """Crisp vector media icons in one style (the platform's standard ones vary and blur)."""
+    size = 64
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+
+    def triangle(x0: float, pointing_right: bool) -> None:
+        path = QPainterPath()
+        if pointing_right:
+            path.moveTo(x0, 14)
+            path.lineTo(x0 + 22, 32)
+            path.lineTo(x0, 50)
+        else:
+            path.moveTo(x0 + 22, 14)
+            path.lineTo(x0, 32)
+            path.lineTo(x0 + 22, 50)
+        path.closeSubpath()
+        painter.drawPath(path)
+
+    if kind == "play":
+        path = QPainterPath()
+        path.moveTo(18, 10)
+        path.lineTo(52, 32)
+        path.lineTo(18, 54)
+        path.closeSubpath()
+        painter.drawPath(path)
+    elif kind == "pause":
+        painter.drawRoundedRect(16, 12, 11, 40, 2, 2)
+        painter.drawRoundedRect(37, 12, 11, 40, 2, 2)
+    elif kind == "start":
+        painter.drawRect(10, 14, 6, 36)
+        triangle(16, False)
+        triangle(36, False)
+    elif kind == "end":
+        triangle(6, True)
+        triangle(26, True)
+        painter.drawRect(48, 14, 6, 36)
+    elif kind == "back":
+        painter.drawRect(14, 14, 5, 36)
+        triangle(21, False)
+        painter.drawRect(45, 14, 5, 36)
+    elif kind == "forward":
+        painter.drawRect(14, 14, 5, 36)
+        triangle(21, True)
+        painter.drawRect(45, 14, 5, 36)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class LevelLegend(QWidget):
+    """Coloured chips I..IV naming the histogram's levels."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.setSpacing(8)
+        family = map_font_family()
+        caption = QLabel(QCoreApplication.translate("ReplayPanel", "Alarms by level:"))
+        caption.setFont(_font(family, 12))
+        caption.setStyleSheet("color: #5A6470;")
+        layout.addWidget(caption)
+        names = {
+            1: QCoreApplication.translate("ReplayPanel", "Level I (most severe)"),
+            2: QCoreApplication.translate("ReplayPanel", "Level II"),
+            3: QCoreApplication.translate("ReplayPanel", "Level III"),
+            4: QCoreApplication.translate("ReplayPanel", "Level IV (general)"),
+        }
+        for level in LEVELS:
+            chip = QLabel(LEVEL_ROMAN[level])
+            chip.setFont(_font(family, 11, bold=True))
+            chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            chip.setMinimumWidth(28)
+            text = "#202020" if level == 3 else "#FFFFFF"  # dark on yellow, white on the others
+            chip.setStyleSheet(f"background: {LEVEL_COLOURS[level]}; color: {text}; border-radius: 3px;"
+                               " padding: 1px 4px;")
+            chip.setToolTip(names[level])
+            layout.addWidget(chip)
+
+
+class ReplayToolBar(QToolBar):
+    """Jump to start, step back, play/pause, step forward, jump to end, and the speed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setIconSize(QSize(ICON_PX, ICON_PX))
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.play_icon, self.pause_icon = _media_icon("play"), _media_icon("pause")
+        self.start_action = self._add(_media_icon("start"), self.tr("Jump to the start of the feed"))
+        self.back_action = self._add(_media_icon("back"), self.tr("Step back"))
+        self.play_action = self._add(self.play_icon, self.tr("Play"))
+        self.forward_action = self._add(_media_icon("forward"), self.tr("Step forward"))
+        self.end_action = self._add(_media_icon("end"), self.tr("Jump to the end of the feed"))
+        self.addSeparator()
+        label = QLabel(self.tr("Speed"))
+        label.setContentsMargins(6, 0, 4, 0)
+        self.addWidget(label)
+        self.speed_box = QComboBox()
+        self.speed_box.setToolTip(self.tr("Replay speed: feed time per second of playback"))
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed_text(speed)}  ({speed_hint(speed)})", speed)
+        self.addWidget(self.speed_box)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.legend = LevelLegend()
+        self.addWidget(self.legend)
+
+    def _add(self, icon: QIcon, text: str) -> QAction:
+        action = QAction(icon, text, self)
+        action.setToolTip(text)
+        self.addAction(action)
+        return action
+
+    def show_playing(self, playing: bool) -> None:
+        self.play_action.setIcon(self.pause_icon if playing else self.play_icon)
+        text = self.tr("Pause") if playing else self.tr("Play")
+        self.play_action.setText(text)
+        self.play_action.setToolTip(text)
+
+    def show_speed(self, speed: float) -> None:
+        index = self.speed_box.findData(speed)
+        if index < 0:
+            self.speed_box.addItem(f"{speed_text(speed)}  ({speed_hint(speed)})", speed)
+            index = self.speed_box.count() - 1
+        self.speed_box.blockSignals(True)
+        self.speed_box.setCurrentIndex(index)
+        self.speed_box.blockSignals(False)
+
+    def show_step(self, step_ms: int) -> None:
+        amount = duration_text(step_ms // 1000)
+        self.back_action.setToolTip(self.tr("Step back {amount}").format(amount=amount))
+        self.forward_action.setToolTip(self.tr("Step forward {amount}").format(amount=amount))
+
+
+class ReplayPanel(QFrame):
+    """Feed clock, toolbar and timeline wired to a ``ReplayController`` over ``replay``."""
+
+    def __init__(self, replay: ReplaySource, zone: str = DISPLAY_ZONE, drill: bool = False,
+                 controller: ReplayController | None = None, parent=None):
+        super().__init__(parent)
+        self.replay = replay
+        self.controller = controller or ReplayController(replay, parent=self)
+        self.clock = FeedClock(zone)
+        self.toolbar = ReplayToolBar()
+        self.timeline = TimelineBar(zone)
+        self.setObjectName("ReplayPanel")
+        self.setStyleSheet("#ReplayPanel { background: #ECEEF0; border-top: 1px solid #C4CAD0; }")
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.toolbar)
+        right.addWidget(self.timeline, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 4)
+        layout.setSpacing(8)
+        layout.addWidget(self.clock)
+        layout.addLayout(right, 1)
+        self.setMinimumHeight(128)
+        self._window = None
+        self._dock = None
+        self._density_timer = QTimer(self)
+        self._density_timer.setInterval(DENSITY_REFRESH_MS)
+        self._density_timer.timeout.connect(self.refresh_density)
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(200)
+        self._resize_timer.timeout.connect(self.refresh_density)
+        self._connect()
+        self.set_drill(drill)
+        self.timeline.set_span(self.controller.start_ms, self.controller.end_ms)
+        self.refresh_density()
+        self._on_time_changed(self.controller.now_ms)
+        self._on_speed_changed(self.controller.speed)
+        self._on_playing_changed(self.controller.playing)
+
+    def _connect(self) -> None:
+        bar, control = self.toolbar, self.controller
+        bar.start_action.triggered.connect(lambda: self._busy(control.jump_to_start))
+        bar.end_action.triggered.connect(lambda: self._busy(control.jump_to_end))
+        bar.back_action.triggered.connect(lambda: self._busy(control.step_back))
+        bar.forward_action.triggered.connect(control.step_forward)
+        bar.play_action.triggered.connect(control.toggle)
+        bar.speed_box.currentIndexChanged.connect(lambda i: control.set_speed(bar.speed_box.itemData(i)))
+        self.timeline.seek_requested.connect(lambda t_ms: self._busy(lambda: control.seek(t_ms)))
+        control.time_changed.connect(self._on_time_changed)
+        control.playing_changed.connect(self._on_playing_changed)
+        control.speed_changed.connect(self._on_speed_changed)
+        control.lagging_changed.connect(lambda _lagging: self._show_state())
+        control.finished.connect(self.refresh_density)
+
+    def _busy(self, action) -> None:
+        """A seek rebuilds the state and may take a moment: show the wait cursor meanwhile."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            action()
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    # --- controller events ---------------------------------------------
+    def _on_time_changed(self, t_ms) -> None:
+        self.clock.set_time(t_ms)
+        self.timeline.set_time(t_ms)
+        if self.controller.lagging:
+            self._show_state()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.toolbar.show_playing(playing)
+        if playing:
+            self._density_timer.start()
+        else:
+            self._density_timer.stop()
+        self._show_state()
+
+    def _on_speed_changed(self, speed: float) -> None:
+        self.toolbar.show_speed(speed)
+        self.toolbar.show_step(self.controller.step_ms)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        control = self.controller
+        self.clock.set_state(control.playing, control.speed, control.at_end, control.lagging,
+                             control.effective_speed)
+
+    # --- density, drill, window ----------------------------------------
+    def refresh_density(self) -> None:
+        edges, counts = density_arrays(self.replay.alarm_density(self.timeline.preferred_bins()))
+        self.timeline.set_density(edges, counts)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._resize_timer.start()
+
+    def set_drill(self, drill: bool) -> None:
+        self.drill = drill
+        self.clock.set_drill(drill)
+
+    def remove(self) -> None:
+        """Stop playback and take the panel, and any drill marking it added, out of its window."""
+        self.controller.pause()
+        self._density_timer.stop()
+        window = self._window
+        if window is not None:
+            painters = window.canvas.foreground_painters
+            if paint_drill_banner in painters:
+                painters.remove(paint_drill_banner)
+                window.canvas.viewport().update()
+            set_window_drill(window, False)
+            if self._dock is not None:
+                window.removeDockWidget(self._dock)
+                self._dock.deleteLater()
+        self._window = self._dock = None
+
+
+def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
+                         zone: str = DISPLAY_ZONE) -> ReplayPanel:
+    """Put a replay panel under the map of ``window`` (a QMainWindow with a ``canvas``).
+
+    In drill mode the map gets the drill banner and the window title the drill mark.
+    Returns the panel; ``panel.controller`` plays the replay (connect its
+    ``time_changed`` to whatever redraws from the replay's state), and
+    ``panel.remove()`` undoes all of this.
+    """
+    panel = ReplayPanel(replay, zone=zone, drill=drill)
+    dock = QDockWidget(QCoreApplication.translate("ReplayPanel", "Replay"), window)
+    dock.setObjectName("replay")
+    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+    dock.setTitleBarWidget(QWidget())  # no title bar: the panel reads as part of the map
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    panel._window, panel._dock = window, dock
+    if drill:
+        if paint_drill_banner not in window.canvas.foreground_painters:
+            window.canvas.foreground_painters.append(paint_drill_banner)
+        window.canvas.viewport().update()
+        set_window_drill(window, True)
+    return panel

@@ -1,0 +1,337 @@
+"""Replay UI: the controller's pacing, the timeline, the feed clock, the toolbar and drill marking.
+
+The controller runs on a simulated wall clock (``SimulatedClock``) and a small real
+stand-in replay (``StandInReplay``: a feed clock and alarm times), so speeds are
+checked exactly without sleeping.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+
+from console.ui.drill import (
+    DRILL_COLOUR,
+    DRILL_MARK,
+    drill_title,
+    paint_drill_banner,
+    plain_title,
+)
+from console.ui.fonts import map_font_family
+from console.ui.map.renderer import MapRenderer
+from console.ui.map.sensor_style import LEVEL_COLOURS
+from console.ui.replay import MAX_LAG_S, ReplayController
+from console.ui.replay_panel import ReplayPanel, install_replay_panel
+from console.ui.snapshot import TITLE_HEIGHT, render_snapshot
+from tests.ui.replay_standin import SimulatedClock, StandInReplay, storm_replay
+
+T0 = 1_784_563_200_000  # 2026-07-21 00:00 Asia/Shanghai
+HOUR_MS = 3_600_000
+
+
+@pytest.fixture(autouse=True)
+def _app(qapp):
+    """The controller's timer needs a running Qt application."""
+    return qapp
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock()
+
+
+def run(controller: ReplayController, clock: SimulatedClock, wall_s: float, tick_s: float = 0.05) -> None:
+    """Let ``wall_s`` of simulated wall time pass, ticking the controller as its timer would."""
+    for _ in range(round(wall_s / tick_s)):
+        clock.advance(tick_s)
+        controller.tick()
+
+
+@pytest.mark.parametrize("speed, wall_s", [(1, 3.0), (60, 2.0), (900, 1.0), (3600, 2.5)])
+def test_play_advances_the_feed_clock_by_speed_times_wall_time(clock, speed, wall_s):
+    replay = StandInReplay(T0, T0 + 6 * HOUR_MS)
+    controller = ReplayController(replay, clock=clock)
+    controller.set_speed(speed)
+    controller.play()
+    run(controller, clock, wall_s)
+    assert replay.now_ms == T0 + round(speed * wall_s * 1000)
+    assert controller.lagging is False
+    assert controller.effective_speed == pytest.approx(speed, rel=0.01)
+
+
+def test_pause_stops_the_feed_clock_and_play_resumes_from_there(clock):
+    replay = StandInReplay(T0, T0 + 6 * HOUR_MS)
+    controller = ReplayController(replay, clock=clock)
+    controller.set_speed(300)
+    controller.play()
+    run(controller, clock, 1.0)
+    controller.pause()
+    paused_at = replay.now_ms
+    assert paused_at == T0 + 300_000
+    run(controller, clock, 5.0)
+    assert replay.now_ms == paused_at
+    assert not controller.timer.isActive()
+    controller.play()
+    run(controller, clock, 1.0)
+    assert replay.now_ms == paused_at + 300_000
+
+
+def test_a_replay_too_slow_for_the_speed_lags_instead_of_blocking(clock):
+    # Applying one feed second costs 1 ms of wall time: this replay manages about 1000x at best.
+    replay = StandInReplay(T0, T0 + 24 * HOUR_MS, clock=clock, cost_s_per_feed_s=0.001)
+    controller = ReplayController(replay, clock=clock)
+    controller.set_speed(3600)
+    controller.play()
+    tick_costs = []
+    for _ in range(40):
+        clock.advance(0.02)  # the rest of the GUI's frame
+        before = replay.now_ms
+        controller.tick()
+        tick_costs.append(controller.last_tick_s)
+        assert replay.now_ms > before
+    assert max(tick_costs) < 0.050
+    assert controller.lagging is True
+    assert 100 < controller.effective_speed < 1000
+    # The replay gets fast again: the backlog is dropped, not caught up in one rush.
+    replay.cost_s_per_feed_s = 0.0
+    before = replay.now_ms
+    clock.advance(0.05)
+    controller.tick()
+    assert replay.now_ms - before <= 3600 * (MAX_LAG_S + 0.1) * 1000
+
+
+def test_steps_follow_the_speed_and_a_long_step_is_spread_over_ticks(clock):
+    replay = StandInReplay(T0, T0 + 6 * HOUR_MS, clock=clock)
+    controller = ReplayController(replay, clock=clock)
+    controller.set_speed(60)
+    controller.step_forward()
+    assert replay.now_ms == T0 + 60_000
+    controller.step_back()
+    assert replay.now_ms == T0 and replay.seeks == [T0]
+    # One hour at 1 ms of work per feed second is 3.6 s of work: it must not happen in one tick.
+    replay.cost_s_per_feed_s = 0.001
+    controller.set_speed(3600)
+    controller.step_forward()
+    assert T0 < replay.now_ms < T0 + HOUR_MS
+    ticks = 1
+    while controller.timer.isActive():
+        clock.advance(0.02)
+        controller.tick()
+        ticks += 1
+        assert controller.last_tick_s < 0.050
+    assert replay.now_ms == T0 + HOUR_MS
+    assert ticks > 50
+    assert not controller.playing
+
+
+def test_playing_to_the_end_pauses_and_reports_finished(clock, qtbot):
+    replay = StandInReplay(T0, T0 + HOUR_MS)
+    controller = ReplayController(replay, clock=clock)
+    controller.seek(T0 + HOUR_MS - 30_000)
+    controller.set_speed(60)
+    controller.play()
+    with qtbot.waitSignal(controller.finished, timeout=1000):
+        run(controller, clock, 1.0)
+    assert replay.now_ms == T0 + HOUR_MS
+    assert controller.playing is False and controller.at_end
+    controller.play()  # play at the end starts again from the beginning
+    assert replay.now_ms == T0
+
+
+@pytest.fixture
+def panel(qtbot, clock):
+    replay = storm_replay(T0)
+    controller = ReplayController(replay, clock=clock)
+    widget = ReplayPanel(replay, controller=controller)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 140)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh_density()
+    return widget
+
+
+def test_a_click_on_the_timeline_seeks_to_the_time_under_the_mouse(panel, qtbot):
+    timeline = panel.timeline
+    target = T0 + 4 * HOUR_MS + 30 * 60_000  # 04:30 local
+    x = timeline.cursor_x(target)
+    y = timeline.height() // 2
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(round(x), y))
+    ms_per_px = timeline.time_at(x + 1) - timeline.time_at(x)
+    assert abs(panel.replay.now_ms - target) <= ms_per_px
+    assert panel.replay.seeks == [panel.replay.now_ms]
+    assert panel.clock.time_label.text()[:4] in ("04:2", "04:3")
+    assert timeline.cursor.value() * 1000 == pytest.approx(panel.replay.now_ms, abs=1)
+
+
+@pytest.fixture
+def every_mouse_move():
+    """pyqtgraph drops mouse moves closer than 10 ms apart; a test's moves come faster than that."""
+    import pyqtgraph as pg
+
+    limit = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOptions(mouseRateLimit=0)
+    yield
+    pg.setConfigOptions(mouseRateLimit=limit)
+
+
+def test_dragging_on_the_timeline_moves_the_cursor_and_seeks_on_release(panel, qtbot, every_mouse_move):
+    timeline = panel.timeline
+    y = timeline.height() // 2
+    start_x, end_x = timeline.cursor_x(T0 + HOUR_MS), timeline.cursor_x(T0 + 5 * HOUR_MS)
+    viewport = timeline.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(round(start_x), y))
+    for x in np.linspace(start_x, end_x, 8)[1:]:
+        qtbot.mouseMove(viewport, pos=QPoint(round(x), y))
+    assert timeline.cursor.value() * 1000 == pytest.approx(T0 + 5 * HOUR_MS, abs=2 * 60_000)
+    assert panel.replay.seeks == []  # no seek while dragging: a seek may rebuild a lot of state
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(round(end_x), y))
+    assert len(panel.replay.seeks) == 1
+    assert panel.replay.now_ms == pytest.approx(T0 + 5 * HOUR_MS, abs=2 * 60_000)
+    # Dragged past the end of the span: the seek stops at the end of the feed.
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(round(end_x), y))
+    for x in np.linspace(end_x, timeline.width() - 1, 6)[1:]:
+        qtbot.mouseMove(viewport, pos=QPoint(round(x), y))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(timeline.width() - 1, y))
+    assert panel.replay.now_ms == panel.replay.end_ms
+
+
+def test_the_feed_clock_shows_local_time_speed_and_state(panel, clock):
+    panel.controller.seek(T0 + 3 * HOUR_MS + 754_000)
+    assert panel.clock.date_label.text() == "2026-07-21  Tue"
+    assert panel.clock.time_label.text() == "03:12:34"
+    assert panel.clock.zone_label.text() == "China Standard Time UTC+8"
+    assert panel.clock.state_label.text() == "❚❚ Paused (60×)"
+    panel.toolbar.play_action.trigger()
+    assert panel.controller.playing
+    assert panel.clock.state_label.text() == "▶ Playing 60×"
+    assert panel.toolbar.play_action.text() == "Pause"
+    clock.advance(1.0)
+    panel.controller.tick()
+    assert panel.clock.time_label.text() == "03:13:34"
+
+
+def test_the_speed_selector_sets_the_speed(panel, clock):
+    box = panel.toolbar.speed_box
+    assert [box.itemData(i) for i in range(box.count())] == [1, 10, 60, 300, 900, 3600]
+    assert box.currentData() == 60
+    box.setCurrentIndex(box.findData(3600))
+    assert panel.controller.speed == 3600
+    assert panel.clock.state_label.text() == "❚❚ Paused (3600×)"
+    assert panel.toolbar.forward_action.toolTip() == "Step forward 1 h"
+    panel.toolbar.play_action.trigger()
+    clock.advance(0.5)
+    panel.controller.tick()
+    assert panel.replay.now_ms == T0 + 1_800_000
+    panel.controller.set_speed(10)
+    assert box.currentText().startswith("10×")
+
+
+def _pixel(image, x, y) -> str:
+    return QColor(image.pixel(round(x), round(y))).name().upper()
+
+
+def test_histogram_bars_are_stacked_in_the_level_colours(qtbot, clock):
+    # Four 15-minute bins: level I alone, II alone, III alone, then I and IV stacked.
+    q = 15 * 60_000
+    alarms = {1: [T0 + q // 2] * 4 + [T0 + 3 * q + q // 2] * 2, 2: [T0 + q + 60_000] * 4,
+              3: [T0 + 2 * q + 60_000] * 4, 4: [T0 + 3 * q + 60_000] * 2}
+    replay = StandInReplay(T0, T0 + 4 * q, alarms)
+    panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
+    qtbot.addWidget(panel)
+    panel.resize(900, 160)
+    panel.show()
+    qtbot.waitExposed(panel)
+    timeline = panel.timeline
+    timeline.set_density(*replay.alarm_density(4))
+    image = timeline.grab().toImage()
+    vb = timeline.viewbox
+
+    def at(t_ms, count):
+        point = timeline.mapFromScene(vb.mapViewToScene(QPointF(t_ms / 1000, count)))
+        return point.x(), point.y()
+
+    for bin_index, level in enumerate((1, 2, 3)):
+        x, y = at(T0 + bin_index * q + q * 0.4, 2)  # half way up a bar four alarms tall
+        assert _pixel(image, x, y) == LEVEL_COLOURS[level]
+    x, y_low = at(T0 + 3 * q + q * 0.4, 1)  # stacked bin: I (2 alarms) at the bottom, IV (2) on top
+    _, y_high = at(T0 + 3 * q + q * 0.4, 3)
+    assert _pixel(image, x, y_low) == LEVEL_COLOURS[1]
+    assert _pixel(image, x, y_high) == LEVEL_COLOURS[4]
+    _, y_above = at(T0 + 3 * q + q * 0.4, 4.3)
+    assert _pixel(image, x, y_above) not in LEVEL_COLOURS.values()
+
+
+def test_drill_banner_is_drawn_in_a_snapshot_with_its_text(districts):
+    renderer = MapRenderer()
+    renderer.add_layer(districts)
+    width, height = 1000, 700
+    plain = render_snapshot(renderer, width, height, title="Brief")
+    drill = render_snapshot(renderer, width, height, title=drill_title("Brief"), decorations=[paint_drill_banner])
+    assert (plain.width(), plain.height()) == (drill.width(), drill.height()) == (width, height)
+    violet = QColor(DRILL_COLOUR).name().upper()
+    # The frame round the map, just below the title bar, and nothing of it without the banner.
+    for x, y in [(2, TITLE_HEIGHT + 300), (width - 3, TITLE_HEIGHT + 300), (500, height - 3)]:
+        assert _pixel(drill, x, y) == violet
+        assert _pixel(plain, x, y) != violet
+    # The tab at the top centre: violet, with white lettering as wide as "演练 DRILL" in its font.
+    row = TITLE_HEIGHT + 18
+    whites = [x for x in range(width // 2 - 150, width // 2 + 150)
+              if QColor(drill.pixel(x, row)).lightness() > 248]
+    assert _pixel(drill, width // 2 - 70, TITLE_HEIGHT + 4) == violet
+    font = QFont(map_font_family())
+    font.setPixelSize(26)
+    font.setBold(True)
+    font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
+    text_width = QFontMetricsF(font).horizontalAdvance(DRILL_MARK)
+    assert whites, "no lettering in the drill tab"
+    assert abs((max(whites) - min(whites)) - text_width) < 16
+    # The map under the banner stays readable: the district fill still shows in the middle.
+    centre = QColor(drill.pixel(width // 2, TITLE_HEIGHT + (height - TITLE_HEIGHT) // 2))
+    plain_centre = QColor(plain.pixel(width // 2, TITLE_HEIGHT + (height - TITLE_HEIGHT) // 2))
+    assert abs(centre.red() - plain_centre.red()) + abs(centre.green() - plain_centre.green()) < 60
+
+
+def test_drill_titles_mark_once_and_unmark():
+    assert drill_title("Duty console") == "【演练 DRILL】 Duty console"
+    assert drill_title(drill_title("Duty console")) == drill_title("Duty console")
+    assert plain_title(drill_title("Duty console")) == "Duty console"
+
+
+def test_install_in_the_main_window_marks_drill_and_remove_restores(qtbot):
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    title = window.windowTitle()
+    replay = storm_replay(T0)
+    panel = install_replay_panel(window, replay, drill=True)
+    assert window.windowTitle() == drill_title(title)
+    assert paint_drill_banner in window.canvas.foreground_painters
+    assert panel.clock.drill and panel.clock.drill_label.isVisibleTo(panel.clock)
+    qtbot.waitUntil(lambda: panel.isVisible())
+    # The banner is on the screen: the canvas's frame is violet at its left edge.
+    image = window.canvas.grab().toImage()
+    assert _pixel(image, 2, image.height() // 2) == QColor(DRILL_COLOUR).name().upper()
+    panel.remove()
+    assert window.windowTitle() == title
+    assert paint_drill_banner not in window.canvas.foreground_painters
+    image = window.canvas.grab().toImage()
+    assert _pixel(image, 2, image.height() // 2) != QColor(DRILL_COLOUR).name().upper()
+
+
+def test_density_in_either_orientation_or_by_level_reads_the_same():
+    from console.ui.replay import density_arrays
+
+    edges = np.array([0, 10, 20])
+    by_row = np.array([[1, 0], [0, 2], [3, 0], [0, 4]])
+    for answer in [(edges, by_row), (edges, by_row.T), (edges, {1: [1, 0], 2: [0, 2], 3: [3, 0], 4: [0, 4]})]:
+        got_edges, counts = density_arrays(answer)
+        assert got_edges.tolist() == [0, 10, 20]
+        assert counts.tolist() == by_row.tolist()
+    with pytest.raises(ValueError, match="do not match 2 bins"):
+        density_arrays((edges, np.zeros((3, 2))))
