@@ -1,9 +1,10 @@
-"""The console's main window: the map in the middle, docks for layers and attributes."""
+"""The console's main window: the map in the middle, docks for layers, attributes and live warnings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,8 +20,11 @@ from PySide6.QtWidgets import (
 from console.errors import InputError
 from console.model.autostyle import auto_style
 from console.model.layer import VectorLayer
+from console.model.readings import ReadingBatch
+from console.ui.alarm_pane import AlarmPane
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import LayerTree
+from console.ui.live import LiveMapBinding, LiveSession, sensor_layers
 from console.ui.map.basemap import open_basemaps
 from console.ui.map.canvas import MapCanvas
 from console.ui.snapshot import render_snapshot
@@ -56,9 +60,20 @@ class IdentifyPanel(QTableWidget):
 
 
 class MainWindow(QMainWindow):
-    """Map, layer tree, identify panel, menus; opening files never closes what is open."""
+    """Map, layer tree, identify panel, live warnings, menus; opening files never closes what is open.
 
-    def __init__(self):
+    The sensor layers on the map feed one live pipeline (``session``): readings go
+    in through ``feed``, the map (``live``) and the warning pane (``alarm_pane``)
+    pull what changed ten times a second, and operator actions in the pane go to
+    the alarm book with the operator on duty.
+
+    Parameters
+    ----------
+    rules : RuleSet, path or None
+        Alarm rules for the sensor layers (None: the shipped defaults).
+    """
+
+    def __init__(self, rules=None):
         super().__init__()
         self.canvas = MapCanvas()
         self.setCentralWidget(self.canvas)
@@ -68,15 +83,33 @@ class MainWindow(QMainWindow):
         self.canvas.feature_clicked.connect(self._on_feature_clicked)
         self.layers_dock = self._dock(self.tr("Layers"), self.layer_tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.identify_dock = self._dock(self.tr("Attributes"), self.identify, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.session = LiveSession(rules, parent=self)
+        self.live = LiveMapBinding(self.canvas)
+        self.live.now_ms = self.session.now_ms
+        self.alarm_pane = AlarmPane()
+        self.alarm_pane.clock = self.session.now_ms
+        self.alarms_dock = self._dock(self.tr("Warnings"), self.alarm_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.alarm_pane.operator_needed.connect(self.change_shift)
+        self.alarm_pane.acted.connect(self.live.refresh)
+        self.alarm_pane.zoom_requested.connect(self.zoom_to_sensors)
+        self.alarm_pane.error.connect(lambda message: self.show_error(message, self.tr("Action not done")))
+        self.session.operator_changed.connect(self._on_operator_changed)
+        self.operator_label = QLabel()
+        self.journal_label = QLabel()
         self.coordinates = QLabel()
+        self.statusBar().addPermanentWidget(self.operator_label)
+        self.statusBar().addPermanentWidget(self.journal_label)
         self.statusBar().addPermanentWidget(self.coordinates)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.catalog = None
         self.errors: list[str] = []  # every message shown to the operator, newest last
         self.setAcceptDrops(True)
         self._build_menus()
+        self._on_operator_changed("")
+        self._show_journal()
         self.setWindowTitle(self.tr("One-map duty console"))
         self.resize(1500, 950)
+        self.resizeDocks([self.alarms_dock], [300], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -99,6 +132,16 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.identify_dock.toggleViewAction())
+        view_menu.addAction(self.alarms_dock.toggleViewAction())
+        alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
+        pane = self.alarm_pane
+        for action in pane.selection_actions:
+            alarms_menu.addAction(action)
+        alarms_menu.addSeparator()
+        alarms_menu.addAction(pane.next_action)
+        alarms_menu.addAction(pane.previous_action)
+        alarms_menu.addSeparator()
+        self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -128,6 +171,8 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
         if opened and len(opened) == len(self.canvas.renderer.layers):
             QTimer.singleShot(0, self.canvas.zoom_full)
+        if sensor_layers(opened):
+            self.start_live()
         return opened
 
     def open_catalog(self, path) -> list[VectorLayer]:
@@ -158,13 +203,118 @@ class MainWindow(QMainWindow):
         self.open_paths(paths)
         event.acceptProposedAction()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, title: str | None = None) -> None:
         """Tell the operator without blocking the console (the map keeps updating)."""
         self.errors.append(message)
         self.statusBar().showMessage(message, 15000)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Cannot open"), message, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Warning, title or self.tr("Cannot open"), message, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    # --- live sensors -------------------------------------------------------
+    def open_journal(self, path, ask=None, **options):
+        """Journal the live pipeline into ``path`` (created when absent); call before opening sensor layers.
+
+        A journal that cannot be opened is reported and a fresh one beside it is
+        offered (``ask(error) -> bool`` answers instead of the dialog). Returns the
+        journal, or None when the console goes on without one.
+        """
+        from console.ui.shift import open_journal
+
+        journal, problem = open_journal(path, self, ask=ask, **options)
+        if problem:
+            self.errors.append(problem)
+            self.statusBar().showMessage(problem, 15000)
+        if journal is not None:
+            self.session.use_journal(journal)
+            if self.session.pipeline is not None:
+                self.start_live()
+        self._show_journal()
+        return journal
+
+    def start_live(self) -> bool:
+        """Build the live pipeline for the sensor layers on the map and show it; False when it cannot run."""
+        from console.model.sensors import SensorTable
+
+        layers = sensor_layers(self.canvas.renderer.layers)
+        if not layers:
+            return False
+        try:
+            table = SensorTable.from_layers(layers)
+            pipeline = self.session.start(table, layers)
+        except InputError as exc:
+            self.show_error(str(exc), self.tr("Live sensors not started"))
+            return False
+        self.show_state(table, pipeline.book, self.session.names, pipeline.engine.sign)
+        return True
+
+    def show_state(self, table, book, names=None, sign=None) -> None:
+        """Point the map and the warning pane at a table and book (a drill's, or the live ones)."""
+        self.live.bind(table, book, names=names)
+        self.alarm_pane.bind(book, table, names, sign)
+
+    def show_live_state(self) -> None:
+        """Back to the live pipeline after showing another state."""
+        pipeline = self.session.pipeline
+        if pipeline is not None:
+            self.show_state(pipeline.table, pipeline.book, self.session.names, pipeline.engine.sign)
+
+    def feed(self, batch: ReadingBatch, source: str = "", now_ms: int | None = None):
+        """Push readings into the live pipeline; returns the ``BatchReport``.
+
+        ``now_ms`` is the feed's clock. The map and the warning pane show the
+        result on their next refresh (``refresh_live`` does it at once).
+        """
+        return self.session.process(batch, source, now_ms)
+
+    def refresh_live(self) -> None:
+        self.live.refresh()
+        self.alarm_pane.refresh()
+
+    def set_operator(self, name: str) -> None:
+        """Start a shift: ``name`` is on duty from now on."""
+        self.session.set_operator(name)
+
+    def change_shift(self) -> None:
+        from console.ui.shift import ask_operator
+
+        name = ask_operator(self, self.session.operator)
+        if name:
+            self.set_operator(name)
+
+    def _on_operator_changed(self, name: str) -> None:
+        self.alarm_pane.operator = name or None
+        if name:
+            self.operator_label.setText(self.tr("On duty: {name}").format(name=name))
+            self.operator_label.setStyleSheet("font-weight: bold;")
+        else:
+            self.operator_label.setText(self.tr("No operator on duty"))
+            self.operator_label.setStyleSheet("color: #B3261E; font-weight: bold;")
+
+    def _show_journal(self) -> None:
+        journal = self.session.journal
+        if journal is None:
+            self.journal_label.setText(self.tr("No journal"))
+            self.journal_label.setToolTip(self.tr("Nothing is recorded"))
+        else:
+            self.journal_label.setText(self.tr("Journal: {name}").format(name=journal.path.name))
+            self.journal_label.setToolTip(str(journal.path))
+
+    def zoom_to_sensors(self, rows) -> None:
+        """Show the sensors at these rows of the shown table (about 1 km around a single one)."""
+        table = self.alarm_pane.model.table
+        if table is None or len(rows) == 0:
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        x, y = table.x[rows], table.y[rows]
+        located = np.isfinite(x) & np.isfinite(y)
+        if located.any():
+            x, y = x[located], y[located]
+            self.canvas.set_extent((float(x.min()), float(y.min()), float(x.max()), float(y.max())), padding=0.1)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.session.close()  # writes what is queued for the journal
+        super().closeEvent(event)
 
     # --- map ------------------------------------------------------------
     def _zoom_to_selected(self) -> None:
@@ -176,6 +326,11 @@ class MainWindow(QMainWindow):
         self.identify.show_feature(layer, row)
         if layer is not None:
             self.identify_dock.raise_()
+            sensor = self.live.row_of_feature(layer, row)
+            if sensor is not None and self.live.table is not None:
+                alarm_id = int(self.live.table.alarm_id[sensor])
+                if alarm_id >= 0:
+                    self.alarm_pane.select_alarm(alarm_id)
 
     def _on_cursor_moved(self, lon: float, lat: float) -> None:
         from console.ui.map.decorations import format_lonlat

@@ -1,0 +1,1329 @@
+"""The live warning pane: every open alarm, grouped by incident, with the operator's actions.
+
+The model keeps the open alarms of an ``AlarmBook`` as NumPy columns (one slot
+per alarm) and pulls ``book.changes_since(version)`` ten times a second. Sorting
+and filtering are vectorised over those columns; the rows shown are then
+reconciled with the rows the view has (removals, insertions, one layout change,
+one ``dataChanged``), so thousands of open alarms are never reset wholesale.
+
+Alarms of one incident that pass the filter are shown as one line with a ▸ in
+the level column; clicking it (or the Right key) expands the members beneath.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.model.alarms import CLASSIFICATIONS, AlarmBook, AlarmState
+from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable, level_name
+from console.ui.live import REFRESH_INTERVAL_MS, alarm_state_label, format_value, level_label, wall_clock_ms
+from console.ui.map.sensor_style import LEVEL_COLOURS
+
+DISPLAY_ZONE = "Asia/Shanghai"
+FLOOD_PER_10_MIN = 10  # EEMUA 191: more than 10 alarms in 10 minutes is a flood
+ROW_HEIGHT_PX = 22
+# Sort rank of each AlarmState: what needs the operator first.
+STATE_RANK = np.array([3, 0, 2, 1, 4, 5], dtype=np.int64)  # NORMAL, UNACK, ACK, RTN_UNACK, SHELVED, OOS
+HIDDEN_STATES = (int(AlarmState.SHELVED), int(AlarmState.OUT_OF_SERVICE))
+NEEDS_ACK = (int(AlarmState.UNACK), int(AlarmState.RTN_UNACK))
+LEVEL_TEXT_COLOURS = {1: "#FFFFFF", 2: "#FFFFFF", 3: "#1A1A1A", 4: "#FFFFFF"}
+SHELVE_DURATIONS_MIN = (15, 30, 60, 120, 240, 480, 720, 1440)
+# State filter choices (key, ...); "attention" is every open alarm not shelved or out of service.
+STATE_FILTERS = ("attention", "all", "needs_ack", "unack", "ack", "rtn_unack", "normal", "shelved", "out_of_service")
+
+
+class Column(IntEnum):
+    LEVEL = 0
+    TIME = 1
+    SENSOR = 2
+    CATEGORY = 3
+    DISTRICT = 4
+    VALUE = 5
+    STATE = 6
+    OWNER = 7
+    INCIDENT = 8
+
+
+def column_titles() -> list[str]:
+    translate = QCoreApplication.translate
+    return [
+        translate("AlarmListModel", "Level"),
+        translate("AlarmListModel", "Time"),
+        translate("AlarmListModel", "Sensor"),
+        translate("AlarmListModel", "Category"),
+        translate("AlarmListModel", "District"),
+        translate("AlarmListModel", "Value / threshold"),
+        translate("AlarmListModel", "State"),
+        translate("AlarmListModel", "Unit"),
+        translate("AlarmListModel", "Incident"),
+    ]
+
+
+def category_label(category: str) -> str:
+    translate = QCoreApplication.translate
+    labels = {
+        "gas": translate("Category", "Gas"),
+        "water_supply": translate("Category", "Water supply"),
+        "drainage": translate("Category", "Drainage"),
+        "bridge": translate("Category", "Bridge"),
+        "heating": translate("Category", "Heating"),
+        "power": translate("Category", "Power"),
+        "utility_tunnel": translate("Category", "Utility tunnel"),
+        "rainfall": translate("Category", "Rainfall"),
+        "water_level": translate("Category", "Water level"),
+        "waterlogging": translate("Category", "Waterlogging"),
+        "hazmat": translate("Category", "Hazmat"),
+    }
+    return labels.get(category, category)
+
+
+def family_label(family: str) -> str:
+    translate = QCoreApplication.translate
+    labels = {
+        "lifeline": translate("Category", "Lifeline"),
+        "flood": translate("Category", "Flood"),
+        "hazmat": translate("Category", "Hazmat (family)"),
+    }
+    return labels.get(family, family)
+
+
+def classification_label(classification: str) -> str:
+    translate = QCoreApplication.translate
+    return {
+        "handled": translate("AlarmPane", "Handled"),
+        "false_alarm": translate("AlarmPane", "False alarm"),
+        "test": translate("AlarmPane", "Test"),
+        "duplicate": translate("AlarmPane", "Duplicate"),
+    }[classification]
+
+
+def state_filter_label(key: str) -> str:
+    translate = QCoreApplication.translate
+    if key in ("unack", "ack", "rtn_unack", "normal", "shelved", "out_of_service"):
+        return alarm_state_label(AlarmState.from_key(key))
+    return {
+        "attention": translate("AlarmPane", "All but shelved"),
+        "all": translate("AlarmPane", "All states"),
+        "needs_ack": translate("AlarmPane", "Needing acknowledgement"),
+    }[key]
+
+
+class AlarmFilter:
+    """What the pane shows: levels, family or category, district, state and free text."""
+
+    def __init__(self):
+        self.levels = {1, 2, 3, 4}
+        self.family = ""
+        self.category = ""
+        self.district = ""
+        self.state = "attention"
+        self.text = ""
+
+
+# Per-alarm columns of the model (slots); text columns are object arrays.
+_NUMERIC = {
+    "used": bool,
+    "alarm_id": np.int64,
+    "incident": np.int64,
+    "level": np.uint8,
+    "peak": np.uint8,
+    "active": bool,
+    "state": np.uint8,
+    "raised_ms": np.int64,
+    "changed_ms": np.int64,
+    "value": np.float64,
+    "threshold": np.float64,
+    "sign": np.float64,
+    "row": np.int64,
+    "chattering": bool,
+}
+_TEXT = ("sensor_id", "name", "category", "family", "district", "owner", "time_text", "value_text", "search")
+
+
+class AlarmListModel(QAbstractTableModel):
+    """Open alarms of an AlarmBook as a flat list with incident lines.
+
+    A row's key is an alarm id (> 0) or minus an incident id (an incident line).
+
+    Signals
+    -------
+    summary_changed(): counts per level or state may have changed.
+    """
+
+    summary_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.book: AlarmBook | None = None
+        self.table: SensorTable | None = None
+        self.names: np.ndarray | None = None
+        self.sign: np.ndarray | None = None
+        self.zone = ZoneInfo(DISPLAY_ZONE)
+        self.filter = AlarmFilter()
+        self.sort_column = Column.LEVEL
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self.expanded: set[int] = set()
+        self._version = 0
+        self._clear_columns()
+        self._keys = np.empty(0, dtype=np.int64)
+        self._is_child = np.empty(0, dtype=bool)
+        self._groups: dict[int, np.ndarray] = {}
+        self._header_cache: dict[int, dict] = {}
+        self._titles = column_titles()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._level_brushes = {level: QBrush(QColor(colour)) for level, colour in LEVEL_COLOURS.items()}
+        self._level_text = {level: QBrush(QColor(colour)) for level, colour in LEVEL_TEXT_COLOURS.items()}
+        self._returned_brush = QBrush(QColor("#E4E4E4"))
+        self._muted = QBrush(QColor("#7A7A7A"))
+        self._header_brush = QBrush(QColor("#E8ECF1"))
+        self._child_brush = QBrush(QColor("#F6F8FA"))
+
+    # --- binding ------------------------------------------------------------
+    def _clear_columns(self, capacity: int = 256) -> None:
+        self._capacity = capacity
+        self._size = 0  # slots in use or freed, from 0
+        self._c = {name: np.zeros(capacity, dtype=dtype) for name, dtype in _NUMERIC.items()}
+        for name in _TEXT:
+            self._c[name] = np.full(capacity, "", dtype=object)
+        self._slot_of: dict[int, int] = {}
+        self._free: list[int] = []
+
+    def bind(self, book: AlarmBook | None, table: SensorTable | None, names=None, sign=None) -> None:
+        """Show the open alarms of ``book`` (``table`` is its sensor table)."""
+        self.beginResetModel()
+        self.book, self.table = book, table
+        self.names = names if names is not None else (table.name if table is not None else None)
+        self.sign = sign
+        self._clear_columns()
+        self._version = 0
+        self.expanded.clear()
+        self._keys = np.empty(0, dtype=np.int64)
+        self._is_child = np.empty(0, dtype=bool)
+        self._groups, self._header_cache = {}, {}
+        self.endResetModel()
+        self.refresh()
+
+    # --- pulling changes ------------------------------------------------------
+    def refresh(self) -> int:
+        """Take in what changed in the book since the last call; returns how many alarms changed."""
+        if self.book is None:
+            return 0
+        changes = self.book.changes_since(self._version)
+        self._version = changes.version
+        if not changes.alarms and not changes.incidents:
+            return 0
+        touched_incidents = {incident.incident_id for incident in changes.incidents}
+        for alarm in changes.alarms:
+            touched_incidents.add(alarm.incident_id)
+            if alarm.closed_ms is not None:
+                self._remove(alarm.alarm_id)
+            else:
+                self._upsert(alarm)
+        changed_keys = np.array([a.alarm_id for a in changes.alarms] + [-i for i in touched_incidents], dtype=np.int64)
+        self._relayout(changed_keys)
+        self.summary_changed.emit()
+        return len(changes.alarms)
+
+    def _slot_for(self, alarm_id: int) -> int:
+        slot = self._slot_of.get(alarm_id)
+        if slot is not None:
+            return slot
+        if self._free:
+            slot = self._free.pop()
+        else:
+            if self._size == self._capacity:
+                self._grow()
+            slot = self._size
+            self._size += 1
+        self._slot_of[alarm_id] = slot
+        return slot
+
+    def _grow(self) -> None:
+        capacity = self._capacity * 2
+        for name, column in self._c.items():
+            grown = np.zeros(capacity, dtype=column.dtype) if column.dtype != object else np.full(capacity, "", object)
+            grown[: self._capacity] = column
+            self._c[name] = grown
+        self._capacity = capacity
+
+    def _remove(self, alarm_id: int) -> None:
+        slot = self._slot_of.pop(alarm_id, None)
+        if slot is not None:
+            self._c["used"][slot] = False
+            self._free.append(slot)
+
+    def _upsert(self, alarm) -> None:
+        c = self._c
+        slot = self._slot_for(alarm.alarm_id)
+        row = alarm.sensor_row
+        table = self.table
+        in_table = table is not None and 0 <= row < len(table)
+        sign = float(self.sign[row]) if self.sign is not None and in_table else 1.0
+        name = str(self.names[row]) if in_table and self.names is not None else ""
+        unit = str(table.unit[row]) if in_table else ""
+        c["used"][slot] = True
+        c["alarm_id"][slot] = alarm.alarm_id
+        c["incident"][slot] = alarm.incident_id
+        c["level"][slot] = alarm.level
+        c["peak"][slot] = alarm.peak_level
+        c["active"][slot] = alarm.active
+        c["state"][slot] = int(alarm.state)
+        c["raised_ms"][slot] = alarm.raised_ms
+        c["changed_ms"][slot] = alarm.changed_ms
+        c["value"][slot] = alarm.value
+        c["threshold"][slot] = alarm.threshold
+        c["sign"][slot] = sign
+        c["row"][slot] = row
+        c["chattering"][slot] = alarm.chattering
+        owner = alarm.dispatched_to or alarm.owner
+        c["sensor_id"][slot] = alarm.sensor_id
+        c["name"][slot] = name
+        c["category"][slot] = alarm.category
+        c["family"][slot] = alarm.family
+        c["district"][slot] = alarm.district
+        c["owner"][slot] = owner
+        c["time_text"][slot] = self._time_text(alarm.raised_ms)
+        c["value_text"][slot] = self._value_text(alarm.value, alarm.threshold, alarm.trigger, sign, unit)
+        c["search"][slot] = " ".join(
+            (alarm.sensor_id, name, alarm.district, owner, alarm.owner, category_label(alarm.category))
+        ).lower()
+
+    def _time_text(self, t_ms: int) -> str:
+        return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%m-%d %H:%M:%S")
+
+    @staticmethod
+    def _value_text(value: float, threshold: float, trigger: str, sign: float, unit: str) -> str:
+        shown = f"{format_value(value)} {unit}".strip()
+        if not np.isfinite(threshold):
+            return shown
+        if trigger == "rate":
+            rate = QCoreApplication.translate("AlarmListModel", "rate")
+            return f"{shown}  ({rate} {'≥' if sign > 0 else '≤'} {format_value(threshold)}/min)"
+        beyond = sign * value >= sign * threshold
+        relation = ("≥" if beyond else "<") if sign > 0 else ("≤" if beyond else ">")
+        return f"{shown} {relation} {format_value(threshold)}"
+
+    # --- filtering, sorting, grouping ----------------------------------------
+    def _slots_in_use(self) -> np.ndarray:
+        return np.flatnonzero(self._c["used"][: self._size])
+
+    def _filter_mask(self, slots: np.ndarray) -> np.ndarray:
+        c, f = self._c, self.filter
+        level = np.where(c["active"][slots], c["level"][slots], c["peak"][slots])
+        allowed = np.zeros(5, dtype=bool)
+        allowed[list(f.levels)] = True
+        mask = allowed[level]
+        if f.family:
+            mask &= c["family"][slots] == f.family
+        if f.category:
+            mask &= c["category"][slots] == f.category
+        if f.district:
+            mask &= c["district"][slots] == f.district
+        state = c["state"][slots]
+        if f.state == "attention":
+            mask &= ~np.isin(state, HIDDEN_STATES)
+        elif f.state == "needs_ack":
+            mask &= np.isin(state, NEEDS_ACK)
+        elif f.state != "all":
+            mask &= state == int(AlarmState.from_key(f.state))
+        text = f.text.strip().lower()
+        if text:
+            search = c["search"][slots]
+            mask &= np.fromiter((text in s for s in search), dtype=bool, count=len(search))
+        return mask
+
+    def _sort_key(self, slots: np.ndarray) -> np.ndarray:
+        c = self._c
+        column = self.sort_column
+        if column == Column.LEVEL:
+            # Active alarms by level (I first); returned ones after them.
+            return np.where(c["active"][slots], c["level"][slots], 5 + c["peak"][slots]).astype(np.float64)
+        if column == Column.TIME:
+            return c["raised_ms"][slots].astype(np.float64)
+        if column == Column.VALUE:
+            threshold = c["threshold"][slots]
+            scale = np.where(np.abs(threshold) > 0, np.abs(threshold), 1.0)
+            beyond = c["sign"][slots] * (c["value"][slots] - threshold) / scale
+            return np.nan_to_num(beyond, nan=-np.inf)
+        if column == Column.STATE:
+            return STATE_RANK[c["state"][slots]].astype(np.float64)
+        if column == Column.INCIDENT:
+            return c["incident"][slots].astype(np.float64)
+        text = {
+            Column.SENSOR: "sensor_id",
+            Column.CATEGORY: "category",
+            Column.DISTRICT: "district",
+            Column.OWNER: "owner",
+        }[column]
+        values = c[text][slots]
+        if len(values) == 0:
+            return np.empty(0)
+        if column == Column.CATEGORY:
+            labels = {key: category_label(key) for key in CATEGORIES}
+            values = np.array([labels.get(v, v) for v in values.tolist()], dtype=object)
+        return np.unique(values, return_inverse=True)[1].astype(np.float64)
+
+    def _order(self, slots: np.ndarray) -> np.ndarray:
+        """Positions of ``slots`` in display order: the sort column, then newest first."""
+        key = self._sort_key(slots)
+        if self.sort_order == Qt.SortOrder.DescendingOrder:
+            key = -key
+        c = self._c
+        return np.lexsort((c["alarm_id"][slots], -c["raised_ms"][slots], key))
+
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+        """The rows to show: keys, child flags and the filtered members of each incident line."""
+        slots = self._slots_in_use()
+        slots = slots[self._filter_mask(slots)]
+        order = slots[self._order(slots)]
+        if len(order) == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=bool), {}
+        c = self._c
+        incident = c["incident"][order]
+        unique, first, counts = np.unique(incident, return_index=True, return_counts=True)
+        grouped = (counts >= 2) & (unique > 0)
+        where = np.searchsorted(unique, incident)
+        is_grouped = grouped[where]
+        position = np.arange(len(order))
+        # An incident line takes the place of its first member in the sorted order.
+        group_position = np.where(is_grouped, first[where], position)
+        expanded = np.isin(incident, np.fromiter(self.expanded, dtype=np.int64)) if self.expanded else False
+        shown = ~is_grouped | expanded
+        header_incidents = unique[grouped]
+        keys = np.concatenate((-header_incidents, c["alarm_id"][order[shown]]))
+        slot_position = np.concatenate((first[grouped], group_position[shown]))
+        within = np.concatenate((np.full(len(header_incidents), -1), position[shown]))
+        is_child = np.concatenate((np.zeros(len(header_incidents), dtype=bool), is_grouped[shown]))
+        rank = np.lexsort((within, slot_position))
+        members = order[is_grouped]
+        by_incident = np.argsort(incident[is_grouped], kind="stable")
+        members = members[by_incident]
+        bounds = np.flatnonzero(np.diff(incident[is_grouped][by_incident])) + 1
+        groups = dict(zip(header_incidents.tolist(), np.split(members, bounds), strict=True)) if len(members) else {}
+        return keys[rank], is_child[rank], groups
+
+    def _relayout(self, changed_keys: np.ndarray | None = None) -> None:
+        """Bring the rows the view has in line with the rows to show, without a reset."""
+        keys, is_child, groups = self._layout()
+        self._groups = groups
+        self._header_cache = {}
+        old = self._keys
+        if len(old) and len(keys) and self._removal_runs(old, keys) > 64:
+            # A filter change that removes rows all over the list: cheaper to start afresh.
+            self.beginResetModel()
+            self._keys, self._is_child = keys, is_child
+            self.endResetModel()
+            return
+        self._remove_rows(keys)
+        self._insert_rows(keys, is_child)
+        if np.array_equal(self._keys, keys):
+            changed = self._is_child != is_child  # a member shown under its incident line now, or no longer
+            self._is_child = is_child
+        else:
+            self._reorder(keys, is_child)  # the view repaints every row after a layout change
+            changed = np.zeros(len(keys), dtype=bool)
+        if changed_keys is not None and len(changed_keys):
+            changed = changed | np.isin(self._keys, changed_keys)
+        if changed.any():
+            rows = np.flatnonzero(changed)
+            if len(rows):
+                last = self.columnCount() - 1
+                self.dataChanged.emit(self.index(int(rows[0]), 0), self.index(int(rows[-1]), last))
+
+    @staticmethod
+    def _removal_runs(old: np.ndarray, new: np.ndarray) -> int:
+        removed = np.flatnonzero(~np.isin(old, new))
+        if len(removed) == 0:
+            return 0
+        return int(np.count_nonzero(np.diff(removed) != 1)) + 1
+
+    def _remove_rows(self, keys: np.ndarray) -> None:
+        removed = np.flatnonzero(~np.isin(self._keys, keys))
+        if len(removed) == 0:
+            return
+        breaks = np.flatnonzero(np.diff(removed) != 1) + 1
+        for run in reversed(np.split(removed, breaks)):
+            start, end = int(run[0]), int(run[-1])
+            self.beginRemoveRows(QModelIndex(), start, end)
+            self._keys = np.delete(self._keys, np.s_[start : end + 1])
+            self._is_child = np.delete(self._is_child, np.s_[start : end + 1])
+            self.endRemoveRows()
+
+    def _insert_rows(self, keys: np.ndarray, is_child: np.ndarray) -> None:
+        new = ~np.isin(keys, self._keys)
+        if not new.any():
+            return
+        start = len(self._keys)
+        self.beginInsertRows(QModelIndex(), start, start + int(new.sum()) - 1)
+        self._keys = np.concatenate((self._keys, keys[new]))
+        self._is_child = np.concatenate((self._is_child, is_child[new]))
+        self.endInsertRows()
+
+    def _reorder(self, keys: np.ndarray, is_child: np.ndarray) -> None:
+        """Same rows, new order: one layout change that keeps selection and current row."""
+        self.layoutAboutToBeChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        persistent = self.persistentIndexList()
+        if persistent:
+            sorter = np.argsort(keys)
+            old_keys = self._keys[[index.row() for index in persistent]]
+            new_rows = sorter[np.searchsorted(keys, old_keys, sorter=sorter)]
+            self.changePersistentIndexList(
+                persistent, [self.index(int(row), index.column()) for row, index in zip(new_rows, persistent, strict=True)]
+            )
+        self._keys, self._is_child = keys, is_child
+        self.layoutChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+
+    def set_filter(self, **settings) -> None:
+        """Change the filter (``levels``, ``family``, ``category``, ``district``, ``state``, ``text``)."""
+        for name, value in settings.items():
+            if not hasattr(self.filter, name):
+                raise AttributeError(f"no filter setting {name!r}")
+            setattr(self.filter, name, set(value) if name == "levels" else value)
+        self._relayout()
+        self.summary_changed.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+        self.sort_column = Column(column)
+        self.sort_order = order
+        self._relayout()
+
+    def set_expanded(self, incident_id: int, expanded: bool) -> None:
+        if expanded:
+            self.expanded.add(incident_id)
+        else:
+            self.expanded.discard(incident_id)
+        self._relayout(np.array([-incident_id], dtype=np.int64))
+
+    # --- reading rows -----------------------------------------------------------
+    def key(self, row: int) -> int:
+        return int(self._keys[row])
+
+    def is_incident_line(self, row: int) -> bool:
+        return self._keys[row] < 0
+
+    def is_child(self, row: int) -> bool:
+        return bool(self._is_child[row])
+
+    def row_of_key(self, key: int) -> int | None:
+        rows = np.flatnonzero(self._keys == key)
+        return int(rows[0]) if len(rows) else None
+
+    def alarm_ids_of_row(self, row: int) -> list[int]:
+        """The alarm of a row, or the shown members of an incident line."""
+        key = self.key(row)
+        if key > 0:
+            return [key]
+        members = self._groups.get(-key)
+        return [] if members is None else self._c["alarm_id"][members].tolist()
+
+    def sensor_rows_of_row(self, row: int) -> np.ndarray:
+        key = self.key(row)
+        slots = [self._slot_of[key]] if key > 0 else self._groups.get(-key, [])
+        return self._c["row"][np.asarray(slots, dtype=np.int64)]
+
+    def needs_ack_rows(self) -> np.ndarray:
+        """Rows whose alarm (or one of whose incident members) awaits acknowledgement."""
+        flags = np.zeros(len(self._keys), dtype=bool)
+        state = self._c["state"]
+        for row, key in enumerate(self._keys.tolist()):
+            if key > 0:
+                flags[row] = state[self._slot_of[key]] in NEEDS_ACK
+            else:
+                flags[row] = bool(np.isin(state[self._groups.get(-key, [])], NEEDS_ACK).any())
+        return np.flatnonzero(flags)
+
+    def summary(self) -> dict:
+        """Open alarms per level (active, not shelved or out of service), unacknowledged, shelved."""
+        c = self._c
+        used = c["used"][: self._size]
+        state = c["state"][: self._size]
+        shown = used & c["active"][: self._size] & ~np.isin(state, HIDDEN_STATES)
+        counts = np.bincount(c["level"][: self._size][shown], minlength=5)
+        return {
+            "levels": {level: int(counts[level]) for level in (1, 2, 3, 4)},
+            "unack": int((used & np.isin(state, NEEDS_ACK)).sum()),
+            "shelved": int((used & (state == AlarmState.SHELVED)).sum()),
+            "open": int(used.sum()),
+            "shown": len(self._keys),
+        }
+
+    def districts(self) -> list[str]:
+        if self.table is None:
+            return []
+        return sorted({d for d in self.table.district.tolist() if d})
+
+    # --- Qt model interface -------------------------------------------------------
+    def rowCount(self, parent=None) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent is not None and parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent=None) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent is not None and parent.isValid() else len(Column)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 (Qt override)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._titles[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        key = int(self._keys[row])
+        if role == Qt.ItemDataRole.UserRole:
+            return key
+        if key < 0:
+            return self._incident_data(-key, column, role)
+        return self._alarm_data(self._slot_of[key], column, role, bool(self._is_child[row]))
+
+    def _alarm_data(self, slot: int, column: int, role, child: bool):
+        c = self._c
+        state = AlarmState(int(c["state"][slot]))
+        active = bool(c["active"][slot])
+        level = int(c["level"][slot]) if active else int(c["peak"][slot])
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.LEVEL:
+                return level_name(level) if active else f"({level_name(level)})"
+            if column == Column.TIME:
+                return c["time_text"][slot]
+            if column == Column.SENSOR:
+                text = f"{c['sensor_id'][slot]}  {c['name'][slot]}".strip()
+                return f"    └ {text}" if child else text
+            if column == Column.CATEGORY:
+                return category_label(c["category"][slot])
+            if column == Column.DISTRICT:
+                return c["district"][slot]
+            if column == Column.VALUE:
+                return c["value_text"][slot]
+            if column == Column.STATE:
+                label = alarm_state_label(state)
+                if c["chattering"][slot]:
+                    label += " · " + QCoreApplication.translate("AlarmListModel", "chattering")
+                return label
+            if column == Column.OWNER:
+                return c["owner"][slot]
+            if column == Column.INCIDENT:
+                incident = int(c["incident"][slot])
+                return f"#{incident}" if incident else ""
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == Column.LEVEL:
+                return self._level_brushes[level] if active else self._returned_brush
+            return self._child_brush if child else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == Column.LEVEL and active:
+                return self._level_text[level]
+            if state in (AlarmState.NORMAL, AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE):
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if state == AlarmState.UNACK:
+                return self._bold
+            if state in (AlarmState.SHELVED, AlarmState.RTN_UNACK):
+                return self._italic
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LEVEL, Column.INCIDENT):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._alarm_tooltip(int(c["alarm_id"][slot]))
+        return None
+
+    def _alarm_tooltip(self, alarm_id: int) -> str | None:
+        if self.book is None or alarm_id not in self.book.alarms:
+            return None
+        alarm = self.book.alarms[alarm_id]
+        tr = self.tr
+        lines = [
+            tr("Alarm {alarm} · rule {rule}").format(alarm=alarm_id, rule=alarm.rule),
+            level_label(alarm.peak_level) + " " + tr("(peak)"),
+        ]
+        if alarm.acked_by:
+            lines.append(tr("Acknowledged by {operator} at {time}").format(
+                operator=alarm.acked_by, time=self._time_text(alarm.acked_ms)))
+        if alarm.state == AlarmState.SHELVED and alarm.shelved_until_ms:
+            lines.append(tr("Shelved by {operator} until {time}: {reason}").format(
+                operator=alarm.shelved_by, time=self._time_text(alarm.shelved_until_ms), reason=alarm.shelved_reason))
+        if alarm.dispatched_to:
+            lines.append(tr("Dispatched to {unit} by {operator} at {time}").format(
+                unit=alarm.dispatched_to, operator=alarm.dispatched_by, time=self._time_text(alarm.dispatched_ms)))
+        if alarm.suggest_shelving:
+            lines.append(tr("Chattering: consider shelving it"))
+        for note in alarm.notes[-3:]:
+            lines.append(f"{self._time_text(note.t_ms)} {note.operator}: {note.text}")
+        return "\n".join(lines)
+
+    def _incident_summary(self, incident_id: int) -> dict:
+        cached = self._header_cache.get(incident_id)
+        if cached is not None:
+            return cached
+        c = self._c
+        members = self._groups.get(incident_id, np.empty(0, dtype=np.int64))
+        active = c["active"][members]
+        levels = np.where(active, c["level"][members], c["peak"][members])
+        first = members[np.argmin(c["raised_ms"][members])] if len(members) else -1
+        states = c["state"][members]
+        summary = {
+            "count": len(members),
+            "level": int(levels.min()) if len(levels) else 0,
+            "active": bool(active.any()),
+            "first": int(first),
+            "categories": sorted(set(c["category"][members].tolist())),
+            "family": str(c["family"][first]) if first >= 0 else "",
+            "districts": sorted(set(c["district"][members].tolist()) - {""}),
+            "owners": sorted(set(c["owner"][members].tolist()) - {""}),
+            "states": sorted(set(states.tolist())),
+            "unack": int(np.isin(states, NEEDS_ACK).sum()),
+        }
+        self._header_cache[incident_id] = summary
+        return summary
+
+    def _incident_data(self, incident_id: int, column: int, role):
+        s = self._incident_summary(incident_id)
+        c = self._c
+        first = s["first"]
+        level = s["level"]
+        if role == Qt.ItemDataRole.DisplayRole:
+            tr = self.tr
+            if column == Column.LEVEL:
+                arrow = "▾" if incident_id in self.expanded else "▸"
+                return f"{arrow} {level_name(level)}" if s["active"] else f"{arrow} ({level_name(level)})"
+            if first < 0:
+                return ""
+            if column == Column.TIME:
+                return c["time_text"][first]
+            if column == Column.SENSOR:
+                head = tr("{n} alarms").format(n=s["count"])
+                return f"{head} · {c['sensor_id'][first]}  {c['name'][first]}".strip()
+            if column == Column.CATEGORY:
+                if len(s["categories"]) == 1:
+                    return category_label(s["categories"][0])
+                return family_label(s["family"])
+            if column == Column.DISTRICT:
+                districts = s["districts"]
+                return "、".join(districts[:2]) + (f" +{len(districts) - 2}" if len(districts) > 2 else "")
+            if column == Column.VALUE:
+                return ""
+            if column == Column.STATE:
+                if len(s["states"]) == 1:
+                    return alarm_state_label(AlarmState(s["states"][0]))
+                return tr("{u} of {n} unacknowledged").format(u=s["unack"], n=s["count"])
+            if column == Column.OWNER:
+                owners = s["owners"]
+                return owners[0] if len(owners) == 1 else tr("{n} units").format(n=len(owners))
+            if column == Column.INCIDENT:
+                return f"#{incident_id}"
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == Column.LEVEL:
+                return self._level_brushes.get(level) if s["active"] else self._returned_brush
+            return self._header_brush
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.LEVEL and s["active"]:
+            return self._level_text.get(level)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if s["unack"] else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LEVEL, Column.INCIDENT):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Incident #{incident}: {n} alarms; click ▸ to expand").format(
+                incident=incident_id, n=s["count"])
+        return None
+
+
+class AlarmTableView(QTableView):
+    """The list itself: whole-row selection, fixed row height, keys to expand incident lines."""
+
+    toggle_requested = Signal(int)  # a row whose incident line should open or close
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setCornerButtonEnabled(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_PX)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.setStyleSheet(
+            "QTableView { alternate-background-color: #F7F7F5; selection-background-color: #2F5D8A;"
+            " selection-color: white; gridline-color: #DDDDDD; }"
+            "QHeaderView::section { background: #2B3440; color: #F0F0F0; padding: 3px 6px; border: none;"
+            " border-right: 1px solid #3E4957; font-weight: bold; }"
+        )
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        model = self.model()
+        current = self.currentIndex()
+        if current.isValid() and model.is_incident_line(current.row()):
+            expanded = -model.key(current.row()) in model.expanded
+            if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Plus) and not expanded:
+                self.toggle_requested.emit(current.row())
+                return
+            if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Minus) and expanded:
+                self.toggle_requested.emit(current.row())
+                return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        index = self.indexAt(event.position().toPoint())
+        if (index.isValid() and index.column() == Column.LEVEL and self.model().is_incident_line(index.row())
+                and event.button() == Qt.MouseButton.LeftButton):
+            self.toggle_requested.emit(index.row())
+        super().mousePressEvent(event)
+
+
+class LevelChip(QToolButton):
+    """A level's count in its colour; unchecked hides that level from the list."""
+
+    def __init__(self, level: int, parent=None):
+        super().__init__(parent)
+        self.level = level
+        self.count = 0
+        self.setCheckable(True)
+        self.setChecked(True)
+        self.setMinimumWidth(64)
+        colour, text = LEVEL_COLOURS[level], LEVEL_TEXT_COLOURS[level]
+        self.setStyleSheet(
+            f"QToolButton {{ background: {colour}; color: {text}; border: 1px solid #202020; border-radius: 3px;"
+            f" padding: 2px 8px; font-weight: bold; }}"
+            f"QToolButton:!checked {{ background: #D8D8D8; color: #707070; border: 1px dashed #909090; }}"
+        )
+        self.setToolTip(QCoreApplication.translate("AlarmPane", "Show or hide {level} alarms").format(
+            level=level_label(level)))
+        self.set_count(0)
+
+    def set_count(self, count: int) -> None:
+        self.count = int(count)
+        self.setText(f"{level_name(self.level)}  {self.count}")
+
+
+class _Dialog(QDialog):
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+
+class ShelveDialog(_Dialog):
+    """Reason and duration of a shelf."""
+
+    def __init__(self, count: int, chattering: bool, parent=None):
+        super().__init__(self.tr("Shelve {n} alarm(s)").format(n=count), parent)
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems([self.tr("Chattering sensor"), self.tr("Maintenance work"),
+                              self.tr("Known fault, repair ordered"), self.tr("Sensor test")])
+        self.reason.setCurrentIndex(0 if chattering else -1)
+        self.reason.lineEdit().setPlaceholderText(self.tr("Why the alarm is hidden (required)"))
+        self.duration = QComboBox()
+        for minutes in SHELVE_DURATIONS_MIN:
+            text = self.tr("{n} min").format(n=minutes) if minutes < 60 else self.tr("{n} h").format(n=minutes // 60)
+            self.duration.addItem(text, minutes * 60)
+        self.duration.setCurrentIndex(SHELVE_DURATIONS_MIN.index(60))
+        self.form.addRow(self.tr("Reason:"), self.reason)
+        self.form.addRow(self.tr("For:"), self.duration)
+        self.reason.currentTextChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason.currentText().strip()))
+
+    def values(self) -> tuple[str, int]:
+        return self.reason.currentText().strip(), int(self.duration.currentData())
+
+
+class NoteDialog(_Dialog):
+    def __init__(self, count: int, parent=None):
+        super().__init__(self.tr("Note on {n} alarm(s)").format(n=count), parent)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(self.tr("What you saw or did"))
+        self.text.setFixedHeight(90)
+        self.form.addRow(self.tr("Note:"), self.text)
+
+    def values(self) -> str:
+        return self.text.toPlainText().strip()
+
+
+class DispatchDialog(_Dialog):
+    def __init__(self, count: int, units: list[str], parent=None):
+        super().__init__(self.tr("Dispatch {n} alarm(s)").format(n=count), parent)
+        self.unit = QComboBox()
+        self.unit.setEditable(True)
+        self.unit.addItems(units)
+        self.form.addRow(self.tr("Responsible unit:"), self.unit)
+
+    def values(self) -> str:
+        return self.unit.currentText().strip()
+
+
+class CloseDialog(_Dialog):
+    def __init__(self, count: int, parent=None):
+        super().__init__(self.tr("Close {n} alarm(s)").format(n=count), parent)
+        self.classification = QComboBox()
+        for key in CLASSIFICATIONS:
+            self.classification.addItem(classification_label(key), key)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("How it ended"))
+        self.note.setFixedHeight(70)
+        self.form.addRow(self.tr("Classification:"), self.classification)
+        self.form.addRow(self.tr("Note:"), self.note)
+
+    def values(self) -> tuple[str, str]:
+        return str(self.classification.currentData()), self.note.toPlainText().strip()
+
+
+class AlarmPane(QWidget):
+    """The live warning pane: summary strip, actions and filters, the alarm list.
+
+    Attributes
+    ----------
+    model : AlarmListModel
+    view : AlarmTableView
+    operator : str or None
+        The operator on duty; actions without one ask for a shift start.
+    clock : callable
+        "Now" (UTC epoch ms) for operator actions: the feed's clock or the wall clock.
+    dialog : QDialog or None
+        The open action dialog.
+
+    Signals
+    -------
+    operator_needed(): an action was refused for want of an operator on duty.
+    acted(): an operator action changed the book (the map may refresh at once).
+    zoom_requested(object): table rows of the sensors to show on the map.
+    error(str): an action could not be done.
+    """
+
+    operator_needed = Signal()
+    acted = Signal()
+    zoom_requested = Signal(object)
+    error = Signal(str)
+
+    def __init__(self, parent=None, interval_ms: int = REFRESH_INTERVAL_MS):
+        super().__init__(parent)
+        self.operator: str | None = None
+        self.clock: Callable[[], int] = wall_clock_ms
+        self.dialog: QDialog | None = None
+        self.model = AlarmListModel(self)
+        self.view = AlarmTableView(self)
+        self.view.setModel(self.model)
+        self.view.horizontalHeader().setSortIndicator(Column.LEVEL, Qt.SortOrder.AscendingOrder)
+        self._size_columns()
+        self.view.toggle_requested.connect(self._toggle_row)
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.summary_changed.connect(self._update_summary)
+        self.model.modelReset.connect(self._update_actions)
+
+        self.chips = {level: LevelChip(level) for level in (1, 2, 3, 4)}
+        for chip in self.chips.values():
+            chip.toggled.connect(self._on_filter_changed)
+        self.unack_label = QLabel()
+        self.shelved_label = QLabel()
+        self.shown_label = QLabel()
+        self.rate_label = QLabel()
+        self.rate_label.setToolTip(self.tr("Alarms annunciated in the last 10 minutes; more than {n} is an "
+                                           "alarm flood (EEMUA 191)").format(n=FLOOD_PER_10_MIN))
+        self._build_actions()
+        self._build_filters()
+        self._build_layout()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.refresh)
+        if interval_ms > 0:
+            self._timer.start()
+        self._update_summary()
+        self._update_actions()
+
+    # --- construction -------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text, slot, shortcut=None, tip=None) -> QAction:
+            act = QAction(text, self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.setToolTip(f"{tip or text} ({shortcut})" if shortcut else (tip or text))
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        tr = self.tr
+        self.acknowledge_action = action(tr("Acknowledge"), self.acknowledge_selected, "F4",
+                                         tr("Acknowledge the selected alarms"))
+        self.shelve_action = action(tr("Shelve…"), self.ask_shelve, None, tr("Hide the selected alarms for a while"))
+        self.unshelve_action = action(tr("Unshelve"), self.unshelve_selected)
+        self.note_action = action(tr("Note…"), self.ask_note, None, tr("Add a note to the selected alarms"))
+        self.dispatch_action = action(tr("Dispatch…"), self.ask_dispatch, None,
+                                      tr("Send the selected alarms to the responsible unit"))
+        self.close_action = action(tr("Close…"), self.ask_close, None, tr("Close the selected alarms"))
+        self.next_action = action(tr("Next alarm"), self.next_alarm, "F8",
+                                  tr("Select the next alarm awaiting acknowledgement"))
+        self.previous_action = action(tr("Previous alarm"), self.previous_alarm, "Shift+F8",
+                                      tr("Select the previous alarm awaiting acknowledgement"))
+        self.selection_actions = [self.acknowledge_action, self.shelve_action, self.unshelve_action,
+                                  self.note_action, self.dispatch_action, self.close_action]
+
+    def _build_filters(self) -> None:
+        tr = self.tr
+        self.category_filter = QComboBox()
+        self.category_filter.addItem(tr("All categories"), "")
+        for family in FAMILIES:
+            self.category_filter.addItem(family_label(family), f"family:{family}")
+            for category in CATEGORIES:
+                if FAMILY_OF_CATEGORY[category] == family:
+                    self.category_filter.addItem("    " + category_label(category), f"category:{category}")
+        self.district_filter = QComboBox()
+        self.district_filter.addItem(tr("All districts"), "")
+        self.state_filter = QComboBox()
+        for key in STATE_FILTERS:
+            self.state_filter.addItem(state_filter_label(key), key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Search id, name, district, unit"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        for combo in (self.category_filter, self.district_filter, self.state_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.search.textChanged.connect(self._on_filter_changed)
+
+    def _build_layout(self) -> None:
+        strip = QHBoxLayout()
+        strip.setSpacing(6)
+        for chip in self.chips.values():
+            strip.addWidget(chip)
+        strip.addSpacing(12)
+        for label in (self.unack_label, self.shelved_label, self.shown_label):
+            strip.addWidget(label)
+            strip.addSpacing(10)
+        strip.addStretch(1)
+        strip.addWidget(self.rate_label)
+
+        toolbar = QToolBar()
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in self.selection_actions:
+            toolbar.addAction(act)
+        toolbar.addSeparator()
+        toolbar.addAction(self.previous_action)
+        toolbar.addAction(self.next_action)
+        self.toolbar = toolbar
+        controls = QHBoxLayout()
+        controls.addWidget(toolbar)
+        controls.addStretch(1)
+        for widget in (self.category_filter, self.district_filter, self.state_filter, self.search):
+            controls.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(strip)
+        layout.addLayout(controls)
+        layout.addWidget(self.view, 1)
+
+    def _size_columns(self) -> None:
+        widths = {Column.LEVEL: 64, Column.TIME: 120, Column.SENSOR: 330, Column.CATEGORY: 100,
+                  Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 190, Column.INCIDENT: 70}
+        for column, width in widths.items():
+            self.view.setColumnWidth(column, width)
+
+    # --- binding ------------------------------------------------------------
+    def bind(self, book: AlarmBook | None, table: SensorTable | None, names=None, sign=None) -> None:
+        """Show the open alarms of ``book`` (a replay binds its own, and the live one back)."""
+        self.model.bind(book, table, names, sign)
+        current = self.district_filter.currentData()
+        self.district_filter.blockSignals(True)
+        self.district_filter.clear()
+        self.district_filter.addItem(self.tr("All districts"), "")
+        for district in self.model.districts():
+            self.district_filter.addItem(district, district)
+        self.district_filter.setCurrentIndex(max(0, self.district_filter.findData(current)))
+        self.district_filter.blockSignals(False)
+        self._on_filter_changed()
+
+    def refresh(self) -> int:
+        changed = self.model.refresh()
+        if self.model.book is not None:
+            self._update_rate()
+        return changed
+
+    # --- filters and summary ----------------------------------------------------
+    def _on_filter_changed(self, *_) -> None:
+        choice = self.category_filter.currentData() or ""
+        family = choice.split(":", 1)[1] if choice.startswith("family:") else ""
+        category = choice.split(":", 1)[1] if choice.startswith("category:") else ""
+        self.model.set_filter(
+            levels={level for level, chip in self.chips.items() if chip.isChecked()},
+            family=family,
+            category=category,
+            district=self.district_filter.currentData() or "",
+            state=self.state_filter.currentData() or "attention",
+            text=self.search.text(),
+        )
+
+    def _update_summary(self) -> None:
+        summary = self.model.summary()
+        for level, chip in self.chips.items():
+            chip.set_count(summary["levels"][level])
+        self.unack_label.setText(self.tr("Unacknowledged: {n}").format(n=summary["unack"]))
+        weight = "bold" if summary["unack"] else "normal"
+        self.unack_label.setStyleSheet(f"font-weight: {weight};")
+        self.shelved_label.setText(self.tr("Shelved: {n}").format(n=summary["shelved"]))
+        self.shown_label.setText(self.tr("Listed: {shown} lines of {open} open").format(
+            shown=summary["shown"], open=summary["open"]))
+        self._update_rate()
+
+    def _update_rate(self) -> None:
+        book = self.model.book
+        rate = book.alarm_rate(self.clock()) if book is not None else 0
+        self.rate = rate
+        self.flood = rate > FLOOD_PER_10_MIN
+        text = self.tr("Alarm rate: {n} / 10 min").format(n=rate)
+        if self.flood:
+            text += "  ·  " + self.tr("ALARM FLOOD")
+            self.rate_label.setStyleSheet("background: #D7263D; color: white; font-weight: bold; padding: 2px 8px;"
+                                          " border-radius: 3px;")
+        else:
+            self.rate_label.setStyleSheet("background: #E6E9ED; color: #303030; padding: 2px 8px; border-radius: 3px;")
+        self.rate_label.setText(text)
+
+    # --- selection ----------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.view.selectionModel().selectedRows())
+
+    def selected_alarm_ids(self) -> list[int]:
+        ids: list[int] = []
+        for row in self.selected_rows():
+            ids += [i for i in self.model.alarm_ids_of_row(row) if i not in ids]
+        return ids
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.view.scrollTo(index)
+
+    def select_alarm(self, alarm_id: int) -> bool:
+        """Select an alarm's row (or its incident line); False when it is not listed."""
+        row = self.model.row_of_key(alarm_id)
+        if row is None and self.model.book is not None and alarm_id in self.model.book.alarms:
+            row = self.model.row_of_key(-self.model.book.alarms[alarm_id].incident_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def select_all(self) -> None:
+        self.view.selectAll()
+
+    def _update_actions(self, *_) -> None:
+        has_selection = bool(self.view.selectionModel().selectedRows())
+        for act in self.selection_actions:
+            act.setEnabled(has_selection)
+
+    def _toggle_row(self, row: int) -> None:
+        incident_id = -self.model.key(row)
+        self.model.set_expanded(incident_id, incident_id not in self.model.expanded)
+
+    def _on_double_clicked(self, index) -> None:
+        rows = self.model.sensor_rows_of_row(index.row())
+        if len(rows):
+            self.zoom_requested.emit(rows)
+
+    def next_alarm(self) -> None:
+        self._step(1)
+
+    def previous_alarm(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        count = self.model.rowCount()
+        if count == 0:
+            return
+        candidates = self.model.needs_ack_rows()
+        if len(candidates) == 0:
+            candidates = np.arange(count)
+        current = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
+        if direction > 0:
+            after = candidates[candidates > current]
+            row = int(after[0]) if len(after) else int(candidates[0])
+        else:
+            before = candidates[candidates < current] if current >= 0 else candidates
+            row = int(before[-1]) if len(before) else int(candidates[-1])
+        self.select_row(row)
+
+    # --- operator actions -------------------------------------------------------
+    def _ready(self) -> list[int] | None:
+        """Selected alarm ids when an operator is on duty and something is selected."""
+        if self.model.book is None:
+            return None
+        if not self.operator:
+            self.operator_needed.emit()
+            return None
+        ids = self.selected_alarm_ids()
+        return ids or None
+
+    def _done(self, changed: bool = True) -> None:
+        self.refresh()
+        if changed:
+            self.acted.emit()
+
+    def acknowledge_selected(self) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        done = self.model.book.acknowledge(ids, self.operator, self.clock())
+        self._done(bool(done))
+        return done
+
+    def shelve_selected(self, reason: str, duration_s: float) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        now = self.clock()
+        try:
+            done = self.model.book.shelve(ids, reason, now + round(duration_s * 1000), self.operator, now)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return []
+        self._done(bool(done))
+        return done
+
+    def unshelve_selected(self) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        done = self.model.book.unshelve(ids, self.operator, self.clock())
+        self._done(bool(done))
+        return done
+
+    def note_selected(self, text: str) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        try:
+            for alarm_id in ids:
+                self.model.book.note(alarm_id, text, self.operator, self.clock())
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return []
+        self._done()
+        return ids
+
+    def dispatch_selected(self, unit: str) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        try:
+            for alarm_id in ids:
+                self.model.book.dispatch(alarm_id, unit, self.operator, self.clock())
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return []
+        self._done()
+        return ids
+
+    def close_selected(self, classification: str, note: str) -> list[int]:
+        ids = self._ready()
+        if not ids:
+            return []
+        try:
+            for alarm_id in ids:
+                self.model.book.close(alarm_id, classification, note, self.operator, self.clock())
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return []
+        self._done()
+        return ids
+
+    # --- dialogs ------------------------------------------------------------------
+    def _open_dialog(self, dialog: QDialog, apply) -> QDialog | None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: apply(dialog))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()  # window-modal but not blocking: the map and the list keep updating
+        return dialog
+
+    def _selection_for_dialog(self) -> list[int] | None:
+        if not self.operator and self.model.book is not None:
+            self.operator_needed.emit()
+            return None
+        ids = self.selected_alarm_ids()
+        return ids or None
+
+    def ask_shelve(self) -> QDialog | None:
+        ids = self._selection_for_dialog()
+        if not ids:
+            return None
+        chattering = any(self.model.book.alarms[i].chattering for i in ids)
+        return self._open_dialog(ShelveDialog(len(ids), chattering, self),
+                                 lambda d: self.shelve_selected(*d.values()))
+
+    def ask_note(self) -> QDialog | None:
+        ids = self._selection_for_dialog()
+        if not ids:
+            return None
+        return self._open_dialog(NoteDialog(len(ids), self), lambda d: self.note_selected(d.values()))
+
+    def ask_dispatch(self) -> QDialog | None:
+        ids = self._selection_for_dialog()
+        if not ids:
+            return None
+        book = self.model.book
+        units = list(dict.fromkeys(book.alarms[i].owner for i in ids if book.alarms[i].owner))
+        return self._open_dialog(DispatchDialog(len(ids), units, self), lambda d: self.dispatch_selected(d.values()))
+
+    def ask_close(self) -> QDialog | None:
+        ids = self._selection_for_dialog()
+        if not ids:
+            return None
+        return self._open_dialog(CloseDialog(len(ids), self), lambda d: self.close_selected(*d.values()))
