@@ -1,9 +1,14 @@
 """The interactive map canvas: pyqtgraph's ViewBox for pan and zoom, our renderer for pixels.
 
 The static part of the map (basemaps and every layer below the first sensor
-layer) and the labels are cached as images and redrawn only when the view or
-a layer changes; live sensor layers and anything above them are drawn every
-frame, which is what blinking alarms need.
+layer) and the labels are cached as images; live sensor layers and anything
+above them are drawn every frame, which is what blinking alarms need.
+
+While the operator pans or zooms, frames show the cached static picture moved
+and scaled to the new view (a few milliseconds), with live sensors drawn
+exactly; once the view has been still for ``SETTLE_MS`` the static part is
+redrawn in full detail. A change of content (a layer shown, hidden or
+restyled) is redrawn at once.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
 from console.model.layer import VectorLayer
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar, mercator_to_lonlat
@@ -21,6 +26,7 @@ from console.ui.map.renderer import MapRenderer
 from console.ui.map.view import ViewState
 
 BACKGROUND = "#F4F1EA"  # paper tone: calm behind pastel districts, never mistaken for a warning colour
+SETTLE_MS = 150  # a view still this long gets its full-detail static picture
 BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enough not to distract
 WORLD = 2.0037508e7  # half the Web Mercator world width, metres
 
@@ -32,16 +38,28 @@ class MapItem(pg.GraphicsObject):
         super().__init__()
         self.renderer = renderer
         self.blink_on = True
-        self._static_key = None
+        self._static_key = None  # (view, split) the cached pictures show
         self._static_image: QImage | None = None
         self._labels_image: QImage | None = None
+        self._content_changed = True  # the cached pictures show an outdated map, not just another view
+        self._settle_now = False
+        self.settle_timer = QTimer()
+        self.settle_timer.setSingleShot(True)
+        self.settle_timer.setInterval(SETTLE_MS)
+        self.settle_timer.timeout.connect(self.settle)
         renderer.on_changed(self.invalidate)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD)
 
     def invalidate(self) -> None:
-        self._static_key = None
+        self._content_changed = True
+        self.update()
+
+    def settle(self) -> None:
+        """Draw the full-detail picture now instead of after the settle delay."""
+        self.settle_timer.stop()
+        self._settle_now = True
         self.update()
 
     def _split(self) -> int:
@@ -58,14 +76,35 @@ class MapItem(pg.GraphicsObject):
             return
         split = self._split()
         key = (view, split)
-        if key != self._static_key:
-            self._render_static(view, split)
-            self._static_key = key
+        moving = (
+            key != self._static_key
+            and not self._content_changed
+            and not self._settle_now
+            and self._static_key is not None
+            and self._static_key[1] == split
+            and (view.width, view.height) == (self._static_key[0].width, self._static_key[0].height)
+        )
+        if moving:
+            self.settle_timer.start()  # restarts while the view keeps changing
+        else:
+            if key != self._static_key or self._content_changed:
+                self._render_static(view, split)
+                self._static_key = key
+                self._content_changed = False
+            self._settle_now = False
         painter.save()
         painter.resetTransform()
-        painter.drawImage(0, 0, self._static_image)
+        if moving:
+            painter.fillRect(0, 0, view.width, view.height, QColor(BACKGROUND))
+            painter.setTransform(_moved(self._static_key[0], view))
+            painter.drawImage(0, 0, self._static_image)
+            painter.resetTransform()
+        else:
+            painter.drawImage(0, 0, self._static_image)
         self.renderer.paint_layers(painter, view, self.renderer.layers[split:], blink_on=self.blink_on)
         painter.resetTransform()
+        if moving:
+            painter.setTransform(_moved(self._static_key[0], view))
         painter.drawImage(0, 0, self._labels_image)
         painter.restore()
 
@@ -83,6 +122,12 @@ class MapItem(pg.GraphicsObject):
         painter = QPainter(self._labels_image)
         self.renderer.paint_labels(painter, view)
         painter.end()
+
+
+def _moved(old: ViewState, new: ViewState) -> QTransform:
+    """Pixels of a picture drawn for ``old`` to where they belong in ``new``."""
+    kx, ky = new.sx / old.sx, new.sy / old.sy
+    return QTransform(kx, 0, 0, ky, new.tx - kx * old.tx, new.ty - ky * old.ty)
 
 
 class MapCanvas(pg.GraphicsView):
@@ -198,8 +243,13 @@ class MapCanvas(pg.GraphicsView):
         self.map_item.blink_on = not self.map_item.blink_on
         self.map_item.update()
 
+    def settle(self) -> None:
+        """Show the full-detail map for the current view now (snapshots, tests)."""
+        self.map_item.settle()
+
     def close(self) -> bool:
         self._blink.stop()
+        self.map_item.settle_timer.stop()
         for basemap in self.renderer.basemaps:
             basemap.stop()
         return super().close()

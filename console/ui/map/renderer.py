@@ -14,9 +14,10 @@ from PySide6.QtGui import QPainter
 
 from console.model.layer import GeometryKind, VectorLayer
 from console.ui.fonts import map_font_family
+from console.ui.map.labels import LabelImages, LabelPlacer, label_anchors
 from console.ui.map.points import MarkerStyle, PointRaster, Sprite, array_to_qimage
-from console.ui.map.sensor_style import BLINK_OFF, sensor_sprites
-from console.ui.map.vectors import LabelPlacer, VectorPainter, class_rows, label_anchors
+from console.ui.map.sensor_style import BLINK_OFF, COMPACT_FROM_M, sensor_sprites
+from console.ui.map.vectors import VectorPainter, class_rows
 from console.ui.map.view import ViewState
 
 
@@ -31,10 +32,15 @@ class PointPainter:
     A sensor layer's codes are rewritten by the live state (``console.ui.map.sensor_style``).
     """
 
-    def __init__(self, layer: VectorLayer, sprites: list[Sprite | None] | None = None):
+    def __init__(self, layer: VectorLayer, sprites: list[Sprite | None] | None = None,
+                 compact_sprites: list[Sprite | None] | None = None, compact_from_m: float = float("inf")):
         self.layer = layer
         x, y = layer.xy
         self.raster = PointRaster(x, y, sprites or [None])
+        self.sprites = self.raster.sprites
+        # Optional smaller look for views coarser than ``compact_from_m`` metres per pixel.
+        self.compact_sprites = compact_sprites
+        self.compact_from_m = compact_from_m
         self.blink_off: dict[int, int] = {}
         if sprites is None:
             self.restyle()
@@ -43,11 +49,13 @@ class PointPainter:
         if self.layer.is_sensor_layer:
             return  # a sensor's look is its live state, not a catalog class
         groups = class_rows(self.layer)
-        self.raster.sprites = [None] + [Sprite(marker_style(symbol)) for symbol, _ in groups]
+        self.raster.sprites = self.sprites = [None] + [Sprite(marker_style(symbol)) for symbol, _ in groups]
         for code, (_, rows) in enumerate(groups, start=1):
             self.raster.codes[rows] = code
 
     def paint(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:
+        compact = self.compact_sprites is not None and view.resolution_m > self.compact_from_m
+        self.raster.sprites = self.compact_sprites if compact else self.sprites
         pixels, pad = self.raster.render(view.as_tuple, view.width, view.height,
                                          None if blink_on else self.blink_off)
         image = array_to_qimage(pixels)
@@ -59,6 +67,25 @@ class PointPainter:
 
     def hit(self, x: float, y: float, tolerance_m: float) -> int | None:
         return self.raster.nearest(x, y, tolerance_m)
+
+
+AREA_LABEL_FROM_M = 100.0  # labels shown this coarse name areas an operator locates by (districts)
+
+
+def label_order(layers: list[VectorLayer]) -> list[VectorLayer]:
+    """Which layers claim label space first.
+
+    Area names shown at city scale (districts) come first, then named points
+    (hazmat sites, facilities: each label belongs to a marker), then the rest
+    from the top layer down, so a road name wins over a block behind it.
+    """
+    def rank(layer: VectorLayer) -> int:
+        limit = layer.style.label_max_resolution_m
+        if layer.kind is GeometryKind.POLYGON and (limit is None or limit >= AREA_LABEL_FROM_M):
+            return 0
+        return 1 if layer.kind is GeometryKind.POINT else 2
+
+    return sorted(reversed(layers), key=rank)  # stable: top-down order within a rank
 
 
 class MapRenderer:
@@ -78,6 +105,7 @@ class MapRenderer:
         self.basemaps: list = []
         self.font_family = map_font_family()
         self._labels: dict[int, tuple] = {}
+        self._label_images = LabelImages()
         self._listeners: list[Callable[[], None]] = []
 
     # --- layer list ---------------------------------------------------
@@ -91,7 +119,7 @@ class MapRenderer:
     def add_layer(self, layer: VectorLayer, painter=None) -> None:
         if layer.kind is GeometryKind.POINT and layer.is_sensor_layer:
             # Sensors start calm (NORMAL); the live state rewrites their codes.
-            painter = painter or PointPainter(layer, sensor_sprites())
+            painter = painter or PointPainter(layer, sensor_sprites(), sensor_sprites(compact=True), COMPACT_FROM_M)
             painter.blink_off = BLINK_OFF
             self.painters[id(layer)] = painter
         elif layer.kind is GeometryKind.POINT:
@@ -158,9 +186,8 @@ class MapRenderer:
     def paint_labels(self, painter: QPainter, view: ViewState) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        placer = LabelPlacer(painter, self.font_family)
-        # Top layers label first: a road name wins over the district behind it.
-        for layer in reversed(self.layers):
+        placer = LabelPlacer(painter, self.font_family, self._label_images)
+        for layer in label_order(self.layers):
             style = layer.style
             if not layer.visible or not style.label or style.label not in layer.frame.columns:
                 continue

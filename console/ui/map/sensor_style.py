@@ -17,6 +17,10 @@ LEVEL_COLOURS = {1: "#D7263D", 2: "#F28C28", 3: "#F5C518", 4: "#1E6FD9"}  # I..I
 LEVEL_MARKERS = {1: ("square", 11), 2: ("diamond", 11), 3: ("triangle", 11), 4: ("circle", 10)}
 NORMAL_COLOUR = "#3A7D7C"
 STALE_COLOUR = "#8E8E8E"
+# Coarser than this many metres per pixel (a whole district on screen), calm
+# sensors shrink to small dots: thousands of full markers would hide the map,
+# and what an operator must see at city scale is the alarms.
+COMPACT_FROM_M = 12.0
 
 
 class SensorCode(IntEnum):
@@ -48,10 +52,13 @@ def alarm_code(level: int, acknowledged: bool) -> SensorCode:
     return SensorCode(base if acknowledged else base + 1)
 
 
-def sensor_sprites() -> list[Sprite | None]:
-    """Sprites indexed by SensorCode."""
+def sensor_sprites(compact: bool = False) -> list[Sprite | None]:
+    """Sprites indexed by SensorCode; ``compact``: calm sensors as small dots (city scale)."""
     sprites: list[Sprite | None] = [None] * len(SensorCode)
-    sprites[SensorCode.NORMAL] = Sprite(MarkerStyle("circle", 6, NORMAL_COLOUR, "#FFFFFF", 1.0))
+    if compact:
+        sprites[SensorCode.NORMAL] = Sprite(MarkerStyle("circle", 3, NORMAL_COLOUR, None, 0.0))
+    else:
+        sprites[SensorCode.NORMAL] = Sprite(MarkerStyle("circle", 6, NORMAL_COLOUR, "#FFFFFF", 1.0))
     sprites[SensorCode.OUT_OF_SERVICE] = Sprite(MarkerStyle("circle", 6, None, STALE_COLOUR, 1.0))
     sprites[SensorCode.SHELVED] = Sprite(MarkerStyle("circle", 7, "#C9C3D6", "#8D84A3", 1.0))
     sprites[SensorCode.STALE] = Sprite(MarkerStyle("cross", 9, STALE_COLOUR, "#5E5E5E", 0.8))

@@ -1,9 +1,9 @@
 """Painting polygon and line layers, and the labels of any layer.
 
-Geometry becomes one QPainterPath per symbol class, built from NumPy
-coordinate arrays (pyqtgraph's ``arrayToQPath``) and simplified to the current
-pixel size, so a full-city frame does not push every surveyed vertex through
-the rasteriser. Paths are cached per simplification step.
+Each feature becomes a small QPainterPath built from NumPy coordinate arrays,
+simplified to the current pixel size (so a full-city frame does not push every
+surveyed vertex through the rasteriser) and cached per simplification step;
+a frame draws only the features whose bounding box is in view.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
-    QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
 )
 
@@ -43,14 +41,23 @@ def qcolor(text: str | None, opacity: float = 1.0) -> QColor:
     return colour
 
 
+ROUND_ENDS_FROM_PX = 2.5  # round caps and joins only where a line is wide enough to show them
+
+
 def make_pen(symbol: Symbol, opacity: float = 1.0) -> QPen:
     if not symbol.stroke or symbol.width <= 0:
         return QPen(Qt.PenStyle.NoPen)
     pen = QPen(qcolor(symbol.stroke, opacity), symbol.width)
     pen.setCosmetic(True)  # widths are screen pixels at every zoom
     pen.setStyle(DASH_STYLES[symbol.dash])
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    # Round caps and joins cost Qt's stroker an arc at every vertex and on every
+    # dash (districts: 33 ms instead of 4 per frame); thin lines look the same without.
+    if symbol.width >= ROUND_ENDS_FROM_PX and symbol.dash == "solid":
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    else:
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
     return pen
 
 
@@ -84,25 +91,43 @@ def class_rows(layer: VectorLayer) -> list[tuple[Symbol, np.ndarray]]:
     return groups
 
 
-def geometry_path(geometries: np.ndarray) -> QPainterPath:
-    """One path with a subpath per line or ring of ``geometries`` (shapely array)."""
+def feature_paths(geometries: np.ndarray) -> list[QPainterPath]:
+    """One small path per feature of ``geometries`` (shapely array), in map coordinates.
+
+    Small paths matter: Qt's antialiasing rasteriser slows down sharply on one
+    huge path (a city's dashed heating network took half a second as a single
+    path, 13 ms as one path per pipe), and per-feature paths can be culled.
+    """
+    paths = [QPainterPath() for _ in range(len(geometries))]
     if len(geometries) == 0:
-        return QPainterPath()
-    parts = shapely.get_parts(geometries)
-    if len(parts) and shapely.get_type_id(parts[0]) == 3:  # polygons: draw their rings
-        parts = shapely.get_rings(parts)
+        return paths
+    parts, part_feature = shapely.get_parts(geometries, return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3
+    if polygonal.any():  # polygons: draw their rings (holes included, odd-even fill)
+        rings, ring_part = shapely.get_rings(parts[polygonal], return_index=True)
+        lines = parts[~polygonal]
+        parts = np.concatenate((rings, lines))
+        part_feature = np.concatenate((part_feature[polygonal][ring_part], part_feature[~polygonal]))
     coords, index = shapely.get_coordinates(parts, return_index=True)
-    if len(coords) == 0:
-        return QPainterPath()
-    connect = np.ones(len(coords), dtype=np.int32)
-    connect[:-1][index[1:] != index[:-1]] = 0  # break between parts
-    path = pg.arrayToQPath(coords[:, 0], coords[:, 1], connect=connect)
-    path.setFillRule(Qt.FillRule.OddEvenFill)  # holes stay holes
-    return path
+    bounds = np.searchsorted(index, np.arange(len(parts) + 1))
+    for part, feature in enumerate(part_feature.tolist()):
+        start, stop = bounds[part], bounds[part + 1]
+        if stop - start < 2:
+            continue
+        polygon = pg.functions.create_qpolygonf(stop - start)
+        pg.functions.ndarray_from_qpolygonf(polygon)[:] = coords[start:stop]
+        paths[feature].addPolygon(polygon)
+    for path in paths:
+        path.setFillRule(Qt.FillRule.OddEvenFill)  # holes stay holes
+    return paths
 
 
 class VectorPainter:
-    """Draws one polygon or line layer onto a painter that maps map metres to pixels."""
+    """Draws one polygon or line layer onto a painter that maps map metres to pixels.
+
+    Features outside the view are skipped by their bounding boxes; paths are
+    simplified to the pixel size and cached per simplification step.
+    """
 
     def __init__(self, layer: VectorLayer):
         self.layer = layer
@@ -110,30 +135,70 @@ class VectorPainter:
         self._paths: dict[float, list[QPainterPath]] = {}
         geometries = layer.frame.geometry.values
         self._geometries = np.asarray(geometries.data if hasattr(geometries, "data") else geometries)
+        self._bounds = shapely.bounds(self._geometries) if len(self._geometries) else np.zeros((0, 4))
 
     def restyle(self) -> None:
         self._groups = class_rows(self.layer)
-        self._paths.clear()
 
-    def _paths_for(self, step: float) -> list[QPainterPath]:
+    def _paths_for(self, step: float, rows: np.ndarray) -> list[QPainterPath | None]:
+        """Paths at simplification ``step``, built on first use for the ``rows`` that need them."""
         paths = self._paths.get(step)
         if paths is None:
-            geometries = self._geometries
+            paths = self._paths[step] = [None] * len(self._geometries)
+        missing = [row for row in rows.tolist() if paths[row] is None]
+        if missing:
+            geometries = self._geometries[missing]
             if step > 0:
-                geometries = shapely.simplify(geometries, step, preserve_topology=False)
-                geometries = np.where(shapely.is_empty(geometries), self._geometries, geometries)
-            paths = self._paths[step] = [geometry_path(geometries[rows]) for _, rows in self._groups]
+                simple = shapely.simplify(geometries, step, preserve_topology=False)
+                geometries = np.where(shapely.is_empty(simple), geometries, simple)
+            for row, path in zip(missing, feature_paths(geometries), strict=True):
+                paths[row] = path
         return paths
 
+    def visible_rows(self, view: ViewState, margin_px: float = 8.0) -> np.ndarray:
+        """A mask of the features whose bounding box reaches into the view."""
+        minx, miny, maxx, maxy = view.extent
+        margin = margin_px * view.resolution_m
+        b = self._bounds
+        return (b[:, 2] >= minx - margin) & (b[:, 0] <= maxx + margin) & \
+            (b[:, 3] >= miny - margin) & (b[:, 1] <= maxy + margin)
+
     def paint(self, painter: QPainter, view: ViewState) -> None:
+        visible = self.visible_rows(view)
+        if not visible.any():
+            return
         opacity = self.layer.opacity
+        if opacity >= 1.0:
+            self._draw(painter, view, visible)
+            return
+        # A translucent layer is drawn opaque and blended once: blending every
+        # feature is four times slower, and overlapping features would darken.
+        scratch = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+        scratch.fill(0)
+        scratch_painter = QPainter(scratch)
+        scratch_painter.setRenderHints(painter.renderHints())
+        self._draw(scratch_painter, view, visible)
+        scratch_painter.end()
+        painter.save()
+        painter.setOpacity(painter.opacity() * opacity)
+        painter.drawImage(0, 0, scratch)
+        painter.restore()
+
+    def _draw(self, painter: QPainter, view: ViewState, visible: np.ndarray) -> None:
+        paths = self._paths_for(simplify_step(view.resolution_m), np.flatnonzero(visible))
         painter.save()
         painter.setTransform(view.transform, True)  # on top of the map-area origin
         polygons = self.layer.kind is GeometryKind.POLYGON
-        for (symbol, _), path in zip(self._groups, self._paths_for(simplify_step(view.resolution_m)), strict=True):
-            painter.setPen(make_pen(symbol, opacity))
-            painter.setBrush(make_brush(symbol, opacity) if polygons else QBrush(Qt.BrushStyle.NoBrush))
-            painter.drawPath(path)
+        no_brush = QBrush(Qt.BrushStyle.NoBrush)
+        draw = painter.drawPath
+        for symbol, rows in self._groups:
+            rows = rows[visible[rows]]
+            if not len(rows):
+                continue
+            painter.setPen(make_pen(symbol))
+            painter.setBrush(make_brush(symbol) if polygons else no_brush)
+            for row in rows.tolist():
+                draw(paths[row])
         painter.restore()
 
     def hit(self, x: float, y: float, tolerance_m: float) -> int | None:
@@ -151,104 +216,3 @@ class VectorPainter:
         if len(rows) == 0:
             return None
         return int(rows[np.argmin(shapely.distance(self._geometries[rows], point))])
-
-
-class LabelPlacer:
-    """Draws labels in pixel space, skipping any that would overlap one already placed."""
-
-    def __init__(self, painter: QPainter, font_family: str):
-        self.painter = painter
-        self.font_family = font_family
-        self.placed: list[QRectF] = []
-
-    def _free(self, rect: QRectF) -> bool:
-        return not any(rect.intersects(other) for other in self.placed)
-
-    def place(self, layer: VectorLayer, view: ViewState, anchors) -> int:
-        """Label ``anchors`` = (texts, x, y, angle_deg) for a layer; returns how many were drawn."""
-        style = layer.style
-        texts, xs, ys, angles = anchors
-        px, py = view.to_pixel(xs, ys)
-        inside = (px > -50) & (px < view.width + 50) & (py > -20) & (py < view.height + 20)
-        font = QFont(self.font_family)
-        font.setPixelSize(round(style.label_size * 1.4))
-        if layer.kind is GeometryKind.POLYGON:
-            font.setBold(True)
-            font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
-        metrics = QFontMetricsF(font)
-        painter = self.painter
-        painter.save()
-        painter.setFont(font)
-        halo = QPen(QColor(255, 255, 255, 230), 3.0)
-        halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        stroker = QPainterPathStroker(halo)
-        colour = qcolor(style.label_color)
-        drawn = 0
-        for i in np.flatnonzero(inside):
-            text = texts[i]
-            if not text:
-                continue
-            width = metrics.horizontalAdvance(text)
-            height = metrics.height()
-            box = QRectF(px[i] - width / 2 - 2, py[i] - height / 2 - 2, width + 4, height + 4)
-            if angles is not None and abs(angles[i]) > 1e-6:
-                # A rotated label occupies roughly a square around its centre along the line.
-                reach = width / 2 * abs(math.cos(math.radians(angles[i]))) + height / 2
-                rise = width / 2 * abs(math.sin(math.radians(angles[i]))) + height / 2
-                box = QRectF(px[i] - reach, py[i] - rise, 2 * reach, 2 * rise)
-            if not self._free(box):
-                continue
-            self.placed.append(box)
-            path = QPainterPath()
-            path.addText(QPointF(-width / 2, metrics.ascent() - height / 2), font, text)
-            painter.save()
-            painter.translate(px[i], py[i])
-            if angles is not None:
-                painter.rotate(angles[i])
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(halo.color())
-            painter.drawPath(stroker.createStroke(path))
-            painter.setBrush(colour)
-            painter.drawPath(path)
-            painter.restore()
-            drawn += 1
-        painter.restore()
-        return drawn
-
-
-def label_anchors(layer: VectorLayer):
-    """Where a layer's labels go: (texts, x, y, angles) in the display CRS.
-
-    Polygons: a point inside each. Lines: one label per distinct name, at the middle
-    of its longest feature, turned along the line and kept upright.
-    """
-    field = layer.style.label
-    frame = layer.frame
-    texts = frame[field].fillna("").astype(str).to_numpy()
-    geometries = np.asarray(frame.geometry.values)
-    if layer.kind is GeometryKind.POLYGON:
-        points = shapely.point_on_surface(geometries)
-        order = np.argsort(-shapely.area(geometries))  # big areas claim their place first
-        coords = shapely.get_coordinates(points[order])
-        return texts[order], coords[:, 0], coords[:, 1], None
-    if layer.kind is GeometryKind.POINT:
-        coords = shapely.get_coordinates(geometries)
-        return texts, coords[:, 0], coords[:, 1], None
-    lengths = shapely.length(geometries)
-    keep = []
-    for name in np.unique(texts[texts != ""]):
-        rows = np.flatnonzero(texts == name)
-        keep.append(rows[np.argmax(lengths[rows])])
-    keep = np.array(keep, dtype=np.int64)
-    keep = keep[np.argsort(-lengths[keep])]
-    lines = shapely.line_merge(geometries[keep]) if len(keep) else geometries[keep]
-    mid = shapely.line_interpolate_point(lines, 0.5, normalized=True)
-    before = shapely.line_interpolate_point(lines, 0.45, normalized=True)
-    after = shapely.line_interpolate_point(lines, 0.55, normalized=True)
-    mid_xy = shapely.get_coordinates(mid)
-    a = shapely.get_coordinates(before)
-    b = shapely.get_coordinates(after)
-    # Screen y points down, map y up: negate the map angle; keep text upright.
-    angles = -np.degrees(np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]))
-    angles = np.where(angles > 90, angles - 180, np.where(angles < -90, angles + 180, angles))
-    return texts[keep], mid_xy[:, 0], mid_xy[:, 1], angles
