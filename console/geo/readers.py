@@ -12,6 +12,7 @@ failing that whichever of UTF-8 and GBK decodes every text value.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -240,11 +241,19 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
     return None
 
 
-def _spatial_layer_names(path: Path, fmt: str, layer: str | None) -> list[str]:
+@functools.lru_cache(maxsize=32)
+def _layer_listing(path: str, mtime_ns: int, size: int):
+    """pyogrio's layer listing, kept while the file is unchanged (a catalog reads
+    twenty layers from one GeoPackage)."""
     import pyogrio
 
+    return pyogrio.list_layers(path)
+
+
+def _spatial_layer_names(path: Path, fmt: str, layer: str | None) -> list[str]:
     with _gdal_errors(path, fmt):
-        listed = pyogrio.list_layers(str(path))
+        stat = path.stat()
+        listed = _layer_listing(str(path), stat.st_mtime_ns, stat.st_size)
     spatial = [str(name) for name, geometry_type in listed if geometry_type is not None]
     if layer is not None:
         _check_layer_exists(path, fmt, layer, listed)
