@@ -1,7 +1,7 @@
 """Replay playback on the GUI thread: play, pause, step, seek, speed, paced by the wall clock.
 
 The controller drives any object that follows the ``ReplaySource`` protocol
-below (``console.feeds.replay.Replay`` does). A ``QTimer`` ticks about 20 times a
+below (``console.feeds.replay.Replay`` does). A ``QTimer`` ticks 50 times a
 second; each tick works out where the feed clock should be from the wall clock
 (``anchor feed time + elapsed wall time x speed``) and advances the replay there
 in chunks. Work per tick is capped: when the replay cannot keep up, the feed
@@ -19,9 +19,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 SPEEDS = (1, 10, 60, 300, 900, 3600)
-TICK_INTERVAL_MS = 50  # 20 Hz: a smooth cursor, and 50 ms leaves room for repaints and input
-WORK_BUDGET_MS = 30.0  # replay work per tick; a chunk is sized to cost about a quarter of this
+# Short ticks with a small work budget: the GUI thread is never held for long (frames stay well
+# under 20 ms), yet a replay that needs the time still gets about half of it.
+TICK_INTERVAL_MS = 20
+WORK_BUDGET_MS = 12.0  # replay work per tick; a chunk is sized to cost about a quarter of this
+DISPLAY_INTERVAL_S = 0.05  # the clock and timeline follow at 20 Hz, not at every tick
 MAX_LAG_S = 1.0  # a backlog of more than this much wall time is dropped, not caught up in a rush
+LAG_AFTER_TICKS = 3  # ticks in a row that ran out of budget before the replay counts as lagging
+CAUGHT_UP_AFTER_TICKS = 10  # ticks in a row on time before it no longer does
 FIRST_CHUNK_MS = 1_000  # feed time of the first chunk, before the controller knows the replay's cost
 MIN_CHUNK_MS = 100
 
@@ -81,7 +86,8 @@ class ReplayController(QObject):
 
     Signals
     -------
-    time_changed(object): the feed clock moved (UTC epoch ms); at most once per tick.
+    time_changed(object): the feed clock moved (UTC epoch ms); about 20 times a second while
+        playing, and at once after a seek, a step, a pause or the end.
     playing_changed(bool): play or pause.
     speed_changed(float): the chosen speed (feed seconds per wall second).
     lagging_changed(bool): the replay could not keep up with the chosen speed, or caught up again.
@@ -109,6 +115,9 @@ class ReplayController(QObject):
         self._chunk_ms = float(FIRST_CHUNK_MS)
         self._effective_speed = 0.0
         self._last_pace_wall = 0.0
+        self._short_ticks = self._full_ticks = 0
+        self._shown_ms: int | None = None  # the feed time last sent with time_changed
+        self._shown_wall = float("-inf")
         self.last_tick_s = 0.0  # GUI-thread time of the last tick, for benchmarks
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -174,6 +183,7 @@ class ReplayController(QObject):
         self.timer.stop()
         self._set_lagging(False)
         self._effective_speed = 0.0
+        self._show_time(force=True)
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -198,7 +208,7 @@ class ReplayController(QObject):
         self._goal_ms = None
         self.replay.seek(target)
         self._reanchor()
-        self.time_changed.emit(self.now_ms)
+        self._show_time(force=True)
 
     def jump_to_start(self) -> None:
         self.seek(self.start_ms)
@@ -237,13 +247,21 @@ class ReplayController(QObject):
             if reached >= self._goal_ms:
                 self._goal_ms = None
                 self.timer.stop()
+                self._show_time(force=True)
         else:
             self._pace(before, reached, int(target), started)
-        if reached != before:
-            self.time_changed.emit(reached)
         if self._playing and reached >= self.end_ms:
             self.pause()
             self.finished.emit()
+        self._show_time(force=False)
+
+    def _show_time(self, force: bool) -> None:
+        """Send ``time_changed``: at most every DISPLAY_INTERVAL_S while playing, always when forced."""
+        now, wall = self.now_ms, self.clock()
+        if not force and (now == self._shown_ms or wall - self._shown_wall < DISPLAY_INTERVAL_S):
+            return
+        self._shown_ms, self._shown_wall = now, wall
+        self.time_changed.emit(now)
 
     def _advance_within_budget(self, target: int, deadline: float) -> int:
         now = self.now_ms
@@ -271,7 +289,15 @@ class ReplayController(QObject):
     def _pace(self, before: int, reached: int, target: int, started: float) -> None:
         wall = self.clock()
         behind_ms = target - reached
-        self._set_lagging(behind_ms > self._speed * 1000.0 * 0.25)
+        # Hysteresis, so the clock's "lagging" does not flicker on a replay at the edge of keeping up.
+        if behind_ms > 0:
+            self._short_ticks, self._full_ticks = self._short_ticks + 1, 0
+        else:
+            self._short_ticks, self._full_ticks = 0, self._full_ticks + 1
+        if self._short_ticks >= LAG_AFTER_TICKS:
+            self._set_lagging(True)
+        elif self._full_ticks >= CAUGHT_UP_AFTER_TICKS:
+            self._set_lagging(False)
         if behind_ms > self._speed * 1000.0 * MAX_LAG_S:
             # Drop the backlog: from here the replay runs as fast as it can, not faster than asked.
             self._anchor_wall, self._anchor_feed = wall, reached
@@ -285,6 +311,7 @@ class ReplayController(QObject):
         self._anchor_wall = self.clock()
         self._anchor_feed = self.now_ms
         self._last_pace_wall = self._anchor_wall
+        self._short_ticks = self._full_ticks = 0
         self._effective_speed = 0.0
 
     def _set_lagging(self, lagging: bool) -> None:

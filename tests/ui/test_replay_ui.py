@@ -100,6 +100,9 @@ def test_a_replay_too_slow_for_the_speed_lags_instead_of_blocking(clock):
     clock.advance(0.05)
     controller.tick()
     assert replay.now_ms - before <= 3600 * (MAX_LAG_S + 0.1) * 1000
+    run(controller, clock, 0.5, tick_s=0.02)
+    assert controller.lagging is False
+    assert controller.effective_speed == pytest.approx(3600, rel=0.05)
 
 
 def test_steps_follow_the_speed_and_a_long_step_is_spread_over_ticks(clock):
