@@ -1,12 +1,13 @@
 """The replay panel under the map: the feed clock, the replay toolbar and the timeline.
 
-``install_replay_panel(window, replay, drill=True)`` puts it in a main window (as a
-bottom dock without a title bar) and, in drill mode, marks the map and the title
-bar; ``panel.remove()`` takes all of it away again.
+``install_replay_panel(window, replay, drill=True)`` puts it in a main window,
+directly under the map, and in drill mode marks the map and the title bar;
+``panel.remove()`` takes all of it away again.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,7 @@ class FeedClock(QFrame):
         self.drill_label = QLabel(DRILL_MARK)
         self.drill_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.drill_label.setFont(_font(family, 13, bold=True))
+        self.drill_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.date_label = QLabel()
         self.date_label.setFont(_font(family, 13))
         self.time_label = QLabel("00:00:00")
@@ -319,9 +321,8 @@ class ReplayPanel(QFrame):
         layout.setSpacing(8)
         layout.addWidget(self.clock)
         layout.addLayout(right, 1)
-        self.setMinimumHeight(128)
-        self._window = None
-        self._dock = None
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._window = self._column = self._central = None  # set by install_replay_panel
         self._density_timer = QTimer(self)
         self._density_timer.setInterval(DENSITY_REFRESH_MS)
         self._density_timer.timeout.connect(self.refresh_density)
@@ -409,29 +410,61 @@ class ReplayPanel(QFrame):
                 painters.remove(paint_drill_banner)
                 window.canvas.viewport().update()
             set_window_drill(window, False)
-            if self._dock is not None:
-                window.removeDockWidget(self._dock)
-                self._dock.deleteLater()
-        self._window = self._dock = None
+            if window.centralWidget() is self._column:
+                with _docks_kept(window):
+                    column = window.takeCentralWidget()
+                    self._column.layout().removeWidget(self._central)
+                    window.setCentralWidget(self._central)
+                column.deleteLater()
+        self._window = self._column = self._central = None
+
+
+@contextmanager
+def _docks_kept(window):
+    """Keep the docks' sizes while the central widget is swapped.
+
+    With no central widget for a moment, Qt hands the room to the docks; their
+    sizes are put back once the window has laid itself out again.
+    """
+    docks = [dock for dock in window.findChildren(QDockWidget) if dock.isVisible() and not dock.isFloating()]
+    sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+    across = [dock for dock in docks if window.dockWidgetArea(dock) in sides]
+    along = [dock for dock in docks if window.dockWidgetArea(dock) not in sides]
+    widths, heights = [dock.width() for dock in across], [dock.height() for dock in along]
+    yield
+
+    def restore() -> None:
+        if across:
+            window.resizeDocks(across, widths, Qt.Orientation.Horizontal)
+        if along:
+            window.resizeDocks(along, heights, Qt.Orientation.Vertical)
+
+    QTimer.singleShot(0, window, restore)
 
 
 def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
                          zone: str = DISPLAY_ZONE) -> ReplayPanel:
-    """Put a replay panel under the map of ``window`` (a QMainWindow with a ``canvas``).
+    """Put a replay panel directly under the map of ``window`` (a QMainWindow with a ``canvas``).
 
-    In drill mode the map gets the drill banner and the window title the drill mark.
+    The window's central widget (the map) and the panel go into one column, so the
+    timeline spans exactly the map's width and docks keep their places. In drill
+    mode the map gets the drill banner and the window title the drill mark.
     Returns the panel; ``panel.controller`` plays the replay (connect its
     ``time_changed`` to whatever redraws from the replay's state), and
     ``panel.remove()`` undoes all of this.
     """
     panel = ReplayPanel(replay, zone=zone, drill=drill)
-    dock = QDockWidget(QCoreApplication.translate("ReplayPanel", "Replay"), window)
-    dock.setObjectName("replay")
-    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-    dock.setTitleBarWidget(QWidget())  # no title bar: the panel reads as part of the map
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    panel._window, panel._dock = window, dock
+    with _docks_kept(window):
+        central = window.takeCentralWidget()
+        column = QWidget()
+        column.setObjectName("mapWithReplay")
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(central, 1)
+        layout.addWidget(panel)
+        window.setCentralWidget(column)
+    panel._window, panel._column, panel._central = window, column, central
     if drill:
         if paint_drill_banner not in window.canvas.foreground_painters:
             window.canvas.foreground_painters.append(paint_drill_banner)

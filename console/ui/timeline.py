@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 
 from console.ui.fonts import map_font_family
@@ -166,6 +166,9 @@ class TimelineBar(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.setMinimumHeight(64)
         self.set_span(0, 3_600_000)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(800, 86)
 
     # --- data -----------------------------------------------------------
     def preferred_bins(self) -> int:

@@ -310,19 +310,28 @@ def test_install_in_the_main_window_marks_drill_and_remove_restores(qtbot):
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
+    qtbot.waitExposed(window)
     title = window.windowTitle()
+    canvas = window.canvas
+    map_width = canvas.width()
     replay = storm_replay(T0)
     panel = install_replay_panel(window, replay, drill=True)
     assert window.windowTitle() == drill_title(title)
-    assert paint_drill_banner in window.canvas.foreground_painters
+    assert paint_drill_banner in canvas.foreground_painters
     assert panel.clock.drill and panel.clock.drill_label.isVisibleTo(panel.clock)
-    qtbot.waitUntil(lambda: panel.isVisible())
+    qtbot.waitUntil(lambda: panel.isVisible() and canvas.width() == map_width)
+    # Directly under the map and as wide as it; the docks kept their sizes.
+    map_bottom = canvas.mapTo(window, QPoint(0, canvas.height())).y()
+    assert panel.mapTo(window, QPoint(0, 0)).y() >= map_bottom
+    assert panel.width() == map_width
     # The banner is on the screen: the canvas's frame is violet at its left edge.
     image = window.canvas.grab().toImage()
     assert _pixel(image, 2, image.height() // 2) == QColor(DRILL_COLOUR).name().upper()
     panel.remove()
     assert window.windowTitle() == title
     assert paint_drill_banner not in window.canvas.foreground_painters
+    assert window.centralWidget() is canvas
+    qtbot.waitUntil(lambda: canvas.width() == map_width)
     image = window.canvas.grab().toImage()
     assert _pixel(image, 2, image.height() // 2) != QColor(DRILL_COLOUR).name().upper()
 
