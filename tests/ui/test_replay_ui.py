@@ -347,3 +347,36 @@ def test_density_in_either_orientation_or_by_level_reads_the_same():
         assert counts.tolist() == by_row.tolist()
     with pytest.raises(ValueError, match="do not match 2 bins"):
         density_arrays((edges, np.zeros((3, 2))))
+
+
+def test_the_clock_says_when_the_replay_cannot_keep_up(qtbot, clock):
+    replay = StandInReplay(T0, T0 + 24 * HOUR_MS, clock=clock, cost_s_per_feed_s=0.001)
+    panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
+    qtbot.addWidget(panel)
+    panel.controller.set_speed(3600)
+    panel.controller.play()
+    run(panel.controller, clock, 0.5, tick_s=0.02)
+    text = panel.clock.state_label.text()
+    assert text.startswith("▶ Playing 3600×, lagging (about ") and text.endswith("×)")
+    replay.cost_s_per_feed_s = 0.0
+    run(panel.controller, clock, 0.5, tick_s=0.02)
+    assert panel.clock.state_label.text() == "▶ Playing 3600×"
+
+
+def test_the_replay_bar_reads_in_chinese(qtbot, clock):
+    from console.ui.app import application
+
+    application("zh_CN")
+    try:
+        replay = storm_replay(T0)
+        panel = ReplayPanel(replay, drill=True, controller=ReplayController(replay, clock=clock))
+        qtbot.addWidget(panel)
+        panel.controller.seek(T0 + 3 * HOUR_MS + 754_000)
+        assert panel.clock.date_label.text() == "2026-07-21  周二"
+        assert panel.clock.zone_label.text() == "北京时间 UTC+8"
+        assert panel.clock.state_label.text() == "❚❚ 已暂停（60倍速）"
+        assert panel.clock.drill_label.text() == "演练 DRILL"
+        assert panel.toolbar.speed_box.itemText(5) == "3600倍速  (每秒1小时)"
+        assert panel.toolbar.play_action.text() == "播放"
+    finally:
+        application("en")
