@@ -130,8 +130,29 @@ def test_the_view_in_motion_shows_the_moved_picture_then_settles(qtbot, district
     assert colour_at(moved, round(x), round(y)) == DISTRICT_FILL  # the picture moved with the view
     x, y = view.to_pixel(30_000, 2_000)
     assert colour_at(moved, round(x), round(y)) == BACKGROUND.upper()
-    qtbot.waitUntil(lambda: not canvas.map_item.settle_timer.isActive(), timeout=2_000)
+    # Once still, the full-detail picture is drawn on the worker thread and shown.
+    qtbot.waitUntil(lambda: canvas.map_item._static_key[0] == view, timeout=5_000)
     settled = canvas.grab().toImage()
     x, y = view.to_pixel(8_000, 2_000)
     assert colour_at(settled, round(x), round(y)) == DISTRICT_FILL
-    assert canvas.map_item._static_key[0] == view  # full detail drawn for the new view
+    assert not canvas.map_item.settle_timer.isActive()
+
+
+def test_a_picture_drawn_for_an_outdated_map_is_not_shown(qtbot, districts):
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.show()
+    canvas.renderer.add_layer(districts)
+    canvas.set_extent((-5_000, -5_000, 25_000, 15_000), padding=0)
+    canvas.grab()
+    canvas.pan_by(0.25, 0)
+    canvas.grab()
+    item = canvas.map_item
+    with qtbot.waitSignal(item.worker.done, timeout=5_000):
+        item._on_settle_timeout()
+        districts.visible = False  # the content changes while the picture is being drawn
+    canvas.grab()  # drawn at once for the new content
+    view = canvas.view_state()
+    x, y = view.to_pixel(8_000, 2_000)
+    assert colour_at(canvas.grab().toImage(), round(x), round(y)) == BACKGROUND.upper()

@@ -7,17 +7,22 @@ above them are drawn every frame, which is what blinking alarms need.
 While the operator pans or zooms, frames show the cached static picture moved
 and scaled to the new view (a few milliseconds), with live sensors drawn
 exactly; once the view has been still for ``SETTLE_MS`` the static part is
-redrawn in full detail. A change of content (a layer shown, hidden or
-restyled) is redrawn at once.
+redrawn in full detail on a worker thread (QPainter on a QImage; PySide
+releases the interpreter lock while Qt rasterises), so a big city never
+freezes the alarm display. A change of content (a layer shown, hidden or
+restyled) is redrawn at once on the GUI thread.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
 from console.model.layer import VectorLayer
@@ -31,6 +36,76 @@ BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enou
 WORLD = 2.0037508e7  # half the Web Mercator world width, metres
 
 
+@dataclass
+class StaticPicture:
+    """The static part of the map and its labels, drawn for one view."""
+
+    view: ViewState
+    split: int
+    generation: int  # MapItem content generation it was drawn from
+    static: QImage
+    labels: QImage
+    seconds: float = 0.0  # how long drawing it took
+
+
+def draw_static_picture(renderer: MapRenderer, view: ViewState, layers, split: int, generation: int) -> StaticPicture:
+    """Basemaps, the given layers and every label, into two new images (any thread)."""
+    start = time.perf_counter()
+    size = (view.width, view.height)
+    static = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
+    static.fill(QColor(BACKGROUND))
+    painter = QPainter(static)
+    renderer.paint_basemaps(painter, view)
+    renderer.paint_layers(painter, view, layers[:split])
+    painter.end()
+    labels = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
+    labels.fill(0)
+    painter = QPainter(labels)
+    renderer.paint_labels(painter, view, layers)
+    painter.end()
+    return StaticPicture(view, split, generation, static, labels, time.perf_counter() - start)
+
+
+class StaticPictureWorker(QObject):
+    """Draws static pictures on a thread; only the latest request is drawn."""
+
+    done = Signal(object)  # StaticPicture
+
+    def __init__(self, renderer: MapRenderer):
+        super().__init__()
+        self.renderer = renderer
+        self._wake = threading.Condition()
+        self._request: tuple | None = None
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def request(self, view: ViewState, layers: list, split: int, generation: int) -> None:
+        with self._wake:
+            self._request = (view, list(layers), split, generation)
+            self._wake.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="map-static", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._request is None and not self._stopping:
+                    self._wake.wait()
+                if self._stopping:
+                    return
+                request, self._request = self._request, None
+            self.done.emit(draw_static_picture(self.renderer, *request))
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+
 class MapItem(pg.GraphicsObject):
     """The one graphics item that paints the whole map for the view it is shown in."""
 
@@ -42,11 +117,17 @@ class MapItem(pg.GraphicsObject):
         self._static_image: QImage | None = None
         self._labels_image: QImage | None = None
         self._content_changed = True  # the cached pictures show an outdated map, not just another view
+        self._generation = 0  # grows with every change of content
         self._settle_now = False
+        self._view: ViewState | None = None  # of the last frame
+        self._requested = None  # (view, split, generation) being drawn in the background
+        self.background = True  # settled views are drawn on the worker thread
+        self.worker = StaticPictureWorker(renderer)
+        self.worker.done.connect(self._on_picture, Qt.ConnectionType.QueuedConnection)
         self.settle_timer = QTimer()
         self.settle_timer.setSingleShot(True)
         self.settle_timer.setInterval(SETTLE_MS)
-        self.settle_timer.timeout.connect(self.settle)
+        self.settle_timer.timeout.connect(self._on_settle_timeout)
         renderer.on_changed(self.invalidate)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -54,6 +135,26 @@ class MapItem(pg.GraphicsObject):
 
     def invalidate(self) -> None:
         self._content_changed = True
+        self._generation += 1
+        self.update()
+
+    def _on_settle_timeout(self) -> None:
+        if not self.background or self._view is None:
+            self.settle()
+            return
+        split = self._split()
+        request = (self._view, split, self._generation)
+        if request != self._requested and (self._view, split) != self._static_key:
+            self._requested = request
+            self.worker.request(self._view, self.renderer.layers, split, self._generation)
+
+    def _on_picture(self, picture: StaticPicture) -> None:
+        """A picture drawn in the background: shown unless the map changed meanwhile."""
+        if picture.generation != self._generation or picture.split != self._split() or self._content_changed:
+            return
+        self._static_image, self._labels_image = picture.static, picture.labels
+        self._static_key = (picture.view, picture.split)
+        self.last_background_seconds = picture.seconds
         self.update()
 
     def settle(self) -> None:
@@ -74,6 +175,7 @@ class MapItem(pg.GraphicsObject):
         view = ViewState.from_transform(painter.transform(), device.width(), device.height())
         if view.width <= 0 or view.height <= 0 or view.sx == 0:
             return
+        self._view = view
         split = self._split()
         key = (view, split)
         moving = (
@@ -85,7 +187,8 @@ class MapItem(pg.GraphicsObject):
             and (view.width, view.height) == (self._static_key[0].width, self._static_key[0].height)
         )
         if moving:
-            self.settle_timer.start()  # restarts while the view keeps changing
+            if (view, split, self._generation) != self._requested:
+                self.settle_timer.start()  # restarts while the view keeps changing
         else:
             if key != self._static_key or self._content_changed:
                 self._render_static(view, split)
@@ -109,19 +212,12 @@ class MapItem(pg.GraphicsObject):
         painter.restore()
 
     def _render_static(self, view: ViewState, split: int) -> None:
-        size = (view.width, view.height)
-        if self._static_image is None or (self._static_image.width(), self._static_image.height()) != size:
-            self._static_image = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
-            self._labels_image = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
-        self._static_image.fill(QColor(BACKGROUND))
-        painter = QPainter(self._static_image)
-        self.renderer.paint_basemaps(painter, view)
-        self.renderer.paint_layers(painter, view, self.renderer.layers[:split])
-        painter.end()
-        self._labels_image.fill(0)
-        painter = QPainter(self._labels_image)
-        self.renderer.paint_labels(painter, view)
-        painter.end()
+        picture = draw_static_picture(self.renderer, view, self.renderer.layers, split, self._generation)
+        self._static_image, self._labels_image = picture.static, picture.labels
+
+    def stop(self) -> None:
+        self.settle_timer.stop()
+        self.worker.stop()
 
 
 def _moved(old: ViewState, new: ViewState) -> QTransform:
@@ -249,7 +345,7 @@ class MapCanvas(pg.GraphicsView):
 
     def close(self) -> bool:
         self._blink.stop()
-        self.map_item.settle_timer.stop()
+        self.map_item.stop()
         for basemap in self.renderer.basemaps:
             basemap.stop()
         return super().close()

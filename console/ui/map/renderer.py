@@ -183,11 +183,11 @@ class MapRenderer:
             else:
                 layer_painter.paint(painter, view)
 
-    def paint_labels(self, painter: QPainter, view: ViewState) -> None:
+    def paint_labels(self, painter: QPainter, view: ViewState, layers=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         placer = LabelPlacer(painter, self.font_family, self._label_images)
-        for layer in label_order(self.layers):
+        for layer in label_order(self.layers if layers is None else layers):
             style = layer.style
             if not layer.visible or not style.label or style.label not in layer.frame.columns:
                 continue
