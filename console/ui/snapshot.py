@@ -10,10 +10,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import SWATCH, swatch_icon
-from console.ui.map.canvas import BACKGROUND
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
 from console.ui.map.renderer import MapRenderer
-from console.ui.map.view import ViewState
+from console.ui.map.view import BACKGROUND, ViewState
 
 TITLE_HEIGHT = 56
 DISPLAY_ZONE = "Asia/Shanghai"

@@ -28,9 +28,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from console.model.layer import VectorLayer
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar, mercator_to_lonlat
 from console.ui.map.renderer import MapRenderer
-from console.ui.map.view import ViewState
+from console.ui.map.view import BACKGROUND, ViewState
 
-BACKGROUND = "#F4F1EA"  # paper tone: calm behind pastel districts, never mistaken for a warning colour
 SETTLE_MS = 150  # a view still this long gets its full-detail static picture
 BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enough not to distract
 WORLD = 2.0037508e7  # half the Web Mercator world width, metres

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 import shapely
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QBrush,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPolygonF,
 )
 
 from console.model.layer import GeometryKind, VectorLayer
@@ -114,12 +115,19 @@ def feature_paths(geometries: np.ndarray) -> list[QPainterPath]:
         start, stop = bounds[part], bounds[part + 1]
         if stop - start < 2:
             continue
-        polygon = pg.functions.create_qpolygonf(stop - start)
-        pg.functions.ndarray_from_qpolygonf(polygon)[:] = coords[start:stop]
-        paths[feature].addPolygon(polygon)
+        paths[feature].addPolygon(polygon_from_xy(coords[start:stop]))
     for path in paths:
         path.setFillRule(Qt.FillRule.OddEvenFill)  # holes stay holes
     return paths
+
+
+def polygon_from_xy(coords: np.ndarray) -> QPolygonF:
+    """A QPolygonF holding ``coords`` (n x 2 float64), filled through its own memory."""
+    polygon = QPolygonF()
+    polygon.resize(len(coords))
+    memory = shiboken6.VoidPtr(polygon.data(), 16 * len(coords), True)  # QPointF is two doubles
+    np.frombuffer(memory, dtype=np.float64).reshape(-1, 2)[:] = coords
+    return polygon
 
 
 class VectorPainter:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTransform
 
+BACKGROUND = "#F4F1EA"  # map paper: calm behind pastel districts, never mistaken for a warning colour
+
 
 @dataclass(frozen=True)
 class ViewState:
