@@ -1,6 +1,449 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmLevel</name>
+    <message>
+        <location filename="../../console/ui/live.py" line="125" />
+        <source>particularly serious</source>
+        <translation>特别重大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="126" />
+        <source>serious</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="127" />
+        <source>relatively serious</source>
+        <translation>较大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="128" />
+        <source>general</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="130" />
+        <source>Level {roman} ({meaning})</source>
+        <translation>{roman}级（{meaning}）</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListModel</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="82" />
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="83" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="84" />
+        <source>Sensor</source>
+        <translation>监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="85" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="86" />
+        <source>District</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="87" />
+        <source>Value / threshold</source>
+        <translation>监测值 / 阈值</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="88" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="89" />
+        <source>Unit</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="90" />
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="335" />
+        <source>rate</source>
+        <translation>变化率</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="635" />
+        <source>chattering</source>
+        <translation>频繁跳变</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="670" />
+        <source>Alarm {alarm} · rule {rule}</source>
+        <translation>报警 {alarm} · 规则 {rule}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="671" />
+        <source>(peak)</source>
+        <translation>（峰值）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="674" />
+        <source>Acknowledged by {operator} at {time}</source>
+        <translation>{operator} 于 {time} 确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="677" />
+        <source>Shelved by {operator} until {time}: {reason}</source>
+        <translation>{operator} 搁置至 {time}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="680" />
+        <source>Dispatched to {unit} by {operator} at {time}</source>
+        <translation>{operator} 于 {time} 派发至 {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="683" />
+        <source>Chattering: consider shelving it</source>
+        <translation>频繁跳变：建议搁置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="727" />
+        <source>{n} alarms</source>
+        <translation>{n} 条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="741" />
+        <source>{u} of {n} unacknowledged</source>
+        <translation>{n} 条中 {u} 条未确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="744" />
+        <source>{n} units</source>
+        <translation>{n} 个单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="759" />
+        <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
+        <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmPane</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="125" />
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="126" />
+        <source>False alarm</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="127" />
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="128" />
+        <source>Duplicate</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="137" />
+        <source>All but shelved</source>
+        <translation>全部（不含搁置）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="138" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="139" />
+        <source>Needing acknowledgement</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="830" />
+        <source>Show or hide {level} alarms</source>
+        <translation>显示或隐藏{level}报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="976" />
+        <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
+        <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1001" />
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1002" />
+        <source>Acknowledge the selected alarms</source>
+        <translation>确认所选报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1003" />
+        <source>Shelve…</source>
+        <translation>搁置…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1003" />
+        <source>Hide the selected alarms for a while</source>
+        <translation>暂时搁置所选报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1004" />
+        <source>Unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1005" />
+        <source>Note…</source>
+        <translation>备注…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1005" />
+        <source>Add a note to the selected alarms</source>
+        <translation>为所选报警添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1006" />
+        <source>Dispatch…</source>
+        <translation>派发…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1007" />
+        <source>Send the selected alarms to the responsible unit</source>
+        <translation>将所选报警派发给责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1008" />
+        <source>Close…</source>
+        <translation>关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1008" />
+        <source>Close the selected alarms</source>
+        <translation>关闭所选报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1009" />
+        <source>Next alarm</source>
+        <translation>下一条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1010" />
+        <source>Select the next alarm awaiting acknowledgement</source>
+        <translation>选择下一条待确认报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1011" />
+        <source>Previous alarm</source>
+        <translation>上一条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1012" />
+        <source>Select the previous alarm awaiting acknowledgement</source>
+        <translation>选择上一条待确认报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1018" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1020" />
+        <source>{family} (all)</source>
+        <translation>{family}（全部）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1026" />
+        <location filename="../../console/ui/alarm_pane.py" line="1088" />
+        <source>All districts</source>
+        <translation>全部行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1031" />
+        <source>Search id, name, district, unit</source>
+        <translation>搜索编号、名称、行政区、单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1119" />
+        <source>Unacknowledged: {n}</source>
+        <translation>未确认：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1122" />
+        <source>Shelved: {n}</source>
+        <translation>已搁置：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1123" />
+        <source>Listed: {shown} lines of {open} open</source>
+        <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1132" />
+        <source>Alarm rate: {n} / 10 min</source>
+        <translation>报警频率：{n} 条 / 10 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="1134" />
+        <source>ALARM FLOOD</source>
+        <translation>报警泛滥</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmState</name>
+    <message>
+        <location filename="../../console/ui/live.py" line="112" />
+        <source>Cleared</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="113" />
+        <source>Unacknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="114" />
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="115" />
+        <source>Returned, unacknowledged</source>
+        <translation>已恢复未确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="116" />
+        <source>Shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="117" />
+        <source>Out of service</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
+    <name>Category</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="97" />
+        <source>Gas</source>
+        <translation>燃气</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="98" />
+        <source>Water supply</source>
+        <translation>供水</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="99" />
+        <source>Drainage</source>
+        <translation>排水</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="100" />
+        <source>Bridge</source>
+        <translation>桥梁</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="101" />
+        <source>Heating</source>
+        <translation>供热</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="102" />
+        <source>Power</source>
+        <translation>电力</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="103" />
+        <source>Utility tunnel</source>
+        <translation>综合管廊</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="104" />
+        <source>Rainfall</source>
+        <translation>降雨</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="105" />
+        <source>Water level</source>
+        <translation>水位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="106" />
+        <source>Waterlogging</source>
+        <translation>内涝积水</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="107" />
+        <location filename="../../console/ui/alarm_pane.py" line="117" />
+        <source>Hazmat</source>
+        <translation>危化品</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="115" />
+        <source>Lifeline</source>
+        <translation>生命线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="116" />
+        <source>Flood</source>
+        <translation>防汛</translation>
+    </message>
+</context>
+<context>
+    <name>CloseDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="911" />
+        <source>Close {n} alarm(s)</source>
+        <translation>关闭 {n} 条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="916" />
+        <source>How it ended</source>
+        <translation>处置结果说明</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="918" />
+        <source>Classification:</source>
+        <translation>结论：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="919" />
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="898" />
+        <source>Dispatch {n} alarm(s)</source>
+        <translation>派发 {n} 条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="902" />
+        <source>Responsible unit:</source>
+        <translation>责任单位：</translation>
+    </message>
+</context>
+<context>
     <name>Drill</name>
     <message>
         <location filename="../../console/ui/drill.py" line="28" />
@@ -84,19 +527,49 @@
 <context>
     <name>IdentifyPanel</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="36" />
+        <location filename="../../console/ui/main_window.py" line="40" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="36" />
+        <location filename="../../console/ui/main_window.py" line="40" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="45" />
+        <location filename="../../console/ui/main_window.py" line="49" />
         <source>Layer</source>
         <translation>图层</translation>
+    </message>
+</context>
+<context>
+    <name>JournalProblemBox</name>
+    <message>
+        <location filename="../../console/ui/shift.py" line="89" />
+        <source>Journal cannot be opened</source>
+        <translation>无法打开日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="90" />
+        <source>The journal cannot be opened:
+{error}</source>
+        <translation>无法打开日志：
+{error}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="91" />
+        <source>A fresh journal can be started beside it; the old file is kept as it is. Without a journal nothing the console sees or does is recorded.</source>
+        <translation>可在原文件旁新建一个日志，原文件保持不变。不使用日志时，监测台收到的数据和所做的操作都不会被记录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="93" />
+        <source>Start a fresh journal</source>
+        <translation>新建日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="94" />
+        <source>Continue without a journal</source>
+        <translation>不使用日志继续</translation>
     </message>
 </context>
 <context>
@@ -112,115 +585,243 @@
         <translation>要素数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="138" />
+        <location filename="../../console/ui/layer_tree.py" line="143" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="173" />
+        <location filename="../../console/ui/layer_tree.py" line="178" />
         <source>Zoom to layer</source>
         <translation>缩放到图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="174" />
+        <location filename="../../console/ui/layer_tree.py" line="179" />
         <source>Opacity…</source>
         <translation>透明度…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="176" />
+        <location filename="../../console/ui/layer_tree.py" line="181" />
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="180" />
+        <location filename="../../console/ui/layer_tree.py" line="185" />
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="180" />
+        <location filename="../../console/ui/layer_tree.py" line="185" />
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
 </context>
 <context>
+    <name>LiveMapBinding</name>
+    <message>
+        <location filename="../../console/ui/live.py" line="89" />
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="92" />
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="95" />
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} 小时 {m:02d} 分</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="97" />
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="414" />
+        <source>No reading since the console started</source>
+        <translation>启动以来尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="419" />
+        <source>(suspect)</source>
+        <translation>（可疑）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="421" />
+        <source>(bad quality)</source>
+        <translation>（数据质量差）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="422" />
+        <source>Value: {value}</source>
+        <translation>监测值：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="424" />
+        <source>No alarm level</source>
+        <translation>无报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="430" />
+        <source>chattering</source>
+        <translation>频繁跳变</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="431" />
+        <source>Alarm {alarm}: {state}</source>
+        <translation>报警 {alarm}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="433" />
+        <source>Out of service</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="436" />
+        <source>Stale</source>
+        <translation>数据过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="436" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="441" />
+        <source>{status}: last reading {age} ago</source>
+        <translation>{status}：最后一次数据在 {age} 前</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="69" />
+        <location filename="../../console/ui/main_window.py" line="84" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="70" />
+        <location filename="../../console/ui/main_window.py" line="85" />
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="78" />
+        <location filename="../../console/ui/main_window.py" line="91" />
+        <source>Warnings</source>
+        <translation>实时预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="95" />
+        <source>Action not done</source>
+        <translation>操作未完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="110" />
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="89" />
+        <location filename="../../console/ui/main_window.py" line="122" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="90" />
+        <location filename="../../console/ui/main_window.py" line="123" />
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="91" />
+        <location filename="../../console/ui/main_window.py" line="124" />
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="93" />
+        <location filename="../../console/ui/main_window.py" line="126" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="94" />
+        <location filename="../../console/ui/main_window.py" line="127" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="95" />
+        <location filename="../../console/ui/main_window.py" line="128" />
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="96" />
+        <location filename="../../console/ui/main_window.py" line="129" />
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="97" />
+        <location filename="../../console/ui/main_window.py" line="130" />
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="98" />
+        <location filename="../../console/ui/main_window.py" line="131" />
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="148" />
+        <location filename="../../console/ui/main_window.py" line="136" />
+        <source>&amp;Alarms</source>
+        <translation>报警(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="144" />
+        <source>Change &amp;shift…</source>
+        <translation>交接班(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="193" />
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="165" />
+        <location filename="../../console/ui/main_window.py" line="210" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="186" />
+        <location filename="../../console/ui/main_window.py" line="246" />
+        <source>Live sensors not started</source>
+        <translation>实时监测未启动</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="288" />
+        <source>On duty: {name}</source>
+        <translation>值班：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="291" />
+        <source>No operator on duty</source>
+        <translation>无值班员</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="297" />
+        <source>No journal</source>
+        <translation>无日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="298" />
+        <source>Nothing is recorded</source>
+        <translation>不记录任何数据和操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="300" />
+        <source>Journal: {name}</source>
+        <translation>日志：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="341" />
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="194" />
+        <location filename="../../console/ui/main_window.py" line="349" />
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -254,6 +855,24 @@
         <location filename="../../console/ui/map/decorations.py" line="97" />
         <source>N</source>
         <translation>北</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="885" />
+        <source>Note on {n} alarm(s)</source>
+        <translation>为 {n} 条报警添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="887" />
+        <source>What you saw or did</source>
+        <translation>所见情况或所做处置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="889" />
+        <source>Note:</source>
+        <translation>备注：</translation>
     </message>
 </context>
 <context>
@@ -364,14 +983,100 @@
     </message>
 </context>
 <context>
+    <name>ShelveDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="857" />
+        <source>Shelve {n} alarm(s)</source>
+        <translation>搁置 {n} 条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="860" />
+        <source>Chattering sensor</source>
+        <translation>监测点频繁跳变</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="860" />
+        <source>Maintenance work</source>
+        <translation>检修作业</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="861" />
+        <source>Known fault, repair ordered</source>
+        <translation>已知故障，已报修</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="861" />
+        <source>Sensor test</source>
+        <translation>监测点测试</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="863" />
+        <source>Why the alarm is hidden (required)</source>
+        <translation>搁置原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="866" />
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="866" />
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="869" />
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane.py" line="870" />
+        <source>For:</source>
+        <translation>时长：</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftDialog</name>
+    <message>
+        <location filename="../../console/ui/shift.py" line="48" />
+        <source>Start of shift</source>
+        <translation>接班</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="49" />
+        <source>Every acknowledgement, note and dispatch is journaled with the name of the operator on duty.</source>
+        <translation>每一次确认、备注和派发都会连同值班员姓名记入日志。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="53" />
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="57" />
+        <source>Handing over:</source>
+        <translation>交班人：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="58" />
+        <source>Operator on duty:</source>
+        <translation>值班员：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift.py" line="60" />
+        <source>Start shift</source>
+        <translation>开始值班</translation>
+    </message>
+</context>
+<context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="191" />
+        <location filename="../../console/ui/main_window.py" line="346" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="92" />
+        <location filename="../../console/ui/snapshot.py" line="97" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QItemSelectionModel,
@@ -115,7 +114,7 @@ def family_label(family: str) -> str:
     labels = {
         "lifeline": translate("Category", "Lifeline"),
         "flood": translate("Category", "Flood"),
-        "hazmat": translate("Category", "Hazmat (family)"),
+        "hazmat": translate("Category", "Hazmat"),
     }
     return labels.get(family, family)
 
@@ -311,7 +310,7 @@ class AlarmListModel(QAbstractTableModel):
         c["sign"][slot] = sign
         c["row"][slot] = row
         c["chattering"][slot] = alarm.chattering
-        owner = alarm.dispatched_to or alarm.owner
+        owner = f"→ {alarm.dispatched_to}" if alarm.dispatched_to else alarm.owner
         c["sensor_id"][slot] = alarm.sensor_id
         c["name"][slot] = name
         c["category"][slot] = alarm.category
@@ -497,7 +496,7 @@ class AlarmListModel(QAbstractTableModel):
 
     def _reorder(self, keys: np.ndarray, is_child: np.ndarray) -> None:
         """Same rows, new order: one layout change that keeps selection and current row."""
-        self.layoutAboutToBeChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         if persistent:
             sorter = np.argsort(keys)
@@ -507,7 +506,7 @@ class AlarmListModel(QAbstractTableModel):
                 persistent, [self.index(int(row), index.column()) for row, index in zip(new_rows, persistent, strict=True)]
             )
         self._keys, self._is_child = keys, is_child
-        self.layoutChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def set_filter(self, **settings) -> None:
         """Change the filter (``levels``, ``family``, ``category``, ``district``, ``state``, ``text``)."""
@@ -667,22 +666,21 @@ class AlarmListModel(QAbstractTableModel):
         if self.book is None or alarm_id not in self.book.alarms:
             return None
         alarm = self.book.alarms[alarm_id]
-        tr = self.tr
         lines = [
-            tr("Alarm {alarm} · rule {rule}").format(alarm=alarm_id, rule=alarm.rule),
-            level_label(alarm.peak_level) + " " + tr("(peak)"),
+            self.tr("Alarm {alarm} · rule {rule}").format(alarm=alarm_id, rule=alarm.rule),
+            level_label(alarm.peak_level) + " " + self.tr("(peak)"),
         ]
         if alarm.acked_by:
-            lines.append(tr("Acknowledged by {operator} at {time}").format(
+            lines.append(self.tr("Acknowledged by {operator} at {time}").format(
                 operator=alarm.acked_by, time=self._time_text(alarm.acked_ms)))
         if alarm.state == AlarmState.SHELVED and alarm.shelved_until_ms:
-            lines.append(tr("Shelved by {operator} until {time}: {reason}").format(
+            lines.append(self.tr("Shelved by {operator} until {time}: {reason}").format(
                 operator=alarm.shelved_by, time=self._time_text(alarm.shelved_until_ms), reason=alarm.shelved_reason))
         if alarm.dispatched_to:
-            lines.append(tr("Dispatched to {unit} by {operator} at {time}").format(
+            lines.append(self.tr("Dispatched to {unit} by {operator} at {time}").format(
                 unit=alarm.dispatched_to, operator=alarm.dispatched_by, time=self._time_text(alarm.dispatched_ms)))
         if alarm.suggest_shelving:
-            lines.append(tr("Chattering: consider shelving it"))
+            lines.append(self.tr("Chattering: consider shelving it"))
         for note in alarm.notes[-3:]:
             lines.append(f"{self._time_text(note.t_ms)} {note.operator}: {note.text}")
         return "\n".join(lines)
@@ -718,7 +716,6 @@ class AlarmListModel(QAbstractTableModel):
         first = s["first"]
         level = s["level"]
         if role == Qt.ItemDataRole.DisplayRole:
-            tr = self.tr
             if column == Column.LEVEL:
                 arrow = "▾" if incident_id in self.expanded else "▸"
                 return f"{arrow} {level_name(level)}" if s["active"] else f"{arrow} ({level_name(level)})"
@@ -727,7 +724,7 @@ class AlarmListModel(QAbstractTableModel):
             if column == Column.TIME:
                 return c["time_text"][first]
             if column == Column.SENSOR:
-                head = tr("{n} alarms").format(n=s["count"])
+                head = self.tr("{n} alarms").format(n=s["count"])
                 return f"{head} · {c['sensor_id'][first]}  {c['name'][first]}".strip()
             if column == Column.CATEGORY:
                 if len(s["categories"]) == 1:
@@ -741,10 +738,10 @@ class AlarmListModel(QAbstractTableModel):
             if column == Column.STATE:
                 if len(s["states"]) == 1:
                     return alarm_state_label(AlarmState(s["states"][0]))
-                return tr("{u} of {n} unacknowledged").format(u=s["unack"], n=s["count"])
+                return self.tr("{u} of {n} unacknowledged").format(u=s["unack"], n=s["count"])
             if column == Column.OWNER:
                 owners = s["owners"]
-                return owners[0] if len(owners) == 1 else tr("{n} units").format(n=len(owners))
+                return owners[0] if len(owners) == 1 else self.tr("{n} units").format(n=len(owners))
             if column == Column.INCIDENT:
                 return f"#{incident_id}"
             return None
@@ -840,9 +837,8 @@ class LevelChip(QToolButton):
 
 
 class _Dialog(QDialog):
-    def __init__(self, title: str, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(title)
         self.form = QFormLayout()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -857,7 +853,8 @@ class ShelveDialog(_Dialog):
     """Reason and duration of a shelf."""
 
     def __init__(self, count: int, chattering: bool, parent=None):
-        super().__init__(self.tr("Shelve {n} alarm(s)").format(n=count), parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Shelve {n} alarm(s)").format(n=count))
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems([self.tr("Chattering sensor"), self.tr("Maintenance work"),
@@ -884,7 +881,8 @@ class ShelveDialog(_Dialog):
 
 class NoteDialog(_Dialog):
     def __init__(self, count: int, parent=None):
-        super().__init__(self.tr("Note on {n} alarm(s)").format(n=count), parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Note on {n} alarm(s)").format(n=count))
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText(self.tr("What you saw or did"))
         self.text.setFixedHeight(90)
@@ -896,7 +894,8 @@ class NoteDialog(_Dialog):
 
 class DispatchDialog(_Dialog):
     def __init__(self, count: int, units: list[str], parent=None):
-        super().__init__(self.tr("Dispatch {n} alarm(s)").format(n=count), parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Dispatch {n} alarm(s)").format(n=count))
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.addItems(units)
@@ -908,7 +907,8 @@ class DispatchDialog(_Dialog):
 
 class CloseDialog(_Dialog):
     def __init__(self, count: int, parent=None):
-        super().__init__(self.tr("Close {n} alarm(s)").format(n=count), parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Close {n} alarm(s)").format(n=count))
         self.classification = QComboBox()
         for key in CLASSIFICATIONS:
             self.classification.addItem(classification_label(key), key)
@@ -954,6 +954,7 @@ class AlarmPane(QWidget):
         self.operator: str | None = None
         self.clock: Callable[[], int] = wall_clock_ms
         self.dialog: QDialog | None = None
+        self._apply_dialog = None
         self.model = AlarmListModel(self)
         self.view = AlarmTableView(self)
         self.view.setModel(self.model)
@@ -997,38 +998,37 @@ class AlarmPane(QWidget):
             self.addAction(act)
             return act
 
-        tr = self.tr
-        self.acknowledge_action = action(tr("Acknowledge"), self.acknowledge_selected, "F4",
-                                         tr("Acknowledge the selected alarms"))
-        self.shelve_action = action(tr("Shelve…"), self.ask_shelve, None, tr("Hide the selected alarms for a while"))
-        self.unshelve_action = action(tr("Unshelve"), self.unshelve_selected)
-        self.note_action = action(tr("Note…"), self.ask_note, None, tr("Add a note to the selected alarms"))
-        self.dispatch_action = action(tr("Dispatch…"), self.ask_dispatch, None,
-                                      tr("Send the selected alarms to the responsible unit"))
-        self.close_action = action(tr("Close…"), self.ask_close, None, tr("Close the selected alarms"))
-        self.next_action = action(tr("Next alarm"), self.next_alarm, "F8",
-                                  tr("Select the next alarm awaiting acknowledgement"))
-        self.previous_action = action(tr("Previous alarm"), self.previous_alarm, "Shift+F8",
-                                      tr("Select the previous alarm awaiting acknowledgement"))
+        self.acknowledge_action = action(self.tr("Acknowledge"), self.acknowledge_selected, "F4",
+                                         self.tr("Acknowledge the selected alarms"))
+        self.shelve_action = action(self.tr("Shelve…"), self.ask_shelve, None, self.tr("Hide the selected alarms for a while"))
+        self.unshelve_action = action(self.tr("Unshelve"), self.unshelve_selected)
+        self.note_action = action(self.tr("Note…"), self.ask_note, None, self.tr("Add a note to the selected alarms"))
+        self.dispatch_action = action(self.tr("Dispatch…"), self.ask_dispatch, None,
+                                      self.tr("Send the selected alarms to the responsible unit"))
+        self.close_action = action(self.tr("Close…"), self.ask_close, None, self.tr("Close the selected alarms"))
+        self.next_action = action(self.tr("Next alarm"), self.next_alarm, "F8",
+                                  self.tr("Select the next alarm awaiting acknowledgement"))
+        self.previous_action = action(self.tr("Previous alarm"), self.previous_alarm, "Shift+F8",
+                                      self.tr("Select the previous alarm awaiting acknowledgement"))
         self.selection_actions = [self.acknowledge_action, self.shelve_action, self.unshelve_action,
                                   self.note_action, self.dispatch_action, self.close_action]
 
     def _build_filters(self) -> None:
-        tr = self.tr
         self.category_filter = QComboBox()
-        self.category_filter.addItem(tr("All categories"), "")
+        self.category_filter.addItem(self.tr("All categories"), "")
         for family in FAMILIES:
-            self.category_filter.addItem(family_label(family), f"family:{family}")
+            self.category_filter.addItem(self.tr("{family} (all)").format(family=family_label(family)),
+                                         f"family:{family}")
             for category in CATEGORIES:
                 if FAMILY_OF_CATEGORY[category] == family:
                     self.category_filter.addItem("    " + category_label(category), f"category:{category}")
         self.district_filter = QComboBox()
-        self.district_filter.addItem(tr("All districts"), "")
+        self.district_filter.addItem(self.tr("All districts"), "")
         self.state_filter = QComboBox()
         for key in STATE_FILTERS:
             self.state_filter.addItem(state_filter_label(key), key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("Search id, name, district, unit"))
+        self.search.setPlaceholderText(self.tr("Search id, name, district, unit"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
         for combo in (self.category_filter, self.district_filter, self.state_filter):
@@ -1074,6 +1074,9 @@ class AlarmPane(QWidget):
                   Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 190, Column.INCIDENT: 70}
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
+        # The sensor's name takes the room the pane has; the other columns keep their widths.
+        self.view.horizontalHeader().setSectionResizeMode(Column.SENSOR, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setMinimumSectionSize(48)
 
     # --- binding ------------------------------------------------------------
     def bind(self, book: AlarmBook | None, table: SensorTable | None, names=None, sign=None) -> None:
@@ -1286,12 +1289,22 @@ class AlarmPane(QWidget):
 
     # --- dialogs ------------------------------------------------------------------
     def _open_dialog(self, dialog: QDialog, apply) -> QDialog | None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: apply(dialog))
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        self.dialog = dialog
+        if self.dialog is not None:
+            self.dialog.reject()
+        # Bound methods, not lambdas holding the dialog: a dialog must not keep itself alive.
+        self.dialog, self._apply_dialog = dialog, apply
+        dialog.finished.connect(self._on_dialog_finished)
         dialog.open()  # window-modal but not blocking: the map and the list keep updating
         return dialog
+
+    def _on_dialog_finished(self, result: int) -> None:
+        dialog, apply = self.dialog, self._apply_dialog
+        self.dialog = self._apply_dialog = None
+        if dialog is None:
+            return
+        if result == QDialog.DialogCode.Accepted:
+            apply(dialog)
+        dialog.deleteLater()
 
     def _selection_for_dialog(self) -> list[int] | None:
         if not self.operator and self.model.book is not None:

@@ -407,39 +407,38 @@ class LiveMapBinding(QObject):
     def describe(self, row: int) -> str:
         """The hover text of one sensor: id and name, value, level, alarm state, age when silent."""
         table = self.table
-        tr = self.tr
         name = self.names[row] if self.names is not None else table.name[row]
         lines = [f"{table.ids[row]}  {name}".strip()]
         t_ms = int(table.t_ms[row])
         if t_ms == NO_TIME:
-            lines.append(tr("No reading since the console started"))
+            lines.append(self.tr("No reading since the console started"))
         else:
             value = f"{format_value(float(table.value[row]))} {table.unit[row]}".strip()
             quality = int(table.quality[row])
             if quality == Quality.SUSPECT:
-                value += "  " + tr("(suspect)")
+                value += "  " + self.tr("(suspect)")
             elif quality == Quality.BAD:
-                value += "  " + tr("(bad quality)")
-            lines.append(tr("Value: {value}").format(value=value))
+                value += "  " + self.tr("(bad quality)")
+            lines.append(self.tr("Value: {value}").format(value=value))
         level = int(table.level[row])
-        lines.append(level_label(level) if level else tr("No alarm level"))
+        lines.append(level_label(level) if level else self.tr("No alarm level"))
         alarm_id = int(table.alarm_id[row])
         if self.book is not None and alarm_id >= 0 and alarm_id in self.book.alarms:
             alarm = self.book.alarms[alarm_id]
             state = alarm_state_label(alarm.state)
             if alarm.chattering:
-                state += " · " + tr("chattering")
-            lines.append(tr("Alarm {alarm}: {state}").format(alarm=alarm_id, state=state))
+                state += " · " + self.tr("chattering")
+            lines.append(self.tr("Alarm {alarm}: {state}").format(alarm=alarm_id, state=state))
         if table.out_of_service[row]:
-            lines.append(tr("Out of service"))
+            lines.append(self.tr("Out of service"))
         status = int(table.status[row])
         if status in (SensorStatus.STALE, SensorStatus.OFFLINE):
-            heading = tr("Stale") if status == SensorStatus.STALE else tr("Offline")
+            heading = self.tr("Stale") if status == SensorStatus.STALE else self.tr("Offline")
             if t_ms == NO_TIME:
                 lines.append(heading)
             else:
                 age = format_age(int(self.now_ms()) - t_ms)
-                lines.append(tr("{status}: last reading {age} ago").format(status=heading, age=age))
+                lines.append(self.tr("{status}: last reading {age} ago").format(status=heading, age=age))
         return "\n".join(lines)
 
     # --- hover ------------------------------------------------------------
