@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
+import zlib
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -748,6 +750,56 @@ class AlarmBook:
         records = self.take_records()
         if records and self.sink is not None:
             self.sink(records)
+
+    # --- saving and restoring the whole book (replay checkpoints) ------------------
+    _STATE_FIELDS = (
+        "alarms",
+        "incidents",
+        "clock_ms",
+        "_next_alarm_id",
+        "_next_transition",
+        "_next_action",
+        "_next_incident",
+        "_annunciations",
+        "_grid",
+        "_shelved",
+    )
+
+    def numbering(self) -> dict[str, int]:
+        """The next alarm, transition, action and incident numbers."""
+        return {
+            "alarm": self._next_alarm_id,
+            "transition": self._next_transition,
+            "action": self._next_action,
+            "incident": self._next_incident,
+        }
+
+    def save_state(self) -> bytes:
+        """Everything the book knows, as compact bytes (alarms, incidents, numbering, clock).
+
+        Records not yet taken (``take_records``) are not part of it.
+        """
+        state = {name: getattr(self, name) for name in self._STATE_FIELDS}
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def load_state(self, state: bytes) -> None:
+        """Replace the book's contents by a ``save_state``.
+
+        ``version`` keeps growing and every alarm and incident counts as changed;
+        views that kept alarms the saved book did not have must drop them (see
+        ``console.feeds.replay.Replay.generation``). Pending records are discarded.
+        """
+        loaded = pickle.loads(zlib.decompress(state))
+        for name in self._STATE_FIELDS:
+            setattr(self, name, loaded[name])
+        self._change_log = deque()
+        for alarm in self.alarms.values():
+            self._touch_alarm(alarm)
+        for incident in self.incidents.values():
+            self._touch_incident(incident)
+        self._records = BookRecords()
+        self._dirty_alarms = {}
+        self._dirty_incidents = {}
 
     # --- restore ------------------------------------------------------------
     def load(self, alarms: list[Alarm], incidents: list[Incident], annunciations: list[int], next_ids: dict) -> None:

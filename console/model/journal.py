@@ -34,6 +34,8 @@ from console.model.alarms import (
     Incident,
     LevelStep,
     Note,
+    alarm_row,
+    incident_row,
 )
 from console.model.sensors import NO_TIME, SensorTable
 
@@ -120,13 +122,17 @@ class JournalEntry:
 
     ``readings``: (rows, t_ms, value, quality) arrays, rows of the bound table.
     ``states``: a ``state_snapshot``. ``records``: what the alarm book recorded.
-    ``sensors``: (key, id) pairs of sensors new to the journal.
+    ``sensors``: (key, id) pairs of sensors new to the journal. ``meta``: keys
+    and values for the ``meta`` table. ``rewind``: written first; forget what came
+    after a point (see ``Journal.rewind``).
     """
 
     readings: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     states: dict | None = None
     records: BookRecords | None = None
     sensors: list[tuple[int, str]] | None = None
+    meta: dict[str, str] | None = None
+    rewind: dict | None = None
     seq: int = 0
 
     def size(self) -> int:
@@ -174,6 +180,10 @@ class Journal:
     on_commit : callable, optional
         Called from the writer thread with the ``seq`` of the last entry of each
         committed transaction.
+    keep_readings, keep_states : bool
+        Whether readings history and the sensors' live state are written. A drill
+        journal keeps neither: its feed file holds the readings, and its state is
+        rebuilt by replaying the feed.
 
     Attributes
     ----------
@@ -198,8 +208,12 @@ class Journal:
         synchronous: str = "FULL",
         commit_interval_s: float = 0.1,
         on_commit: Callable[[int], None] | None = None,
+        keep_readings: bool = True,
+        keep_states: bool = True,
     ):
         self.path = Path(path)
+        self.keep_readings = bool(keep_readings)
+        self.keep_states = bool(keep_states)
         self.retention_ms = round(retention_s * 1000)
         self.commit_interval_s = float(commit_interval_s)
         self.on_commit = on_commit
@@ -288,6 +302,20 @@ class Journal:
         """Open a new, empty journal next to ``path``; the old file is left untouched."""
         return cls(cls.fresh_path_beside(path), **options)
 
+    # --- meta -------------------------------------------------------------------
+    def set_meta(self, **values) -> None:
+        """Write keys of the ``meta`` table (in order with everything submitted before)."""
+        self.submit(JournalEntry(meta={key: str(value) for key, value in values.items()}))
+
+    def meta(self) -> dict[str, str]:
+        """The committed ``meta`` table."""
+        return dict(self._reader.execute("SELECT key, value FROM meta").fetchall())
+
+    @property
+    def is_drill(self) -> bool:
+        """True for a drill journal (``meta`` key ``drill`` = 1); reports say so."""
+        return self.meta().get("drill") == "1"
+
     # --- binding a table ----------------------------------------------------
     def bind(self, table: SensorTable) -> None:
         """Give each sensor of ``table`` a journal key (new sensors are written first)."""
@@ -318,6 +346,23 @@ class Journal:
         entry.seq = self.submitted_seq
         self._queue.put(entry)
         return entry.seq
+
+    def rewind(self, table: SensorTable, book: AlarmBook, now_ms: int) -> int:
+        """Make the journal match a book and table that were rebuilt for an earlier moment.
+
+        A replay that seeks rebuilds its state from a checkpoint instead of playing.
+        This entry deletes the transitions, actions, alarms and incidents numbered
+        at or after the book's next numbers (what happened after that moment) and
+        readings after ``now_ms``, then rewrites every alarm and incident of the
+        book and, when states are kept, every sensor's state. Returns the entry's seq.
+        """
+        records = BookRecords(
+            alarms=[alarm_row(a) for a in book.alarms.values()],
+            incidents=[incident_row(i) for i in book.incidents.values()],
+        )
+        numbers = book.numbering()
+        states = state_snapshot(table, np.arange(len(table))) if self.keep_states else None
+        return self.submit(JournalEntry(states=states, records=records, rewind={**numbers, "now_ms": int(now_ms)}))
 
     @property
     def backlog(self) -> int:
@@ -395,10 +440,33 @@ class Journal:
     def _write(self, entries: list[JournalEntry]) -> None:
         connection = self._writer
         connection.execute("BEGIN IMMEDIATE")
+        # A rewind forgets what the entries before it wrote after its moment: write those first.
+        last_rewind = max((i for i, e in enumerate(entries) if e.rewind is not None), default=-1)
+        if last_rewind >= 0:
+            if last_rewind > 0:
+                self._write_entries(connection, entries[:last_rewind])
+            self._write_rewind(connection, entries[last_rewind].rewind)
+            entries = entries[last_rewind:]
+        self._write_entries(connection, entries)
+        self._apply_retention(connection)
+        connection.execute("COMMIT")
+
+    def _write_rewind(self, connection: sqlite3.Connection, rewind: dict) -> None:
+        connection.execute('DELETE FROM "transition" WHERE seq >= ?', (rewind["transition"],))
+        connection.execute("DELETE FROM action WHERE seq >= ?", (rewind["action"],))
+        connection.execute("DELETE FROM alarm WHERE alarm_id >= ?", (rewind["alarm"],))
+        connection.execute("DELETE FROM incident WHERE incident_id >= ?", (rewind["incident"],))
+        connection.execute("DELETE FROM reading WHERE t_ms > ?", (rewind["now_ms"],))
+
+    def _write_entries(self, connection: sqlite3.Connection, entries: list[JournalEntry]) -> None:
+        meta = {key: value for e in entries if e.meta for key, value in e.meta.items()}
+        if meta:
+            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
         sensors = [pair for e in entries if e.sensors for pair in e.sensors]
         if sensors:
             connection.executemany("INSERT INTO sensor VALUES (?, ?)", sensors)
         readings = [e.readings for e in entries if e.readings is not None and len(e.readings[0])]
+        readings = readings if self.keep_readings else []
         if readings:
             keys = self.key_of_row[np.concatenate([r[0] for r in readings])]
             t = np.concatenate([r[1] for r in readings])
@@ -411,6 +479,7 @@ class Journal:
                     zip(keys[part].tolist(), t[part].tolist(), values[part].tolist(), quality[part].tolist(), strict=True),
                 )
         states = [e.states for e in entries if e.states is not None and len(e.states["rows"])]
+        states = states if self.keep_states else []
         if states:
             self._write_states(connection, states)
         for entry in entries:
@@ -435,8 +504,6 @@ class Journal:
                     "ON CONFLICT (sensor_key) DO UPDATE SET out_of_service = excluded.out_of_service",
                     [(int(self.key_of_row[row]), int(flag)) for row, flag in records.service],
                 )
-        self._apply_retention(connection)
-        connection.execute("COMMIT")
 
     def _write_states(self, connection: sqlite3.Connection, states: list[dict]) -> None:
         # No Python loop over rows here: the calling thread must get the GIL back quickly.

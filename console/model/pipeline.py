@@ -111,10 +111,12 @@ class Pipeline:
             if now_ms is not None:
                 self._tick(now_ms)
         records = book.take_records()
-        if self.journal is not None:
-            readings = (ingest.rows, ingest.t_ms, ingest.value, ingest.quality)
-            states = state_snapshot(table, table.changed_since(start_version))
-            self.journal.submit(JournalEntry(readings=readings, states=states, records=records))
+        journal = self.journal
+        if journal is not None:
+            readings = (ingest.rows, ingest.t_ms, ingest.value, ingest.quality) if journal.keep_readings else None
+            states = state_snapshot(table, table.changed_since(start_version)) if journal.keep_states else None
+            if readings is not None or states is not None or records:
+                journal.submit(JournalEntry(readings=readings, states=states, records=records))
         report = BatchReport(
             source=source,
             n_total=ingest.n_total,
@@ -187,7 +189,7 @@ class Pipeline:
         records = self.book.take_records()
         if self.journal is None:
             return
-        rows = self.table.changed_since(start_version)
+        rows = self.table.changed_since(start_version) if self.journal.keep_states else np.empty(0, np.int64)
         if rows.size or records:
             self.journal.submit(JournalEntry(states=state_snapshot(self.table, rows), records=records))
 

@@ -34,6 +34,7 @@ __all__ = [
     "FAMILIES",
     "FAMILY_OF_CATEGORY",
     "LEVEL_NAMES",
+    "LIVE_COLUMNS",
     "NO_TIME",
     "THRESHOLD_FIELDS",
     "IngestResult",
@@ -60,6 +61,23 @@ FAMILY_OF_CATEGORY = {
 }
 CATEGORIES = tuple(FAMILY_OF_CATEGORY)
 FAMILIES = ("lifeline", "flood", "hazmat")
+
+# The per-sensor columns that change while readings flow (what ``save_state`` keeps).
+LIVE_COLUMNS = (
+    "value",
+    "t_ms",
+    "quality",
+    "level",
+    "status",
+    "alarm_id",
+    "alarm_state",
+    "out_of_service",
+    "chattering",
+    "pending_level",
+    "pending_since_ms",
+    "rate_ref_value",
+    "rate_ref_t_ms",
+)
 
 # Level codes: 0 = no alarm, 1..4 = I..IV (I is the most severe).
 LEVEL_NAMES = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -346,6 +364,58 @@ class SensorTable:
         table.layer_slices = slices
         return table
 
+    def fresh_copy(self) -> SensorTable:
+        """A table of the same sensors (attributes, positions, layers) with no live state yet.
+
+        Replays and drills run on such a copy, so the live table is never touched.
+        """
+        copy = object.__new__(SensorTable)
+        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "version", "row_version", "style_version",
+                                    "unknown_by_source", "unknown_total_by_source"}
+        for name, value in self.__dict__.items():
+            if name not in live:
+                copy.__dict__[name] = value  # static columns are shared: nothing writes them after construction
+        n = len(self)
+        copy.layer_slices = dict(self.layer_slices)
+        copy.value = np.full(n, np.nan)
+        copy.t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        copy.quality = np.zeros(n, dtype=np.uint8)
+        copy.level = np.zeros(n, dtype=np.uint8)
+        copy.status = np.zeros(n, dtype=np.uint8)
+        copy.alarm_id = np.full(n, -1, dtype=np.int64)
+        copy.alarm_state = np.zeros(n, dtype=np.uint8)
+        copy.out_of_service = np.zeros(n, dtype=bool)
+        copy.chattering = np.zeros(n, dtype=bool)
+        copy.levels = np.full((n, 4), np.nan)
+        copy.rule = np.full(n, "", dtype=object)
+        copy.pending_level = np.full(n, -1, dtype=np.int8)
+        copy.pending_since_ms = np.full(n, NO_TIME, dtype=np.int64)
+        copy.rate_ref_value = np.full(n, np.nan)
+        copy.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        copy.chatter_times = {}
+        copy.version = 0
+        copy.row_version = np.zeros(n, dtype=np.int64)
+        copy.style_version = np.zeros(n, dtype=np.int64)
+        copy.unknown_by_source = {}
+        copy.unknown_total_by_source = Counter()
+        return copy
+
+    # --- saving and restoring the live state ------------------------------
+    def save_state(self) -> dict:
+        """Copies of every live-state column (``LIVE_COLUMNS``) and of the chattering history."""
+        state = {name: getattr(self, name).copy() for name in LIVE_COLUMNS}
+        state["chatter_times"] = {row: list(times) for row, times in self.chatter_times.items()}
+        return state
+
+    def load_state(self, state: dict) -> None:
+        """Put back a ``save_state``; every row counts as changed (views redraw everything)."""
+        for name in LIVE_COLUMNS:
+            getattr(self, name)[:] = state[name]
+        self.chatter_times = {row: list(times) for row, times in state["chatter_times"].items()}
+        self.version += 1
+        self.row_version[:] = self.version
+        self.style_version[:] = self.version
+
     # --- lookup -------------------------------------------------------
     def __len__(self) -> int:
         return len(self.ids)
@@ -465,6 +535,10 @@ class SensorTable:
             rows[(rows < 0) | (rows >= len(self))] = -1
             return rows
         return self.rows_of(sensor)
+
+    def count_unknown(self, source: str, unknown: dict[str, int]) -> None:
+        """Count readings for ids not in the table that a caller filtered out before ``ingest``."""
+        self._count_unknown(source, unknown)
 
     def _count_unknown(self, source: str, unknown: dict[str, int]) -> None:
         counter = self.unknown_by_source.setdefault(source, Counter())
