@@ -27,6 +27,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -262,6 +263,30 @@ class _Vocabulary:
         return self._array[codes]
 
 
+@dataclass
+class CodedReadings:
+    """Readings in columns with sensors as codes (``FeedReader.coded``).
+
+    Attributes
+    ----------
+    code : ndarray of int64
+        Index into the reader's ``sensor_ids``.
+    t_ms : ndarray of int64
+    value : ndarray of float64
+    quality : ndarray of uint8
+    line : ndarray of int64
+    """
+
+    code: np.ndarray
+    t_ms: np.ndarray
+    value: np.ndarray
+    quality: np.ndarray
+    line: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.t_ms)
+
+
 class _Reorder:
     """Holds events back for ``window_ms`` of feed time to put them in order and drop duplicates."""
 
@@ -385,12 +410,11 @@ class _Reorder:
                 seen.add(record)
         return keep
 
-    def _batches(self, code, t_ms, value, quality, line, start: int, stop: int) -> list[ReadingBatch]:
+    def _batches(self, code, t_ms, value, quality, line, start: int, stop: int) -> list[CodedReadings]:
         out = []
         for lo in range(start, stop, self.batch_rows):
             hi = min(stop, lo + self.batch_rows)
-            out.append(ReadingBatch(self.vocabulary.strings(code[lo:hi]), t_ms[lo:hi], value[lo:hi],
-                                    quality[lo:hi], line[lo:hi]))
+            out.append(CodedReadings(code[lo:hi], t_ms[lo:hi], value[lo:hi], quality[lo:hi], line[lo:hi]))
         return out
 
 
@@ -462,11 +486,24 @@ class FeedReader:
             self.on_problem(line, reason)
 
     def __iter__(self) -> Iterator[FeedEvent]:
+        strings = self._vocabulary.strings
+        for event in self.coded():
+            if isinstance(event, CodedReadings):
+                yield ReadingBatch(strings(event.code), event.t_ms, event.value, event.quality, event.line)
+            else:
+                yield event
+
+    def coded(self) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
+        """The feed's events in time order like iterating, with readings as ``CodedReadings``.
+
+        A reading's sensor is a code, ``sensor_ids[code]`` its id: cheaper than
+        strings for a consumer that maps codes to its own rows once per id.
+        """
         self.problems, self.problem_count, self.duplicates_dropped = [], 0, 0  # a second pass starts afresh
         reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
         span_lo, span_hi = None, None
         for event in self._read(reorder):
-            if isinstance(event, ReadingBatch):
+            if isinstance(event, CodedReadings):
                 lo, hi = int(event.t_ms[0]), int(event.t_ms[-1])
             else:
                 lo = hi = event.t_ms
