@@ -191,6 +191,9 @@ class FeedAdapter:
         self._rejected = 0
         self._recent_rejections: deque[tuple[int, str]] = deque(maxlen=self.RECENT_REJECTIONS)
         self._duplicates = 0
+        self._taps: tuple[Callable[[FeedEvent], None], ...] = ()
+        self._tap_lock = threading.Lock()  # held while taps run, so a removed tap is never running
+        self._recorder = None
 
     # --- consumer side --------------------------------------------------
     def start(self) -> None:
@@ -257,6 +260,48 @@ class FeedAdapter:
     def on_status_changed(self, callback: Callable[[AdapterStatusEvent], None]) -> None:
         self._status_callbacks.append(callback)
 
+    # --- taps and recording ---------------------------------------------
+    def add_tap(self, tap: Callable[[FeedEvent], None]) -> None:
+        """Call ``tap(event)`` with every reading batch, status event and CAP warning delivered from now on.
+
+        Taps run on the worker thread, in delivery order, once the event is in
+        the outbox. They delay only the worker, never ``poll()``.
+        """
+        with self._tap_lock:
+            self._taps = (*self._taps, tap)
+
+    def remove_tap(self, tap: Callable[[FeedEvent], None]) -> None:
+        """Stop calling ``tap``; once this returns it is not running."""
+        with self._tap_lock:
+            self._taps = tuple(t for t in self._taps if t is not tap)
+
+    def start_recording(self, path, **options):
+        """Record everything delivered from now on to a JSON Lines file (gzip for ``.gz``); returns the recorder.
+
+        The adapter may be running. What is recorded replays as the same readings,
+        status events and CAP warnings (``console.feeds.recorded.FeedRecorder``).
+        """
+        from console.feeds.recorded import FeedRecorder
+
+        if self._recorder is not None:
+            raise RuntimeError(f"feed {self.name!r} is already being recorded to {self._recorder.path}")
+        recorder = FeedRecorder(path, **options)
+        self._recorder = recorder
+        self.add_tap(recorder.write)
+        return recorder
+
+    def stop_recording(self):
+        """Stop recording and close the file; returns the recorder (None when not recording)."""
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            self.remove_tap(recorder.write)
+            recorder.close()
+        return recorder
+
+    @property
+    def recording(self) -> bool:
+        return self._recorder is not None
+
     # --- worker side ------------------------------------------------------
     def _run(self) -> None:  # pragma: no cover - every kind implements it
         raise NotImplementedError
@@ -310,6 +355,11 @@ class FeedAdapter:
             self._last_event_wall_s = now_wall
             if latest is not None:
                 self._last_event_t_ms = latest if self._last_event_t_ms is None else max(self._last_event_t_ms, latest)
+        if self._taps:
+            # Outside the outbox lock: a slow tap must not hold up the consumer's poll().
+            with self._tap_lock:
+                for tap in self._taps:
+                    tap(event)
         if self._status is FeedStatus.STALE:
             self._set_status(FeedStatus.LIVE, "data again")
         return True
