@@ -3,27 +3,27 @@
 <context>
     <name>AlarmLevel</name>
     <message>
-        <location filename="../../console/ui/live.py" line="125" />
+        <location filename="../../console/ui/live.py" line="143" />
         <source>particularly serious</source>
         <translation>特别重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="126" />
+        <location filename="../../console/ui/live.py" line="144" />
         <source>serious</source>
         <translation>重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="127" />
+        <location filename="../../console/ui/live.py" line="145" />
         <source>relatively serious</source>
         <translation>较大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="128" />
+        <location filename="../../console/ui/live.py" line="146" />
         <source>general</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="130" />
+        <location filename="../../console/ui/live.py" line="148" />
         <source>Level {roman} ({meaning})</source>
         <translation>{roman}级（{meaning}）</translation>
     </message>
@@ -31,107 +31,107 @@
 <context>
     <name>AlarmListModel</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="82" />
+        <location filename="../../console/ui/alarm_pane.py" line="92" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="83" />
+        <location filename="../../console/ui/alarm_pane.py" line="93" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="84" />
+        <location filename="../../console/ui/alarm_pane.py" line="94" />
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="85" />
+        <location filename="../../console/ui/alarm_pane.py" line="95" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="86" />
+        <location filename="../../console/ui/alarm_pane.py" line="96" />
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="87" />
+        <location filename="../../console/ui/alarm_pane.py" line="97" />
         <source>Value / threshold</source>
         <translation>监测值 / 阈值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="88" />
+        <location filename="../../console/ui/alarm_pane.py" line="98" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="89" />
+        <location filename="../../console/ui/alarm_pane.py" line="99" />
         <source>Unit</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="90" />
+        <location filename="../../console/ui/alarm_pane.py" line="100" />
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="335" />
+        <location filename="../../console/ui/alarm_pane.py" line="393" />
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="635" />
+        <location filename="../../console/ui/alarm_pane.py" line="689" />
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="670" />
+        <location filename="../../console/ui/alarm_pane.py" line="724" />
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="671" />
+        <location filename="../../console/ui/alarm_pane.py" line="725" />
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="674" />
+        <location filename="../../console/ui/alarm_pane.py" line="728" />
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="677" />
+        <location filename="../../console/ui/alarm_pane.py" line="731" />
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="680" />
+        <location filename="../../console/ui/alarm_pane.py" line="734" />
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="683" />
+        <location filename="../../console/ui/alarm_pane.py" line="737" />
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="727" />
+        <location filename="../../console/ui/alarm_pane.py" line="781" />
         <source>{n} alarms</source>
         <translation>{n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="741" />
+        <location filename="../../console/ui/alarm_pane.py" line="795" />
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="744" />
+        <location filename="../../console/ui/alarm_pane.py" line="798" />
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="759" />
+        <location filename="../../console/ui/alarm_pane.py" line="813" />
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
@@ -139,168 +139,168 @@
 <context>
     <name>AlarmPane</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="125" />
+        <location filename="../../console/ui/alarm_pane.py" line="139" />
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="126" />
+        <location filename="../../console/ui/alarm_pane.py" line="140" />
         <source>False alarm</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="127" />
+        <location filename="../../console/ui/alarm_pane.py" line="141" />
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="128" />
+        <location filename="../../console/ui/alarm_pane.py" line="142" />
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="137" />
+        <location filename="../../console/ui/alarm_pane.py" line="151" />
         <source>All but shelved</source>
         <translation>全部（不含搁置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="138" />
+        <location filename="../../console/ui/alarm_pane.py" line="152" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="139" />
+        <location filename="../../console/ui/alarm_pane.py" line="153" />
         <source>Needing acknowledgement</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="830" />
+        <location filename="../../console/ui/alarm_pane.py" line="892" />
         <source>Show or hide {level} alarms</source>
         <translation>显示或隐藏{level}报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="976" />
+        <location filename="../../console/ui/alarm_pane.py" line="1040" />
         <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1001" />
+        <location filename="../../console/ui/alarm_pane.py" line="1066" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1002" />
+        <location filename="../../console/ui/alarm_pane.py" line="1067" />
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1003" />
+        <location filename="../../console/ui/alarm_pane.py" line="1068" />
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1003" />
+        <location filename="../../console/ui/alarm_pane.py" line="1068" />
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1004" />
+        <location filename="../../console/ui/alarm_pane.py" line="1069" />
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1005" />
+        <location filename="../../console/ui/alarm_pane.py" line="1070" />
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1005" />
+        <location filename="../../console/ui/alarm_pane.py" line="1070" />
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1006" />
+        <location filename="../../console/ui/alarm_pane.py" line="1071" />
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1007" />
+        <location filename="../../console/ui/alarm_pane.py" line="1072" />
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1008" />
+        <location filename="../../console/ui/alarm_pane.py" line="1073" />
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1008" />
+        <location filename="../../console/ui/alarm_pane.py" line="1073" />
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1009" />
+        <location filename="../../console/ui/alarm_pane.py" line="1074" />
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1010" />
+        <location filename="../../console/ui/alarm_pane.py" line="1075" />
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1011" />
+        <location filename="../../console/ui/alarm_pane.py" line="1076" />
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1012" />
+        <location filename="../../console/ui/alarm_pane.py" line="1077" />
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1018" />
+        <location filename="../../console/ui/alarm_pane.py" line="1083" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1020" />
+        <location filename="../../console/ui/alarm_pane.py" line="1085" />
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1026" />
-        <location filename="../../console/ui/alarm_pane.py" line="1088" />
+        <location filename="../../console/ui/alarm_pane.py" line="1091" />
+        <location filename="../../console/ui/alarm_pane.py" line="1153" />
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1031" />
+        <location filename="../../console/ui/alarm_pane.py" line="1096" />
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1119" />
+        <location filename="../../console/ui/alarm_pane.py" line="1186" />
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1122" />
+        <location filename="../../console/ui/alarm_pane.py" line="1191" />
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1123" />
+        <location filename="../../console/ui/alarm_pane.py" line="1192" />
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1132" />
+        <location filename="../../console/ui/alarm_pane.py" line="1202" />
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1134" />
+        <location filename="../../console/ui/alarm_pane.py" line="1204" />
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
     </message>
@@ -308,32 +308,32 @@
 <context>
     <name>AlarmState</name>
     <message>
-        <location filename="../../console/ui/live.py" line="112" />
+        <location filename="../../console/ui/live.py" line="126" />
         <source>Cleared</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="113" />
+        <location filename="../../console/ui/live.py" line="127" />
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="114" />
+        <location filename="../../console/ui/live.py" line="128" />
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="115" />
+        <location filename="../../console/ui/live.py" line="129" />
         <source>Returned, unacknowledged</source>
         <translation>已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="116" />
+        <location filename="../../console/ui/live.py" line="130" />
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="117" />
+        <location filename="../../console/ui/live.py" line="131" />
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
@@ -341,68 +341,68 @@
 <context>
     <name>Category</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="97" />
+        <location filename="../../console/ui/alarm_pane.py" line="108" />
         <source>Gas</source>
         <translation>燃气</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="98" />
+        <location filename="../../console/ui/alarm_pane.py" line="109" />
         <source>Water supply</source>
         <translation>供水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="99" />
+        <location filename="../../console/ui/alarm_pane.py" line="110" />
         <source>Drainage</source>
         <translation>排水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="100" />
+        <location filename="../../console/ui/alarm_pane.py" line="111" />
         <source>Bridge</source>
         <translation>桥梁</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="101" />
+        <location filename="../../console/ui/alarm_pane.py" line="112" />
         <source>Heating</source>
         <translation>供热</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="102" />
+        <location filename="../../console/ui/alarm_pane.py" line="113" />
         <source>Power</source>
         <translation>电力</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="103" />
+        <location filename="../../console/ui/alarm_pane.py" line="114" />
         <source>Utility tunnel</source>
         <translation>综合管廊</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="104" />
+        <location filename="../../console/ui/alarm_pane.py" line="115" />
         <source>Rainfall</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="105" />
+        <location filename="../../console/ui/alarm_pane.py" line="116" />
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="106" />
+        <location filename="../../console/ui/alarm_pane.py" line="117" />
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="107" />
-        <location filename="../../console/ui/alarm_pane.py" line="117" />
+        <location filename="../../console/ui/alarm_pane.py" line="118" />
+        <location filename="../../console/ui/alarm_pane.py" line="131" />
         <source>Hazmat</source>
         <translation>危化品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="115" />
+        <location filename="../../console/ui/alarm_pane.py" line="129" />
         <source>Lifeline</source>
         <translation>生命线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="116" />
+        <location filename="../../console/ui/alarm_pane.py" line="130" />
         <source>Flood</source>
         <translation>防汛</translation>
     </message>
@@ -410,22 +410,22 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="911" />
+        <location filename="../../console/ui/alarm_pane.py" line="973" />
         <source>Close {n} alarm(s)</source>
         <translation>关闭 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="916" />
+        <location filename="../../console/ui/alarm_pane.py" line="978" />
         <source>How it ended</source>
         <translation>处置结果说明</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="918" />
+        <location filename="../../console/ui/alarm_pane.py" line="980" />
         <source>Classification:</source>
         <translation>结论：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="919" />
+        <location filename="../../console/ui/alarm_pane.py" line="981" />
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -433,12 +433,12 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="898" />
+        <location filename="../../console/ui/alarm_pane.py" line="960" />
         <source>Dispatch {n} alarm(s)</source>
         <translation>派发 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="902" />
+        <location filename="../../console/ui/alarm_pane.py" line="964" />
         <source>Responsible unit:</source>
         <translation>责任单位：</translation>
     </message>
@@ -638,57 +638,57 @@
         <translation>{d} 天 {h} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="414" />
+        <location filename="../../console/ui/live.py" line="432" />
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="419" />
+        <location filename="../../console/ui/live.py" line="437" />
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="421" />
+        <location filename="../../console/ui/live.py" line="439" />
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="422" />
+        <location filename="../../console/ui/live.py" line="440" />
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="424" />
+        <location filename="../../console/ui/live.py" line="442" />
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="430" />
+        <location filename="../../console/ui/live.py" line="448" />
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="431" />
+        <location filename="../../console/ui/live.py" line="449" />
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="433" />
+        <location filename="../../console/ui/live.py" line="451" />
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="436" />
+        <location filename="../../console/ui/live.py" line="454" />
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="436" />
+        <location filename="../../console/ui/live.py" line="454" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="441" />
+        <location filename="../../console/ui/live.py" line="459" />
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在 {age} 前</translation>
     </message>
@@ -860,17 +860,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="885" />
+        <location filename="../../console/ui/alarm_pane.py" line="947" />
         <source>Note on {n} alarm(s)</source>
         <translation>为 {n} 条报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="887" />
+        <location filename="../../console/ui/alarm_pane.py" line="949" />
         <source>What you saw or did</source>
         <translation>所见情况或所做处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="889" />
+        <location filename="../../console/ui/alarm_pane.py" line="951" />
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -985,52 +985,52 @@
 <context>
     <name>ShelveDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="857" />
+        <location filename="../../console/ui/alarm_pane.py" line="919" />
         <source>Shelve {n} alarm(s)</source>
         <translation>搁置 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="860" />
+        <location filename="../../console/ui/alarm_pane.py" line="922" />
         <source>Chattering sensor</source>
         <translation>监测点频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="860" />
+        <location filename="../../console/ui/alarm_pane.py" line="922" />
         <source>Maintenance work</source>
         <translation>检修作业</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="861" />
+        <location filename="../../console/ui/alarm_pane.py" line="923" />
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="861" />
+        <location filename="../../console/ui/alarm_pane.py" line="923" />
         <source>Sensor test</source>
         <translation>监测点测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="863" />
+        <location filename="../../console/ui/alarm_pane.py" line="925" />
         <source>Why the alarm is hidden (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="866" />
+        <location filename="../../console/ui/alarm_pane.py" line="928" />
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="866" />
+        <location filename="../../console/ui/alarm_pane.py" line="928" />
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="869" />
+        <location filename="../../console/ui/alarm_pane.py" line="931" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="870" />
+        <location filename="../../console/ui/alarm_pane.py" line="932" />
         <source>For:</source>
         <translation>时长：</translation>
     </message>

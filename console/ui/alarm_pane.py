@@ -12,6 +12,9 @@ the level column; clicking it (or the Right key) expands the members beneath.
 
 from __future__ import annotations
 
+import math
+import operator
+import time
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
@@ -27,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,12 +51,19 @@ from PySide6.QtWidgets import (
 
 from console.model.alarms import CLASSIFICATIONS, AlarmBook, AlarmState
 from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable, level_name
-from console.ui.live import REFRESH_INTERVAL_MS, alarm_state_label, format_value, level_label, wall_clock_ms
+from console.ui.live import alarm_state_label, format_value, level_label, per_language, wall_clock_ms
 from console.ui.map.sensor_style import LEVEL_COLOURS
 
 DISPLAY_ZONE = "Asia/Shanghai"
 FLOOD_PER_10_MIN = 10  # EEMUA 191: more than 10 alarms in 10 minutes is a flood
 ROW_HEIGHT_PX = 22
+# The list takes in the book's changes four times a second: text that changes faster cannot be read
+# (the map blinks and restyles at 10 Hz), and each refresh repaints the visible rows.
+# Operator actions refresh at once.
+LIST_REFRESH_INTERVAL_MS = 250
+RATE_RECOUNT_S = 1.0  # a ten-minute figure: once a second is plenty
+RATE_STYLE = "background: #E6E9ED; color: #303030; padding: 2px 8px; border-radius: 3px;"
+FLOOD_STYLE = "background: #D7263D; color: white; font-weight: bold; padding: 2px 8px; border-radius: 3px;"
 # Sort rank of each AlarmState: what needs the operator first.
 STATE_RANK = np.array([3, 0, 2, 1, 4, 5], dtype=np.int64)  # NORMAL, UNACK, ACK, RTN_UNACK, SHELVED, OOS
 HIDDEN_STATES = (int(AlarmState.SHELVED), int(AlarmState.OUT_OF_SERVICE))
@@ -91,9 +101,10 @@ def column_titles() -> list[str]:
     ]
 
 
-def category_label(category: str) -> str:
+@per_language
+def _category_labels() -> dict:
     translate = QCoreApplication.translate
-    labels = {
+    return {
         "gas": translate("Category", "Gas"),
         "water_supply": translate("Category", "Water supply"),
         "drainage": translate("Category", "Drainage"),
@@ -106,7 +117,10 @@ def category_label(category: str) -> str:
         "waterlogging": translate("Category", "Waterlogging"),
         "hazmat": translate("Category", "Hazmat"),
     }
-    return labels.get(category, category)
+
+
+def category_label(category: str) -> str:
+    return _category_labels().get(category, category)
 
 
 def family_label(family: str) -> str:
@@ -168,8 +182,38 @@ _NUMERIC = {
     "sign": np.float64,
     "row": np.int64,
     "chattering": bool,
+    "rate": bool,  # raised by its rate of change, not a threshold
 }
-_TEXT = ("sensor_id", "name", "category", "family", "district", "owner", "time_text", "value_text", "search")
+_TEXT = ("sensor_id", "name", "unit", "category", "family", "district", "owner", "time_text", "value_text", "search")
+
+
+_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.UserRole,
+})
+
+
+class _Groups:
+    """The shown members (slots) of each incident line, in display order, without a Python list per line."""
+
+    def __init__(self, members=None, incidents=None):
+        self.members = np.empty(0, dtype=np.int64) if members is None else members
+        if incidents is None or len(incidents) == 0:
+            self.spans: dict[int, tuple[int, int]] = {}
+            return
+        starts = np.flatnonzero(np.r_[True, incidents[1:] != incidents[:-1]])
+        ends = np.r_[starts[1:], len(incidents)]
+        self.spans = dict(zip(incidents[starts].tolist(), zip(starts.tolist(), ends.tolist(), strict=True),
+                              strict=True))
+
+    def get(self, incident_id: int, default=None):
+        span = self.spans.get(incident_id)
+        return default if span is None else self.members[span[0]: span[1]]
 
 
 class AlarmListModel(QAbstractTableModel):
@@ -199,7 +243,7 @@ class AlarmListModel(QAbstractTableModel):
         self._clear_columns()
         self._keys = np.empty(0, dtype=np.int64)
         self._is_child = np.empty(0, dtype=bool)
-        self._groups: dict[int, np.ndarray] = {}
+        self._groups = _Groups()
         self._header_cache: dict[int, dict] = {}
         self._titles = column_titles()
         self._bold = QFont()
@@ -234,7 +278,7 @@ class AlarmListModel(QAbstractTableModel):
         self.expanded.clear()
         self._keys = np.empty(0, dtype=np.int64)
         self._is_child = np.empty(0, dtype=bool)
-        self._groups, self._header_cache = {}, {}
+        self._groups, self._header_cache = _Groups(), {}
         self.endResetModel()
         self.refresh()
 
@@ -248,12 +292,11 @@ class AlarmListModel(QAbstractTableModel):
         if not changes.alarms and not changes.incidents:
             return 0
         touched_incidents = {incident.incident_id for incident in changes.incidents}
+        touched_incidents.update(alarm.incident_id for alarm in changes.alarms)
         for alarm in changes.alarms:
-            touched_incidents.add(alarm.incident_id)
             if alarm.closed_ms is not None:
                 self._remove(alarm.alarm_id)
-            else:
-                self._upsert(alarm)
+        self._upsert([alarm for alarm in changes.alarms if alarm.closed_ms is None])
         changed_keys = np.array([a.alarm_id for a in changes.alarms] + [-i for i in touched_incidents], dtype=np.int64)
         self._relayout(changed_keys)
         self.summary_changed.emit()
@@ -287,51 +330,66 @@ class AlarmListModel(QAbstractTableModel):
             self._c["used"][slot] = False
             self._free.append(slot)
 
-    def _upsert(self, alarm) -> None:
+    # Alarm attributes copied into the numeric columns of the same name (column: attribute).
+    _COPIED = {"alarm_id": "alarm_id", "incident": "incident_id", "level": "level", "peak": "peak_level",
+               "active": "active", "state": "state", "raised_ms": "raised_ms", "changed_ms": "changed_ms",
+               "value": "value", "threshold": "threshold", "row": "sensor_row", "chattering": "chattering",
+               "sensor_id": "sensor_id", "category": "category", "family": "family", "district": "district"}
+
+    def _upsert(self, alarms: list) -> None:
+        """Copy changed alarms into their slots: one column assignment per attribute, not per alarm."""
+        if not alarms:
+            return
         c = self._c
-        slot = self._slot_for(alarm.alarm_id)
-        row = alarm.sensor_row
+        slots = np.array([self._slot_for(a.alarm_id) for a in alarms], dtype=np.int64)
+        values = zip(*map(_COPY_ATTRIBUTES, alarms), strict=True)  # one tuple per alarm, transposed in C
+        for column, column_values in zip(self._COPIED, values, strict=True):
+            c[column][slots] = column_values
+        c["used"][slots] = True
+        c["rate"][slots] = [a.trigger == "rate" for a in alarms]
+        c["owner"][slots] = [f"→ {a.dispatched_to}" if a.dispatched_to else a.owner for a in alarms]
+        rows = c["row"][slots]
         table = self.table
-        in_table = table is not None and 0 <= row < len(table)
-        sign = float(self.sign[row]) if self.sign is not None and in_table else 1.0
-        name = str(self.names[row]) if in_table and self.names is not None else ""
-        unit = str(table.unit[row]) if in_table else ""
-        c["used"][slot] = True
-        c["alarm_id"][slot] = alarm.alarm_id
-        c["incident"][slot] = alarm.incident_id
-        c["level"][slot] = alarm.level
-        c["peak"][slot] = alarm.peak_level
-        c["active"][slot] = alarm.active
-        c["state"][slot] = int(alarm.state)
-        c["raised_ms"][slot] = alarm.raised_ms
-        c["changed_ms"][slot] = alarm.changed_ms
-        c["value"][slot] = alarm.value
-        c["threshold"][slot] = alarm.threshold
-        c["sign"][slot] = sign
-        c["row"][slot] = row
-        c["chattering"][slot] = alarm.chattering
-        owner = f"→ {alarm.dispatched_to}" if alarm.dispatched_to else alarm.owner
-        c["sensor_id"][slot] = alarm.sensor_id
-        c["name"][slot] = name
-        c["category"][slot] = alarm.category
-        c["family"][slot] = alarm.family
-        c["district"][slot] = alarm.district
-        c["owner"][slot] = owner
-        c["time_text"][slot] = self._time_text(alarm.raised_ms)
-        c["value_text"][slot] = self._value_text(alarm.value, alarm.threshold, alarm.trigger, sign, unit)
-        c["search"][slot] = " ".join(
-            (alarm.sensor_id, name, alarm.district, owner, alarm.owner, category_label(alarm.category))
-        ).lower()
+        known = (rows >= 0) & (rows < (len(table) if table is not None else 0))
+        c["sign"][slots] = 1.0
+        c["name"][slots] = ""
+        c["unit"][slots] = ""
+        if known.any():
+            if self.sign is not None:
+                c["sign"][slots[known]] = self.sign[rows[known]]
+            if self.names is not None:
+                c["name"][slots[known]] = self.names[rows[known]]
+            c["unit"][slots[known]] = table.unit[rows[known]]
+        # Texts are made when first shown or searched: most changed alarms are not on screen.
+        c["time_text"][slots] = None
+        c["value_text"][slots] = None
+        c["search"][slots] = None
+
+    def _text(self, name: str, slot: int) -> str:
+        """A display text of a slot, made on first use."""
+        c = self._c
+        text = c[name][slot]
+        if text is None:
+            if name == "time_text":
+                text = self._time_text(int(c["raised_ms"][slot]))
+            elif name == "value_text":
+                text = self._value_text(float(c["value"][slot]), float(c["threshold"][slot]), bool(c["rate"][slot]),
+                                        float(c["sign"][slot]), c["unit"][slot])
+            else:
+                text = " ".join((c["sensor_id"][slot], c["name"][slot], c["district"][slot], c["owner"][slot],
+                                 category_label(c["category"][slot]))).lower()
+            c[name][slot] = text
+        return text
 
     def _time_text(self, t_ms: int) -> str:
         return datetime.fromtimestamp(t_ms / 1000, self.zone).strftime("%m-%d %H:%M:%S")
 
     @staticmethod
-    def _value_text(value: float, threshold: float, trigger: str, sign: float, unit: str) -> str:
+    def _value_text(value: float, threshold: float, by_rate: bool, sign: float, unit: str) -> str:
         shown = f"{format_value(value)} {unit}".strip()
         if not np.isfinite(threshold):
             return shown
-        if trigger == "rate":
+        if by_rate:
             rate = QCoreApplication.translate("AlarmListModel", "rate")
             return f"{shown}  ({rate} {'≥' if sign > 0 else '≤'} {format_value(threshold)}/min)"
         beyond = sign * value >= sign * threshold
@@ -363,7 +421,7 @@ class AlarmListModel(QAbstractTableModel):
             mask &= state == int(AlarmState.from_key(f.state))
         text = f.text.strip().lower()
         if text:
-            search = c["search"][slots]
+            search = [self._text("search", slot) for slot in slots.tolist()]
             mask &= np.fromiter((text in s for s in search), dtype=bool, count=len(search))
         return mask
 
@@ -406,13 +464,13 @@ class AlarmListModel(QAbstractTableModel):
         c = self._c
         return np.lexsort((c["alarm_id"][slots], -c["raised_ms"][slots], key))
 
-    def _layout(self) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, _Groups]:
         """The rows to show: keys, child flags and the filtered members of each incident line."""
         slots = self._slots_in_use()
         slots = slots[self._filter_mask(slots)]
         order = slots[self._order(slots)]
         if len(order) == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=bool), {}
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=bool), _Groups()
         c = self._c
         incident = c["incident"][order]
         unique, first, counts = np.unique(incident, return_index=True, return_counts=True)
@@ -430,12 +488,8 @@ class AlarmListModel(QAbstractTableModel):
         within = np.concatenate((np.full(len(header_incidents), -1), position[shown]))
         is_child = np.concatenate((np.zeros(len(header_incidents), dtype=bool), is_grouped[shown]))
         rank = np.lexsort((within, slot_position))
-        members = order[is_grouped]
         by_incident = np.argsort(incident[is_grouped], kind="stable")
-        members = members[by_incident]
-        bounds = np.flatnonzero(np.diff(incident[is_grouped][by_incident])) + 1
-        groups = dict(zip(header_incidents.tolist(), np.split(members, bounds), strict=True)) if len(members) else {}
-        return keys[rank], is_child[rank], groups
+        return keys[rank], is_child[rank], _Groups(order[is_grouped][by_incident], incident[is_grouped][by_incident])
 
     def _relayout(self, changed_keys: np.ndarray | None = None) -> None:
         """Bring the rows the view has in line with the rows to show, without a reset."""
@@ -600,8 +654,8 @@ class AlarmListModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # the view asks for many roles per cell; most are answered here, cheaply
         row, column = index.row(), index.column()
         key = int(self._keys[row])
         if role == Qt.ItemDataRole.UserRole:
@@ -619,7 +673,7 @@ class AlarmListModel(QAbstractTableModel):
             if column == Column.LEVEL:
                 return level_name(level) if active else f"({level_name(level)})"
             if column == Column.TIME:
-                return c["time_text"][slot]
+                return self._text("time_text", slot)
             if column == Column.SENSOR:
                 text = f"{c['sensor_id'][slot]}  {c['name'][slot]}".strip()
                 return f"    └ {text}" if child else text
@@ -628,7 +682,7 @@ class AlarmListModel(QAbstractTableModel):
             if column == Column.DISTRICT:
                 return c["district"][slot]
             if column == Column.VALUE:
-                return c["value_text"][slot]
+                return self._text("value_text", slot)
             if column == Column.STATE:
                 label = alarm_state_label(state)
                 if c["chattering"][slot]:
@@ -722,7 +776,7 @@ class AlarmListModel(QAbstractTableModel):
             if first < 0:
                 return ""
             if column == Column.TIME:
-                return c["time_text"][first]
+                return self._text("time_text", first)
             if column == Column.SENSOR:
                 head = self.tr("{n} alarms").format(n=s["count"])
                 return f"{head} · {c['sensor_id'][first]}  {c['name'][first]}".strip()
@@ -761,6 +815,9 @@ class AlarmListModel(QAbstractTableModel):
         return None
 
 
+_COPY_ATTRIBUTES = operator.attrgetter(*AlarmListModel._COPIED.values())
+
+
 class AlarmTableView(QTableView):
     """The list itself: whole-row selection, fixed row height, keys to expand incident lines."""
 
@@ -783,9 +840,14 @@ class AlarmTableView(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.setStyleSheet(
-            "QTableView { alternate-background-color: #F7F7F5; selection-background-color: #2F5D8A;"
-            " selection-color: white; gridline-color: #DDDDDD; }"
+        # Colours through the palette, not a style sheet: a style sheet on the list slows every cell's paint.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor("#FFFFFF"))
+        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#F5F5F2"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#2F5D8A"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#FFFFFF"))
+        self.setPalette(palette)
+        header.setStyleSheet(
             "QHeaderView::section { background: #2B3440; color: #F0F0F0; padding: 3px 6px; border: none;"
             " border-right: 1px solid #3E4957; font-weight: bold; }"
         )
@@ -949,12 +1011,14 @@ class AlarmPane(QWidget):
     zoom_requested = Signal(object)
     error = Signal(str)
 
-    def __init__(self, parent=None, interval_ms: int = REFRESH_INTERVAL_MS):
+    def __init__(self, parent=None, interval_ms: int = LIST_REFRESH_INTERVAL_MS):
         super().__init__(parent)
         self.operator: str | None = None
         self.clock: Callable[[], int] = wall_clock_ms
         self.dialog: QDialog | None = None
         self._apply_dialog = None
+        self._rate_counted = -math.inf
+        self.rate, self.flood = 0, False
         self.model = AlarmListModel(self)
         self.view = AlarmTableView(self)
         self.view.setModel(self.model)
@@ -978,12 +1042,13 @@ class AlarmPane(QWidget):
         self._build_actions()
         self._build_filters()
         self._build_layout()
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.refresh)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.refresh)
         if interval_ms > 0:
-            self._timer.start()
+            self.timer.start()
         self._update_summary()
+        self.update_rate()
         self._update_actions()
 
     # --- construction -------------------------------------------------------
@@ -1091,11 +1156,13 @@ class AlarmPane(QWidget):
         self.district_filter.setCurrentIndex(max(0, self.district_filter.findData(current)))
         self.district_filter.blockSignals(False)
         self._on_filter_changed()
+        self.update_rate()
 
     def refresh(self) -> int:
+        """Take in the book's changes; the alarm rate is recounted at most once a second."""
         changed = self.model.refresh()
-        if self.model.book is not None:
-            self._update_rate()
+        if self.model.book is not None and time.monotonic() - self._rate_counted >= RATE_RECOUNT_S:
+            self.update_rate()
         return changed
 
     # --- filters and summary ----------------------------------------------------
@@ -1118,24 +1185,26 @@ class AlarmPane(QWidget):
             chip.set_count(summary["levels"][level])
         self.unack_label.setText(self.tr("Unacknowledged: {n}").format(n=summary["unack"]))
         weight = "bold" if summary["unack"] else "normal"
-        self.unack_label.setStyleSheet(f"font-weight: {weight};")
+        if self.unack_label.property("weight") != weight:  # restyling costs a re-polish: only on change
+            self.unack_label.setProperty("weight", weight)
+            self.unack_label.setStyleSheet(f"font-weight: {weight};")
         self.shelved_label.setText(self.tr("Shelved: {n}").format(n=summary["shelved"]))
         self.shown_label.setText(self.tr("Listed: {shown} lines of {open} open").format(
             shown=summary["shown"], open=summary["open"]))
-        self._update_rate()
 
-    def _update_rate(self) -> None:
+    def update_rate(self) -> None:
+        """Recount the alarms annunciated in the last ten minutes; flag a flood."""
+        self._rate_counted = time.monotonic()
         book = self.model.book
         rate = book.alarm_rate(self.clock()) if book is not None else 0
         self.rate = rate
-        self.flood = rate > FLOOD_PER_10_MIN
+        flood = rate > FLOOD_PER_10_MIN
         text = self.tr("Alarm rate: {n} / 10 min").format(n=rate)
-        if self.flood:
+        if flood:
             text += "  ·  " + self.tr("ALARM FLOOD")
-            self.rate_label.setStyleSheet("background: #D7263D; color: white; font-weight: bold; padding: 2px 8px;"
-                                          " border-radius: 3px;")
-        else:
-            self.rate_label.setStyleSheet("background: #E6E9ED; color: #303030; padding: 2px 8px; border-radius: 3px;")
+        if flood != self.flood or not self.rate_label.styleSheet():
+            self.rate_label.setStyleSheet(FLOOD_STYLE if flood else RATE_STYLE)
+        self.flood = flood
         self.rate_label.setText(text)
 
     # --- selection ----------------------------------------------------------------

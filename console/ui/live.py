@@ -106,7 +106,21 @@ def format_value(value: float) -> str:
     return f"{value:.4g}" if abs(value) >= 1 else f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def alarm_state_label(state: AlarmState) -> str:
+def per_language(build: Callable[[], dict]) -> Callable[[], dict]:
+    """Labels made once per UI language: lists ask for them for every visible cell on every paint."""
+    made: dict[str, dict] = {}
+
+    def labels() -> dict:
+        language = current_language()
+        if language not in made:
+            made[language] = build()
+        return made[language]
+
+    return labels
+
+
+@per_language
+def _state_labels() -> dict:
     translate = QCoreApplication.translate
     return {
         AlarmState.NORMAL: translate("AlarmState", "Cleared"),
@@ -115,7 +129,11 @@ def alarm_state_label(state: AlarmState) -> str:
         AlarmState.RTN_UNACK: translate("AlarmState", "Returned, unacknowledged"),
         AlarmState.SHELVED: translate("AlarmState", "Shelved"),
         AlarmState.OUT_OF_SERVICE: translate("AlarmState", "Out of service"),
-    }[AlarmState(state)]
+    }
+
+
+def alarm_state_label(state: AlarmState) -> str:
+    return _state_labels()[AlarmState(state)]
 
 
 def level_label(level: int) -> str:
@@ -172,9 +190,9 @@ class LiveSession(QObject):
         self.operator: str | None = None
         self.feed_clock_ms: int | None = None
         self.names: np.ndarray | None = None
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(TICK_INTERVAL_MS)
-        self._ticker.timeout.connect(self.tick)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_INTERVAL_MS)
+        self.ticker.timeout.connect(self.tick)
 
     # --- set-up ---------------------------------------------------------
     def use_journal(self, journal) -> None:
@@ -195,7 +213,7 @@ class LiveSession(QObject):
             self.journal.flush(timeout=5.0)  # a rebuilt pipeline restores what was written so far
         self.pipeline = Pipeline(table, self.rules, journal=self.journal)
         self.names = display_names(table, layers or [])
-        self._ticker.start()
+        self.ticker.start()
         self.started.emit()
         return self.pipeline
 
@@ -240,7 +258,7 @@ class LiveSession(QObject):
             self.pipeline.tick(self.now_ms())
 
     def close(self) -> None:
-        self._ticker.stop()
+        self.ticker.stop()
         if self.pipeline is not None:
             self.pipeline.close()
         elif self.journal is not None:
@@ -294,11 +312,11 @@ class LiveMapBinding(QObject):
         self._layer_of_row = np.empty(0, dtype=np.int32)  # index into _layers, -1: on no layer
         self._feature_of_row = np.empty(0, dtype=np.int64)
         self._row_of_feature: dict[int, np.ndarray] = {}  # id(layer) -> table row per feature (-1: unknown)
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.refresh)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.refresh)
         if interval_ms > 0:
-            self._timer.start()
+            self.timer.start()
         canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # --- binding ----------------------------------------------------------

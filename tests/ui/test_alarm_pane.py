@@ -294,6 +294,7 @@ def test_the_rate_strip_flags_a_flood_above_ten_alarms_in_ten_minutes(qtbot):
         pipeline.process(ReadingBatch(np.array([ids[i]], dtype=object), np.array([T0 + i * 30_000]),
                                       np.array([30.0]), np.zeros(1, np.uint8)), "test", T0 + i * 30_000)
         pane.refresh()
+        pane.update_rate()  # refresh recounts at most once a second
         assert pane.flood == (i + 1 > 10)
     assert pane.rate_label.text() == "Alarm rate: 12 / 10 min  ·  ALARM FLOOD"
 
@@ -341,6 +342,7 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         pane.bind(pipeline.book, pipeline.table, sign=pipeline.engine.sign)
         pipeline.process(readings([*FLOOD_BURST, ("GAS-00002", 30.0)]), "test", T0)
         pane.refresh()
+        pane.update_rate()
         model = pane.model
         titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
         assert titles == ["级别", "时间", "监测点", "类别", "行政区", "监测值 / 阈值", "状态", "责任单位", "事件"]
