@@ -41,7 +41,7 @@ from console.model.sensors import NO_TIME, SensorTable
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Journal", "JournalEntry", "JournalError", "state_snapshot"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
 DEFAULT_RETENTION_S = 30 * 86400.0
 
@@ -63,6 +63,24 @@ _TIME_COLUMNS = {"t_ms", "pending_since_ms", "rate_ref_t_ms"}
 _LEVEL_KINDS = ("raise", "reactivate", "escalate", "deescalate", "return")
 _ANNUNCIATING_KINDS = ("raise", "reactivate", "escalate", "unshelve", "shelf_expired", "in_service")
 
+# Readings of a large transaction, stored as columns (docs/journal.md); added in schema version 2.
+_BLOCK_SCHEMA = """
+CREATE TABLE reading_block (
+    block_id INTEGER PRIMARY KEY,
+    t_min INTEGER NOT NULL,
+    t_max INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    sensor_keys BLOB NOT NULL,
+    starts BLOB NOT NULL,
+    t_ms BLOB NOT NULL,
+    value BLOB NOT NULL,
+    quality BLOB NOT NULL
+);
+CREATE INDEX reading_block_time ON reading_block (t_max, t_min);
+"""
+# A transaction with at least this many readings stores them as one block, fewer go to rows.
+BLOCK_MIN_READINGS = 50_000
+
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sensor (sensor_key INTEGER PRIMARY KEY, sensor_id TEXT NOT NULL UNIQUE);
@@ -74,6 +92,7 @@ CREATE TABLE reading (
     PRIMARY KEY (sensor_key, t_ms)
 ) WITHOUT ROWID;
 CREATE INDEX reading_time ON reading (t_ms);
+{_BLOCK_SCHEMA}
 CREATE TABLE sensor_state (
     sensor_key INTEGER PRIMARY KEY,
     value REAL, t_ms INTEGER, quality INTEGER, level INTEGER, status INTEGER,
@@ -227,6 +246,7 @@ class Journal:
         self._done = threading.Condition()
         self.submitted_seq = 0
         self.committed_seq = 0
+        self._queued_size = 0
         self.failed: BaseException | None = None
         self.commits = 0
         self.rows_written = 0
@@ -264,6 +284,8 @@ class Journal:
                 connection.execute("PRAGMA cache_size=-65536")
                 if not tables:
                     self._create_schema(connection)
+                elif version < SCHEMA_VERSION:
+                    self._upgrade_schema(connection, version)
         except sqlite3.Error as exc:
             raise JournalError(self.path, f"cannot be opened as a journal: {exc}") from None
         return connection
@@ -281,6 +303,16 @@ class Journal:
             "INSERT INTO meta VALUES (?, ?)", [("created_utc", created), ("console_version", __version__)]
         )
         connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+
+    @staticmethod
+    def _upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        if version < 2:
+            for statement in _BLOCK_SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
         connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         connection.execute("COMMIT")
 
@@ -342,10 +374,25 @@ class Journal:
             raise JournalError(self.path, f"writing the journal failed: {self.failed}")
         if self._closed:
             raise JournalError(self.path, "the journal is closed")
-        self.submitted_seq += 1
-        entry.seq = self.submitted_seq
+        size = entry.size()
+        with self._done:
+            self.submitted_seq += 1
+            entry.seq = self.submitted_seq
+            self._queued_size += size
         self._queue.put(entry)
         return entry.seq
+
+    def throttle(self, max_queued_rows: int, timeout: float | None = None) -> bool:
+        """Wait while more than ``max_queued_rows`` rows wait to be written (a bulk writer's brake).
+
+        The console's GUI thread never calls this; ``console process`` does, so that a
+        feed read faster than the disk takes it does not pile up in memory.
+        """
+        with self._done:
+            ok = self._done.wait_for(lambda: self._queued_size <= max_queued_rows or self.failed is not None, timeout)
+        if self.failed is not None:
+            raise JournalError(self.path, f"writing the journal failed: {self.failed}")
+        return ok
 
     def rewind(self, table: SensorTable, book: AlarmBook, now_ms: int) -> int:
         """Make the journal match a book and table that were rebuilt for an earlier moment.
@@ -396,17 +443,20 @@ class Journal:
 
     def _run(self) -> None:
         # Bounded transactions: a crash loses at most about a second of writing.
-        max_rows = 100_000
+        max_rows = 2_000_000
         stop = False
         last_commit = 0.0
+        last_write_s = 0.0
         while not stop:
             item = self._queue.get()
             if item is _STOP:
                 break
             entries = [item]
             size = item.size()
-            # Let a busy feed collect into one transaction.
-            wait = self.commit_interval_s - (time.monotonic() - last_commit)
+            # Let a busy feed collect into one transaction. A transaction has a fixed cost (the
+            # sensor states): under a heavy feed the writer waits four times as long as it wrote,
+            # so transactions grow until writing takes a fifth of the time at most.
+            wait = max(self.commit_interval_s, 4 * last_write_s) - (time.monotonic() - last_commit)
             if wait > 0:
                 time.sleep(wait)
             while size < max_rows:
@@ -419,6 +469,7 @@ class Journal:
                     break
                 entries.append(item)
                 size += item.size()
+            write_began = time.monotonic()
             try:
                 self._write(entries)
             except BaseException as exc:  # reported through self.failed
@@ -429,10 +480,12 @@ class Journal:
                     self._done.notify_all()
                 return
             last_commit = time.monotonic()
+            last_write_s = min(last_commit - write_began, 1.0)
             with self._done:
                 self.committed_seq = entries[-1].seq
                 self.commits += 1
                 self.rows_written += size
+                self._queued_size -= size
                 self._done.notify_all()
             if self.on_commit is not None:
                 self.on_commit(self.committed_seq)
@@ -457,6 +510,16 @@ class Journal:
         connection.execute("DELETE FROM alarm WHERE alarm_id >= ?", (rewind["alarm"],))
         connection.execute("DELETE FROM incident WHERE incident_id >= ?", (rewind["incident"],))
         connection.execute("DELETE FROM reading WHERE t_ms > ?", (rewind["now_ms"],))
+        later = rewind["now_ms"]
+        straddling = connection.execute(
+            "SELECT block_id FROM reading_block WHERE t_max > ? AND t_min <= ?", (later, later)).fetchall()
+        for (block_id,) in straddling:
+            keys, t, values, quality = _read_block(connection, block_id)
+            keep = t <= later
+            connection.execute("DELETE FROM reading_block WHERE block_id = ?", (block_id,))
+            if keep.any():
+                self._write_block(connection, keys[keep], t[keep], values[keep], quality[keep])
+        connection.execute("DELETE FROM reading_block WHERE t_min > ?", (later,))
 
     def _write_entries(self, connection: sqlite3.Connection, entries: list[JournalEntry]) -> None:
         meta = {key: value for e in entries if e.meta for key, value in e.meta.items()}
@@ -473,11 +536,15 @@ class Journal:
             self._newest_reading_ms = max(self._newest_reading_ms, int(t.max()))
             values = np.concatenate([r[2] for r in readings])
             quality = np.concatenate([r[3] for r in readings])
-            for part in _chunks(len(t)):
-                connection.executemany(
-                    "INSERT OR IGNORE INTO reading VALUES (?, ?, ?, ?)",
-                    zip(keys[part].tolist(), t[part].tolist(), values[part].tolist(), quality[part].tolist(), strict=True),
-                )
+            if len(t) >= BLOCK_MIN_READINGS:
+                self._write_block(connection, keys, t, values, quality)
+            else:
+                for part in _chunks(len(t)):
+                    connection.executemany(
+                        "INSERT OR IGNORE INTO reading VALUES (?, ?, ?, ?)",
+                        zip(keys[part].tolist(), t[part].tolist(), values[part].tolist(), quality[part].tolist(),
+                            strict=True),
+                    )
         states = [e.states for e in entries if e.states is not None and len(e.states["rows"])]
         states = states if self.keep_states else []
         if states:
@@ -504,6 +571,29 @@ class Journal:
                     "ON CONFLICT (sensor_key) DO UPDATE SET out_of_service = excluded.out_of_service",
                     [(int(self.key_of_row[row]), int(flag)) for row, flag in records.service],
                 )
+
+    @staticmethod
+    def _write_block(connection: sqlite3.Connection, keys, t, values, quality) -> None:
+        """Readings as one ``reading_block`` row: sorted by sensor key and time, first of a repeated time kept."""
+        # Entries arrive sorted by sensor row, so a stable sort by key mostly merges a few runs.
+        order = np.argsort(keys, kind="stable")
+        keys, t = keys[order], t[order]
+        unsorted = (keys[1:] == keys[:-1]) & (t[1:] < t[:-1])
+        if unsorted.any():  # late readings: order by time within each sensor, keeping arrival order
+            again = np.lexsort((np.arange(len(t)), t, keys))
+            order, keys, t = order[again], keys[again], t[again]
+        keep = np.ones(len(t), dtype=bool)
+        keep[1:] = (keys[1:] != keys[:-1]) | (t[1:] != t[:-1])
+        order, keys, t = order[keep], keys[keep], t[keep]
+        values, quality = values[order], quality[order]
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        starts = np.append(first, len(keys)).astype("<i4")
+        connection.execute(
+            "INSERT INTO reading_block (t_min, t_max, n, sensor_keys, starts, t_ms, value, quality) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (int(t.min()), int(t.max()), len(t), keys[first].astype("<i4").tobytes(), starts.tobytes(),
+             t.astype("<i8").tobytes(), values.astype("<f8").tobytes(), quality.astype(np.uint8).tobytes()),
+        )
 
     def _write_states(self, connection: sqlite3.Connection, states: list[dict]) -> None:
         # No Python loop over rows here: the calling thread must get the GIL back quickly.
@@ -544,20 +634,68 @@ class Journal:
         if self._newest_reading_ms == NO_TIME or now - self._last_retention < self.retention_check_s:
             return
         self._last_retention = now
-        connection.execute("DELETE FROM reading WHERE t_ms < ?", (self._newest_reading_ms - self.retention_ms,))
+        cutoff = self._newest_reading_ms - self.retention_ms
+        connection.execute("DELETE FROM reading WHERE t_ms < ?", (cutoff,))
+        # A block goes when all of it is older than the retention.
+        connection.execute("DELETE FROM reading_block WHERE t_max < ?", (cutoff,))
 
     # --- reading ------------------------------------------------------------
     def query_readings(self, sensor_id: str, start_ms: int | None = None, end_ms: int | None = None):
-        """Committed readings of one sensor in time order: (t_ms int64, value float64, quality uint8)."""
-        rows = self._reader.execute(
-            "SELECT r.t_ms, r.value, r.quality FROM reading r JOIN sensor s USING (sensor_key) "
-            "WHERE s.sensor_id = ? AND r.t_ms >= ? AND r.t_ms <= ? ORDER BY r.t_ms",
-            (sensor_id, NO_TIME if start_ms is None else int(start_ms), 2**63 - 1 if end_ms is None else int(end_ms)),
-        ).fetchall()
-        if not rows:
+        """Committed readings of one sensor in time order: (t_ms int64, value float64, quality uint8).
+
+        A sensor and time written twice gives the first one written; one kept in a
+        block wins over one in the ``reading`` rows.
+        """
+        db = self._reader
+        start = NO_TIME if start_ms is None else int(start_ms)
+        end = 2**63 - 1 if end_ms is None else int(end_ms)
+        found = db.execute("SELECT sensor_key FROM sensor WHERE sensor_id = ?", (sensor_id,)).fetchone()
+        if found is None:
             return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
-        t, v, q = zip(*rows, strict=True)
-        return np.array(t, np.int64), np.array(v, np.float64), np.array(q, np.uint8)
+        key = found[0]
+        parts = []
+        for block_id, keys_blob in db.execute(
+            "SELECT block_id, sensor_keys FROM reading_block WHERE t_max >= ? AND t_min <= ? ORDER BY block_id",
+            (start, end),
+        ).fetchall():
+            keys = np.frombuffer(keys_blob, dtype="<i4")
+            at = int(np.searchsorted(keys, key))
+            if at == len(keys) or keys[at] != key:
+                continue
+            with db.blobopen("reading_block", "starts", block_id, readonly=True) as blob:
+                blob.seek(4 * at)
+                lo, hi = np.frombuffer(blob.read(8), dtype="<i4").tolist()
+            parts.append(tuple(_blob_slice(db, name, block_id, lo, hi, dtype) for name, dtype in _BLOCK_COLUMNS))
+        rows = db.execute(
+            "SELECT t_ms, value, quality FROM reading WHERE sensor_key = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms",
+            (key, start, end),
+        ).fetchall()
+        if rows:
+            t, v, q = zip(*rows, strict=True)
+            parts.append((np.array(t, np.int64), np.array(v, np.float64), np.array(q, np.uint8)))
+        if not parts:
+            return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
+        t, v, q = (np.concatenate(column) for column in zip(*parts, strict=True))
+        order = np.argsort(t, kind="stable")  # the first written of equal times comes first
+        t, v, q = t[order], v[order], q[order]
+        keep = np.ones(len(t), dtype=bool)
+        keep[1:] = t[1:] != t[:-1]
+        keep &= (t >= start) & (t <= end)
+        return t[keep], v[keep].astype(np.float64), q[keep].astype(np.uint8)
+
+    def count_readings(self, start_ms: int, end_ms: int) -> int:
+        """How many readings with a time in [start_ms, end_ms] are stored, in rows and blocks.
+
+        A sensor and time stored twice (once in a block, once in a row) counts twice.
+        """
+        db = self._reader
+        count = db.execute("SELECT count(*) FROM reading WHERE t_ms BETWEEN ? AND ?", (start_ms, end_ms)).fetchone()[0]
+        for (block_id,) in db.execute(
+            "SELECT block_id FROM reading_block WHERE t_max >= ? AND t_min <= ?", (start_ms, end_ms)
+        ).fetchall():
+            t = _read_block(db, block_id)[1]
+            count += int(((t >= start_ms) & (t <= end_ms)).sum())
+        return count
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` ("ok" when sound)."""
@@ -668,6 +806,28 @@ class Journal:
             else:
                 table.chatter_times.pop(row, None)
         table.mark_changed(rows, style=True)
+
+
+_BLOCK_COLUMNS = (("t_ms", "<i8"), ("value", "<f8"), ("quality", np.uint8))
+
+
+def _blob_slice(db: sqlite3.Connection, column: str, block_id: int, lo: int, hi: int, dtype) -> np.ndarray:
+    """Items lo..hi of one column blob of a reading block, read without loading the whole blob."""
+    size = np.dtype(dtype).itemsize
+    with db.blobopen("reading_block", column, block_id, readonly=True) as blob:
+        blob.seek(lo * size)
+        return np.frombuffer(blob.read((hi - lo) * size), dtype=dtype)
+
+
+def _read_block(db: sqlite3.Connection, block_id: int):
+    """A whole reading block as (keys per reading, t_ms, value, quality)."""
+    keys_blob, starts_blob, t, v, q = db.execute(
+        "SELECT sensor_keys, starts, t_ms, value, quality FROM reading_block WHERE block_id = ?", (block_id,)
+    ).fetchone()
+    keys = np.frombuffer(keys_blob, dtype="<i4").astype(np.int64)
+    starts = np.frombuffer(starts_blob, dtype="<i4")
+    return (np.repeat(keys, np.diff(starts)), np.frombuffer(t, dtype="<i8").copy(),
+            np.frombuffer(v, dtype="<f8").copy(), np.frombuffer(q, dtype=np.uint8).copy())
 
 
 def _chunks(n: int, size: int = 4096):

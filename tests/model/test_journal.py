@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from console.model.alarms import BookRecords
-from console.model.journal import APPLICATION_ID, Journal, JournalEntry, JournalError
+from console.model.journal import (
+    APPLICATION_ID,
+    BLOCK_MIN_READINGS,
+    SCHEMA_VERSION,
+    Journal,
+    JournalEntry,
+    JournalError,
+)
 from console.model.pipeline import Pipeline
 from console.model.sensors import NO_TIME
 from tests.model.helpers import FLOOD_RULES, MINUTE, T0, batch, make_table, rules
@@ -167,7 +174,7 @@ def test_files_that_are_not_journals_are_refused_and_a_fresh_one_starts_beside(t
     cases = [
         (text_file, "cannot be opened as a journal: file is not a database"),
         (other, "of another program, not a console journal"),
-        (newer, "written by a newer console (schema 99 > 1)"),
+        (newer, f"written by a newer console (schema 99 > {SCHEMA_VERSION})"),
         (tmp_path, "is a folder"),
         (tmp_path / "missing" / "j.sqlite", "does not exist"),
     ]
@@ -195,3 +202,74 @@ def test_sensor_states_are_journaled_with_unset_times_as_null(tmp_path):
     assert rows == [("WLG-1", 3.0, T0, None, 1)]
     assert pipeline.table.pending_since_ms[0] == NO_TIME
     pipeline.close()
+
+
+def big_table(n: int = 2000):
+    return make_table([(f"GAS-{i:04d}", "gas_lel", float(i), 0.0) for i in range(n)])
+
+
+def test_a_large_transaction_keeps_its_readings_as_one_block(tmp_path):
+    table = big_table()
+    journal = Journal(tmp_path / "journal.sqlite", synchronous="NORMAL", commit_interval_s=0)
+    pipeline = Pipeline(table, rules(RULES), journal=journal)
+    minutes = BLOCK_MIN_READINGS // len(table) + 2
+    ids = np.tile(table.ids, minutes)
+    t = np.repeat(T0 + np.arange(minutes) * MINUTE, len(table))
+    value = np.tile(np.arange(len(table)) / 1000, minutes) + np.repeat(np.arange(minutes), len(table))
+    pipeline.process(batch(list(zip(ids, t, value, strict=True))), "bulk")
+    journal.flush()
+    late = batch([("GAS-0007", T0 + 30_000, -1.0), ("GAS-0007", T0 + MINUTE, 99.0)])  # one new, one repeat
+    pipeline.process(late, "late")
+    journal.flush()
+    db = journal._reader
+    assert db.execute("SELECT count(*), sum(n) FROM reading_block").fetchone() == (1, minutes * len(table))
+    assert db.execute("SELECT count(*) FROM reading").fetchone()[0] == 2  # the small entry: rows
+    t7, v7, q7 = journal.query_readings("GAS-0007")
+    assert t7.tolist() == sorted([T0 + m * MINUTE for m in range(minutes)] + [T0 + 30_000])
+    # The repeated time keeps the value written first.
+    assert v7[t7 == T0 + MINUTE].tolist() == [0.007 + 1] and v7[t7 == T0 + 30_000].tolist() == [-1.0]
+    assert q7.dtype == np.uint8 and (q7 == 0).all()
+    window = journal.query_readings("GAS-1999", T0 + MINUTE, T0 + 3 * MINUTE)
+    assert window[0].tolist() == [T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE]
+    assert window[1].tolist() == [1.999 + 1, 1.999 + 2, 1.999 + 3]
+    assert journal.count_readings(T0, T0 + MINUTE) == 2 * len(table) + 2  # the repeat is stored, not shown
+    assert journal.query_readings("NOT-A-SENSOR")[0].size == 0
+    pipeline.close()
+
+
+def test_retention_and_rewind_cut_blocks_by_time(tmp_path):
+    table = big_table()
+    journal = Journal(tmp_path / "journal.sqlite", synchronous="NORMAL", commit_interval_s=0, retention_s=3600)
+    journal.retention_check_s = 0
+    pipeline = Pipeline(table, rules(RULES), journal=journal)
+    minutes = BLOCK_MIN_READINGS // len(table) + 1
+    for start in (T0, T0 + 3 * 3_600_000):  # two blocks three hours apart
+        t = np.repeat(start + np.arange(minutes) * MINUTE, len(table))
+        pipeline.process(batch(list(zip(np.tile(table.ids, minutes), t, np.zeros(len(t)), strict=True))), "bulk")
+        journal.flush()
+    db = journal._reader
+    assert db.execute("SELECT count(*) FROM reading_block").fetchone()[0] == 1  # the old block went
+    later = T0 + 3 * 3_600_000
+    journal.rewind(table, pipeline.book, later + 5 * MINUTE)
+    journal.flush()
+    t, _, _ = journal.query_readings("GAS-0000")
+    assert t.tolist() == [later + m * MINUTE for m in range(6)]
+    assert journal.count_readings(later, later + 3_600_000) == 6 * len(table)
+    pipeline.close()
+
+
+def test_a_journal_of_the_first_schema_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite"
+    pipeline = open_pipeline(path)
+    busy_day(pipeline)
+    pipeline.close()
+    with sqlite3.connect(path) as db:  # as the first schema left it
+        db.execute("DROP TABLE reading_block")
+        db.execute("PRAGMA user_version=1")
+    restored = open_pipeline(path)
+    db = restored.journal._reader
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT count(*) FROM reading_block").fetchone()[0] == 0
+    assert restored.journal.query_readings("WLG-2")[1].tolist() == [5.0, 45.0, 28.0]
+    assert len(restored.book.alarms) == 4
+    restored.close()
