@@ -28,20 +28,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="R", help="rules TOML file (default: assets/rules/default_rules.toml)")
     parser.add_argument("--tz", default="Asia/Shanghai", help="time zone of the times shown (default Asia/Shanghai)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--timings", action="store_true", help="print where the time went (to stderr)")
 
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
+    import time
 
     from console.errors import InputError
     from console.feeds.base import SensorStatusEvent
-    from console.feeds.recorded import read_feed
+    from console.feeds.recorded import CodedReadings, read_feed
     from console.model.journal import Journal
     from console.model.pipeline import Pipeline
-    from console.model.readings import ReadingBatch
     from console.model.rules import RuleEngine, RuleSet
     from console.model.sensors import SensorTable
 
+    began = time.perf_counter()
+    timings: dict[str, float] = {}
     zone = _zone(args.tz)
     reader = read_feed(args.feed)
     table = SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors))
@@ -53,28 +57,59 @@ def run(args: argparse.Namespace) -> int:
     except InputError:
         journal.close()
         raise
+    timings["sensors, rules, journal opened"] = time.perf_counter() - began
     first_alarm = pipeline.book.next_alarm_id
     source = Path(args.feed).name
     totals = {"readings": 0, "accepted": 0, "duplicates": 0, "out_of_order": 0, "offline_events": 0, "other_events": 0}
     rejected: list[dict] = []
+    rows = _SensorRows(table, reader, source)
+    pending = _Pending()
+
+    def process_pending() -> None:
+        batch = pending.take()
+        if batch is None:
+            return
+        report = pipeline.process(batch, source, now_ms=int(batch.t_ms[-1]))
+        totals["accepted"] += report.n_accepted
+        totals["duplicates"] += report.n_duplicate
+        totals["out_of_order"] += report.n_history_only
+        rejected.extend({"line": ln, "sensor": s, "reason": r} for ln, s, r in report.rejected)
+
+    waited = processed = 0.0
     try:
-        for event in reader:
-            if isinstance(event, ReadingBatch):
-                report = pipeline.process(event, source, now_ms=int(event.t_ms.max()) if len(event) else None)
-                totals["readings"] += report.n_total
-                totals["accepted"] += report.n_accepted
-                totals["duplicates"] += report.n_duplicate
-                totals["out_of_order"] += report.n_history_only
-                rejected += [{"line": ln, "sensor": s, "reason": r} for ln, s, r in report.rejected]
-            elif isinstance(event, SensorStatusEvent) and event.status == "offline":
-                pipeline.mark_offline([event.sensor], event.t_ms)
-                totals["offline_events"] += 1
-            elif isinstance(event, SensorStatusEvent):
-                pipeline.mark_online([event.sensor], event.t_ms)
+        events = reader.coded()
+        while True:
+            mark = time.perf_counter()
+            event = next(events, None)
+            waited += time.perf_counter() - mark
+            mark = time.perf_counter()
+            if event is None:
+                process_pending()
+                processed += time.perf_counter() - mark
+                break
+            if isinstance(event, CodedReadings):
+                totals["readings"] += rows.drop_unknown(event, pending)
+                if pending.size >= PROCESS_BATCH_READINGS:
+                    process_pending()
+                    # Hold back when the journal falls behind, rather than queueing the feed in memory.
+                    pipeline.journal.throttle(JOURNAL_BACKLOG_ROWS)
             else:
-                totals["other_events"] += 1
+                # Readings before an event are processed before it, as they came.
+                process_pending()
+                if isinstance(event, SensorStatusEvent) and event.status == "offline":
+                    pipeline.mark_offline([event.sensor], event.t_ms)
+                    totals["offline_events"] += 1
+                elif isinstance(event, SensorStatusEvent):
+                    pipeline.mark_online([event.sensor], event.t_ms)
+                else:
+                    totals["other_events"] += 1
+            processed += time.perf_counter() - mark
     finally:
+        mark = time.perf_counter()
         pipeline.close()
+        timings["journal: writing what was still queued"] = time.perf_counter() - mark
+    timings["feed: waiting for parsed readings"] = waited
+    timings["sensor table, rules, alarm book (and handing to the journal)"] = processed
     totals["duplicates"] += reader.duplicates_dropped
     rejected += [{"line": line, "sensor": None, "reason": reason} for line, reason in reader.problems]
     rejected.sort(key=lambda item: item["line"])
@@ -83,11 +118,81 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(format_text(summary))
+    if args.timings:
+        timings["total"] = time.perf_counter() - began
+        for what, seconds in timings.items():
+            print(f"{seconds:8.2f} s  {what}", file=sys.stderr)
+        print(f"journal: {journal.commits} transactions", file=sys.stderr)
     return 0
+
+
+# Readings handed to the pipeline at once: large batches keep the per-batch costs small.
+PROCESS_BATCH_READINGS = 500_000
+JOURNAL_BACKLOG_ROWS = 4_000_000
+
+
+class _SensorRows:
+    """Maps the reader's sensor codes to table rows, once per id; counts unknown ids."""
+
+    def __init__(self, table, reader, source: str):
+        import numpy as np
+
+        self.table = table
+        self.reader = reader
+        self.source = source
+        self.row_of_code = np.empty(0, dtype=np.int32)
+
+    def drop_unknown(self, readings, pending: _Pending) -> int:
+        """Add the readings of known sensors to ``pending`` (as rows); count the others. Returns the count."""
+        import numpy as np
+
+        code = readings.code
+        if len(code) and int(code.max()) >= len(self.row_of_code):
+            ids = self.reader.sensor_ids[len(self.row_of_code):]
+            self.row_of_code = np.concatenate((self.row_of_code, self.table.rows_of(ids).astype(np.int32)))
+        rows = self.row_of_code[code]
+        known = rows >= 0
+        if known.all():
+            pending.add(rows, readings.t_ms, readings.value, readings.quality, readings.line)
+        else:
+            keep = np.flatnonzero(known)
+            pending.add(rows[keep], readings.t_ms[keep], readings.value[keep], readings.quality[keep],
+                        readings.line[keep])
+            unknown_codes, counts = np.unique(code[~known], return_counts=True)
+            ids = self.reader.sensor_ids
+            self.table.count_unknown(self.source, {ids[c]: n for c, n in
+                                                   zip(unknown_codes.tolist(), counts.tolist(), strict=True)})
+        return len(code)
+
+
+class _Pending:
+    """Readings collected for the next pipeline batch."""
+
+    def __init__(self):
+        self.parts: list[tuple] = []
+        self.size = 0
+
+    def add(self, *columns) -> None:
+        if len(columns[0]):
+            self.parts.append(columns)
+            self.size += len(columns[0])
+
+    def take(self):
+        import numpy as np
+
+        from console.model.readings import ReadingBatch
+
+        if not self.parts:
+            return None
+        parts, self.parts, self.size = self.parts, [], 0
+        columns = [np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
+        return ReadingBatch(*columns)
 
 
 def load_sensor_layers(catalog: str | None, sensor_files: list[str] | None):
     """The sensor layers of a catalog, of sensor files, or of the demo city."""
+    import dataclasses
+
     from console.errors import InputError
     from console.geo.catalog import check_sensor_layer, load_catalog
     from console.geo.readers import read_layers
@@ -108,7 +213,10 @@ def load_sensor_layers(catalog: str | None, sensor_files: list[str] | None):
         catalog = Path(__file__).resolve().parents[2] / "layers" / "demo" / "catalog.toml"
         if not catalog.is_file():
             raise InputError(catalog, "the demo city is missing (run `make city`), or give --catalog or --sensors")
-    layers = [layer for layer in load_catalog(catalog).load_layers() if layer.is_sensor_layer]
+    loaded = load_catalog(catalog)
+    # Only the sensor layers are read: roads and districts are not needed here.
+    loaded = dataclasses.replace(loaded, layers=[entry for entry in loaded.layers if entry.sensors])
+    layers = [layer for layer in loaded.load_layers() if layer.is_sensor_layer]
     if not layers:
         raise InputError(catalog, "the catalog has no sensor layer (sensors = true)")
     return layers

@@ -522,7 +522,7 @@ class SensorTable:
             by_line = np.argsort(index, kind="stable")
             index = index[by_line]
             result.rejected_line = line[index]
-            result.rejected_sensor = np.asarray(batch.sensor, dtype=object)[index].astype(str).astype(object)
+            result.rejected_sensor = self.ids[rows[index]]  # rejected readings are of known sensors
             result.rejected_reason = np.concatenate(reasons)[by_line]
         self._apply_live(result)
         return result
