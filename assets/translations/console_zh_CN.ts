@@ -620,22 +620,22 @@
     <message>
         <location filename="../../console/ui/live.py" line="89" />
         <source>{n} s</source>
-        <translation>{n} 秒</translation>
+        <translation>{n}秒</translation>
     </message>
     <message>
         <location filename="../../console/ui/live.py" line="92" />
         <source>{n} min</source>
-        <translation>{n} 分钟</translation>
+        <translation>{n}分钟</translation>
     </message>
     <message>
         <location filename="../../console/ui/live.py" line="95" />
         <source>{h} h {m:02d} min</source>
-        <translation>{h} 小时 {m:02d} 分</translation>
+        <translation>{h}小时{m:02d}分</translation>
     </message>
     <message>
         <location filename="../../console/ui/live.py" line="97" />
         <source>{d} d {h} h</source>
-        <translation>{d} 天 {h} 小时</translation>
+        <translation>{d}天{h}小时</translation>
     </message>
     <message>
         <location filename="../../console/ui/live.py" line="432" />
@@ -690,7 +690,7 @@
     <message>
         <location filename="../../console/ui/live.py" line="459" />
         <source>{status}: last reading {age} ago</source>
-        <translation>{status}：最后一次数据在 {age} 前</translation>
+        <translation>{status}：最后一次数据在{age}前</translation>
     </message>
 </context>
 <context>

@@ -299,3 +299,27 @@ def test_console_open_with_operator_and_journal_writes_the_journal(tmp_path, cap
     assert out.exists()
     rows = journal_rows(journal, "SELECT count(*) FROM sensor")
     assert rows == [(len(layer),)]
+
+
+def test_hover_and_status_bar_read_in_chinese(qtbot, layer):
+    from console.ui.app import application
+
+    application("zh_CN")
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.canvas.renderer.add_layer(layer)
+        window.start_live()
+        window.set_operator("王敏")
+        window.feed(readings([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
+        window.session.feed_clock_ms = T0 + 95 * MINUTE
+        window.session.tick()
+        window.refresh_live()
+        assert window.live.describe(0).splitlines() == [
+            "GAS-00001  燃气井1", "监测值：2.5 %LEL", "无报警", "数据过期：最后一次数据在1小时35分前"]
+        assert "II级（重大）" in window.live.describe(1) and "报警 1：未确认" in window.live.describe(1)
+        assert window.operator_label.text() == "值班：王敏"
+        assert window.alarms_dock.windowTitle() == "实时预警"
+        assert [action.text() for action in window.menuBar().actions()][2] == "报警(&A)"
+    finally:
+        application("en")
