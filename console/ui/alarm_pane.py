@@ -591,6 +591,7 @@ class AlarmListModel(QAbstractTableModel):
         return self._keys[row] < 0
 
     def is_child(self, row: int) -> bool:
+        """A member shown under its open incident line."""
         return bool(self._is_child[row])
 
     def row_of_key(self, key: int) -> int | None:
@@ -998,6 +999,10 @@ class AlarmPane(QWidget):
     dialog : QDialog or None
         The open action dialog.
 
+    Keys (window-wide): F4 acknowledges the selection, F8 / Shift+F8 select the
+    next / previous line awaiting acknowledgement; in the list, Right and Left
+    open and close an incident line, a double click shows the sensors on the map.
+
     Signals
     -------
     operator_needed(): an action was refused for want of an operator on duty.
@@ -1235,9 +1240,6 @@ class AlarmPane(QWidget):
             return False
         self.select_row(row)
         return True
-
-    def select_all(self) -> None:
-        self.view.selectAll()
 
     def _update_actions(self, *_) -> None:
         has_selection = bool(self.view.selectionModel().selectedRows())
