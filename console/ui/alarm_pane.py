@@ -53,8 +53,8 @@ from console.model.alarms import CLASSIFICATIONS, AlarmBook, AlarmState
 from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable, level_name
 from console.ui.live import alarm_state_label, format_value, level_label, per_language, wall_clock_ms
 from console.ui.map.sensor_style import LEVEL_COLOURS
+from console.ui.snapshot import DISPLAY_ZONE
 
-DISPLAY_ZONE = "Asia/Shanghai"
 FLOOD_PER_10_MIN = 10  # EEMUA 191: more than 10 alarms in 10 minutes is a flood
 ROW_HEIGHT_PX = 22
 # The list takes in the book's changes four times a second: text that changes faster cannot be read
