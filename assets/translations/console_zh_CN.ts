@@ -454,74 +454,74 @@
 <context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="63" />
+        <location filename="../../console/ui/replay_panel.py" line="72" />
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="63" />
+        <location filename="../../console/ui/replay_panel.py" line="72" />
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="63" />
+        <location filename="../../console/ui/replay_panel.py" line="72" />
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64" />
+        <location filename="../../console/ui/replay_panel.py" line="73" />
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64" />
+        <location filename="../../console/ui/replay_panel.py" line="73" />
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64" />
+        <location filename="../../console/ui/replay_panel.py" line="73" />
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65" />
+        <location filename="../../console/ui/replay_panel.py" line="74" />
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72" />
+        <location filename="../../console/ui/replay_panel.py" line="81" />
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="129" />
+        <location filename="../../console/ui/replay_panel.py" line="146" />
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="130" />
+        <location filename="../../console/ui/replay_panel.py" line="147" />
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="142" />
+        <location filename="../../console/ui/replay_panel.py" line="159" />
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="144" />
-        <source>▶ Playing {speed}, lagging (about {effective})</source>
-        <translation>▶ 回放中 {speed}，处理跟不上（约 {effective}）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/replay_panel.py" line="147" />
+        <location filename="../../console/ui/replay_panel.py" line="161" />
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="149" />
+        <location filename="../../console/ui/replay_panel.py" line="163" />
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/replay_panel.py" line="169" />
+        <source>⚠ Cannot keep up: about {speed}</source>
+        <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
 </context>
 <context>
@@ -878,52 +878,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="42" />
+        <location filename="../../console/ui/replay_panel.py" line="51" />
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="48" />
+        <location filename="../../console/ui/replay_panel.py" line="57" />
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="50" />
+        <location filename="../../console/ui/replay_panel.py" line="59" />
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="51" />
+        <location filename="../../console/ui/replay_panel.py" line="60" />
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="56" />
+        <location filename="../../console/ui/replay_panel.py" line="65" />
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="222" />
+        <location filename="../../console/ui/replay_panel.py" line="249" />
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="227" />
+        <location filename="../../console/ui/replay_panel.py" line="254" />
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="228" />
+        <location filename="../../console/ui/replay_panel.py" line="255" />
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="229" />
+        <location filename="../../console/ui/replay_panel.py" line="256" />
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="230" />
+        <location filename="../../console/ui/replay_panel.py" line="257" />
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -931,53 +931,53 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="254" />
+        <location filename="../../console/ui/replay_panel.py" line="281" />
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="255" />
+        <location filename="../../console/ui/replay_panel.py" line="282" />
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="256" />
-        <location filename="../../console/ui/replay_panel.py" line="282" />
+        <location filename="../../console/ui/replay_panel.py" line="283" />
+        <location filename="../../console/ui/replay_panel.py" line="309" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="257" />
+        <location filename="../../console/ui/replay_panel.py" line="284" />
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="258" />
+        <location filename="../../console/ui/replay_panel.py" line="285" />
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="260" />
+        <location filename="../../console/ui/replay_panel.py" line="287" />
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="264" />
+        <location filename="../../console/ui/replay_panel.py" line="291" />
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="282" />
+        <location filename="../../console/ui/replay_panel.py" line="309" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="297" />
+        <location filename="../../console/ui/replay_panel.py" line="324" />
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="298" />
+        <location filename="../../console/ui/replay_panel.py" line="325" />
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
@@ -1084,17 +1084,27 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="203" />
+        <location filename="../../console/ui/timeline.py" line="220" />
+        <source>Reading the feed: {percent} %</source>
+        <translation>正在读取数据：{percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/timeline.py" line="223" />
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="253" />
+        <location filename="../../console/ui/timeline.py" line="226" />
+        <source>No alarms in this feed</source>
+        <translation>此数据中没有报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/timeline.py" line="275" />
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="255" />
+        <location filename="../../console/ui/timeline.py" line="277" />
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>

@@ -7,6 +7,7 @@ directly under the map, and in drill mode marks the map and the title bar;
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -29,10 +30,18 @@ from PySide6.QtWidgets import (
 from console.ui.drill import DRILL_COLOUR, DRILL_MARK, paint_drill_banner, set_window_drill
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from console.ui.replay import SPEEDS, ReplayController, ReplaySource, density_arrays
+from console.ui.replay import (
+    SPEEDS,
+    ReplayController,
+    ReplaySource,
+    freeze_loaded_objects,
+    read_density,
+    thaw_loaded_objects,
+)
 from console.ui.timeline import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS, TimelineBar
 
 CLOCK_BACKGROUND = "#1F2A36"  # the slate of the snapshot title bar
+CLOCK_WIDTH_PX = 270
 DENSITY_REFRESH_MS = 2000  # while playing: the histogram follows alarms as the replay learns them
 ICON_PX = 20
 
@@ -97,6 +106,11 @@ class FeedClock(QFrame):
         self.state_label.setFont(_font(family, 12))
         self.zone_label = QLabel()
         self.zone_label.setFont(_font(family, 11))
+        self.lag_label = QLabel()  # in place of the zone while the replay cannot keep up
+        self.lag_label.setFont(_font(family, 11, bold=True))
+        self.lag_label.setObjectName("lag")
+        self.lag_label.hide()
+        self.lagging = False
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.date_label)
@@ -109,8 +123,10 @@ class FeedClock(QFrame):
         layout.addWidget(self.time_label)
         layout.addWidget(self.state_label)
         layout.addWidget(self.zone_label)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(250)
+        layout.addWidget(self.lag_label)
+        # A fixed width: a changing text never makes the panel lay itself out again (a
+        # relayout resizes the timeline, which costs a frame).
+        self.setFixedWidth(CLOCK_WIDTH_PX)
         self.now_ms = 0
         self.set_drill(False)
         self.set_time(0)
@@ -123,6 +139,7 @@ class FeedClock(QFrame):
         self.setStyleSheet(
             f"#FeedClock {{ background: {background}; border-radius: 4px; }}"
             "#FeedClock QLabel { color: #FFFFFF; background: transparent; }"
+            "#FeedClock QLabel#lag { color: #FFD166; }"
             f"#FeedClock QLabel#drill {{ color: {DRILL_COLOUR}; background: #FFFFFF; border-radius: 3px;"
             " padding: 1px 6px; }")
         self.drill_label.setObjectName("drill")
@@ -132,22 +149,32 @@ class FeedClock(QFrame):
     def set_time(self, t_ms: int) -> None:
         self.now_ms = int(t_ms)
         local = datetime.fromtimestamp(self.now_ms / 1000, UTC).astimezone(ZoneInfo(self.zone))
-        self.date_label.setText(f"{local:%Y-%m-%d}  {weekday_text(local.weekday())}")
+        self._set_text(self.date_label, f"{local:%Y-%m-%d}  {weekday_text(local.weekday())}")
         self.time_label.setText(f"{local:%H:%M:%S}")
-        self.zone_label.setText(zone_text(self.zone, local))
+        self._set_text(self.zone_label, zone_text(self.zone, local))
 
     def set_state(self, playing: bool, speed: float, at_end: bool = False, lagging: bool = False,
                   effective_speed: float = 0.0) -> None:
         if at_end and not playing:
             state = self.tr("■ End of feed")
-        elif playing and lagging and effective_speed > 0:
-            state = self.tr("▶ Playing {speed}, lagging (about {effective})").format(
-                speed=speed_text(speed), effective=speed_text(round(effective_speed)))
         elif playing:
             state = self.tr("▶ Playing {speed}").format(speed=speed_text(speed))
         else:
             state = self.tr("❚❚ Paused ({speed})").format(speed=speed_text(speed))
-        self.state_label.setText(state)
+        self._set_text(self.state_label, state)
+        self.lagging = playing and lagging and effective_speed > 0
+        if self.lagging:
+            # Two significant digits: the figure should not flicker at every frame.
+            rounded = float(f"{effective_speed:.2g}")
+            self._set_text(self.lag_label, self.tr("⚠ Cannot keep up: about {speed}").format(
+                speed=speed_text(rounded)))
+        self.lag_label.setVisible(self.lagging)
+        self.zone_label.setVisible(not self.lagging)
+
+    @staticmethod
+    def _set_text(label: QLabel, text: str) -> None:
+        if label.text() != text:  # an unchanged text costs no relayout
+            label.setText(text)
 
 
 def _font(family: str, pixel_size: int, bold: bool = False) -> QFont:
@@ -299,10 +326,15 @@ class ReplayToolBar(QToolBar):
 
 
 class ReplayPanel(QFrame):
-    """Feed clock, toolbar and timeline wired to a ``ReplayController`` over ``replay``."""
+    """Feed clock, toolbar and timeline wired to a ``ReplayController`` over ``replay``.
+
+    With ``index_in_background`` the replay reads the whole feed on a worker thread
+    while paused (its ``build_index``, when it has one) so the histogram covers the
+    whole span.
+    """
 
     def __init__(self, replay: ReplaySource, zone: str = DISPLAY_ZONE, drill: bool = False,
-                 controller: ReplayController | None = None, parent=None):
+                 controller: ReplayController | None = None, index_in_background: bool = True, parent=None):
         super().__init__(parent)
         self.replay = replay
         self.controller = controller or ReplayController(replay, parent=self)
@@ -330,10 +362,16 @@ class ReplayPanel(QFrame):
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(200)
         self._resize_timer.timeout.connect(self.refresh_density)
+        self.density_complete = True
+        self._index_thread: threading.Thread | None = None
+        self._index_stop = threading.Event()
+        self.index_in_background = index_in_background
         self._connect()
         self.set_drill(drill)
         self.timeline.set_span(self.controller.start_ms, self.controller.end_ms)
         self.refresh_density()
+        if index_in_background:
+            self.start_indexing()
         self._on_time_changed(self.controller.now_ms)
         self._on_speed_changed(self.controller.speed)
         self._on_playing_changed(self.controller.playing)
@@ -371,9 +409,10 @@ class ReplayPanel(QFrame):
     def _on_playing_changed(self, playing: bool) -> None:
         self.toolbar.show_playing(playing)
         if playing:
-            self._density_timer.start()
-        else:
-            self._density_timer.stop()
+            self.stop_indexing()
+        elif self.index_in_background:
+            self.start_indexing()
+        self._update_density_timer()
         self._show_state()
 
     def _on_speed_changed(self, speed: float) -> None:
@@ -388,8 +427,49 @@ class ReplayPanel(QFrame):
 
     # --- density, drill, window ----------------------------------------
     def refresh_density(self) -> None:
-        edges, counts = density_arrays(self.replay.alarm_density(self.timeline.preferred_bins()))
-        self.timeline.set_density(edges, counts)
+        density = read_density(self.replay.alarm_density(self.timeline.preferred_bins()))
+        self.timeline.set_density(density.edges_ms, density.counts, density.indexed_until_ms)
+        self.density_complete = density.complete
+        self._update_density_timer()
+
+    def _update_density_timer(self) -> None:
+        """Refresh the histogram while playing, or while the replay is still reading the feed."""
+        if self.controller.playing or not self.density_complete:
+            if not self._density_timer.isActive():
+                self._density_timer.start()
+        else:
+            self._density_timer.stop()
+
+    def start_indexing(self) -> None:
+        """Let the replay read the whole feed on a worker thread (``build_index``), if it can.
+
+        The histogram then fills in over the whole span, and seeks find their
+        checkpoints ready. Only while paused: the indexing pass holds Python's GIL
+        for long stretches, and during playback that held the GUI thread for up to
+        ~170 ms at a time; so play stops it (after its current step, at most a few
+        hundred ms) and pause starts it again where it left off.
+        """
+        build = getattr(self.replay, "build_index", None)
+        if build is None or self.density_complete or self.controller.playing:
+            return
+        if self._index_thread is not None and self._index_thread.is_alive() and not self._index_stop.is_set():
+            return
+        stop = threading.Event()  # one per thread: a thread still finishing its last step keeps its own
+        self._index_stop = stop
+        self._index_thread = threading.Thread(target=build, kwargs={"cancel": stop.is_set},
+                                              name="replay-index", daemon=True)
+        self._index_thread.start()
+        self._update_density_timer()
+
+    def stop_indexing(self, wait_s: float = 0.0) -> None:
+        self._index_stop.set()
+        if self._index_thread is not None and wait_s > 0:
+            self._index_thread.join(wait_s)
+
+    @property
+    def indexing(self) -> bool:
+        """A worker thread is reading the feed (and has not been asked to stop)."""
+        return self._index_thread is not None and self._index_thread.is_alive() and not self._index_stop.is_set()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -401,7 +481,9 @@ class ReplayPanel(QFrame):
 
     def remove(self) -> None:
         """Stop playback and take the panel, and any drill marking it added, out of its window."""
+        self.index_in_background = False
         self.controller.pause()
+        self.stop_indexing()
         self._density_timer.stop()
         window = self._window
         if window is not None:
@@ -410,6 +492,7 @@ class ReplayPanel(QFrame):
                 painters.remove(paint_drill_banner)
                 window.canvas.viewport().update()
             set_window_drill(window, False)
+            thaw_loaded_objects()
             if window.centralWidget() is self._column:
                 with _docks_kept(window):
                     column = window.takeCentralWidget()
@@ -448,8 +531,9 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
 
     The window's central widget (the map) and the panel go into one column, so the
     timeline spans exactly the map's width and docks keep their places. In drill
-    mode the map gets the drill banner and the window title the drill mark.
-    Returns the panel; ``panel.controller`` plays the replay (connect its
+    mode the map gets the drill banner and the window title the drill mark. What
+    is loaded by now is kept out of full garbage collections while the panel is
+    in (``freeze_loaded_objects``). Returns the panel; ``panel.controller`` plays the replay (connect its
     ``time_changed`` to whatever redraws from the replay's state), and
     ``panel.remove()`` undoes all of this.
     """
@@ -465,6 +549,7 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
         layout.addWidget(panel)
         window.setCentralWidget(column)
     panel._window, panel._column, panel._central = window, column, central
+    freeze_loaded_objects()
     if drill:
         if paint_drill_banner not in window.canvas.foreground_painters:
             window.canvas.foreground_painters.append(paint_drill_banner)

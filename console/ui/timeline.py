@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
@@ -28,6 +28,7 @@ BACKGROUND = "#FBFBFA"
 AXIS_COLOUR = "#5A6470"
 CURSOR_COLOUR = "#1F2A36"
 PLAYED_BRUSH = (31, 42, 54, 22)  # the part already played, a faint slate shade
+UNKNOWN_HATCH = (120, 128, 138, 110)
 BIN_PX = 5  # about one histogram bin per 5 pixels of width
 BAR_FILL = 0.86  # share of a bin its bar covers: thin gaps keep neighbouring bins apart
 # Tick spacings the axis picks from, seconds; all divide a day so ticks fall on round local times.
@@ -153,6 +154,13 @@ class TimelineBar(pg.PlotWidget):
                                           pen=pg.mkPen(None))
         self.played.setZValue(-10)
         plot.addItem(self.played, ignoreBounds=True)
+        # The part of the span whose alarms the replay has not read yet: hatched, not shown as calm.
+        self.unknown = pg.LinearRegionItem(values=(0, 0), movable=False, pen=pg.mkPen(None),
+                                           brush=QBrush(QColor(*UNKNOWN_HATCH), Qt.BrushStyle.BDiagPattern))
+        self.unknown.setZValue(-5)
+        self.unknown.setVisible(False)
+        plot.addItem(self.unknown, ignoreBounds=True)
+        self.indexed_until_ms: int | None = None
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(CURSOR_COLOUR, width=2))
         self.cursor.addMarker("v", position=0.97, size=11)
         self.cursor.addMarker("^", position=0.03, size=11)
@@ -185,8 +193,12 @@ class TimelineBar(pg.PlotWidget):
         self.viewbox.setXRange(self.start_ms / 1000, self.end_ms / 1000, padding=0)
         self.set_time(self.now_ms if self.start_ms <= self.now_ms <= self.end_ms else self.start_ms)
 
-    def set_density(self, edges_ms: np.ndarray, counts: np.ndarray) -> None:
-        """Alarms per bin: ``edges_ms`` (n + 1 edges), ``counts`` shape (4, n), rows for levels I..IV."""
+    def set_density(self, edges_ms: np.ndarray, counts: np.ndarray, indexed_until_ms: int | None = None) -> None:
+        """Alarms per bin: ``edges_ms`` (n + 1 edges), ``counts`` shape (4, n), rows for levels I..IV.
+
+        ``indexed_until_ms``: the alarms are known only up to then (the replay is
+        still reading the feed); the rest of the span is hatched.
+        """
         self.edges_ms = np.asarray(edges_ms, dtype=np.float64)
         self.counts = np.asarray(counts, dtype=np.float64)
         left = self.edges_ms[:-1] / 1000
@@ -199,9 +211,19 @@ class TimelineBar(pg.PlotWidget):
             base = top
         peak = float(base.max()) if len(base) else 0.0
         self.viewbox.setYRange(0, max(peak, 1.0) * 1.18, padding=0)
-        self.peak_label.setText(
-            QCoreApplication.translate("Timeline", "peak {count} alarms per {minutes} min").format(
-                count=int(peak), minutes=_bin_minutes(self.edges_ms)) if peak > 0 else "")
+        self.indexed_until_ms = indexed_until_ms
+        unknown = indexed_until_ms is not None and indexed_until_ms < self.end_ms
+        self.unknown.setVisible(unknown)
+        if unknown:
+            self.unknown.setRegion((max(indexed_until_ms, self.start_ms) / 1000, self.end_ms / 1000))
+            share = (indexed_until_ms - self.start_ms) / max(1, self.end_ms - self.start_ms)
+            self.peak_label.setText(QCoreApplication.translate("Timeline", "Reading the feed: {percent} %").format(
+                percent=int(max(0.0, share) * 100)))
+        elif peak > 0:
+            self.peak_label.setText(QCoreApplication.translate("Timeline", "peak {count} alarms per {minutes} min")
+                                    .format(count=int(peak), minutes=_bin_minutes(self.edges_ms)))
+        else:
+            self.peak_label.setText(QCoreApplication.translate("Timeline", "No alarms in this feed"))
 
     def set_time(self, now_ms: int) -> None:
         """Move the cursor to the feed clock (ignored while the operator drags it)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from console.feeds.replay import AlarmDensity
+
 
 class SimulatedClock:
     """Wall time that moves only when told to (seconds, like ``time.perf_counter``)."""
@@ -38,6 +40,7 @@ class StandInReplay:
         self.advanced_ms = 0  # feed time applied by advance_to, in total
         self.advance_calls = 0
         self.seeks: list[int] = []
+        self.indexed_until_ms: int | None = None  # how far the alarms are known; None: all of them
 
     def advance_to(self, t_ms: int) -> None:
         if t_ms < self.now_ms:
@@ -53,10 +56,13 @@ class StandInReplay:
         self.now_ms = int(min(max(t_ms, self.start_ms), self.end_ms))
         self.seeks.append(self.now_ms)
 
-    def alarm_density(self, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
+    def alarm_density(self, n_bins: int) -> AlarmDensity:
+        """Alarms per bin and level, as far as ``indexed_until_ms`` (the whole feed by default)."""
         edges = np.linspace(self.start_ms, self.end_ms, n_bins + 1)
-        counts = np.vstack([np.histogram(self.alarm_times_ms[level], bins=edges)[0] for level in (1, 2, 3, 4)])
-        return edges.astype(np.int64), counts
+        known = self.end_ms if self.indexed_until_ms is None else self.indexed_until_ms
+        counts = np.vstack([np.histogram(times[times <= known], bins=edges)[0]
+                            for times in (self.alarm_times_ms[level] for level in (1, 2, 3, 4))])
+        return AlarmDensity(edges.astype(np.int64), counts, known, known >= self.end_ms)
 
 
 def storm_replay(start_ms: int = 1_784_563_200_000, hours: float = 6.0, seed: int = 4, **options) -> StandInReplay:

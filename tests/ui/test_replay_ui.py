@@ -248,7 +248,8 @@ def test_histogram_bars_are_stacked_in_the_level_colours(qtbot, clock):
     panel.show()
     qtbot.waitExposed(panel)
     timeline = panel.timeline
-    timeline.set_density(*replay.alarm_density(4))
+    density = replay.alarm_density(4)
+    timeline.set_density(density.edges_ms, density.counts)
     image = timeline.grab().toImage()
     vb = timeline.viewbox
 
@@ -336,17 +337,45 @@ def test_install_in_the_main_window_marks_drill_and_remove_restores(qtbot):
     assert _pixel(image, 2, image.height() // 2) != QColor(DRILL_COLOUR).name().upper()
 
 
-def test_density_in_either_orientation_or_by_level_reads_the_same():
-    from console.ui.replay import density_arrays
+def test_density_answers_of_every_shape_read_the_same():
+    from console.feeds.replay import AlarmDensity
+    from console.ui.replay import read_density
 
     edges = np.array([0, 10, 20])
     by_row = np.array([[1, 0], [0, 2], [3, 0], [0, 4]])
-    for answer in [(edges, by_row), (edges, by_row.T), (edges, {1: [1, 0], 2: [0, 2], 3: [3, 0], 4: [0, 4]})]:
-        got_edges, counts = density_arrays(answer)
-        assert got_edges.tolist() == [0, 10, 20]
-        assert counts.tolist() == by_row.tolist()
+    answers = [(edges, by_row), (edges, by_row.T), (edges, {1: [1, 0], 2: [0, 2], 3: [3, 0], 4: [0, 4]}),
+               AlarmDensity(edges, by_row, 20, True)]
+    for answer in answers:
+        density = read_density(answer)
+        assert density.edges_ms.tolist() == [0, 10, 20]
+        assert density.counts.tolist() == by_row.tolist()
+        assert density.complete and density.indexed_until_ms is None
+    partial = read_density(AlarmDensity(edges, by_row, 12, False))
+    assert not partial.complete and partial.indexed_until_ms == 12
     with pytest.raises(ValueError, match="do not match 2 bins"):
-        density_arrays((edges, np.zeros((3, 2))))
+        read_density((edges, np.zeros((3, 2))))
+
+
+def test_the_part_of_the_feed_not_read_yet_is_hatched_and_fills_in(qtbot, clock):
+    replay = storm_replay(T0)
+    replay.indexed_until_ms = T0 + 2 * HOUR_MS  # the replay has read the first third so far
+    panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
+    qtbot.addWidget(panel)
+    panel.resize(1200, 140)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.refresh_density()
+    timeline = panel.timeline
+    assert not panel.density_complete and panel._density_timer.isActive()
+    assert timeline.peak_label.toPlainText() == "Reading the feed: 33 %"
+    assert timeline.unknown.isVisible()
+    assert timeline.unknown.getRegion() == pytest.approx(((T0 + 2 * HOUR_MS) / 1000, (T0 + 6 * HOUR_MS) / 1000))
+    assert timeline.counts[:, timeline.edges_ms[:-1] >= T0 + 2 * HOUR_MS].sum() == 0
+    replay.indexed_until_ms = None  # the feed is read
+    panel.refresh_density()
+    assert panel.density_complete and not panel._density_timer.isActive()
+    assert not timeline.unknown.isVisible()
+    assert timeline.peak_label.toPlainText().startswith("peak ")
 
 
 def test_the_clock_says_when_the_replay_cannot_keep_up(qtbot, clock):
@@ -356,11 +385,13 @@ def test_the_clock_says_when_the_replay_cannot_keep_up(qtbot, clock):
     panel.controller.set_speed(3600)
     panel.controller.play()
     run(panel.controller, clock, 0.5, tick_s=0.02)
-    text = panel.clock.state_label.text()
-    assert text.startswith("▶ Playing 3600×, lagging (about ") and text.endswith("×)")
+    assert panel.clock.state_label.text() == "▶ Playing 3600×"
+    assert panel.clock.lag_label.isVisibleTo(panel.clock) and not panel.clock.zone_label.isVisibleTo(panel.clock)
+    effective = float(f"{panel.controller.effective_speed:.2g}")
+    assert panel.clock.lag_label.text() == f"⚠ Cannot keep up: about {effective:g}×"
     replay.cost_s_per_feed_s = 0.0
     run(panel.controller, clock, 0.5, tick_s=0.02)
-    assert panel.clock.state_label.text() == "▶ Playing 3600×"
+    assert not panel.clock.lag_label.isVisibleTo(panel.clock) and panel.clock.zone_label.isVisibleTo(panel.clock)
 
 
 def test_the_replay_bar_reads_in_chinese(qtbot, clock):
@@ -380,3 +411,68 @@ def test_the_replay_bar_reads_in_chinese(qtbot, clock):
         assert panel.toolbar.play_action.text() == "播放"
     finally:
         application("en")
+
+
+# --- the real replay engine -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_feed(tmp_path_factory):
+    """About 70 sensors, six hours of every scenario event (the replay tests' city)."""
+    from console.feeds.replay import decode_feed
+    from tests.feeds.replay_helpers import small_city
+
+    table, feed, _ = small_city(tmp_path_factory.mktemp("replay_ui"))
+    return table, decode_feed(feed, table)
+
+
+def test_the_panel_plays_seeks_and_charts_the_real_replay(small_feed, qtbot, clock):
+    from console.feeds.replay import Replay
+    from tests.feeds.replay_helpers import assert_same_state
+
+    table, columns = small_feed
+    replay = Replay(columns, table, checkpoint_every_s=1800)
+    panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
+    qtbot.addWidget(panel)
+    panel.resize(1200, 140)
+    panel.show()
+    qtbot.waitExposed(panel)
+    # The feed is read on a worker thread while paused, never while playing (the GIL).
+    assert panel.indexing
+    panel.controller.play()
+    assert not panel.indexing
+    qtbot.waitUntil(lambda: not panel._index_thread.is_alive(), timeout=10_000)
+    panel.refresh_density()
+    assert not panel.density_complete
+    panel.controller.pause()
+    assert panel.indexing
+    # The histogram fills in with every alarm of the feed.
+    qtbot.waitUntil(lambda: (panel.refresh_density(), panel.density_complete)[1], timeout=30_000)
+    panel.controller.seek(replay.start_ms)
+    played = Replay(columns, table, checkpoint_every_s=1800)
+    played.advance_to(played.end_ms)
+    assert panel.timeline.counts.sum() == len(played.book.alarms) > 10
+    # Play at 3600x for one simulated second: one hour of feed, the same state as playing straight there.
+    controller = panel.controller
+    controller.set_speed(3600)
+    controller.play()
+    run(controller, clock, 1.0, tick_s=0.02)
+    assert replay.now_ms == replay.start_ms + HOUR_MS
+    reference = Replay(columns, table, checkpoint_every_s=1800)
+    reference.advance_to(replay.start_ms + HOUR_MS)
+    assert_same_state(replay, reference)
+    controller.pause()  # the clock shows every 50 ms while playing, and the exact time once paused
+    assert panel.clock.time_label.text() == "01:00:00"
+    # A click on the timeline at 04:30 seeks there, exactly as playing to that moment would.
+    timeline = panel.timeline
+    x = round(timeline.cursor_x(replay.start_ms + 4 * HOUR_MS + 30 * 60_000))
+    generation = replay.generation
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, timeline.height() // 2))
+    assert replay.generation == generation + 1
+    assert abs(replay.now_ms - (replay.start_ms + 4.5 * HOUR_MS)) <= timeline.time_at(x + 1) - timeline.time_at(x)
+    reference.advance_to(replay.now_ms)
+    assert_same_state(replay, reference)
+    # And back to the start.
+    panel.toolbar.start_action.trigger()
+    assert replay.now_ms == replay.start_ms and not replay.book.alarms
+    panel.remove()
