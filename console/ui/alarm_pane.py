@@ -61,7 +61,9 @@ ROW_HEIGHT_PX = 22
 # (the map blinks and restyles at 10 Hz), and each refresh repaints the visible rows.
 # Operator actions refresh at once.
 LIST_REFRESH_INTERVAL_MS = 250
-RATE_RECOUNT_S = 1.0  # a ten-minute figure: once a second is plenty (and at once after new alarms)
+# A ten-minute figure: once a second is plenty. (AlarmBook.alarm_rate walks every annunciation of
+# the last hour, which in an alarm flood is long.)
+RATE_RECOUNT_S = 1.0
 RATE_STYLE = "background: #E6E9ED; color: #303030; padding: 2px 8px; border-radius: 3px;"
 FLOOD_STYLE = "background: #D7263D; color: white; font-weight: bold; padding: 2px 8px; border-radius: 3px;"
 # Sort rank of each AlarmState: what needs the operator first.
@@ -1023,7 +1025,6 @@ class AlarmPane(QWidget):
         self.dialog: QDialog | None = None
         self._apply_dialog = None
         self._rate_counted = -math.inf
-        self._rate_stale = False
         self.rate, self.flood = 0, False
         self.model = AlarmListModel(self)
         self.view = AlarmTableView(self)
@@ -1165,11 +1166,9 @@ class AlarmPane(QWidget):
         self.update_rate()
 
     def refresh(self) -> int:
-        """Take in the book's changes; recount the alarm rate after new alarms, or once a second."""
+        """Take in the book's changes; recount the alarm rate once a second."""
         changed = self.model.refresh()
-        self._rate_stale = self._rate_stale or changed > 0
-        since = time.monotonic() - self._rate_counted
-        if self.model.book is not None and (since >= RATE_RECOUNT_S or (self._rate_stale and since >= 0.2)):
+        if self.model.book is not None and time.monotonic() - self._rate_counted >= RATE_RECOUNT_S:
             self.update_rate()
         return changed
 
@@ -1202,7 +1201,7 @@ class AlarmPane(QWidget):
 
     def update_rate(self) -> None:
         """Recount the alarms annunciated in the last ten minutes; flag a flood."""
-        self._rate_counted, self._rate_stale = time.monotonic(), False
+        self._rate_counted = time.monotonic()
         book = self.model.book
         rate = book.alarm_rate(self.clock()) if book is not None else 0
         self.rate = rate
