@@ -285,6 +285,7 @@ def _severity(level):
 
 
 _SEVERITY_WEIGHTS = np.array([1, 2, 3, 4], dtype=np.int8)  # columns IV, III, II, I
+_SEVERITY_OF_LEVEL = np.array([0, 4, 3, 2, 1], dtype=np.int64)  # level code 0, I..IV -> severity
 
 
 class RuleEngine:
@@ -386,6 +387,32 @@ class RuleEngine:
         self.signed_levels = self.sign[:, None] * levels
         table.levels = levels
         table.rule = rule_names
+        self._bind_bands()
+
+    def _bind_bands(self) -> None:
+        """Per sensor and current severity, the band of signed values that cannot move the level.
+
+        A level not used (NaN) is passed together with the next used one above it,
+        so the severity reached is the number of thresholds passed. A reading with
+        ``band_lo <= signed value < band_hi`` (and no rate, no pending delay) leaves
+        the sensor as it is: most readings are settled by two comparisons.
+        """
+        n = len(self.table)
+        effective = self.signed_levels.copy()
+        effective[:, 3] = np.where(np.isnan(effective[:, 3]), np.inf, effective[:, 3])
+        for k in (2, 1, 0):
+            effective[:, k] = np.where(np.isnan(effective[:, k]), effective[:, k + 1], effective[:, k])
+        self._band_hi = np.full((n, 5), np.inf)
+        self._band_lo = np.full((n, 5), -np.inf)
+        self._band_hi[:, :4] = effective
+        self._band_lo[:, 1:] = effective - self.deadband[:, None]
+        self._band_hi = self._band_hi.ravel()
+        self._band_lo = self._band_lo.ravel()
+        # Thresholds out of order cannot be banded: such sensors are judged reading by reading.
+        self._step_always = (effective[:, 1:] < effective[:, :-1]).any(axis=1)
+        self._any_step_always = bool(self._step_always.any())
+        self._has_rate = ~np.isnan(self.rate_limit_per_ms)
+        self._any_rate = bool(self._has_rate.any())
 
     def _assign(self, rows: np.ndarray, rule: Rule, levels: np.ndarray, rule_names: np.ndarray) -> None:
         levels[rows] = rule.levels
@@ -423,61 +450,84 @@ class RuleEngine:
         Readings of ``BAD`` quality update the live value but not the level.
         """
         table = self.table
-        index = np.flatnonzero(ingest.live & (ingest.quality != Quality.BAD))
-        if index.size == 0:
+        judged = ingest.live & (ingest.quality != Quality.BAD)
+        if judged.all():
+            rows, t, value = ingest.rows, ingest.t_ms, ingest.value
+        else:
+            index = np.flatnonzero(judged)
+            if index.size == 0:
+                return []
+            rows, t, value = ingest.rows[index], ingest.t_ms[index], ingest.value[index]
+        if rows.size == 0:
             return []
-        rows = ingest.rows[index]
-        t = ingest.t_ms[index]
-        value = ingest.value[index]
-        sign = self.sign[rows]
-        signed = sign * value
-        thresholds = self.signed_levels[rows]
-        up = (np.greater_equal(signed[:, None], thresholds) * _SEVERITY_WEIGHTS).max(axis=1)
-        down = (np.greater_equal(signed[:, None], thresholds - self.deadband[rows][:, None]) * _SEVERITY_WEIGHTS).max(
-            axis=1
-        )
-
-        # Rate of change against the previous judged reading of the same sensor.
+        signed = self.sign[rows] * value
+        current = _SEVERITY_OF_LEVEL[table.level[rows]]
+        band = rows * 5 + current
+        above = signed >= self._band_hi[band]
+        below = signed < self._band_lo[band]
+        waiting = table.pending_level[rows] >= 0
+        if self._any_step_always:
+            waiting |= self._step_always[rows]
         first = np.ones(len(rows), dtype=bool)
         first[1:] = rows[1:] != rows[:-1]
-        previous_value = np.empty(len(rows))
-        previous_value[1:] = value[:-1]
-        previous_t = np.empty(len(rows), dtype=np.int64)
-        previous_t[1:] = t[:-1]
-        previous_value[first] = table.rate_ref_value[rows[first]]
-        previous_t[first] = table.rate_ref_t_ms[rows[first]]
-        known = previous_t != NO_TIME
-        dt = np.where(known, t - np.where(known, previous_t, 0), 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate = sign * (value - previous_value) / dt
-        rate_hit = (dt > 0) & (rate >= self.rate_limit_per_ms[rows])
-        rate_severity = np.where(rate_hit, self.rate_severity[rows], 0).astype(np.int8)
-        up_all = np.maximum(up, rate_severity)
-        down_all = np.maximum(down, rate_severity)
-
         last = np.ones(len(rows), dtype=bool)
-        last[:-1] = rows[1:] != rows[:-1]
+        last[:-1] = first[1:]
+
+        # Rate of change against the previous judged reading of the same sensor (sensors with a rate only).
+        rate_severity = None
+        rated = np.flatnonzero(self._has_rate[rows]) if self._any_rate else np.empty(0, dtype=np.int64)
+        if rated.size:
+            rate_severity = np.zeros(len(rows), dtype=np.int8)
+            r_rows, r_t, r_value, r_first = rows[rated], t[rated], value[rated], first[rated]
+            previous_value = np.empty(len(rated))
+            previous_value[1:] = r_value[:-1]
+            previous_t = np.empty(len(rated), dtype=np.int64)
+            previous_t[1:] = r_t[:-1]
+            previous_value[r_first] = table.rate_ref_value[r_rows[r_first]]
+            previous_t[r_first] = table.rate_ref_t_ms[r_rows[r_first]]
+            known = previous_t != NO_TIME
+            dt = np.where(known, r_t - np.where(known, previous_t, 0), 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = self.sign[r_rows] * (r_value - previous_value) / dt
+            hit = (dt > 0) & (rate >= self.rate_limit_per_ms[r_rows])
+            rate_severity[rated] = np.where(hit, self.rate_severity[r_rows], 0)
+            # A rate above the current level raises it; one at or above it holds it up.
+            r_severity, r_current = rate_severity[rated], current[rated]
+            above[rated] |= r_severity > r_current
+            below[rated] &= r_severity < r_current
+
         table.rate_ref_value[rows[last]] = value[last]
         table.rate_ref_t_ms[rows[last]] = t[last]
 
-        current = _severity(table.level[rows])
-        moving = (up_all > current) | (down_all < current) | (table.pending_level[rows] >= 0)
+        moving = above | below | waiting
         if not moving.any():
             return []
         changes: list[LevelChange] = []
         moving_rows = np.unique(rows[moving])
         starts = np.searchsorted(rows, moving_rows, side="left")
         ends = np.searchsorted(rows, moving_rows, side="right")
+        # Only the readings of the moving sensors are judged one by one.
+        lengths = ends - starts
+        picked = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        p_rows = rows[picked]
+        p_signed = signed[picked]
+        thresholds = self.signed_levels[p_rows]
+        up = (np.greater_equal(p_signed[:, None], thresholds) * _SEVERITY_WEIGHTS).max(axis=1)
+        down = (
+            np.greater_equal(p_signed[:, None], thresholds - self.deadband[p_rows][:, None]) * _SEVERITY_WEIGHTS
+        ).max(axis=1)
+        p_rate = rate_severity[picked] if rate_severity is not None else np.zeros(len(picked), dtype=np.int8)
         columns = (
-            t.tolist(),
-            value.tolist(),
+            t[picked].tolist(),
+            value[picked].tolist(),
             up.tolist(),
             down.tolist(),
-            up_all.tolist(),
-            down_all.tolist(),
-            rate_severity.tolist(),
+            np.maximum(up, p_rate).tolist(),
+            np.maximum(down, p_rate).tolist(),
+            p_rate.tolist(),
         )
-        for row, start, end in zip(moving_rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        offsets = np.cumsum(lengths) - lengths
+        for row, start, end in zip(moving_rows.tolist(), offsets.tolist(), (offsets + lengths).tolist(), strict=True):
             self._step_sensor(row, start, end, columns, changes)
         # Pending delays are state too (journaled); only level changes alter the symbol.
         table.mark_changed(moving_rows, style=False)
