@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         timings["total"] = time.perf_counter() - began
         for what, seconds in timings.items():
             print(f"{seconds:8.2f} s  {what}", file=sys.stderr)
-        print(f"journal: {journal.commits} transactions", file=sys.stderr)
+        print(f"journal: {journal.commits} transactions, writer busy {journal.write_seconds:.2f} s", file=sys.stderr)
     return 0
 
 

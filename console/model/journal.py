@@ -247,6 +247,8 @@ class Journal:
         self.submitted_seq = 0
         self.committed_seq = 0
         self._queued_size = 0
+        self._hurry = threading.Event()
+        self.write_seconds = 0.0  # time the writer spent writing
         self.failed: BaseException | None = None
         self.commits = 0
         self.rows_written = 0
@@ -419,8 +421,10 @@ class Journal:
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every submitted entry is committed; False on timeout."""
         target = self.submitted_seq
+        self._hurry.set()
         with self._done:
             ok = self._done.wait_for(lambda: self.committed_seq >= target or self.failed is not None, timeout)
+        self._hurry.clear()
         if self.failed is not None:
             raise JournalError(self.path, f"writing the journal failed: {self.failed}")
         return ok
@@ -431,6 +435,7 @@ class Journal:
             return
         self._closed = True
         self._queue.put(_STOP)
+        self._hurry.set()
         self._thread.join()
         self._writer.close()
         self._reader.close()
@@ -458,7 +463,7 @@ class Journal:
             # so transactions grow until writing takes a fifth of the time at most.
             wait = max(self.commit_interval_s, 4 * last_write_s) - (time.monotonic() - last_commit)
             if wait > 0:
-                time.sleep(wait)
+                self._hurry.wait(wait)  # flush() and close() cut the wait short
             while size < max_rows:
                 try:
                     item = self._queue.get_nowait()
@@ -481,6 +486,7 @@ class Journal:
                 return
             last_commit = time.monotonic()
             last_write_s = min(last_commit - write_began, 1.0)
+            self.write_seconds += last_commit - write_began
             with self._done:
                 self.committed_seq = entries[-1].seq
                 self.commits += 1
