@@ -220,6 +220,10 @@ def main() -> None:
     line("GUI-thread time per 100 ms tick incl. the pipeline, 95th percentile", float(np.percentile(tick_ms, 95)), "ms")
     line("GUI thread busy (all of the above over the ticks' wall time)", sum(tick_ms) / (MEASURED_TICKS * TICK_MS) * 100,
          "%")
+    start = time.perf_counter()
+    rate = window.session.book.alarm_rate(t)
+    line(f"alarm rate recount, once a second ({rate:,} alarms in the last 10 min)",
+         (time.perf_counter() - start) * 1e3, "ms")
     map_ms, list_ms = [], []
     for _ in range(20):
         start = time.perf_counter()

@@ -63,9 +63,9 @@ class MainWindow(QMainWindow):
     """Map, layer tree, identify panel, live warnings, menus; opening files never closes what is open.
 
     The sensor layers on the map feed one live pipeline (``session``): readings go
-    in through ``feed``, the map (``live``) and the warning pane (``alarm_pane``)
-    pull what changed ten times a second, and operator actions in the pane go to
-    the alarm book with the operator on duty.
+    in through ``feed``; the map (``live``) pulls what changed ten times a second
+    and the warning pane (``alarm_pane``) four times; operator actions in the pane
+    go to the alarm book with the operator on duty.
 
     Parameters
     ----------
@@ -226,9 +226,12 @@ class MainWindow(QMainWindow):
             self.errors.append(problem)
             self.statusBar().showMessage(problem, 15000)
         if journal is not None:
+            previous = self.session.journal
             self.session.use_journal(journal)
             if self.session.pipeline is not None:
-                self.start_live()
+                self.start_live()  # the live state now comes from this journal
+            if previous is not None:
+                previous.close()
         self._show_journal()
         return journal
 
