@@ -403,8 +403,7 @@ class ReplayPanel(QFrame):
     def _on_time_changed(self, t_ms) -> None:
         self.clock.set_time(t_ms)
         self.timeline.set_time(t_ms)
-        if self.controller.lagging:
-            self._show_state()
+        self._show_state()  # the lag figure, or "end of feed" after a jump; unchanged texts cost nothing
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.toolbar.show_playing(playing)

@@ -230,6 +230,9 @@ def test_the_speed_selector_sets_the_speed(panel, clock):
     assert panel.replay.now_ms == T0 + 1_800_000
     panel.controller.set_speed(10)
     assert box.currentText().startswith("10×")
+    panel.toolbar.end_action.trigger()
+    assert panel.replay.now_ms == panel.replay.end_ms
+    assert panel.clock.state_label.text() == "■ End of feed"
 
 
 def _pixel(image, x, y) -> str:
