@@ -234,20 +234,38 @@ class ParsedRows:
     """
 
     ok: np.ndarray
-    sensor: np.ndarray
+    sensor_words: np.ndarray
     t_ms: np.ndarray
     value: np.ndarray
     quality: np.ndarray
 
+    @property
+    def sensor(self) -> np.ndarray:
+        """Sensor ids as ``S<width>`` bytes (a view of ``sensor_words``)."""
+        return self.sensor_words.view(f"S{8 * self.sensor_words.shape[1]}").reshape(len(self.sensor_words))
+
+
+def _id_words(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Text fields as zero-padded 8-byte words (n x ceil(longest / 8)), the form sensor ids are looked up in."""
+    n = len(start)
+    count = max(1, -(-int(length.max()) // 8)) if n else 1
+    if n and count <= 8 and len(buf) >= int((start + 8 * count).max()) + 8:
+        words = _words_at(buf)
+        out = np.empty((n, count), dtype=np.uint64)
+        for k in range(count):
+            out[:, k] = words[start + 8 * k] & _LOW_BYTES[np.clip(length - 8 * k, 0, 8)]
+        return out
+    chars = np.zeros((n, 8 * count), dtype=np.uint8)
+    if n:
+        gathered, _ = _gather(buf, start, length)
+        chars[:, : gathered.shape[1]] = gathered
+    return chars.view(np.uint64)
+
 
 def _finish(ok, buf, id_start, id_len, t_ms, value, quality) -> ParsedRows:
     rows = np.flatnonzero(ok)
-    if len(rows):
-        chars, _ = _gather(buf, id_start[rows], id_len[rows])
-        sensor = as_fixed_strings(chars)
-    else:
-        sensor = np.empty(0, dtype="S1")
-    return ParsedRows(ok, sensor, t_ms[rows], value[rows], quality[rows].astype(np.uint8))
+    words = _id_words(buf, id_start[rows], id_len[rows])
+    return ParsedRows(ok, words, t_ms[rows], value[rows], quality[rows].astype(np.uint8))
 
 
 def _quality_codes(buf, start, length, ok) -> tuple[np.ndarray, np.ndarray]:

@@ -163,88 +163,72 @@ class _BlockSource:
 class _Vocabulary:
     """Sensor ids seen so far, each with a small integer code (first-seen order).
 
-    Ids are looked up by a 64-bit key made from their bytes in a pandas hash
-    index (no Python per reading); the key is checked against the stored bytes, so
-    two ids sharing a key are still told apart (by the slower dictionary).
+    Ids are looked up by a 64-bit key made from their bytes (as 8-byte words) in a
+    pandas hash index, no Python per reading, and the key is checked against the
+    stored bytes. ``lookup`` only reads an immutable snapshot, so the parsing
+    threads use it; what it does not find (new ids, two ids sharing a key) the
+    reading thread settles with ``encode_words``.
     """
-
-    _MIX = np.uint64(0x9E3779B97F4A7C15)
 
     def __init__(self):
         self.codes: dict[bytes, int] = {}
         self.ids: list[str] = []
         self._array = np.empty(0, dtype=object)
-        self._words = np.zeros((0, 1), dtype=np.uint64)  # id bytes per code, zero-padded, as 8-byte words
-        self._pending: list[bytes] = []
-        self._index = None
-        self._key_codes = np.zeros(0, dtype=np.int64)
-        self._dirty = False
+        self._raw: list[bytes] = []
+        # (index of keys, code of each indexed key, id words per code): replaced whole, never changed.
+        self._snapshot = (None, np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.uint64))
 
-    def _as_words(self, raw_ids: np.ndarray) -> np.ndarray:
-        n, width = len(raw_ids), raw_ids.dtype.itemsize
-        words_per_id = max(-(-width // 8), self._words.shape[1])
-        if words_per_id > self._words.shape[1]:
-            grown = np.zeros((len(self._words), words_per_id), dtype=np.uint64)
-            grown[:, : self._words.shape[1]] = self._words
-            self._words = grown
-            self._dirty = True
-        chars = np.zeros((n, words_per_id * 8), dtype=np.uint8)
-        chars[:, :width] = raw_ids.view(np.uint8).reshape(n, width)
-        return chars.view(np.uint64)
+    def lookup(self, words: np.ndarray) -> np.ndarray:
+        """Codes of ids given as zero-padded words (n x k); -1 where not found for sure. Thread-safe."""
+        index, key_codes, known_words = self._snapshot
+        n = len(words)
+        if index is None or n == 0:
+            return np.full(n, -1, dtype=np.int64)
+        position = index.get_indexer(_id_key(words))
+        codes = np.where(position >= 0, key_codes[np.maximum(position, 0)], -1)
+        # Check the bytes: the key of two different ids may be the same.
+        width = min(words.shape[1], known_words.shape[1])
+        stored = known_words[np.maximum(codes, 0)]
+        same = (words[:, :width] == stored[:, :width]).all(axis=1)
+        if words.shape[1] > width:
+            same &= (words[:, width:] == 0).all(axis=1)
+        if known_words.shape[1] > width:
+            same &= (stored[:, width:] == 0).all(axis=1)
+        return np.where(same, codes, -1)
 
-    def _key(self, words: np.ndarray) -> np.ndarray:
-        key = words[:, 0].copy()
-        for column in range(1, words.shape[1]):
-            key = key * self._MIX + words[:, column]  # wraps modulo 2**64 by design
-        return key
-
-    def _sync(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            self._words = np.concatenate((self._words, self._as_words(np.array(pending))))
-            self._dirty = True
-        if self._dirty:
-            import pandas as pd
-
-            keys = self._key(self._words)
-            unique_keys, owner = np.unique(keys, return_index=True)  # the first id with a key owns it
-            self._index = pd.Index(unique_keys)
-            self._key_codes = owner.astype(np.int64)
-            self._dirty = False
-
-    def _lookup(self, key: np.ndarray) -> np.ndarray:
-        if self._index is None or len(self._key_codes) == 0:
-            return np.full(len(key), -1, dtype=np.int64)
-        position = self._index.get_indexer(key)
-        return np.where(position >= 0, self._key_codes[np.maximum(position, 0)], -1)
+    def encode_words(self, words: np.ndarray) -> np.ndarray:
+        """Codes of ids given as words, adding new ids; -1 where an id is not UTF-8."""
+        codes = self.lookup(words)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing) == 0:
+            return codes
+        added = False
+        for row in missing.tolist():  # file order, so codes follow first appearance
+            raw = words[row].tobytes().rstrip(b"\0")
+            code = self.codes.get(raw)
+            if code is None:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                code = self.add(text, raw)
+                added = True
+            codes[row] = code
+        if added:
+            self._publish()
+        return codes
 
     def encode(self, raw_ids: np.ndarray) -> np.ndarray:
         """Codes of an ``S<width>`` array of UTF-8 ids; -1 where an id is not UTF-8."""
-        if len(raw_ids) == 0:
-            return np.empty(0, dtype=np.int64)
-        words = self._as_words(raw_ids)
-        self._sync()
-        key = self._key(words)
-        codes = self._lookup(key)
-        if (codes < 0).any():
-            missing = np.flatnonzero(codes < 0)
-            _, first = np.unique(key[missing], return_index=True)
-            for row in np.sort(missing[first]):  # file order, so codes follow first appearance
-                raw = words[row].tobytes().rstrip(b"\0")
-                try:
-                    self.add(raw.decode("utf-8"), raw)
-                except UnicodeDecodeError:
-                    continue
-            if words.shape[1] < self._words.shape[1]:
-                words = self._as_words(raw_ids)
-            self._sync()
-            key = self._key(words)
-            codes = self._lookup(key)
-        known = codes >= 0
-        same = (words == self._words[np.where(known, codes, 0)]).all(axis=1)
-        for row in np.flatnonzero(known & ~same):  # a key shared by two ids: settle by the bytes
-            codes[row] = self.codes[words[row].tobytes().rstrip(b"\0")]
-        return codes
+        return self.encode_words(_fixed_to_words(raw_ids))
+
+    def _publish(self) -> None:
+        import pandas as pd
+
+        words = _fixed_to_words(np.array(self._raw))
+        keys = _id_key(words)
+        unique_keys, owner = np.unique(keys, return_index=True)  # the first id with a key owns it
+        self._snapshot = (pd.Index(unique_keys), owner.astype(np.int64), words)
 
     def add(self, text: str, raw: bytes | None = None) -> int:
         """The code of an id, adding it when new."""
@@ -253,7 +237,7 @@ class _Vocabulary:
         if code is None:
             code = self.codes[raw] = len(self.ids)
             self.ids.append(text)
-            self._pending.append(raw)
+            self._raw.append(raw)
         return code
 
     def strings(self, codes: np.ndarray) -> np.ndarray:
@@ -261,6 +245,36 @@ class _Vocabulary:
         if len(self._array) != len(self.ids):
             self._array = np.array(self.ids, dtype=object)
         return self._array[codes]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _id_key(words: np.ndarray) -> np.ndarray:
+    """A 64-bit key per row of id words; trailing zero words do not count, so any padding gives the same key."""
+    key = np.zeros(len(words), dtype=np.uint64)
+    for column in range(words.shape[1]):
+        word = words[:, column]
+        key = np.where(word != 0, (key ^ word) * _MIX, key)  # wraps modulo 2**64 by design
+    return key
+
+
+def _fixed_to_words(raw_ids: np.ndarray) -> np.ndarray:
+    """An ``S<width>`` array as zero-padded 8-byte words (n x ceil(width / 8))."""
+    n, width = len(raw_ids), max(1, raw_ids.dtype.itemsize)
+    chars = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    if n:
+        chars[:, : raw_ids.dtype.itemsize] = raw_ids.view(np.uint8).reshape(n, raw_ids.dtype.itemsize)
+    return chars.view(np.uint64)
+
+
+def _record_key(code, t_ms, value, quality) -> np.ndarray:
+    """A 64-bit hash of (time, sensor, value, quality) per reading (wrapping arithmetic by design)."""
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    key = t_ms.view(np.uint64) * mix
+    key = (key ^ code.astype(np.uint64)) * mix
+    key = (key ^ value.view(np.uint64)) * mix
+    return key ^ quality.astype(np.uint64)
 
 
 @dataclass
@@ -298,6 +312,7 @@ class _Reorder:
         self.duplicates = 0
         self._columns = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
                          np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.int64)]
+        self._keys = np.empty(0, dtype=np.uint64)  # _record_key of each held reading
         self._events: list[tuple[int, int, object]] = []  # (t_ms, line, event)
         self._max_t: int | None = None
         self._delivered_until = np.iinfo(np.int64).min
@@ -329,8 +344,7 @@ class _Reorder:
         newest = [int(t_ms.max())] if len(t_ms) else []
         newest += [event.t_ms for event in events]
         if len(t_ms):
-            self._columns = [np.concatenate((old, new)) for old, new in
-                             zip(self._columns, (code, t_ms, value, quality, line), strict=True)]
+            self._merge(code, t_ms, value, quality, line)
         if newest:
             self._max_t = max(newest) if self._max_t is None else max(self._max_t, max(newest))
         if self._max_t is None:
@@ -345,18 +359,62 @@ class _Reorder:
         self.reject(line, f"time {format_time(t_ms)} is {behind_s:.0f} s behind earlier lines "
                           f"(reorder window {self.window_ms / 1000:.0f} s)")
 
+    def _merge(self, code, t_ms, value, quality, line) -> None:
+        """Add a block's readings (file order) to the held ones (time order), dropping exact repeats.
+
+        A repeat has the time of its first copy, so only held readings at or after
+        the block's earliest time can be first copies: the check looks at those and
+        the block, never at the whole window again.
+        """
+        held = self._columns
+        held_t = held[1]
+        since = int(np.searchsorted(held_t, t_ms.min(), side="left"))
+        key = _record_key(code, t_ms, value, quality)
+        keys = np.concatenate((self._keys[since:], key))
+        ordered = np.sort(keys)
+        repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        if len(repeated):
+            # The few readings whose key occurs twice: settle them by their full record, in order
+            # (held readings first, then the block by line), keeping the first copy.
+            at = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
+            suspects = np.flatnonzero(repeated[at] == keys)
+            tail = len(held_t) - since
+            columns = [np.concatenate((c[since:], n)) for c, n in
+                       zip(held[:4], (code, t_ms, value, quality), strict=True)]
+            seen = set()
+            repeat = np.zeros(len(key), dtype=bool)
+            for row in suspects.tolist():
+                record = (int(columns[0][row]), int(columns[1][row]), float(columns[2][row]).hex(),
+                          int(columns[3][row]))
+                if record not in seen:
+                    seen.add(record)
+                elif row >= tail:
+                    repeat[row - tail] = True
+            if repeat.any():
+                self.duplicates += int(repeat.sum())
+                keep = ~repeat
+                code, t_ms, value, quality, line, key = (code[keep], t_ms[keep], value[keep], quality[keep],
+                                                         line[keep], key[keep])
+        # Stable: among equal times, held readings (earlier lines) first, then the block in file order.
+        order = np.argsort(t_ms, kind="stable")
+        new = [column[order] for column in (code, t_ms, value, quality, line, key)]
+        at = np.searchsorted(held_t, new[1], side="right") + np.arange(len(order))
+        total = len(held_t) + len(order)
+        from_block = np.zeros(total, dtype=bool)
+        from_block[at] = True
+        merged = []
+        for old, fresh in zip((*held, self._keys), new, strict=True):
+            column = np.empty(total, dtype=fresh.dtype)
+            column[at] = fresh
+            column[~from_block] = old
+            merged.append(column)
+        self._columns, self._keys = merged[:5], merged[5]
+
     def _release(self, watermark: int) -> list[FeedEvent]:
         code, t_ms, value, quality, line = self._columns
-        if len(t_ms):
-            # Stable sort on time keeps file order among equal times (held-back rows come first).
-            order = np.argsort(t_ms, kind="stable")
-            code, t_ms, value, quality, line = code[order], t_ms[order], value[order], quality[order], line[order]
-            keep = self._not_duplicate(code, t_ms, value, quality)
-            if not keep.all():
-                self.duplicates += int((~keep).sum())
-                code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
         cut = int(np.searchsorted(t_ms, watermark, side="right"))
         self._columns = [code[cut:], t_ms[cut:], value[cut:], quality[cut:], line[cut:]]
+        self._keys = self._keys[cut:]
         self._events.sort(key=lambda item: (item[0], item[1]))
         ready_events, seen = [], set()
         while self._events and self._events[0][0] <= watermark:
@@ -380,35 +438,6 @@ class _Reorder:
         if ready_events:
             self._delivered_until = max(self._delivered_until, ready_events[-1].t_ms)
         return out
-
-    @staticmethod
-    def _not_duplicate(code, t_ms, value, quality) -> np.ndarray:
-        """False for rows equal in time, sensor, value and quality to an earlier row."""
-        n = len(t_ms)
-        keep = np.ones(n, dtype=bool)
-        if n < 2:
-            return keep
-        # A hash of the four columns (wrapping uint64 arithmetic); sorting plain uint64 is fast and
-        # finds the few repeated hashes, whose rows are then compared column by column.
-        mix = np.uint64(0x9E3779B97F4A7C15)
-        key = t_ms.view(np.uint64) * mix
-        key = (key ^ code.astype(np.uint64)) * mix
-        key = (key ^ value.view(np.uint64)) * mix
-        key = key ^ quality.astype(np.uint64)
-        ordered = np.sort(key)
-        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-        if len(repeated) == 0:
-            return keep
-        repeated = np.unique(repeated)
-        at = np.minimum(np.searchsorted(repeated, key), len(repeated) - 1)
-        seen = set()
-        for row in np.flatnonzero(repeated[at] == key).tolist():
-            record = (int(t_ms[row]), int(code[row]), float(value[row]).hex(), int(quality[row]))
-            if record in seen:
-                keep[row] = False
-            else:
-                seen.add(record)
-        return keep
 
     def _batches(self, code, t_ms, value, quality, line, start: int, stop: int) -> list[CodedReadings]:
         out = []
@@ -548,11 +577,14 @@ class FeedReader:
         if skip_header:
             starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
         parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
-        return data, starts, ends, lines, parse(buf, starts, ends)
+        rows = parse(buf, starts, ends)
+        # Known ids are coded here, off the reading thread; the rest come back as -1.
+        return data, starts, ends, lines, rows, self._vocabulary.lookup(rows.sensor_words)
 
     def _collect(self, parsed, reorder: _Reorder) -> list[FeedEvent]:
-        data, starts, ends, lines, rows = parsed
-        events = reorder.push(*self._block_columns(data, starts, ends, lines, rows, self._vocabulary, self._problem))
+        data, starts, ends, lines, rows, codes = parsed
+        events = reorder.push(*self._block_columns(data, starts, ends, lines, rows, self._vocabulary, self._problem,
+                                                   codes))
         self.duplicates_dropped = reorder.duplicates
         return events
 
@@ -564,9 +596,13 @@ class FeedReader:
         return starts, ends, lines
 
     def _block_columns(self, data: bytes, starts, ends, lines, rows: codec.ParsedRows, vocabulary: _Vocabulary,
-                       problem: Callable[[int, str], None]):
-        """Columns (codes, t_ms, value, quality, line) of a block's readings, in file order, and its other events."""
-        codes = vocabulary.encode(rows.sensor)
+                       problem: Callable[[int, str], None], codes: np.ndarray | None = None):
+        """Columns (codes, t_ms, value, quality, line) of a block's readings, in file order, and its other events.
+
+        ``codes``: what ``lookup`` found already (-1 for the rest).
+        """
+        if codes is None or (codes < 0).any():
+            codes = vocabulary.encode_words(rows.sensor_words)
         ok_lines = lines[rows.ok]
         t_ms, value, quality = rows.t_ms, rows.value, rows.quality
         if (codes < 0).any():
