@@ -1,29 +1,30 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AlarmLevel</name>
     <message>
-        <location filename="../../console/ui/live.py" line="143" />
+        <location filename="../../console/ui/live.py" line="143"/>
         <source>particularly serious</source>
         <translation>特别重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="144" />
+        <location filename="../../console/ui/live.py" line="144"/>
         <source>serious</source>
         <translation>重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="145" />
+        <location filename="../../console/ui/live.py" line="145"/>
         <source>relatively serious</source>
         <translation>较大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="146" />
+        <location filename="../../console/ui/live.py" line="146"/>
         <source>general</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="148" />
+        <location filename="../../console/ui/live.py" line="148"/>
         <source>Level {roman} ({meaning})</source>
         <translation>{roman}级（{meaning}）</translation>
     </message>
@@ -31,107 +32,107 @@
 <context>
     <name>AlarmListModel</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="92" />
+        <location filename="../../console/ui/alarm_pane.py" line="94"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="93" />
+        <location filename="../../console/ui/alarm_pane.py" line="95"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="94" />
+        <location filename="../../console/ui/alarm_pane.py" line="96"/>
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="95" />
+        <location filename="../../console/ui/alarm_pane.py" line="97"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="96" />
+        <location filename="../../console/ui/alarm_pane.py" line="98"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="97" />
+        <location filename="../../console/ui/alarm_pane.py" line="99"/>
         <source>Value / threshold</source>
         <translation>监测值 / 阈值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="98" />
+        <location filename="../../console/ui/alarm_pane.py" line="100"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="99" />
+        <location filename="../../console/ui/alarm_pane.py" line="101"/>
         <source>Unit</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="100" />
+        <location filename="../../console/ui/alarm_pane.py" line="102"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="393" />
+        <location filename="../../console/ui/alarm_pane.py" line="395"/>
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="689" />
+        <location filename="../../console/ui/alarm_pane.py" line="692"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="724" />
+        <location filename="../../console/ui/alarm_pane.py" line="727"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="725" />
+        <location filename="../../console/ui/alarm_pane.py" line="728"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="728" />
+        <location filename="../../console/ui/alarm_pane.py" line="731"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="731" />
+        <location filename="../../console/ui/alarm_pane.py" line="734"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="734" />
+        <location filename="../../console/ui/alarm_pane.py" line="737"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="737" />
+        <location filename="../../console/ui/alarm_pane.py" line="740"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="781" />
+        <location filename="../../console/ui/alarm_pane.py" line="784"/>
         <source>{n} alarms</source>
         <translation>{n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="795" />
+        <location filename="../../console/ui/alarm_pane.py" line="798"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="798" />
+        <location filename="../../console/ui/alarm_pane.py" line="801"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="813" />
+        <location filename="../../console/ui/alarm_pane.py" line="816"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
@@ -139,168 +140,168 @@
 <context>
     <name>AlarmPane</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="139" />
+        <location filename="../../console/ui/alarm_pane.py" line="141"/>
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="140" />
+        <location filename="../../console/ui/alarm_pane.py" line="142"/>
         <source>False alarm</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="141" />
+        <location filename="../../console/ui/alarm_pane.py" line="143"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="142" />
+        <location filename="../../console/ui/alarm_pane.py" line="144"/>
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="151" />
+        <location filename="../../console/ui/alarm_pane.py" line="153"/>
         <source>All but shelved</source>
         <translation>全部（不含搁置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="152" />
+        <location filename="../../console/ui/alarm_pane.py" line="154"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="153" />
+        <location filename="../../console/ui/alarm_pane.py" line="155"/>
         <source>Needing acknowledgement</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="892" />
+        <location filename="../../console/ui/alarm_pane.py" line="895"/>
         <source>Show or hide {level} alarms</source>
         <translation>显示或隐藏{level}报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1040" />
+        <location filename="../../console/ui/alarm_pane.py" line="1047"/>
         <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1066" />
+        <location filename="../../console/ui/alarm_pane.py" line="1073"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1067" />
+        <location filename="../../console/ui/alarm_pane.py" line="1074"/>
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1068" />
+        <location filename="../../console/ui/alarm_pane.py" line="1075"/>
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1068" />
+        <location filename="../../console/ui/alarm_pane.py" line="1075"/>
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1069" />
+        <location filename="../../console/ui/alarm_pane.py" line="1076"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1070" />
+        <location filename="../../console/ui/alarm_pane.py" line="1077"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1070" />
+        <location filename="../../console/ui/alarm_pane.py" line="1077"/>
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1071" />
+        <location filename="../../console/ui/alarm_pane.py" line="1078"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1072" />
+        <location filename="../../console/ui/alarm_pane.py" line="1079"/>
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1073" />
+        <location filename="../../console/ui/alarm_pane.py" line="1080"/>
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1073" />
+        <location filename="../../console/ui/alarm_pane.py" line="1080"/>
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1074" />
+        <location filename="../../console/ui/alarm_pane.py" line="1081"/>
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1075" />
+        <location filename="../../console/ui/alarm_pane.py" line="1082"/>
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1076" />
+        <location filename="../../console/ui/alarm_pane.py" line="1083"/>
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1077" />
+        <location filename="../../console/ui/alarm_pane.py" line="1084"/>
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1083" />
+        <location filename="../../console/ui/alarm_pane.py" line="1090"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1085" />
+        <location filename="../../console/ui/alarm_pane.py" line="1092"/>
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1091" />
-        <location filename="../../console/ui/alarm_pane.py" line="1153" />
+        <location filename="../../console/ui/alarm_pane.py" line="1098"/>
+        <location filename="../../console/ui/alarm_pane.py" line="1160"/>
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1096" />
+        <location filename="../../console/ui/alarm_pane.py" line="1103"/>
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1186" />
+        <location filename="../../console/ui/alarm_pane.py" line="1193"/>
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1191" />
+        <location filename="../../console/ui/alarm_pane.py" line="1198"/>
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1192" />
+        <location filename="../../console/ui/alarm_pane.py" line="1199"/>
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1202" />
+        <location filename="../../console/ui/alarm_pane.py" line="1209"/>
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1204" />
+        <location filename="../../console/ui/alarm_pane.py" line="1211"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
     </message>
@@ -308,32 +309,32 @@
 <context>
     <name>AlarmState</name>
     <message>
-        <location filename="../../console/ui/live.py" line="126" />
+        <location filename="../../console/ui/live.py" line="126"/>
         <source>Cleared</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="127" />
+        <location filename="../../console/ui/live.py" line="127"/>
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="128" />
+        <location filename="../../console/ui/live.py" line="128"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="129" />
+        <location filename="../../console/ui/live.py" line="129"/>
         <source>Returned, unacknowledged</source>
         <translation>已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="130" />
+        <location filename="../../console/ui/live.py" line="130"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="131" />
+        <location filename="../../console/ui/live.py" line="131"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
@@ -341,68 +342,68 @@
 <context>
     <name>Category</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="108" />
+        <location filename="../../console/ui/alarm_pane.py" line="110"/>
         <source>Gas</source>
         <translation>燃气</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="109" />
+        <location filename="../../console/ui/alarm_pane.py" line="111"/>
         <source>Water supply</source>
         <translation>供水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="110" />
+        <location filename="../../console/ui/alarm_pane.py" line="112"/>
         <source>Drainage</source>
         <translation>排水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="111" />
+        <location filename="../../console/ui/alarm_pane.py" line="113"/>
         <source>Bridge</source>
         <translation>桥梁</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="112" />
+        <location filename="../../console/ui/alarm_pane.py" line="114"/>
         <source>Heating</source>
         <translation>供热</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="113" />
+        <location filename="../../console/ui/alarm_pane.py" line="115"/>
         <source>Power</source>
         <translation>电力</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="114" />
+        <location filename="../../console/ui/alarm_pane.py" line="116"/>
         <source>Utility tunnel</source>
         <translation>综合管廊</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="115" />
+        <location filename="../../console/ui/alarm_pane.py" line="117"/>
         <source>Rainfall</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="116" />
+        <location filename="../../console/ui/alarm_pane.py" line="118"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="117" />
+        <location filename="../../console/ui/alarm_pane.py" line="119"/>
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="118" />
-        <location filename="../../console/ui/alarm_pane.py" line="131" />
+        <location filename="../../console/ui/alarm_pane.py" line="120"/>
+        <location filename="../../console/ui/alarm_pane.py" line="133"/>
         <source>Hazmat</source>
         <translation>危化品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="129" />
+        <location filename="../../console/ui/alarm_pane.py" line="131"/>
         <source>Lifeline</source>
         <translation>生命线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="130" />
+        <location filename="../../console/ui/alarm_pane.py" line="132"/>
         <source>Flood</source>
         <translation>防汛</translation>
     </message>
@@ -410,22 +411,22 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="973" />
+        <location filename="../../console/ui/alarm_pane.py" line="976"/>
         <source>Close {n} alarm(s)</source>
         <translation>关闭 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="978" />
+        <location filename="../../console/ui/alarm_pane.py" line="981"/>
         <source>How it ended</source>
         <translation>处置结果说明</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="980" />
+        <location filename="../../console/ui/alarm_pane.py" line="983"/>
         <source>Classification:</source>
         <translation>结论：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="981" />
+        <location filename="../../console/ui/alarm_pane.py" line="984"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -433,12 +434,12 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="960" />
+        <location filename="../../console/ui/alarm_pane.py" line="963"/>
         <source>Dispatch {n} alarm(s)</source>
         <translation>派发 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="964" />
+        <location filename="../../console/ui/alarm_pane.py" line="967"/>
         <source>Responsible unit:</source>
         <translation>责任单位：</translation>
     </message>
@@ -446,7 +447,7 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../console/ui/drill.py" line="28" />
+        <location filename="../../console/ui/drill.py" line="28"/>
         <source>Exercise: not a real event</source>
         <translation>演练状态：非真实警情</translation>
     </message>
@@ -454,72 +455,72 @@
 <context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72" />
+        <location filename="../../console/ui/replay_panel.py" line="72"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72" />
+        <location filename="../../console/ui/replay_panel.py" line="72"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72" />
+        <location filename="../../console/ui/replay_panel.py" line="72"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73" />
+        <location filename="../../console/ui/replay_panel.py" line="73"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73" />
+        <location filename="../../console/ui/replay_panel.py" line="73"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73" />
+        <location filename="../../console/ui/replay_panel.py" line="73"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="74" />
+        <location filename="../../console/ui/replay_panel.py" line="74"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="81" />
+        <location filename="../../console/ui/replay_panel.py" line="81"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="146" />
+        <location filename="../../console/ui/replay_panel.py" line="146"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="147" />
+        <location filename="../../console/ui/replay_panel.py" line="147"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="159" />
+        <location filename="../../console/ui/replay_panel.py" line="159"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="161" />
+        <location filename="../../console/ui/replay_panel.py" line="161"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="163" />
+        <location filename="../../console/ui/replay_panel.py" line="163"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="169" />
+        <location filename="../../console/ui/replay_panel.py" line="169"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -527,17 +528,17 @@
 <context>
     <name>IdentifyPanel</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40" />
+        <location filename="../../console/ui/main_window.py" line="40"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40" />
+        <location filename="../../console/ui/main_window.py" line="40"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="49" />
+        <location filename="../../console/ui/main_window.py" line="49"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
@@ -545,29 +546,29 @@
 <context>
     <name>JournalProblemBox</name>
     <message>
-        <location filename="../../console/ui/shift.py" line="89" />
+        <location filename="../../console/ui/shift.py" line="89"/>
         <source>Journal cannot be opened</source>
         <translation>无法打开日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="90" />
+        <location filename="../../console/ui/shift.py" line="90"/>
         <source>The journal cannot be opened:
 {error}</source>
         <translation>无法打开日志：
 {error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="91" />
+        <location filename="../../console/ui/shift.py" line="91"/>
         <source>A fresh journal can be started beside it; the old file is kept as it is. Without a journal nothing the console sees or does is recorded.</source>
         <translation>可在原文件旁新建一个日志，原文件保持不变。不使用日志时，监测台收到的数据和所做的操作都不会被记录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="93" />
+        <location filename="../../console/ui/shift.py" line="93"/>
         <source>Start a fresh journal</source>
         <translation>新建日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="94" />
+        <location filename="../../console/ui/shift.py" line="94"/>
         <source>Continue without a journal</source>
         <translation>不使用日志继续</translation>
     </message>
@@ -575,42 +576,42 @@
 <context>
     <name>LayerTree</name>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="64" />
+        <location filename="../../console/ui/layer_tree.py" line="64"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="64" />
+        <location filename="../../console/ui/layer_tree.py" line="64"/>
         <source>Features</source>
         <translation>要素数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="143" />
+        <location filename="../../console/ui/layer_tree.py" line="143"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="178" />
+        <location filename="../../console/ui/layer_tree.py" line="178"/>
         <source>Zoom to layer</source>
         <translation>缩放到图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="179" />
+        <location filename="../../console/ui/layer_tree.py" line="179"/>
         <source>Opacity…</source>
         <translation>透明度…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="181" />
+        <location filename="../../console/ui/layer_tree.py" line="181"/>
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="185" />
+        <location filename="../../console/ui/layer_tree.py" line="185"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="185" />
+        <location filename="../../console/ui/layer_tree.py" line="185"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
@@ -618,77 +619,77 @@
 <context>
     <name>LiveMapBinding</name>
     <message>
-        <location filename="../../console/ui/live.py" line="89" />
+        <location filename="../../console/ui/live.py" line="89"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="92" />
+        <location filename="../../console/ui/live.py" line="92"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="95" />
+        <location filename="../../console/ui/live.py" line="95"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h}小时{m:02d}分</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="97" />
+        <location filename="../../console/ui/live.py" line="97"/>
         <source>{d} d {h} h</source>
         <translation>{d}天{h}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="432" />
+        <location filename="../../console/ui/live.py" line="432"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="437" />
+        <location filename="../../console/ui/live.py" line="437"/>
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="439" />
+        <location filename="../../console/ui/live.py" line="439"/>
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="440" />
+        <location filename="../../console/ui/live.py" line="440"/>
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="442" />
+        <location filename="../../console/ui/live.py" line="442"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="448" />
+        <location filename="../../console/ui/live.py" line="448"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="449" />
+        <location filename="../../console/ui/live.py" line="449"/>
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="451" />
+        <location filename="../../console/ui/live.py" line="451"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="454" />
+        <location filename="../../console/ui/live.py" line="454"/>
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="454" />
+        <location filename="../../console/ui/live.py" line="454"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="459" />
+        <location filename="../../console/ui/live.py" line="459"/>
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在{age}前</translation>
     </message>
@@ -696,132 +697,173 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="84" />
+        <location filename="../../console/ui/main_window.py" line="84"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="85" />
+        <location filename="../../console/ui/main_window.py" line="85"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="91" />
+        <location filename="../../console/ui/main_window.py" line="91"/>
         <source>Warnings</source>
         <translation>实时预警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="95" />
+        <location filename="../../console/ui/main_window.py" line="95"/>
         <source>Action not done</source>
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="110" />
+        <location filename="../../console/ui/main_window.py" line="113"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="122" />
+        <location filename="../../console/ui/main_window.py" line="125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="123" />
+        <location filename="../../console/ui/main_window.py" line="126"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="124" />
+        <location filename="../../console/ui/main_window.py" line="127"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="126" />
+        <location filename="../../console/ui/main_window.py" line="129"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="127" />
+        <location filename="../../console/ui/main_window.py" line="130"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="128" />
+        <location filename="../../console/ui/main_window.py" line="131"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="129" />
+        <location filename="../../console/ui/main_window.py" line="132"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="130" />
+        <location filename="../../console/ui/main_window.py" line="133"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="131" />
+        <location filename="../../console/ui/main_window.py" line="134"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="136" />
+        <location filename="../../console/ui/main_window.py" line="139"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="144" />
+        <location filename="../../console/ui/main_window.py" line="147"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="193" />
+        <location filename="../../console/ui/main_window.py" line="148"/>
+        <source>&amp;Drill</source>
+        <translation>演练(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="149"/>
+        <source>&amp;Start a drill from a recorded feed…</source>
+        <translation>用录制数据开始演练(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="151"/>
+        <source>&amp;Leave the drill</source>
+        <translation>结束演练(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="201"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="210" />
+        <location filename="../../console/ui/main_window.py" line="218"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="246" />
+        <location filename="../../console/ui/main_window.py" line="257"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="288" />
+        <location filename="../../console/ui/main_window.py" line="299"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="291" />
+        <location filename="../../console/ui/main_window.py" line="302"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="297" />
+        <location filename="../../console/ui/main_window.py" line="308"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="298" />
+        <location filename="../../console/ui/main_window.py" line="309"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="300" />
+        <location filename="../../console/ui/main_window.py" line="311"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="341" />
+        <location filename="../../console/ui/main_window.py" line="333"/>
+        <source>Recorded feed for the drill</source>
+        <translation>演练用录制数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="334"/>
+        <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
+        <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="349"/>
+        <source>A drill needs the sensor layers of the city on the map.</source>
+        <translation>演练需要先在地图上打开城市的监测点图层。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="350"/>
+        <location filename="../../console/ui/main_window.py" line="361"/>
+        <source>Drill not started</source>
+        <translation>演练未开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="372"/>
+        <source>Drill: {feed}</source>
+        <translation>演练：{feed}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="423"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="349" />
+        <location filename="../../console/ui/main_window.py" line="443"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -829,22 +871,22 @@
 <context>
     <name>MapDecorations</name>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="104" />
+        <location filename="../../console/ui/map/decorations.py" line="104"/>
         <source>{value}°E</source>
         <translation>东经{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="104" />
+        <location filename="../../console/ui/map/decorations.py" line="104"/>
         <source>{value}°W</source>
         <translation>西经{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="105" />
+        <location filename="../../console/ui/map/decorations.py" line="105"/>
         <source>{value}°N</source>
         <translation>北纬{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="105" />
+        <location filename="../../console/ui/map/decorations.py" line="105"/>
         <source>{value}°S</source>
         <translation>南纬{value}°</translation>
     </message>
@@ -852,7 +894,7 @@
 <context>
     <name>NorthArrow</name>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="97" />
+        <location filename="../../console/ui/map/decorations.py" line="97"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -860,17 +902,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="947" />
+        <location filename="../../console/ui/alarm_pane.py" line="950"/>
         <source>Note on {n} alarm(s)</source>
         <translation>为 {n} 条报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="949" />
+        <location filename="../../console/ui/alarm_pane.py" line="952"/>
         <source>What you saw or did</source>
         <translation>所见情况或所做处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="951" />
+        <location filename="../../console/ui/alarm_pane.py" line="954"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -878,52 +920,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="51" />
+        <location filename="../../console/ui/replay_panel.py" line="51"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="57" />
+        <location filename="../../console/ui/replay_panel.py" line="57"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="59" />
+        <location filename="../../console/ui/replay_panel.py" line="59"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="60" />
+        <location filename="../../console/ui/replay_panel.py" line="60"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65" />
+        <location filename="../../console/ui/replay_panel.py" line="65"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="249" />
+        <location filename="../../console/ui/replay_panel.py" line="249"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="254" />
+        <location filename="../../console/ui/replay_panel.py" line="254"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="255" />
+        <location filename="../../console/ui/replay_panel.py" line="255"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="256" />
+        <location filename="../../console/ui/replay_panel.py" line="256"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="257" />
+        <location filename="../../console/ui/replay_panel.py" line="257"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -931,53 +973,53 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="281" />
+        <location filename="../../console/ui/replay_panel.py" line="281"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="282" />
+        <location filename="../../console/ui/replay_panel.py" line="282"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="283" />
-        <location filename="../../console/ui/replay_panel.py" line="309" />
+        <location filename="../../console/ui/replay_panel.py" line="283"/>
+        <location filename="../../console/ui/replay_panel.py" line="309"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="284" />
+        <location filename="../../console/ui/replay_panel.py" line="284"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="285" />
+        <location filename="../../console/ui/replay_panel.py" line="285"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="287" />
+        <location filename="../../console/ui/replay_panel.py" line="287"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291" />
+        <location filename="../../console/ui/replay_panel.py" line="291"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="309" />
+        <location filename="../../console/ui/replay_panel.py" line="309"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="324" />
+        <location filename="../../console/ui/replay_panel.py" line="324"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="325" />
+        <location filename="../../console/ui/replay_panel.py" line="325"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
@@ -985,52 +1027,52 @@
 <context>
     <name>ShelveDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="919" />
+        <location filename="../../console/ui/alarm_pane.py" line="922"/>
         <source>Shelve {n} alarm(s)</source>
         <translation>搁置 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="922" />
+        <location filename="../../console/ui/alarm_pane.py" line="925"/>
         <source>Chattering sensor</source>
         <translation>监测点频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="922" />
+        <location filename="../../console/ui/alarm_pane.py" line="925"/>
         <source>Maintenance work</source>
         <translation>检修作业</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="923" />
+        <location filename="../../console/ui/alarm_pane.py" line="926"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="923" />
+        <location filename="../../console/ui/alarm_pane.py" line="926"/>
         <source>Sensor test</source>
         <translation>监测点测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="925" />
+        <location filename="../../console/ui/alarm_pane.py" line="928"/>
         <source>Why the alarm is hidden (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="928" />
+        <location filename="../../console/ui/alarm_pane.py" line="931"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="928" />
+        <location filename="../../console/ui/alarm_pane.py" line="931"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="931" />
+        <location filename="../../console/ui/alarm_pane.py" line="934"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="932" />
+        <location filename="../../console/ui/alarm_pane.py" line="935"/>
         <source>For:</source>
         <translation>时长：</translation>
     </message>
@@ -1038,32 +1080,32 @@
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../console/ui/shift.py" line="48" />
+        <location filename="../../console/ui/shift.py" line="48"/>
         <source>Start of shift</source>
         <translation>接班</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="49" />
+        <location filename="../../console/ui/shift.py" line="49"/>
         <source>Every acknowledgement, note and dispatch is journaled with the name of the operator on duty.</source>
         <translation>每一次确认、备注和派发都会连同值班员姓名记入日志。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="53" />
+        <location filename="../../console/ui/shift.py" line="53"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="57" />
+        <location filename="../../console/ui/shift.py" line="57"/>
         <source>Handing over:</source>
         <translation>交班人：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="58" />
+        <location filename="../../console/ui/shift.py" line="58"/>
         <source>Operator on duty:</source>
         <translation>值班员：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="60" />
+        <location filename="../../console/ui/shift.py" line="60"/>
         <source>Start shift</source>
         <translation>开始值班</translation>
     </message>
@@ -1071,40 +1113,70 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="346" />
+        <location filename="../../console/ui/main_window.py" line="428"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="97" />
+        <location filename="../../console/ui/snapshot.py" line="99"/>
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="124"/>
+        <source>Level I warning (red)</source>
+        <translation>Ⅰ级预警（红色）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="125"/>
+        <source>Level II warning (orange)</source>
+        <translation>Ⅱ级预警（橙色）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="126"/>
+        <source>Level III warning (yellow)</source>
+        <translation>Ⅲ级预警（黄色）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="127"/>
+        <source>Level IV warning (blue)</source>
+        <translation>Ⅳ级预警（蓝色）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="133"/>
+        <source>No data (stale, offline)</source>
+        <translation>无数据（超时、离线）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/snapshot.py" line="134"/>
+        <source>Shelved</source>
+        <translation>已搁置</translation>
     </message>
 </context>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="220" />
+        <location filename="../../console/ui/timeline.py" line="222"/>
         <source>Reading the feed: {percent} %</source>
         <translation>正在读取数据：{percent}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="223" />
+        <location filename="../../console/ui/timeline.py" line="225"/>
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="226" />
+        <location filename="../../console/ui/timeline.py" line="228"/>
         <source>No alarms in this feed</source>
         <translation>此数据中没有报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="275" />
+        <location filename="../../console/ui/timeline.py" line="277"/>
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="277" />
+        <location filename="../../console/ui/timeline.py" line="279"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>

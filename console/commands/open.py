@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "layers" / "demo" / "catalog.toml"
+REPO = Path(__file__).resolve().parents[2]
+DEMO_CATALOG = REPO / "layers" / "demo" / "catalog.toml"
+DEMO_FEED = REPO / "assets" / "feeds" / "demo_rainstorm_gasleak.jsonl.gz"
 
 
 def add_arguments(parser) -> None:
@@ -20,6 +22,14 @@ def add_arguments(parser) -> None:
                         help="journal file, created when absent (default: journal.sqlite in the user's data "
                              "folder, or in $CONSOLE_DATA_DIR)")
     parser.add_argument("--rules", metavar="TOML", help="alarm rules (default: assets/rules/default_rules.toml)")
+    parser.add_argument("--drill", metavar="FEED", nargs="?", const=str(DEMO_FEED),
+                        help="replay a recorded feed as a drill (default with --demo: the bundled "
+                             "rainstorm and gas-leak feed)")
+    parser.add_argument("--drill-at", metavar="TIME",
+                        help="start the drill at this feed time (RFC 3339, or +H:MM after the feed's start); "
+                             "without a screen the default is the moment with the most new alarms")
+    parser.add_argument("--speed", type=float, default=0.0,
+                        help="play the drill at this speed (1..3600); 0 leaves it paused")
 
 
 def run(args) -> int:
@@ -45,10 +55,25 @@ def run(args) -> int:
     paths = ([str(DEMO_CATALOG)] if args.demo else []) + args.catalog + args.files
     window.open_paths(paths, encoding=args.encoding)
     window.canvas.zoom_full()
+    if args.drill:
+        drill = window.start_drill(args.drill)
+        if drill is None:
+            print(f"console: {window.errors[-1]}", file=sys.stderr)
+            return 2
+        moment = drill_moment(args.drill_at, drill.replay, busiest=bool(snapshot))
+        if moment is None:
+            print(f"console: --drill-at {args.drill_at!r} is not a time in the feed "
+                  "(RFC 3339 like 2026-07-01T14:00:00+08:00, or +H:MM after its start)", file=sys.stderr)
+            return 2
+        window.replay_panel.controller.seek(moment)
+        if args.speed > 0 and not snapshot:
+            window.replay_panel.controller.set_speed(args.speed)
+            window.replay_panel.controller.play()
     if snapshot:
         Path(snapshot).parent.mkdir(parents=True, exist_ok=True)
         path = window.save_snapshot(snapshot)
         print(path.resolve())
+        window.leave_drill()
         window.session.close()
         return 2 if window.errors else 0
     if not args.operator:
@@ -59,3 +84,22 @@ def run(args) -> int:
     code = app.exec()
     window.session.close()
     return code
+
+
+def drill_moment(text: str | None, replay, busiest: bool) -> int | None:
+    """Feed time (epoch ms) to start a drill at; None when ``text`` is not a time."""
+    if text is None:
+        if not busiest:
+            return replay.start_ms
+        replay.build_index()  # the alarm density of the whole feed
+        density = replay.alarm_density(72)
+        totals = density.counts.sum(axis=0)
+        return int(density.edges_ms[int(totals.argmax()) + 1]) if totals.any() else replay.end_ms
+    if text.startswith("+"):
+        hours, _, minutes = text[1:].partition(":")
+        if not hours.isdigit() or (minutes and not minutes.isdigit()):
+            return None
+        return replay.start_ms + (int(hours) * 60 + int(minutes or 0)) * 60_000
+    from console.feeds.timefmt import parse_time_value
+
+    return parse_time_value(text)

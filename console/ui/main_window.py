@@ -102,6 +102,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.coordinates)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.catalog = None
+        self.drill = None  # the DrillSession shown instead of the live state, if any
+        self.replay_panel = None
+        self._drill_generation = -1
         self.errors: list[str] = []  # every message shown to the operator, newest last
         self.setAcceptDrops(True)
         self._build_menus()
@@ -142,6 +145,11 @@ class MainWindow(QMainWindow):
         alarms_menu.addAction(pane.previous_action)
         alarms_menu.addSeparator()
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
+        drill_menu = self.menuBar().addMenu(self.tr("&Drill"))
+        self.start_drill_action = self._action(drill_menu, self.tr("&Start a drill from a recorded feed…"),
+                                               self.ask_drill)
+        self.leave_drill_action = self._action(drill_menu, self.tr("&Leave the drill"), self.leave_drill)
+        self.leave_drill_action.setEnabled(False)
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -316,8 +324,79 @@ class MainWindow(QMainWindow):
             self.canvas.set_extent((float(x.min()), float(y.min()), float(x.max()), float(y.max())), padding=0.1)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.leave_drill()
         self.session.close()  # writes what is queued for the journal
         super().closeEvent(event)
+
+    # --- drills -------------------------------------------------------------
+    def ask_drill(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Recorded feed for the drill"), "",
+                                              self.tr("Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*"))
+        if path:
+            self.start_drill(path)
+
+    def start_drill(self, feed, journal_path=None):
+        """Replay a recorded feed as a drill: its own state and journal, marked as a drill everywhere.
+
+        The live pipeline goes on untouched; ``leave_drill`` shows it again.
+        Returns the ``DrillSession``, or None when the feed cannot be used (reported).
+        """
+        from console.feeds.drill import DrillSession
+        from console.ui.replay_panel import install_replay_panel
+        from console.ui.shift import default_journal_path
+
+        if self.session.pipeline is None and not self.start_live():
+            self.show_error(self.tr("A drill needs the sensor layers of the city on the map."),
+                            self.tr("Drill not started"))
+            return None
+        if self.drill is not None:
+            self.leave_drill()
+        live_journal = self.session.journal
+        beside = live_journal.path if live_journal is not None else default_journal_path()
+        Path(beside).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            drill = DrillSession(feed, self.session.pipeline.table, self.session.rules,
+                                 journal_path=journal_path, beside=beside)
+        except (InputError, OSError) as exc:
+            self.show_error(str(exc), self.tr("Drill not started"))
+            return None
+        self.drill = drill
+        self.replay_panel = install_replay_panel(self, drill.replay, drill=True)
+        self.replay_panel.controller.time_changed.connect(self._follow_drill)
+        self.alarm_pane.clock = lambda: drill.replay.now_ms
+        self.live.now_ms = lambda: drill.replay.now_ms
+        self._drill_generation = -1
+        self._follow_drill()
+        self.start_drill_action.setEnabled(True)
+        self.leave_drill_action.setEnabled(True)
+        self.statusBar().showMessage(self.tr("Drill: {feed}").format(feed=Path(str(drill.journal.path)).name), 15000)
+        return drill
+
+    def _follow_drill(self, *_) -> None:
+        """After a seek the drill's state is rebuilt: the map and the pane read it afresh."""
+        drill = self.drill
+        if drill is None:
+            return
+        if drill.replay.generation != self._drill_generation:
+            self._drill_generation = drill.replay.generation
+            self.show_state(drill.table, drill.book, self.session.names, drill.replay.pipeline.engine.sign)
+        else:
+            self.refresh_live()
+
+    def leave_drill(self) -> None:
+        """Back to the live state, as it went on meanwhile; the drill journal is closed and kept."""
+        drill, self.drill = self.drill, None
+        if drill is None:
+            return
+        if self.replay_panel is not None:
+            self.replay_panel.remove()
+            self.replay_panel.deleteLater()
+            self.replay_panel = None
+        drill.close()
+        self.alarm_pane.clock = self.session.now_ms
+        self.live.now_ms = self.session.now_ms
+        self.leave_drill_action.setEnabled(False)
+        self.show_live_state()
 
     # --- map ------------------------------------------------------------
     def _zoom_to_selected(self) -> None:
@@ -347,7 +426,19 @@ class MainWindow(QMainWindow):
 
     def save_snapshot(self, path, width: int = 1600, height: int = 1000) -> Path:
         title = layer_title(self.catalog) if self.catalog else QCoreApplication.translate("Snapshot", "Map")
-        image = render_snapshot(self.canvas.renderer, width, height, self.canvas.extent(), title)
+        decorations, when = (), None
+        if self.drill is not None:
+            # A drill's picture is marked as one and dated by the feed clock it shows.
+            from datetime import datetime
+            from zoneinfo import ZoneInfo
+
+            from console.ui.drill import drill_title, paint_drill_banner
+            from console.ui.snapshot import DISPLAY_ZONE
+
+            title, decorations = drill_title(title), (paint_drill_banner,)
+            when = datetime.fromtimestamp(self.drill.now_ms / 1000, ZoneInfo(DISPLAY_ZONE))
+        image = render_snapshot(self.canvas.renderer, width, height, self.canvas.extent(), title, when=when,
+                                decorations=decorations)
         if not image.save(str(path)):
             self.show_error(self.tr("Cannot write {path}").format(path=path))
         return Path(path)

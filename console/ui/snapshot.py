@@ -6,12 +6,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
 
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import SWATCH, swatch_icon
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
+from console.ui.map.points import marker_path
 from console.ui.map.renderer import MapRenderer
+from console.ui.map.sensor_style import LEVEL_COLOURS, LEVEL_MARKERS, STALE_COLOUR
 from console.ui.map.view import BACKGROUND, ViewState
 
 TITLE_HEIGHT = 56
@@ -76,15 +78,15 @@ def _draw_title(painter: QPainter, family: str, width: int, title: str, when: da
 
 
 def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_height: int) -> None:
-    layers = [layer for layer in reversed(renderer.layers) if layer.visible and len(layer)]
-    if not layers:
+    rows = legend_rows(renderer)
+    if not rows:
         return
     font = QFont(renderer.font_family)
     font.setPixelSize(13)
     painter.setFont(font)
     row = SWATCH + 4
     box_width = 210
-    box_height = 30 + row * len(layers)
+    box_height = 30 + row * len(rows)
     box = QRectF(width - box_width - 14, map_height - box_height - 14, box_width, box_height)
     painter.setPen(QColor("#B8B8B8"))
     painter.setBrush(QColor(255, 255, 255, 225))
@@ -99,8 +101,47 @@ def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_heigh
     y = box.top() + 28
     metrics = QFontMetricsF(font)
     text_width = box_width - SWATCH - 26
-    for layer in layers:
-        painter.drawPixmap(int(box.left() + 10), int(y), swatch_icon(layer).pixmap(SWATCH, SWATCH))
-        text = metrics.elidedText(layer_title(layer), Qt.TextElideMode.ElideMiddle, text_width)
+    for pixmap, title in rows:
+        painter.drawPixmap(int(box.left() + 10), int(y), pixmap)
+        text = metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, text_width)
         painter.drawText(QRectF(box.left() + 16 + SWATCH, y, text_width, SWATCH), Qt.AlignmentFlag.AlignVCenter, text)
         y += row
+
+
+def legend_rows(renderer: MapRenderer) -> list[tuple[QPixmap, str]]:
+    """(swatch, text) per visible layer, top first; with live sensors shown, their states too."""
+    layers = [layer for layer in reversed(renderer.layers) if layer.visible and len(layer)]
+    rows = [(swatch_icon(layer).pixmap(SWATCH, SWATCH), layer_title(layer)) for layer in layers]
+    if any(layer.is_sensor_layer for layer in layers):
+        rows += sensor_state_rows()
+    return rows
+
+
+def sensor_state_rows() -> list[tuple[QPixmap, str]]:
+    """Legend rows for what a sensor's symbol says: the warning levels, silence, shelving."""
+    translate = QCoreApplication.translate
+    texts = {
+        1: translate("Snapshot", "Level I warning (red)"),
+        2: translate("Snapshot", "Level II warning (orange)"),
+        3: translate("Snapshot", "Level III warning (yellow)"),
+        4: translate("Snapshot", "Level IV warning (blue)"),
+    }
+    rows = []
+    for level in (1, 2, 3, 4):
+        marker, size = LEVEL_MARKERS[level]
+        rows.append((_marker_pixmap(marker, size, LEVEL_COLOURS[level], "#202020"), texts[level]))
+    rows.append((_marker_pixmap("cross", 9, STALE_COLOUR, "#5E5E5E"), translate("Snapshot", "No data (stale, offline)")))
+    rows.append((_marker_pixmap("circle", 7, "#C9C3D6", "#8D84A3"), translate("Snapshot", "Shelved")))
+    return rows
+
+
+def _marker_pixmap(marker: str, size: int, fill: str, stroke: str) -> QPixmap:
+    pixmap = QPixmap(SWATCH, SWATCH)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(QColor(stroke), 1.0))
+    painter.setBrush(QColor(fill))
+    painter.drawPath(marker_path(marker, SWATCH / 2, SWATCH / 2, min(size + 1, SWATCH - 3)))
+    painter.end()
+    return pixmap

@@ -156,3 +156,19 @@ def test_a_picture_drawn_for_an_outdated_map_is_not_shown(qtbot, districts):
     view = canvas.view_state()
     x, y = view.to_pixel(8_000, 2_000)
     assert colour_at(canvas.grab().toImage(), round(x), round(y)) == BACKGROUND.upper()
+
+
+def test_the_briefing_legend_explains_sensor_symbols_when_sensors_are_shown(qapp, districts):
+    from console.ui.snapshot import legend_rows
+
+    renderer = MapRenderer()
+    renderer.add_layer(districts)
+    assert [text for _, text in legend_rows(renderer)] == ["districts"]
+    layer = make_layer("sensors", GeometryKind.POINT, [shapely.Point(0, 0)], {"marker": "circle", "size": 5},
+                       id=["GAS-00001"])
+    layer.is_sensor_layer = True
+    renderer.add_layer(layer)
+    texts = [text for _, text in legend_rows(renderer)]
+    assert texts[:2] == ["sensors", "districts"]
+    assert texts[2:6] == ["Level I warning (red)", "Level II warning (orange)", "Level III warning (yellow)",
+                          "Level IV warning (blue)"]
