@@ -522,12 +522,24 @@ class FeedReader:
             else:
                 yield event
 
-    def coded(self) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
+    def coded(self, *, background: bool = False) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
         """The feed's events in time order like iterating, with readings as ``CodedReadings``.
 
         A reading's sensor is a code, ``sensor_ids[code]`` its id: cheaper than
         strings for a consumer that maps codes to its own rows once per id.
+
+        With ``background`` the whole reading (ordering and duplicate checks
+        included) runs on a thread of its own, a few batches ahead of the caller,
+        so that a consumer with work of its own per batch keeps both busy.
+        ``sensor_ids`` may then grow ahead of the batch being handed over; codes of
+        a batch are always in it. ``problems`` and the counts are complete once the
+        iteration has ended.
         """
+        if background:
+            return _ahead(self._coded(), depth=BACKGROUND_BATCHES)
+        return self._coded()
+
+    def _coded(self) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
         self.problems, self.problem_count, self.duplicates_dropped = [], 0, 0  # a second pass starts afresh
         reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
         span_lo, span_hi = None, None
@@ -562,7 +574,7 @@ class FeedReader:
                 data: bytes = payload
                 parsing.append(pool.submit(self._parse_rows, data, line_base, line_base == 0 and self.format == "csv"))
                 line_base += data.count(b"\n")
-                while len(parsing) > 2:
+                while len(parsing) > PARSE_AHEAD:
                     yield from self._collect(parsing.popleft().result(), reorder)
             while parsing:
                 yield from self._collect(parsing.popleft().result(), reorder)
@@ -699,6 +711,51 @@ class FeedReader:
                 times.extend((int(t_ms.min()), int(t_ms.max())))
             times.extend(e.t_ms for e in events)
         return (min(times), max(times)) if times else None
+
+
+# Blocks parsed ahead of the one being ordered, and batches read ahead of a background consumer.
+PARSE_AHEAD = 3
+BACKGROUND_BATCHES = 16
+
+
+def _ahead(events: Iterator, depth: int) -> Iterator:
+    """Run an iterator on a thread of its own, ``depth`` items ahead; errors are raised to the consumer."""
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in events:
+                if not put(("item", item)):
+                    events.close()  # the consumer left early
+                    return
+            put(("end", end))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="feed-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = items.get()
+            if kind == "end":
+                break
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(5)
 
 
 def read_feed(path: str | Path, **options) -> FeedReader:

@@ -169,7 +169,7 @@ def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] 
     events: list = []
     event_pos: list[int] = []
     count = 0
-    for item in reader.coded():
+    for item in reader.coded(background=True):
         if not isinstance(item, CodedReadings):
             events.append(item)
             event_pos.append(count)
