@@ -301,6 +301,44 @@ def test_drill_banner_is_drawn_in_a_snapshot_with_its_text(districts):
     assert abs(centre.red() - plain_centre.red()) + abs(centre.green() - plain_centre.green()) < 60
 
 
+def _banner(width: int, height: int, scale: float = 1.0):
+    from PySide6.QtGui import QImage, QPainter
+
+    from console.ui.map.view import ViewState
+
+    image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#F4F1EA"))
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    paint_drill_banner(painter, ViewState(1.0, 0.0, -1.0, 0.0, width, height))
+    painter.end()
+    return image
+
+
+def test_the_drill_banner_follows_the_map_size_the_language_and_a_scaled_painter():
+    from console.ui.app import application
+
+    violet = QColor(DRILL_COLOUR).name().upper()
+    small, large = _banner(600, 400), _banner(900, 500)
+    assert _pixel(small, 597, 200) == violet and _pixel(large, 897, 250) == violet
+    assert _pixel(large, 597, 250) != violet  # the frame of the larger map is not where the smaller one's is
+    # Printed larger (a scaled painter): drawn at the painter's scale, not copied from a small picture.
+    scaled = _banner(600, 400, scale=2.0)
+    assert _pixel(scaled, 1195, 400) == violet and _pixel(scaled, 598, 400) != violet
+
+    def subtitle(image):
+        return [QColor(image.pixel(x, y)).lightness() > 200 for x in range(200, 400) for y in range(36, 50)]
+
+    english = subtitle(_banner(600, 400))
+    application("zh_CN")
+    try:
+        chinese = subtitle(_banner(600, 400))
+    finally:
+        application("en")
+    assert any(english) and any(chinese) and english != chinese  # "Exercise: not a real event" in Chinese
+    assert subtitle(_banner(600, 400)) == english
+
+
 def test_drill_titles_mark_once_and_unmark():
     assert drill_title("Duty console") == "【演练 DRILL】 Duty console"
     assert drill_title(drill_title("Duty console")) == drill_title("Duty console")

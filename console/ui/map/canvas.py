@@ -22,17 +22,28 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
 from console.model.layer import VectorLayer
-from console.ui.map.decorations import draw_north_arrow, draw_scale_bar, mercator_to_lonlat
+from console.ui.map.decorations import (
+    draw_north_arrow,
+    draw_scale_bar,
+    ground_resolution_m,
+    mercator_to_lonlat,
+)
 from console.ui.map.renderer import MapRenderer
 from console.ui.map.view import BACKGROUND, ViewState
 
 SETTLE_MS = 150  # a view still this long gets its full-detail static picture
 BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enough not to distract
 WORLD = 2.0037508e7  # half the Web Mercator world width, metres
+# The scale bar and the north arrow are drawn into small images kept per look: their text
+# (shaped anew by every drawText) cost about half a millisecond of every frame.
+SCALE_BAR_BOX = (240, 36)  # px: room for the widest bar (160 px) and its label
+SCALE_BAR_ORIGIN = QPointF(8, 24)  # the bar's origin inside its box
+NORTH_ARROW_BOX = 50
+DECORATION_CACHE_SIZE = 8
 
 
 @dataclass
@@ -257,6 +268,7 @@ class MapCanvas(pg.GraphicsView):
         self._blink.setInterval(BLINK_INTERVAL_MS)
         self._blink.timeout.connect(self._on_blink)
         self._blink.start()
+        self._decorations: dict[tuple, QImage] = {}
 
     # --- view -----------------------------------------------------------
     def view_state(self) -> ViewState:
@@ -355,8 +367,31 @@ class MapCanvas(pg.GraphicsView):
             return
         painter.save()
         painter.resetTransform()
-        draw_scale_bar(painter, view, self.renderer.font_family)
-        draw_north_arrow(painter, view, self.renderer.font_family)
+        ratio = self.viewport().devicePixelRatioF()
+        family = self.renderer.font_family
+        bar = self._decoration(("scale", ground_resolution_m(view), family, ratio), SCALE_BAR_BOX, ratio,
+                               lambda p: draw_scale_bar(p, view, family, origin=SCALE_BAR_ORIGIN))
+        painter.drawImage(QPointF(16 - SCALE_BAR_ORIGIN.x(), view.height - 22 - SCALE_BAR_ORIGIN.y()), bar)
+        half = NORTH_ARROW_BOX / 2
+        arrow = self._decoration(("north", QCoreApplication.translate("NorthArrow", "N"), family, ratio),
+                                 (NORTH_ARROW_BOX, NORTH_ARROW_BOX), ratio,
+                                 lambda p: draw_north_arrow(p, view, family, centre=QPointF(half, half)))
+        painter.drawImage(QPointF(view.width - 36 - half, 48 - half), arrow)
         for paint in self.foreground_painters:
             paint(painter, view)
         painter.restore()
+
+    def _decoration(self, key: tuple, size: tuple[int, int], ratio: float, draw) -> QImage:
+        """A decoration drawn by ``draw`` into a transparent image of ``size``, kept per ``key``."""
+        image = self._decorations.get(key)
+        if image is None:
+            image = QImage(round(size[0] * ratio), round(size[1] * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(0)
+            painter = QPainter(image)
+            draw(painter)
+            painter.end()
+            if len(self._decorations) >= DECORATION_CACHE_SIZE:  # zooming makes new scale bars
+                self._decorations.pop(next(iter(self._decorations)))
+            self._decorations[key] = image
+        return image
