@@ -202,20 +202,22 @@ class _Vocabulary:
         missing = np.flatnonzero(codes < 0)
         if len(missing) == 0:
             return codes
+        # New ids are added once each, in file order, so codes follow first appearance.
+        _, first = np.unique(_id_key(words[missing]), return_index=True)
         added = False
-        for row in missing.tolist():  # file order, so codes follow first appearance
+        for row in missing[np.sort(first)].tolist():
             raw = words[row].tobytes().rstrip(b"\0")
-            code = self.codes.get(raw)
-            if code is None:
+            if raw not in self.codes:
                 try:
-                    text = raw.decode("utf-8")
+                    self.add(raw.decode("utf-8"), raw)
                 except UnicodeDecodeError:
                     continue
-                code = self.add(text, raw)
                 added = True
-            codes[row] = code
         if added:
             self._publish()
+            codes[missing] = self.lookup(words[missing])
+        for row in np.flatnonzero(codes < 0).tolist():  # two ids sharing a key, or not UTF-8
+            codes[row] = self.codes.get(words[row].tobytes().rstrip(b"\0"), -1)
         return codes
 
     def encode(self, raw_ids: np.ndarray) -> np.ndarray:
@@ -312,7 +314,6 @@ class _Reorder:
         self.duplicates = 0
         self._columns = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
                          np.empty(0, dtype=np.uint8), np.empty(0, dtype=np.int64)]
-        self._keys = np.empty(0, dtype=np.uint64)  # _record_key of each held reading
         self._events: list[tuple[int, int, object]] = []  # (t_ms, line, event)
         self._max_t: int | None = None
         self._delivered_until = np.iinfo(np.int64).min
@@ -370,14 +371,18 @@ class _Reorder:
         held_t = held[1]
         since = int(np.searchsorted(held_t, t_ms.min(), side="left"))
         key = _record_key(code, t_ms, value, quality)
-        keys = np.concatenate((self._keys[since:], key))
+        keys = np.concatenate((_record_key(*(column[since:] for column in held[:4])), key))
         ordered = np.sort(keys)
         repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         if len(repeated):
             # The few readings whose key occurs twice: settle them by their full record, in order
             # (held readings first, then the block by line), keeping the first copy.
-            at = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
-            suspects = np.flatnonzero(repeated[at] == keys)
+            # A 16-bit filter first, so that only a few keys are searched for.
+            low = np.zeros(1 << 16, dtype=bool)
+            low[(repeated & np.uint64(0xFFFF)).astype(np.intp)] = True
+            maybe = np.flatnonzero(low[(keys & np.uint64(0xFFFF)).astype(np.intp)])
+            at = np.minimum(np.searchsorted(repeated, keys[maybe]), len(repeated) - 1)
+            suspects = maybe[repeated[at] == keys[maybe]]
             tail = len(held_t) - since
             columns = [np.concatenate((c[since:], n)) for c, n in
                        zip(held[:4], (code, t_ms, value, quality), strict=True)]
@@ -393,28 +398,34 @@ class _Reorder:
             if repeat.any():
                 self.duplicates += int(repeat.sum())
                 keep = ~repeat
-                code, t_ms, value, quality, line, key = (code[keep], t_ms[keep], value[keep], quality[keep],
-                                                         line[keep], key[keep])
+                code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
         # Stable: among equal times, held readings (earlier lines) first, then the block in file order.
         order = np.argsort(t_ms, kind="stable")
-        new = [column[order] for column in (code, t_ms, value, quality, line, key)]
-        at = np.searchsorted(held_t, new[1], side="right") + np.arange(len(order))
-        total = len(held_t) + len(order)
-        from_block = np.zeros(total, dtype=bool)
-        from_block[at] = True
-        merged = []
-        for old, fresh in zip((*held, self._keys), new, strict=True):
-            column = np.empty(total, dtype=fresh.dtype)
-            column[at] = fresh
-            column[~from_block] = old
-            merged.append(column)
-        self._columns, self._keys = merged[:5], merged[5]
+        new = [column[order] for column in (code, t_ms, value, quality, line)]
+        old = held
+        new_t = new[1]
+        if len(held_t) and len(new_t) and new_t[0] < held_t[-1]:
+            # Most of a block comes after everything held; only its stragglers are merged in,
+            # and only the held readings from the earliest straggler on are rebuilt.
+            late = int(np.searchsorted(new_t, held_t[-1], side="left"))
+            first = int(np.searchsorted(held_t, new_t[0], side="right"))
+            at = np.searchsorted(held_t[first:], new_t[:late], side="right") + np.arange(late)
+            total = len(held_t) - first + late
+            from_block = np.zeros(total, dtype=bool)
+            from_block[at] = True
+            for k, (before, fresh) in enumerate(zip(old, new, strict=True)):
+                middle = np.empty(total, dtype=fresh.dtype)
+                middle[at] = fresh[:late]
+                middle[~from_block] = before[first:]
+                new[k] = np.concatenate((before[:first], middle, fresh[late:]))
+        else:
+            new = [np.concatenate((before, fresh)) for before, fresh in zip(old, new, strict=True)]
+        self._columns = new
 
     def _release(self, watermark: int) -> list[FeedEvent]:
         code, t_ms, value, quality, line = self._columns
         cut = int(np.searchsorted(t_ms, watermark, side="right"))
         self._columns = [code[cut:], t_ms[cut:], value[cut:], quality[cut:], line[cut:]]
-        self._keys = self._keys[cut:]
         self._events.sort(key=lambda item: (item[0], item[1]))
         ready_events, seen = [], set()
         while self._events and self._events[0][0] <= watermark:

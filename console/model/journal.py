@@ -536,6 +536,11 @@ class Journal:
             connection.executemany("INSERT INTO sensor VALUES (?, ?)", sensors)
         readings = [e.readings for e in entries if e.readings is not None and len(e.readings[0])]
         readings = readings if self.keep_readings else []
+        # A large entry (a bulk batch) is a block of its own: it comes sorted by sensor and time.
+        for rows, t, values, quality in [r for r in readings if len(r[0]) >= BLOCK_MIN_READINGS]:
+            self._newest_reading_ms = max(self._newest_reading_ms, int(t.max()))
+            self._write_block(connection, self.key_of_row[rows], t, values, quality)
+        readings = [r for r in readings if len(r[0]) < BLOCK_MIN_READINGS]
         if readings:
             keys = self.key_of_row[np.concatenate([r[0] for r in readings])]
             t = np.concatenate([r[1] for r in readings])
@@ -581,24 +586,29 @@ class Journal:
     @staticmethod
     def _write_block(connection: sqlite3.Connection, keys, t, values, quality) -> None:
         """Readings as one ``reading_block`` row: sorted by sensor key and time, first of a repeated time kept."""
-        # Entries arrive sorted by sensor row, so a stable sort by key mostly merges a few runs.
-        order = np.argsort(keys, kind="stable")
-        keys, t = keys[order], t[order]
-        unsorted = (keys[1:] == keys[:-1]) & (t[1:] < t[:-1])
-        if unsorted.any():  # late readings: order by time within each sensor, keeping arrival order
-            again = np.lexsort((np.arange(len(t)), t, keys))
-            order, keys, t = order[again], keys[again], t[again]
-        keep = np.ones(len(t), dtype=bool)
-        keep[1:] = (keys[1:] != keys[:-1]) | (t[1:] != t[:-1])
-        order, keys, t = order[keep], keys[keep], t[keep]
-        values, quality = values[order], quality[order]
+        ascending = (keys[1:] > keys[:-1]) | ((keys[1:] == keys[:-1]) & (t[1:] > t[:-1]))
+        if not ascending.all():
+            # Entries arrive sorted by sensor row: a stable sort by key mostly merges a few runs.
+            order = np.argsort(keys, kind="stable")
+            keys, t = keys[order], t[order]
+            unsorted = (keys[1:] == keys[:-1]) & (t[1:] < t[:-1])
+            if unsorted.any():  # late readings: order by time within each sensor, keeping arrival order
+                again = np.lexsort((np.arange(len(t)), t, keys))
+                order, keys, t = order[again], keys[again], t[again]
+            keep = np.ones(len(t), dtype=bool)
+            keep[1:] = (keys[1:] != keys[:-1]) | (t[1:] != t[:-1])
+            order, keys, t = order[keep], keys[keep], t[keep]
+            values, quality = values[order], quality[order]
         first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         starts = np.append(first, len(keys)).astype("<i4")
+        t_min, t_max = int(t.min()), int(t.max())
+        # Times as 32-bit offsets from t_min when the block spans less than 24 days (it nearly always does).
+        times = (t - t_min).astype("<i4") if t_max - t_min < 2**31 else t.astype("<i8")
         connection.execute(
             "INSERT INTO reading_block (t_min, t_max, n, sensor_keys, starts, t_ms, value, quality) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (int(t.min()), int(t.max()), len(t), keys[first].astype("<i4").tobytes(), starts.tobytes(),
-             t.astype("<i8").tobytes(), values.astype("<f8").tobytes(), quality.astype(np.uint8).tobytes()),
+            (t_min, t_max, len(t), keys[first].astype("<i4").tobytes(), starts.tobytes(), times.tobytes(),
+             np.asarray(values, dtype="<f8").tobytes(), np.asarray(quality, dtype=np.uint8).tobytes()),
         )
 
     def _write_states(self, connection: sqlite3.Connection, states: list[dict]) -> None:
@@ -660,8 +670,9 @@ class Journal:
             return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
         key = found[0]
         parts = []
-        for block_id, keys_blob in db.execute(
-            "SELECT block_id, sensor_keys FROM reading_block WHERE t_max >= ? AND t_min <= ? ORDER BY block_id",
+        for block_id, t_min, n, keys_blob in db.execute(
+            "SELECT block_id, t_min, n, sensor_keys FROM reading_block WHERE t_max >= ? AND t_min <= ? "
+            "ORDER BY block_id",
             (start, end),
         ).fetchall():
             keys = np.frombuffer(keys_blob, dtype="<i4")
@@ -671,7 +682,9 @@ class Journal:
             with db.blobopen("reading_block", "starts", block_id, readonly=True) as blob:
                 blob.seek(4 * at)
                 lo, hi = np.frombuffer(blob.read(8), dtype="<i4").tolist()
-            parts.append(tuple(_blob_slice(db, name, block_id, lo, hi, dtype) for name, dtype in _BLOCK_COLUMNS))
+            parts.append((_block_times(db, block_id, t_min, n, lo, hi),
+                          _blob_slice(db, "value", block_id, lo, hi, "<f8"),
+                          _blob_slice(db, "quality", block_id, lo, hi, np.uint8)))
         rows = db.execute(
             "SELECT t_ms, value, quality FROM reading WHERE sensor_key = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms",
             (key, start, end),
@@ -814,7 +827,12 @@ class Journal:
         table.mark_changed(rows, style=True)
 
 
-_BLOCK_COLUMNS = (("t_ms", "<i8"), ("value", "<f8"), ("quality", np.uint8))
+def _block_times(db: sqlite3.Connection, block_id: int, t_min: int, n: int, lo: int, hi: int) -> np.ndarray:
+    """Times lo..hi of a block: 32-bit offsets from t_min, or (4 bytes more each) absolute times."""
+    with db.blobopen("reading_block", "t_ms", block_id, readonly=True) as blob:
+        if len(blob) == 8 * n:
+            return _blob_slice(db, "t_ms", block_id, lo, hi, "<i8").astype(np.int64)
+    return _blob_slice(db, "t_ms", block_id, lo, hi, "<i4").astype(np.int64) + t_min
 
 
 def _blob_slice(db: sqlite3.Connection, column: str, block_id: int, lo: int, hi: int, dtype) -> np.ndarray:
@@ -827,12 +845,14 @@ def _blob_slice(db: sqlite3.Connection, column: str, block_id: int, lo: int, hi:
 
 def _read_block(db: sqlite3.Connection, block_id: int):
     """A whole reading block as (keys per reading, t_ms, value, quality)."""
-    keys_blob, starts_blob, t, v, q = db.execute(
-        "SELECT sensor_keys, starts, t_ms, value, quality FROM reading_block WHERE block_id = ?", (block_id,)
+    t_min, n, keys_blob, starts_blob, t, v, q = db.execute(
+        "SELECT t_min, n, sensor_keys, starts, t_ms, value, quality FROM reading_block WHERE block_id = ?",
+        (block_id,),
     ).fetchone()
     keys = np.frombuffer(keys_blob, dtype="<i4").astype(np.int64)
     starts = np.frombuffer(starts_blob, dtype="<i4")
-    return (np.repeat(keys, np.diff(starts)), np.frombuffer(t, dtype="<i8").copy(),
+    times = np.frombuffer(t, dtype="<i8") if len(t) == 8 * n else np.frombuffer(t, dtype="<i4") + np.int64(t_min)
+    return (np.repeat(keys, np.diff(starts)), times.astype(np.int64),
             np.frombuffer(v, dtype="<f8").copy(), np.frombuffer(q, dtype=np.uint8).copy())
 
 
