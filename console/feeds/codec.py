@@ -326,14 +326,58 @@ def _words_at(buf: np.ndarray) -> np.ndarray:
     return np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+_QUALITY_TAILS = [(code, text, [np.uint64(_word(text[k : k + 8])) for k in range(0, len(text), 8)])
+                  for code, text in ((1, b',"quality":"suspect"}'), (2, b',"quality":"bad"}'),
+                                     (0, b',"quality":"good"}'))]
+
+
+def _byte_at(words: np.ndarray, byte: int) -> np.ndarray:
+    """Index (0..7) of the first byte equal to ``byte`` in each word; 8 where there is none.
+
+    The zero-byte test of a word (``(x - 0x01..) & ~x & 0x80..``) can flag bytes after
+    a true match, never before one, so its lowest flag is exact.
+    """
+    x = words ^ np.uint64(byte * 0x0101010101010101)
+    flags = (x - _ONES) & ~x & _HIGHS
+    lowest = (flags & (~flags + np.uint64(1))) >> np.uint64(7)  # 1 << 8k for a first match in byte k
+    # Multiplying by bytes 7, 6, ..., 0 brings k into the top byte.
+    index = (lowest * np.uint64(0x0001020304050607)) >> np.uint64(56)
+    return np.where(flags != 0, index, 8)
+
+
+def _find_quote(words: np.ndarray, start: np.ndarray, max_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Position of the first quote at or after ``start`` (within ``max_words`` words), and whether
+    a backslash comes before it; position -1 when not found."""
+    limit = len(words) - 1
+    # The first two words for every row (most fields end within 16 bytes), then word by word.
+    first, second = words[np.minimum(start, limit)], words[np.minimum(start + 8, limit)]
+    quote_1, quote_2 = _byte_at(first, _QUOTE), _byte_at(second, _QUOTE)
+    found = np.where(quote_1 < 8, start + quote_1, np.where(quote_2 < 8, start + 8 + quote_2, -1)).astype(np.int64)
+    escaped = (_byte_at(first, ord("\\")) < quote_1) | ((quote_1 == 8) & (_byte_at(second, ord("\\")) < quote_2))
+    todo = np.flatnonzero(found < 0)
+    for k in range(2, max_words):
+        if len(todo) == 0:
+            break
+        word = words[np.minimum(start[todo] + 8 * k, limit)]
+        quote = _byte_at(word, _QUOTE)
+        escaped[todo] |= _byte_at(word, ord("\\")) < quote
+        hit = quote < 8
+        found[todo[hit]] = start[todo[hit]] + 8 * k + quote[hit]
+        todo = todo[~hit]
+    return found, escaped
+
+
 def _json_as_written(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray):
     """The fields of lines written exactly as the console writes them; ``ok`` False for every other line.
 
     ``{"t":"<time>","sensor":"<id>","value":<number>}`` with an optional
-    ``,"quality":"<q>"`` before the brace: the quotes of such a line are at known
-    places, so one search for quotes finds every field, and a few 8-byte
-    comparisons check the literal text between them. A line with a backslash
-    (an escape) never takes this road.
+    ``,"quality":"<q>"`` before the brace. The closing quotes of the time and of
+    the id are found eight bytes at a time, and the literal text around them is
+    checked as 8-byte words; the time and the number are then parsed by value. An
+    id with a backslash (an escape), or any line of another shape, is left to
+    the general parser.
     """
     n = len(starts)
     ok = np.zeros(n, dtype=bool)
@@ -344,49 +388,47 @@ def _json_as_written(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray):
     quality = np.zeros(n, dtype=np.uint8)
     fields = [ok, id_start, id_len, t_ms, value, quality]
     size = int(ends[-1]) + 1 if n else 0
-    if n == 0 or len(buf) < size + 40:  # the words below look up to 32 bytes past a line's end
+    if n == 0 or len(buf) < size + 40:  # words are read up to 40 bytes past a line's end
         return fields
     words = _words_at(buf)
-    quotes = np.flatnonzero(buf[:size] == _QUOTE)
-    first = np.searchsorted(quotes, starts)
-    count = np.diff(first, append=len(quotes))  # no quote lies between a line's end and the next start
-    shaped = ((count == 10) | (count == 14)) & ((words[starts] & _LOW_BYTES[6]) == _LINE_HEAD)
-    escapes = np.flatnonzero(buf[:size] == ord("\\"))
-    if len(escapes):
-        shaped[np.searchsorted(ends, escapes)] = False
-    rows = np.flatnonzero(shaped)
+    limit = len(words) - 1
+    rows = np.flatnonzero(((words[starts] & _LOW_BYTES[6]) == _LINE_HEAD) & (ends - starts >= 60))
     if len(rows) == 0:
         return fields
-    start, end, first, count = starts[rows], ends[rows], first[rows], count[rows]
-    time_end = quotes[first + 3]
-    id_end = quotes[first + 7]
-    good = (words[time_end] == _SENSOR_HEAD[0]) & ((words[time_end + 8] & _LOW_BYTES[4]) == _SENSOR_HEAD[1])
-    good &= (words[id_end] == _VALUE_HEAD[0]) & ((words[id_end + 8] & _LOW_BYTES[2]) == _VALUE_HEAD[1])
+    start, end = starts[rows], ends[rows]
+    good = buf[end - 1] == ord("}")
+    # The time: at least 20 characters, at most 32, then its closing quote.
+    time_start = start + 6
+    time_end, _ = _find_quote(words, time_start + 20, 2)
+    time_end = np.where(time_end < 0, time_start, time_end)
+    good &= time_end > time_start
+    good &= (words[time_end] == _SENSOR_HEAD[0]) & ((words[time_end + 8] & _LOW_BYTES[4]) == _SENSOR_HEAD[1])
+    ident_start = time_end + 12
+    id_end, escaped = _find_quote(words, ident_start, 4)
+    id_end = np.where(id_end < 0, ident_start, id_end)
+    good &= (id_end > ident_start) & ~escaped
+    value_tail = np.minimum(id_end + 8, limit)
+    good &= (words[id_end] == _VALUE_HEAD[0]) & ((words[value_tail] & _LOW_BYTES[2]) == _VALUE_HEAD[1])
     value_start = id_end + 10
     value_end = end - 1
-    with_quality = count == 14
-    q_rows = np.flatnonzero(with_quality)
     q_code = np.zeros(len(rows), dtype=np.uint8)
-    if len(q_rows):
-        q_open = quotes[first[q_rows] + 10]
-        q_close = quotes[first[q_rows] + 13]
-        good[q_rows] &= (words[q_open - 1] == _QUALITY_HEAD[0]) & (
-            (words[q_open + 7] & _LOW_BYTES[4]) == _QUALITY_HEAD[1]) & (q_close == end[q_rows] - 2)
-        value_end[q_rows] = q_open - 1
-        codes, q_ok = _quality_codes(buf, q_open + 11, q_close - q_open - 11, good[q_rows])
-        q_code[q_rows] = codes
-        good[q_rows] &= q_ok
-    good &= buf[end - 1] == ord("}")
+    quoted_end = np.flatnonzero(good & (buf[end - 2] == _QUOTE))
+    if len(quoted_end):
+        matched = np.zeros(len(quoted_end), dtype=bool)
+        for code, text, literal in _QUALITY_TAILS:
+            at = end[quoted_end] - len(text)
+            same = np.ones(len(quoted_end), dtype=bool)
+            for k, word in enumerate(literal):
+                same &= (words[at + 8 * k] & _LOW_BYTES[min(8, len(text) - 8 * k)]) == word
+            same &= ~matched
+            q_code[quoted_end[same]] = code
+            value_end[quoted_end[same]] = at[same]
+            matched |= same
+        good[quoted_end[~matched]] = False
 
-    time_start = start + 6
     time_len = time_end - time_start
-    good &= (time_len >= 20) & (time_len <= 32)
-    ident_start = time_end + 12
-    ident_len = id_end - ident_start
-    good &= (ident_len > 0) & (ident_len <= 256)
     value_len = value_end - value_start
     good &= (value_len > 0) & (value_len <= 32)
-
     keep = np.flatnonzero(good)
     rows = rows[keep]
     time_start, time_len = time_start[keep], time_len[keep]
@@ -399,7 +441,7 @@ def _json_as_written(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray):
                                                            np.ones(len(other), dtype=bool))
     ok[rows] = times_ok & numbers_ok
     id_start[rows] = ident_start[keep]
-    id_len[rows] = ident_len[keep]
+    id_len[rows] = id_end[keep] - ident_start[keep]
     t_ms[rows] = times
     value[rows] = numbers
     quality[rows] = q_code[keep]
