@@ -18,19 +18,33 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPointF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +56,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
     QTableView,
     QToolBar,
     QToolButton,
@@ -51,6 +67,7 @@ from PySide6.QtWidgets import (
 
 from console.model.alarms import CLASSIFICATIONS, AlarmBook, AlarmState
 from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable, level_name
+from console.ui.i18n import current_language
 from console.ui.live import alarm_state_label, format_value, level_label, per_language, wall_clock_ms
 from console.ui.map.sensor_style import LEVEL_COLOURS
 from console.ui.snapshot import DISPLAY_ZONE
@@ -200,6 +217,23 @@ _ROLES = frozenset({
 })
 
 
+class FontKind(IntEnum):
+    PLAIN = 0
+    BOLD = 1
+    ITALIC = 2
+
+
+class RowLook(NamedTuple):
+    """How one line of the alarm list looks: what ``data`` answers, made once per line and layout."""
+
+    texts: tuple[str, ...]  # per column
+    level_fill: QBrush | None  # the level column's background
+    level_pen: QBrush | None  # the level column's text colour (None: the palette's)
+    fill: QBrush | None  # the other columns' background
+    pen: QBrush | None
+    font: FontKind
+
+
 class _Groups:
     """The shown members (slots) of each incident line, in display order, without a Python list per line."""
 
@@ -252,6 +286,9 @@ class AlarmListModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._fonts = {FontKind.PLAIN: None, FontKind.BOLD: self._bold, FontKind.ITALIC: self._italic}
+        self._looks: dict[int, RowLook] = {}  # per row key; emptied whenever the rows or their contents change
+        self._looks_language = ""
         self._level_brushes = {level: QBrush(QColor(colour)) for level, colour in LEVEL_COLOURS.items()}
         self._level_text = {level: QBrush(QColor(colour)) for level, colour in LEVEL_TEXT_COLOURS.items()}
         self._returned_brush = QBrush(QColor("#E4E4E4"))
@@ -281,6 +318,7 @@ class AlarmListModel(QAbstractTableModel):
         self._keys = np.empty(0, dtype=np.int64)
         self._is_child = np.empty(0, dtype=bool)
         self._groups, self._header_cache = _Groups(), {}
+        self._looks.clear()
         self.endResetModel()
         self.refresh()
 
@@ -498,6 +536,7 @@ class AlarmListModel(QAbstractTableModel):
         keys, is_child, groups = self._layout()
         self._groups = groups
         self._header_cache = {}
+        self._looks.clear()
         old = self._keys
         if len(old) and len(keys) and self._removal_runs(old, keys) > 64:
             # A filter change that removes rows all over the list: cheaper to start afresh.
@@ -660,64 +699,79 @@ class AlarmListModel(QAbstractTableModel):
         if role not in _ROLES or not index.isValid():
             return None  # the view asks for many roles per cell; most are answered here, cheaply
         row, column = index.row(), index.column()
-        key = int(self._keys[row])
         if role == Qt.ItemDataRole.UserRole:
-            return key
-        if key < 0:
-            return self._incident_data(-key, column, role)
-        return self._alarm_data(self._slot_of[key], column, role, bool(self._is_child[row]))
+            return int(self._keys[row])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            key = int(self._keys[row])
+            if key > 0:
+                return self._alarm_tooltip(key)
+            return self.tr("Incident #{incident}: {n} alarms; click ▸ to expand").format(
+                incident=-key, n=self._incident_summary(-key)["count"])
+        look = self.row_look(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return look.texts[column]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return look.level_fill if column == Column.LEVEL else look.fill
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return look.level_pen if column == Column.LEVEL else look.pen
+        if role == Qt.ItemDataRole.FontRole:
+            return self._fonts[look.font]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LEVEL, Column.INCIDENT):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
 
-    def _alarm_data(self, slot: int, column: int, role, child: bool):
+    def row_look(self, row: int) -> RowLook:
+        """Texts, brushes and font of a row, made once per row and layout (views paint from it)."""
+        key = int(self._keys[row])
+        look = self._looks.get(key)
+        if look is None:
+            language = current_language()
+            if language != self._looks_language:  # labels are per language
+                self._looks.clear()
+                self._looks_language = language
+            if key < 0:
+                look = self._incident_look(-key)
+            else:
+                look = self._alarm_look(self._slot_of[key], bool(self._is_child[row]))
+            self._looks[key] = look
+        return look
+
+    def _alarm_look(self, slot: int, child: bool) -> RowLook:
         c = self._c
         state = AlarmState(int(c["state"][slot]))
         active = bool(c["active"][slot])
         level = int(c["level"][slot]) if active else int(c["peak"][slot])
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == Column.LEVEL:
-                return level_name(level) if active else f"({level_name(level)})"
-            if column == Column.TIME:
-                return self._text("time_text", slot)
-            if column == Column.SENSOR:
-                text = f"{c['sensor_id'][slot]}  {c['name'][slot]}".strip()
-                return f"    └ {text}" if child else text
-            if column == Column.CATEGORY:
-                return category_label(c["category"][slot])
-            if column == Column.DISTRICT:
-                return c["district"][slot]
-            if column == Column.VALUE:
-                return self._text("value_text", slot)
-            if column == Column.STATE:
-                label = alarm_state_label(state)
-                if c["chattering"][slot]:
-                    label += " · " + QCoreApplication.translate("AlarmListModel", "chattering")
-                return label
-            if column == Column.OWNER:
-                return c["owner"][slot]
-            if column == Column.INCIDENT:
-                incident = int(c["incident"][slot])
-                return f"#{incident}" if incident else ""
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if column == Column.LEVEL:
-                return self._level_brushes[level] if active else self._returned_brush
-            return self._child_brush if child else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == Column.LEVEL and active:
-                return self._level_text[level]
-            if state in (AlarmState.NORMAL, AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE):
-                return self._muted
-            return None
-        if role == Qt.ItemDataRole.FontRole:
-            if state == AlarmState.UNACK:
-                return self._bold
-            if state in (AlarmState.SHELVED, AlarmState.RTN_UNACK):
-                return self._italic
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LEVEL, Column.INCIDENT):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._alarm_tooltip(int(c["alarm_id"][slot]))
-        return None
+        sensor = f"{c['sensor_id'][slot]}  {c['name'][slot]}".strip()
+        label = alarm_state_label(state)
+        if c["chattering"][slot]:
+            label += " · " + QCoreApplication.translate("AlarmListModel", "chattering")
+        incident = int(c["incident"][slot])
+        texts = (
+            level_name(level) if active else f"({level_name(level)})",
+            self._text("time_text", slot),
+            f"    └ {sensor}" if child else sensor,
+            category_label(c["category"][slot]),
+            c["district"][slot],
+            self._text("value_text", slot),
+            label,
+            c["owner"][slot],
+            f"#{incident}" if incident else "",
+        )
+        muted = self._muted if state in (AlarmState.NORMAL, AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE) else None
+        if state == AlarmState.UNACK:
+            font = FontKind.BOLD
+        elif state in (AlarmState.SHELVED, AlarmState.RTN_UNACK):
+            font = FontKind.ITALIC
+        else:
+            font = FontKind.PLAIN
+        return RowLook(
+            texts=texts,
+            level_fill=self._level_brushes[level] if active else self._returned_brush,
+            level_pen=self._level_text[level] if active else muted,
+            fill=self._child_brush if child else None,
+            pen=muted,
+            font=font,
+        )
 
     def _alarm_tooltip(self, alarm_id: int) -> str | None:
         if self.book is None or alarm_id not in self.book.alarms:
@@ -767,58 +821,131 @@ class AlarmListModel(QAbstractTableModel):
         self._header_cache[incident_id] = summary
         return summary
 
-    def _incident_data(self, incident_id: int, column: int, role):
+    def _incident_look(self, incident_id: int) -> RowLook:
         s = self._incident_summary(incident_id)
         c = self._c
         first = s["first"]
         level = s["level"]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == Column.LEVEL:
-                arrow = "▾" if incident_id in self.expanded else "▸"
-                return f"{arrow} {level_name(level)}" if s["active"] else f"{arrow} ({level_name(level)})"
-            if first < 0:
-                return ""
-            if column == Column.TIME:
-                return self._text("time_text", first)
-            if column == Column.SENSOR:
-                head = self.tr("{n} alarms").format(n=s["count"])
-                return f"{head} · {c['sensor_id'][first]}  {c['name'][first]}".strip()
-            if column == Column.CATEGORY:
-                if len(s["categories"]) == 1:
-                    return category_label(s["categories"][0])
-                return family_label(s["family"])
-            if column == Column.DISTRICT:
-                districts = s["districts"]
-                return "、".join(districts[:2]) + (f" +{len(districts) - 2}" if len(districts) > 2 else "")
-            if column == Column.VALUE:
-                return ""
-            if column == Column.STATE:
-                if len(s["states"]) == 1:
-                    return alarm_state_label(AlarmState(s["states"][0]))
-                return self.tr("{u} of {n} unacknowledged").format(u=s["unack"], n=s["count"])
-            if column == Column.OWNER:
-                owners = s["owners"]
-                return owners[0] if len(owners) == 1 else self.tr("{n} units").format(n=len(owners))
-            if column == Column.INCIDENT:
-                return f"#{incident_id}"
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if column == Column.LEVEL:
-                return self._level_brushes.get(level) if s["active"] else self._returned_brush
-            return self._header_brush
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.LEVEL and s["active"]:
-            return self._level_text.get(level)
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if s["unack"] else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LEVEL, Column.INCIDENT):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Incident #{incident}: {n} alarms; click ▸ to expand").format(
-                incident=incident_id, n=s["count"])
-        return None
+        arrow = "▾" if incident_id in self.expanded else "▸"
+        level_text = f"{arrow} {level_name(level)}" if s["active"] else f"{arrow} ({level_name(level)})"
+        if first < 0:
+            texts = (level_text, "", "", "", "", "", "", "", "")
+        else:
+            head = self.tr("{n} alarms").format(n=s["count"])
+            districts = s["districts"]
+            owners = s["owners"]
+            if len(s["states"]) == 1:
+                state = alarm_state_label(AlarmState(s["states"][0]))
+            else:
+                state = self.tr("{u} of {n} unacknowledged").format(u=s["unack"], n=s["count"])
+            texts = (
+                level_text,
+                self._text("time_text", first),
+                f"{head} · {c['sensor_id'][first]}  {c['name'][first]}".strip(),
+                category_label(s["categories"][0]) if len(s["categories"]) == 1 else family_label(s["family"]),
+                "、".join(districts[:2]) + (f" +{len(districts) - 2}" if len(districts) > 2 else ""),
+                "",
+                state,
+                owners[0] if len(owners) == 1 else self.tr("{n} units").format(n=len(owners)),
+                f"#{incident_id}",
+            )
+        return RowLook(
+            texts=texts,
+            level_fill=self._level_brushes.get(level) if s["active"] else self._returned_brush,
+            level_pen=self._level_text.get(level) if s["active"] else None,
+            fill=self._header_brush,
+            pen=None,
+            font=FontKind.BOLD if s["unack"] else FontKind.PLAIN,
+        )
 
 
 _COPY_ATTRIBUTES = operator.attrgetter(*AlarmListModel._COPIED.values())
+
+
+class AlarmRowDelegate(QStyledItemDelegate):
+    """Paints the list's cells from the model's ready-made row looks, with text laid out once.
+
+    Qt's own delegate asks the model for seven roles per cell and lays each text out
+    anew on every paint; with the list repainted several times a second in an alarm
+    flood that was most of a frame. This one reads one ``RowLook`` per line and keeps
+    each text's layout (``QStaticText``, elided to its column) until the text changes.
+    It draws what Qt's delegate draws: the cell's background or the selection, and
+    the text in the line's font and colour, centred in the level and incident columns.
+    """
+
+    TEXT_MARGIN_PX = 3  # each side, as the style leaves (its focus frame margin and one)
+    MAX_TEXTS = 4000  # laid-out texts kept (a screenful is ~100; more means the list has moved on)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._texts: dict[tuple, tuple[QStaticText, float]] = {}
+        self._fonts: dict[FontKind, tuple[QFont, float]] = {}  # font and line height per kind
+        self._base_font: QFont | None = None
+
+    def set_font(self, base: QFont) -> None:
+        """The view's font: lines are drawn in it, bold or italic (texts are laid out again)."""
+        self._base_font = QFont(base)
+        self._fonts.clear()
+        self._texts.clear()
+
+    def _font(self, kind: FontKind, option) -> tuple[QFont, float]:
+        known = self._fonts.get(kind)
+        if known is None:
+            if self._base_font is None:
+                self._base_font = QFont(option.font)
+            font = QFont(self._base_font)
+            font.setBold(kind == FontKind.BOLD)
+            font.setItalic(kind == FontKind.ITALIC)
+            known = self._fonts[kind] = (font, QFontMetricsF(font).height())
+        return known
+
+    def _laid_out(self, text: str, kind: FontKind, font: QFont, width: int) -> tuple[QStaticText, float]:
+        key = (text, kind, width)
+        laid = self._texts.get(key)
+        if laid is None:
+            metrics = QFontMetricsF(font)
+            shown = text
+            if metrics.horizontalAdvance(text) > width:
+                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            static = QStaticText(shown)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), font)
+            if len(self._texts) >= self.MAX_TEXTS:
+                self._texts.clear()
+            laid = self._texts[key] = (static, metrics.horizontalAdvance(shown))
+        return laid
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        look = index.model().row_look(index.row())
+        column = index.column()
+        rect = option.rect
+        level_column = column == Column.LEVEL
+        if option.state & SELECTED:
+            palette = option.palette
+            painter.fillRect(rect, palette.brush(QPalette.ColorRole.Highlight))
+            colour = palette.color(QPalette.ColorRole.HighlightedText)
+        else:
+            fill = look.level_fill if level_column else look.fill
+            if fill is not None:
+                painter.fillRect(rect, fill)
+            pen = look.level_pen if level_column else look.pen
+            colour = pen.color() if pen is not None else option.palette.color(QPalette.ColorRole.Text)
+        text = look.texts[column]
+        width = rect.width() - 2 * self.TEXT_MARGIN_PX
+        if not text or width <= 0:
+            return
+        kind = look.font
+        font, height = self._font(kind, option)
+        static, text_width = self._laid_out(text, kind, font, width)
+        x = rect.x() + self.TEXT_MARGIN_PX
+        if column == Column.LEVEL or column == Column.INCIDENT:
+            x += (width - text_width) / 2
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawStaticText(QPointF(x, rect.y() + (rect.height() - height) / 2), static)
+
+
+SELECTED = QStyle.StateFlag.State_Selected
 
 
 class AlarmTableView(QTableView):
@@ -839,6 +966,8 @@ class AlarmTableView(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_PX)
+        self.row_delegate = AlarmRowDelegate(self)
+        self.setItemDelegate(self.row_delegate)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -854,6 +983,11 @@ class AlarmTableView(QTableView):
             "QHeaderView::section { background: #2B3440; color: #F0F0F0; padding: 3px 6px; border: none;"
             " border-right: 1px solid #3E4957; font-weight: bold; }"
         )
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FontChange:
+            self.row_delegate.set_font(self.font())
+        super().changeEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         model = self.model()

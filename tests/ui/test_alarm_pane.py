@@ -139,6 +139,52 @@ def test_thousands_of_open_alarms_update_row_by_row(qtbot):
     assert pane.selected_alarm_ids() == selected  # the selection follows its alarm
 
 
+def _cell_pixels(pane, row, col):
+    """The colours in a cell of the list as drawn on screen, as '#RRGGBB' names."""
+    from PySide6.QtGui import QColor
+
+    image = pane.view.viewport().grab().toImage()
+    rect = pane.view.visualRect(pane.model.index(row, col))
+    return [QColor(image.pixel(x, y)).name().upper()
+            for x in range(rect.left() + 1, rect.right()) for y in range(rect.top() + 1, rect.bottom())]
+
+
+def test_the_list_is_drawn_in_level_colours_bold_until_acknowledged_and_elided(pane, pipeline):
+    from PySide6.QtGui import QColor
+
+    from console.ui.map.sensor_style import LEVEL_COLOURS
+
+    feed(pipeline, pane, [("GAS-00001", 6.0), ("GAS-00004", 60.0)])
+    sensors = [s.split()[0] for s in column(pane, Column.SENSOR)]
+    worst, mild = sensors.index("GAS-00004"), sensors.index("GAS-00001")
+    level = pipeline.book.alarms[int(pipeline.table.alarm_id[pipeline.table.row_of("GAS-00004")])].level
+    # The level cell in its level's colour with the numeral in white; the rest of the line on white.
+    cell = _cell_pixels(pane, worst, Column.LEVEL)
+    assert max(set(cell), key=cell.count) == LEVEL_COLOURS[level].upper()
+    assert "#FFFFFF" in cell
+    time_cell = _cell_pixels(pane, worst, Column.TIME)
+    ink = sum(1 for c in time_cell if c not in ("#FFFFFF", "#F5F5F2"))
+    # Unacknowledged is bold: more ink than the same text once acknowledged.
+    pane.select_row(worst)
+    pane.acknowledge_selected()
+    pane.view.clearSelection()
+    acknowledged = sum(1 for c in _cell_pixels(pane, worst, Column.TIME) if c not in ("#FFFFFF", "#F5F5F2"))
+    assert 0 < acknowledged < ink
+    # The selected line is drawn in the selection colour, the level cell too.
+    pane.select_row(mild)
+    selected = _cell_pixels(pane, mild, Column.LEVEL)
+    assert max(set(selected), key=selected.count) == "#2F5D8A"
+    assert not set(selected) & {colour.upper() for colour in LEVEL_COLOURS.values()}
+    # A text too long for its column ends in "…" inside it: nothing spills into the next column.
+    pane.view.clearSelection()
+    pane.view.setColumnWidth(Column.VALUE, 40)
+    state = pane.view.visualRect(pane.model.index(worst, Column.STATE))
+    image = pane.view.viewport().grab().toImage()
+    edge = {QColor(image.pixel(x, y)).name().upper() for x in range(state.left(), state.left() + 3)
+            for y in range(state.top(), state.bottom())}
+    assert edge <= {"#FFFFFF", "#F5F5F2"}
+
+
 def test_filters_by_level_category_district_state_and_text(pane, pipeline):
     feed(pipeline, pane, [("GAS-00001", 6.0), ("GAS-00002", 12.0), ("GAS-00003", 30.0), ("GAS-00004", 60.0),
                           ("WLG-00003", 52.0)])
