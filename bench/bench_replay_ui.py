@@ -87,7 +87,7 @@ def measure(label: str, replay, index: bool = False) -> None:
     control.play()
     control.timer.stop()  # this loop ticks by hand
     shown = []
-    control.time_changed.connect(shown.append)
+    control.clock_changed.connect(shown.append)
     frames, ticks = [], []  # frames: ticks that moved the clock on screen (tick + repaint)
     wall_start, feed_start = time.perf_counter(), control.now_ms
     next_slot = wall_start
@@ -104,7 +104,7 @@ def measure(label: str, replay, index: bool = False) -> None:
         time.sleep(max(0.0, next_slot - time.perf_counter()))
     achieved = (control.now_ms - feed_start) / 1000 / (time.perf_counter() - wall_start)
     control.pause()
-    control.time_changed.disconnect(shown.append)
+    control.clock_changed.disconnect(shown.append)
     frames.sort()
     ticks.sort()
     print(f"-- {label}")
@@ -265,7 +265,7 @@ def whole_window(seconds: float = LOOP_S) -> dict:
 
     counted(window.canvas, "map")
     counted(window.alarm_pane.view, "list")
-    control.time_changed.connect(lambda _t: counts.__setitem__("clock", counts["clock"] + 1))
+    control.clock_changed.connect(lambda _t: counts.__setitem__("clock", counts["clock"] + 1))
     gaps, last = [], [time.perf_counter()]
 
     def watch():

@@ -7,6 +7,12 @@ second; each tick works out where the feed clock should be from the wall clock
 in chunks. Work per tick is capped: when the replay cannot keep up, the feed
 clock lags behind (and the effective speed drops) instead of the window
 freezing. The clock function is injectable so tests can simulate wall time.
+
+One tick is one stretch of the GUI thread, and the repaint it causes follows
+it before anything else can run; so the cap covers the whole tick: on a tick
+that also tells the clock (10 Hz) or the state's readers (5 Hz) that time
+moved, the replay gets the budget less what telling them costs (learnt from
+the last times). Together with the repaint that keeps a frame under ~20 ms.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 SPEEDS = (1, 10, 60, 300, 900, 3600)
-# Short ticks with a small work budget: the GUI thread is never held for long (frames stay well
-# under 20 ms), yet a replay that needs the time still gets about half of it.
+# Short ticks with a small budget: the GUI thread is never held for long (a tick and the repaint
+# after it stay under 20 ms), yet a replay that needs the time still gets about half of it.
 TICK_INTERVAL_MS = 20
-WORK_BUDGET_MS = 12.0  # replay work per tick; a chunk is sized to cost about a quarter of this
-DISPLAY_INTERVAL_S = 0.05  # the clock and timeline follow at 20 Hz, not at every tick
+WORK_BUDGET_MS = 10.0  # GUI-thread time of one tick: replay work, plus telling the views when due
+CHUNK_SHARE = 1 / 6  # a chunk of feed is sized to cost about this share of the budget
+MIN_WORK_SHARE = 0.25  # of the budget, left to the replay however costly telling the views is
+CLOCK_INTERVAL_S = 0.1  # the clock and timeline follow at 10 Hz, not at every tick
+STATE_INTERVAL_S = 0.2  # views of the replay's state (map, warning pane) are told at 5 Hz
 MAX_LAG_S = 1.0  # a backlog of more than this much wall time is dropped, not caught up in a rush
 LAG_AFTER_TICKS = 3  # ticks in a row that ran out of budget before the replay counts as lagging
 CAUGHT_UP_AFTER_TICKS = 10  # ticks in a row on time before it no longer does
@@ -115,8 +124,11 @@ class ReplayController(QObject):
 
     Signals
     -------
-    time_changed(object): the feed clock moved (UTC epoch ms); about 20 times a second while
-        playing, and at once after a seek, a step, a pause or the end.
+    time_changed(object): the feed clock moved (UTC epoch ms) and what the replay holds with it:
+        views of its state re-read it. About 5 times a second while playing, and at once
+        after a seek, a step, a pause or the end.
+    clock_changed(object): the feed clock to show (UTC epoch ms): about 10 times a second
+        while playing, and whenever ``time_changed`` is sent.
     playing_changed(bool): play or pause.
     speed_changed(float): the chosen speed (feed seconds per wall second).
     lagging_changed(bool): the replay could not keep up with the chosen speed, or caught up again.
@@ -124,6 +136,7 @@ class ReplayController(QObject):
     """
 
     time_changed = Signal(object)
+    clock_changed = Signal(object)
     playing_changed = Signal(bool)
     speed_changed = Signal(float)
     lagging_changed = Signal(bool)
@@ -145,8 +158,11 @@ class ReplayController(QObject):
         self._effective_speed = 0.0
         self._last_pace_wall = 0.0
         self._short_ticks = self._full_ticks = 0
-        self._shown_ms: int | None = None  # the feed time last sent with time_changed
+        self._shown_ms: int | None = None  # the feed time last sent with clock_changed
         self._shown_wall = float("-inf")
+        self._told_ms: int | None = None  # ... and with time_changed
+        self._told_wall = float("-inf")
+        self._telling_cost_s = {"clock": 0.0, "state": 0.0}  # what sending them cost, lately
         self.last_tick_s = 0.0  # GUI-thread time of the last tick, for benchmarks
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -265,13 +281,16 @@ class ReplayController(QObject):
             return
         started = self.clock()
         before = self.now_ms
+        budget = self.budget_s
         if self._goal_ms is not None:
             target = self._goal_ms
         else:
             target = min(self._anchor_feed + (started - self._anchor_wall) * 1000.0 * self._speed, self.end_ms)
-        reached = self._advance_within_budget(int(target), started + self.budget_s)
+            due = self._due(before, started)
+            if due is not None:  # leave room for the views this tick tells
+                budget = max(budget * MIN_WORK_SHARE, budget - self._telling_cost_s[due])
+        reached = self._advance_within_budget(int(target), started, budget)
         finished_at = self.clock()
-        self.last_tick_s = finished_at - started
         if self._goal_ms is not None:
             if reached >= self._goal_ms:
                 self._goal_ms = None
@@ -283,16 +302,34 @@ class ReplayController(QObject):
             self.pause()
             self.finished.emit()
         self._show_time(force=False)
+        self.last_tick_s = max(finished_at, self.clock()) - started
+
+    def _due(self, now: int, wall: float) -> str | None:
+        """What this tick would tell: "state" (time_changed), "clock" (clock_changed only) or nothing."""
+        if now != self._told_ms and wall - self._told_wall >= STATE_INTERVAL_S:
+            return "state"
+        if now != self._shown_ms and wall - self._shown_wall >= CLOCK_INTERVAL_S:
+            return "clock"
+        return None
 
     def _show_time(self, force: bool) -> None:
-        """Send ``time_changed``: at most every DISPLAY_INTERVAL_S while playing, always when forced."""
+        """Send ``clock_changed`` (and ``time_changed``) when due while playing; always when forced."""
         now, wall = self.now_ms, self.clock()
-        if not force and (now == self._shown_ms or wall - self._shown_wall < DISPLAY_INTERVAL_S):
+        due = "state" if force else self._due(now, wall)
+        if due is None:
             return
         self._shown_ms, self._shown_wall = now, wall
-        self.time_changed.emit(now)
+        self.clock_changed.emit(now)
+        if due == "state":
+            self._told_ms, self._told_wall = now, wall
+            self.time_changed.emit(now)
+        if not force:
+            cost = self.clock() - wall
+            self._telling_cost_s[due] = 0.5 * self._telling_cost_s[due] + 0.5 * cost
 
-    def _advance_within_budget(self, target: int, deadline: float) -> int:
+    def _advance_within_budget(self, target: int, started: float, budget_s: float) -> int:
+        """Chunks of feed up to ``target`` while the next one is expected to fit in the budget."""
+        deadline = started + budget_s
         now = self.now_ms
         while now < target:
             chunk_end = int(min(target, now + self._chunk_ms))
@@ -301,18 +338,19 @@ class ReplayController(QObject):
             spent = self.clock() - began
             self._learn_cost(chunk_end - now, spent)
             now = max(self.now_ms, chunk_end)  # never loop on a replay that did not move
-            if self.clock() >= deadline:
+            # The next chunk is sized to cost CHUNK_SHARE of the budget: start it only if that fits.
+            if self.clock() + self.budget_s * CHUNK_SHARE > deadline:
                 break
         return now
 
     def _learn_cost(self, feed_ms: float, spent_s: float) -> None:
-        """Size the next chunk to cost about a quarter of the budget, from what this one cost."""
+        """Size the next chunk to cost about CHUNK_SHARE of the budget, from what this one cost."""
         if feed_ms <= 0:
             return
         if spent_s <= 0:
             self._chunk_ms = min(self._chunk_ms * 2, 86_400_000.0)
             return
-        suggested = feed_ms * (self.budget_s / 4) / spent_s
+        suggested = feed_ms * (self.budget_s * CHUNK_SHARE) / spent_s
         self._chunk_ms = max(MIN_CHUNK_MS, 0.5 * self._chunk_ms + 0.5 * suggested)
 
     def _pace(self, before: int, reached: int, target: int, started: float) -> None:

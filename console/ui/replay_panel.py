@@ -372,7 +372,7 @@ class ReplayPanel(QFrame):
         self.refresh_density()
         if index_in_background:
             self.start_indexing()
-        self._on_time_changed(self.controller.now_ms)
+        self._on_clock_changed(self.controller.now_ms)
         self._on_speed_changed(self.controller.speed)
         self._on_playing_changed(self.controller.playing)
 
@@ -385,7 +385,7 @@ class ReplayPanel(QFrame):
         bar.play_action.triggered.connect(control.toggle)
         bar.speed_box.currentIndexChanged.connect(lambda i: control.set_speed(bar.speed_box.itemData(i)))
         self.timeline.seek_requested.connect(lambda t_ms: self._busy(lambda: control.seek(t_ms)))
-        control.time_changed.connect(self._on_time_changed)
+        control.clock_changed.connect(self._on_clock_changed)
         control.playing_changed.connect(self._on_playing_changed)
         control.speed_changed.connect(self._on_speed_changed)
         control.lagging_changed.connect(lambda _lagging: self._show_state())
@@ -400,7 +400,7 @@ class ReplayPanel(QFrame):
             QApplication.restoreOverrideCursor()
 
     # --- controller events ---------------------------------------------
-    def _on_time_changed(self, t_ms) -> None:
+    def _on_clock_changed(self, t_ms) -> None:
         self.clock.set_time(t_ms)
         self.timeline.set_time(t_ms)
         self._show_state()  # the lag figure, or "end of feed" after a jump; unchanged texts cost nothing
@@ -533,7 +533,8 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
     mode the map gets the drill banner and the window title the drill mark. What
     is loaded by now is kept out of full garbage collections while the panel is
     in (``freeze_loaded_objects``). Returns the panel; ``panel.controller`` plays the replay (connect its
-    ``time_changed`` to whatever redraws from the replay's state), and
+    ``time_changed`` to whatever redraws from the replay's state: it comes 5 times a second while
+    playing, so views are not redrawn faster than they can be read), and
     ``panel.remove()`` undoes all of this.
     """
     panel = ReplayPanel(replay, zone=zone, drill=drill)
