@@ -105,6 +105,38 @@ def test_a_replay_too_slow_for_the_speed_lags_instead_of_blocking(clock):
     assert controller.effective_speed == pytest.approx(3600, rel=0.05)
 
 
+def test_views_hear_of_the_state_five_times_a_second_and_the_clock_ten(clock):
+    replay = StandInReplay(T0, T0 + 6 * HOUR_MS)
+    controller = ReplayController(replay, clock=clock)
+    told, shown = [], []
+    controller.time_changed.connect(told.append)
+    controller.clock_changed.connect(shown.append)
+    controller.set_speed(3600)
+    controller.play()
+    run(controller, clock, 2.0, tick_s=0.02)
+    assert 9 <= len(told) <= 11 and 19 <= len(shown) <= 21
+    assert set(told) <= set(shown)  # whenever the state's readers hear, the clock shows the same time
+    controller.pause()  # the exact time, at once
+    assert told[-1] == shown[-1] == replay.now_ms
+
+
+def test_a_tick_that_tells_slow_views_leaves_them_room(clock):
+    # A replay that fills any budget (1 ms per feed second at 3600x), and views that take 6 ms to redraw.
+    replay = StandInReplay(T0, T0 + 24 * HOUR_MS, clock=clock, cost_s_per_feed_s=0.001)
+    controller = ReplayController(replay, clock=clock)
+    controller.time_changed.connect(lambda _t: clock.advance(0.006))
+    controller.set_speed(3600)
+    controller.play()
+    ticks = []
+    for _ in range(100):
+        clock.advance(0.02)
+        controller.tick()
+        ticks.append(controller.last_tick_s)
+    # Every tick, telling the views included, stays near the budget (10 ms) once their cost is known.
+    assert max(ticks[20:]) < 0.0125
+    assert min(ticks[20:]) > 0.007  # and the replay still gets the rest
+
+
 def test_steps_follow_the_speed_and_a_long_step_is_spread_over_ticks(clock):
     replay = StandInReplay(T0, T0 + 6 * HOUR_MS, clock=clock)
     controller = ReplayController(replay, clock=clock)
