@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     timings: dict[str, float] = {}
     zone = _zone(args.tz)
-    reader = read_feed(args.feed)
+    reader = read_feed(args.feed, in_process=True)
     table = SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors))
     # Rules are checked against the sensors before the journal is touched.
     engine = RuleEngine(RuleSet.load(args.rules), table)
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     waited = processed = 0.0
     try:
         # Reading and ordering run on threads of their own, ahead of the rules.
-        events = reader.coded(background=True)
+        events = reader.coded()
         while True:
             mark = time.perf_counter()
             event = next(events, None)

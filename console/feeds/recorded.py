@@ -17,6 +17,7 @@ with its line number and skipped; nothing stops the read.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import json
@@ -473,6 +474,9 @@ class FeedReader:
         Problems kept in ``problems`` (all are counted in ``problem_count``).
     on_problem : callable, optional
         Called with ``(line, reason)`` for every rejected line, as it happens.
+    in_process : bool
+        Read and parse in a child process (a command reading a large file fast);
+        otherwise on threads of this process.
 
     Attributes
     ----------
@@ -496,6 +500,7 @@ class FeedReader:
         max_problems: int = 10_000,
         on_problem: Callable[[int, str], None] | None = None,
         block_bytes: int = BLOCK_BYTES,
+        in_process: bool = False,
     ):
         self.path = Path(path)
         if not self.path.is_file():
@@ -507,6 +512,7 @@ class FeedReader:
         self.max_problems = int(max_problems)
         self.on_problem = on_problem
         self.block_bytes = int(block_bytes)
+        self.in_process = bool(in_process)
         self.problems: list[tuple[int, str]] = []
         self.problem_count = 0
         self.duplicates_dropped = 0
@@ -554,7 +560,8 @@ class FeedReader:
         self.problems, self.problem_count, self.duplicates_dropped = [], 0, 0  # a second pass starts afresh
         reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
         span_lo, span_hi = None, None
-        for event in self._read(reorder):
+        events = self._read_from_process() if self.in_process else self._read(reorder)
+        for event in events:
             if isinstance(event, CodedReadings):
                 lo, hi = int(event.t_ms[0]), int(event.t_ms[-1])
             else:
@@ -562,7 +569,8 @@ class FeedReader:
             span_lo = lo if span_lo is None else min(span_lo, lo)
             span_hi = hi if span_hi is None else max(span_hi, hi)
             yield event
-        self.duplicates_dropped = reorder.duplicates
+        if not self.in_process:
+            self.duplicates_dropped = reorder.duplicates
         self._span = None if span_lo is None else (span_lo, span_hi)
         self._complete = True
 
@@ -591,6 +599,55 @@ class FeedReader:
                 yield from self._collect(parsing.popleft().result(), reorder)
         yield from reorder.flush()
         self.duplicates_dropped = reorder.duplicates
+
+    def _read_from_process(self) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
+        """The events of the feed as a child process reads, parses, codes and orders them.
+
+        Threads of one process share one interpreter lock, and NumPy work cut in
+        many small steps passes it back and forth; a child process reads with a
+        lock of its own, truly beside the consumer. It is a plain ``python -c``
+        child talking pickles over a pipe, so it never imports the caller's main
+        module. New sensor ids, problems and the duplicate count come with the
+        events.
+        """
+        import json
+        import subprocess
+        import sys
+
+        code = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
+                "from console.feeds.recorded import _child_main; _child_main()")
+        settings = json.dumps({"path": str(self.path), "reorder_window_s": self.reorder_window_ms / 1000,
+                               "batch_rows": self.batch_rows, "block_bytes": self.block_bytes,
+                               "max_problems": self.max_problems})
+        child = subprocess.Popen([sys.executable, "-c", code, json.dumps(sys.path), settings],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        messages = _ahead(_messages_from(child), depth=PROCESS_MESSAGES_AHEAD)
+        try:
+            for kind, payload in messages:
+                if kind == "end":
+                    break
+                if kind == "error":
+                    raise InputError(self.path, payload)
+                new_ids, problems, problem_count, duplicates, events = payload
+                for sensor_id in new_ids:
+                    self._vocabulary.add(sensor_id)
+                for line, reason in problems:
+                    self._problem(line, reason)
+                self.problem_count = max(self.problem_count, problem_count)  # beyond the problems kept
+                self.duplicates_dropped = duplicates
+                yield from events
+            else:
+                child.wait(5)
+                detail = child.stderr.read().decode("utf-8", "replace").strip().splitlines()
+                raise InputError(self.path, f"the reading process ended unexpectedly (exit {child.returncode}"
+                                            f"{': ' + detail[-1] if detail else ''})")
+        finally:
+            messages.close()
+            if child.poll() is None:
+                child.kill()
+            child.wait(5)
+            child.stdout.close()
+            child.stderr.close()
 
     def _parse_rows(self, data: bytes, line_base: int, skip_header: bool):
         """The thread-safe part of a block's parse: lines and the vectorised fast path."""
@@ -767,6 +824,82 @@ def _ahead(events: Iterator, depth: int) -> Iterator:
     finally:
         stop.set()
         thread.join(5)
+
+
+PROCESS_MESSAGES_AHEAD = 8
+# Events the reading child puts in one message (the last batch of a message may make it longer).
+CHILD_MESSAGE_READINGS = 200_000
+
+
+def _messages_from(child) -> Iterator[tuple[str, object]]:
+    """The pickled messages a reading child writes on its standard output, until it closes it."""
+    import pickle
+
+    while True:
+        try:
+            yield pickle.load(child.stdout)
+        except EOFError:
+            return
+
+
+def _child_main() -> None:
+    """Entry point of a reading child (see ``FeedReader._read_from_process``)."""
+    import json
+    import pickle
+    import sys
+
+    settings = json.loads(sys.argv[2])
+    out = sys.stdout.buffer
+
+    def send(message) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    with contextlib.suppress(BrokenPipeError):  # the parent stopped reading
+        _read_in_child(settings, send)
+
+
+def _read_in_child(settings: dict, send: Callable[[tuple], None]) -> None:
+    """A reading child's work: the feed's events in order, sent in messages of about 200,000 readings.
+
+    Each message carries the sensor ids new since the last one (codes follow
+    them), the problems found since, and the duplicate count so far.
+    """
+    try:
+        reader = FeedReader(settings["path"], reorder_window_s=settings["reorder_window_s"],
+                            batch_rows=settings["batch_rows"], block_bytes=settings["block_bytes"],
+                            max_problems=settings["max_problems"])
+        known_ids = known_problems = 0
+        pending: list = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal known_ids, known_problems, pending, size
+            ids = reader.sensor_ids
+            new_ids, known_ids = ids[known_ids:], len(ids)
+            problems, known_problems = reader.problems[known_problems:], len(reader.problems)
+            send(("events", (new_ids, problems, reader.problem_count, reader.duplicates_dropped, pending)))
+            pending, size = [], 0
+
+        for event in reader.coded():
+            pending.append(event)
+            size += len(event) if isinstance(event, CodedReadings) else 1
+            if size >= CHILD_MESSAGE_READINGS:
+                flush()
+        flush()
+        send(("end", None))
+    except (InputError, OSError, ValueError) as exc:  # the parent raises it as an InputError naming the file
+        send(("error", str(exc)))
+
+
+def problems_to(problems: list) -> Callable[[int, str], None]:
+    """A problem callback that collects (line, reason) pairs into ``problems``."""
+    return lambda line, reason: problems.append((line, reason))
+
+
+def _empty_columns() -> list[np.ndarray]:
+    return [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.uint8),
+            np.empty(0, dtype=np.int64)]
 
 
 def read_feed(path: str | Path, **options) -> FeedReader:

@@ -78,6 +78,8 @@ CREATE TABLE reading_block (
 );
 CREATE INDEX reading_block_time ON reading_block (t_max, t_min);
 """
+# Rows waiting that make the writer start a transaction at once (instead of waiting to gather more).
+HURRY_ROWS = 1_000_000
 # A transaction with at least this many readings stores them as one block, fewer go to rows.
 BLOCK_MIN_READINGS = 50_000
 
@@ -247,7 +249,7 @@ class Journal:
         self.submitted_seq = 0
         self.committed_seq = 0
         self._queued_size = 0
-        self._hurry = threading.Event()
+        self._flushing = 0  # flush() calls waiting: the writer does not wait to gather more
         self.write_seconds = 0.0  # time the writer spent writing
         self.failed: BaseException | None = None
         self.commits = 0
@@ -381,6 +383,8 @@ class Journal:
             self.submitted_seq += 1
             entry.seq = self.submitted_seq
             self._queued_size += size
+            if self._queued_size >= HURRY_ROWS:
+                self._done.notify_all()  # enough for a large transaction: the writer need not wait
         self._queue.put(entry)
         return entry.seq
 
@@ -421,10 +425,13 @@ class Journal:
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every submitted entry is committed; False on timeout."""
         target = self.submitted_seq
-        self._hurry.set()
         with self._done:
-            ok = self._done.wait_for(lambda: self.committed_seq >= target or self.failed is not None, timeout)
-        self._hurry.clear()
+            self._flushing += 1
+            self._done.notify_all()
+            try:
+                ok = self._done.wait_for(lambda: self.committed_seq >= target or self.failed is not None, timeout)
+            finally:
+                self._flushing -= 1
         if self.failed is not None:
             raise JournalError(self.path, f"writing the journal failed: {self.failed}")
         return ok
@@ -435,7 +442,8 @@ class Journal:
             return
         self._closed = True
         self._queue.put(_STOP)
-        self._hurry.set()
+        with self._done:
+            self._done.notify_all()
         self._thread.join()
         self._writer.close()
         self._reader.close()
@@ -463,7 +471,9 @@ class Journal:
             # so transactions grow until writing takes a fifth of the time at most.
             wait = max(self.commit_interval_s, 4 * last_write_s) - (time.monotonic() - last_commit)
             if wait > 0:
-                self._hurry.wait(wait)  # flush() and close() cut the wait short
+                with self._done:
+                    self._done.wait_for(lambda: self._closed or self._flushing or self._queued_size >= HURRY_ROWS,
+                                        wait)
             while size < max_rows:
                 try:
                     item = self._queue.get_nowait()
