@@ -12,6 +12,7 @@ alarm. Not thread-safe: the thread that runs the pipeline owns the book.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import pickle
@@ -206,6 +207,45 @@ class BookChanges:
     incidents: list[Incident]
 
 
+class SortedTimes:
+    """Times (ms) kept in order, counted in a window by bisection.
+
+    The alarm rate is asked for several times a second while a flood adds thousands
+    of annunciations an hour; counting them one by one grew with the flood.
+    """
+
+    def __init__(self, times=()):
+        self._times = sorted(int(t) for t in times)
+        self._head = 0  # times before it are forgotten
+
+    def __len__(self) -> int:
+        return len(self._times) - self._head
+
+    @property
+    def newest(self) -> int:
+        return self._times[-1]
+
+    def add(self, t_ms: int) -> None:
+        if not self._times or t_ms >= self._times[-1]:
+            self._times.append(t_ms)
+        else:  # a late one (rare): keep the order
+            bisect.insort(self._times, t_ms, lo=self._head)
+
+    def forget_before(self, t_ms: int) -> None:
+        self._head = bisect.bisect_left(self._times, t_ms, lo=self._head)
+        if self._head > 4096 and self._head > len(self._times) // 2:
+            del self._times[: self._head]
+            self._head = 0
+
+    def count(self, after_ms: int, until_ms: int) -> int:
+        """How many times t with after_ms < t <= until_ms."""
+        times, head = self._times, self._head
+        return bisect.bisect_right(times, until_ms, lo=head) - bisect.bisect_right(times, after_ms, lo=head)
+
+    def __iter__(self):
+        return iter(self._times[self._head:])
+
+
 class AlarmBook:
     """Alarms and incidents of one sensor table.
 
@@ -249,7 +289,7 @@ class AlarmBook:
         self._next_transition = 1
         self._next_action = 1
         self._next_incident = 1
-        self._annunciations: deque[int] = deque()
+        self._annunciations = SortedTimes()
         self._change_log: deque[tuple[int, str, int]] = deque()
         # Recent alarm positions by (family, grid cell) for incident matching; a cell is at
         # least the incident distance wide, so the 3 x 3 cells around an alarm cover it.
@@ -307,8 +347,7 @@ class AlarmBook:
         10 minutes a flood.
         """
         now = self.clock_ms if now_ms is None else int(now_ms)
-        start = now - round(window_s * 1000)
-        return sum(1 for t in reversed(self._annunciations) if start < t <= now)
+        return self._annunciations.count(now - round(window_s * 1000), now)
 
     def changes_since(self, version: int) -> BookChanges:
         """Alarms and incidents changed after ``version`` (each once, by id)."""
@@ -702,10 +741,8 @@ class AlarmBook:
         self._next_action += 1
 
     def _annunciate(self, t_ms: int) -> None:
-        self._annunciations.append(int(t_ms))
-        newest = max(self._annunciations[-1], self.clock_ms)
-        while self._annunciations and self._annunciations[0] < newest - _RATE_MEMORY_MS:
-            self._annunciations.popleft()
+        self._annunciations.add(int(t_ms))
+        self._annunciations.forget_before(max(self._annunciations.newest, self.clock_ms) - _RATE_MEMORY_MS)
 
     def _touch_alarm(self, alarm: Alarm) -> None:
         self.version += 1
@@ -824,9 +861,9 @@ class AlarmBook:
             self._touch_incident(incident)
         self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
         table.mark_changed(table.alarm_id >= 0, style=True)
-        self._annunciations = deque(sorted(annunciations))
-        if self._annunciations:
-            self.clock_ms = max(self.clock_ms, self._annunciations[-1])
+        self._annunciations = SortedTimes(annunciations)
+        if len(self._annunciations):
+            self.clock_ms = max(self.clock_ms, self._annunciations.newest)
         self.clock_ms = max(self.clock_ms, next_ids.get("clock_ms", 0))
         self._next_alarm_id = max(self._next_alarm_id, next_ids.get("alarm", 1))
         self._next_transition = max(self._next_transition, next_ids.get("transition", 1))

@@ -217,3 +217,20 @@ def test_incident_distance_and_window_are_settings():
     read(pipeline, "WLG-B", 2, 20.0)  # 900 m, 2 minutes: joins
     read(pipeline, "WLG-C", 5, 20.0)  # 900 m from B but 3 minutes later: a new incident
     assert [a.incident_id for a in pipeline.book.alarms.values()] == [1, 1, 2]
+
+
+def test_sorted_times_count_a_window_keep_late_ones_in_order_and_forget_old_ones():
+    from console.model.alarms import SortedTimes
+
+    times = SortedTimes([5_000, 1_000])
+    for t in (6_000, 7_000, 2_000):  # 2_000 arrives late
+        times.add(t)
+    assert list(times) == [1_000, 2_000, 5_000, 6_000, 7_000]
+    assert times.count(1_000, 6_000) == 3  # 2_000, 5_000, 6_000: after the start, up to the end
+    times.forget_before(5_000)
+    assert list(times) == [5_000, 6_000, 7_000] and times.count(0, 10_000) == 3
+    many = SortedTimes()
+    for t in range(20_000):
+        many.add(t)
+        many.forget_before(t - 3_600)
+    assert len(many) == 3_601 and many.count(19_000, 19_999) == 999
