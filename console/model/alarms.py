@@ -584,6 +584,13 @@ class AlarmBook:
         self._touch_alarm(alarm)
         self._flush()
 
+    def record_action(self, action: str, operator: str, at_ms: int, **detail) -> None:
+        """Journal an operator action that concerns no alarm, e.g. ``shift_start`` at a handover."""
+        if not action:
+            raise ValueError("an action needs a name")
+        self._action(at_ms, _operator(operator), action, None, detail)
+        self._flush()
+
     def dispatch(self, alarm_id: int, unit: str, operator: str, at_ms: int) -> None:
         """Send the alarm to the responsible unit (usually ``alarm.owner``)."""
         operator = _operator(operator)
@@ -734,7 +741,7 @@ class AlarmBook:
                 operator,
                 action,
                 alarm.alarm_id if alarm else None,
-                sensor_id if sensor_id is not None else alarm.sensor_id,
+                sensor_id if sensor_id is not None else (alarm.sensor_id if alarm else None),
                 json.dumps(detail, ensure_ascii=False, sort_keys=True),
             )
         )

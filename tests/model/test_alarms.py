@@ -234,3 +234,16 @@ def test_sorted_times_count_a_window_keep_late_ones_in_order_and_forget_old_ones
         many.add(t)
         many.forget_before(t - 3_600)
     assert len(many) == 3_601 and many.count(19_000, 19_999) == 999
+
+
+def test_a_shift_handover_is_an_operator_action_in_the_journal(tmp_path):
+    table = make_table([("GAS-1", "gas_lel", 0, 0)])
+    journal = Journal(tmp_path / "journal.sqlite", synchronous="NORMAL", commit_interval_s=0)
+    pipeline = Pipeline(table, rules(GAS_RULES), journal=journal)
+    pipeline.book.record_action("shift_start", "李强", T0, previous="王敏")
+    with pytest.raises(ValueError):
+        pipeline.book.record_action("shift_start", " ", T0)
+    journal.flush()
+    rows = journal._reader.execute("SELECT action, operator, alarm_id, sensor_id, detail, t_ms FROM action").fetchall()
+    assert rows == [("shift_start", "李强", None, None, '{"previous": "王敏"}', T0)]
+    pipeline.close()
