@@ -8,11 +8,14 @@ in chunks. Work per tick is capped: when the replay cannot keep up, the feed
 clock lags behind (and the effective speed drops) instead of the window
 freezing. The clock function is injectable so tests can simulate wall time.
 
-One tick is one stretch of the GUI thread, and the repaint it causes follows
-it before anything else can run; so the cap covers the whole tick: on a tick
-that also tells the clock (10 Hz) or the state's readers (5 Hz) that time
-moved, the replay gets the budget less what telling them costs (learnt from
-the last times). Together with the repaint that keeps a frame under ~20 ms.
+While the replay keeps up, ticks come every 20 ms; once it lags, whenever the
+event loop is idle (each tick still capped), so it gets the time the views
+leave. One tick is one stretch of the GUI thread, and the repaint it causes follows
+it before anything else can run (timers wait until the event loop is idle); so
+the cap covers the whole frame: on a tick that also tells the clock (10 Hz) or
+the state's readers (5 Hz) that time moved, the replay gets the budget less
+what telling them and the repaint after it cost the last times (the repaint is
+timed by a zero-interval timer, which runs once the loop is idle again).
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ SPEEDS = (1, 10, 60, 300, 900, 3600)
 # Short ticks with a small budget: the GUI thread is never held for long (a tick and the repaint
 # after it stay under 20 ms), yet a replay that needs the time still gets about half of it.
 TICK_INTERVAL_MS = 20
-WORK_BUDGET_MS = 10.0  # GUI-thread time of one tick: replay work, plus telling the views when due
+LAGGING_INTERVAL_MS = 1  # while the replay cannot keep up
+WORK_BUDGET_MS = 10.0  # GUI-thread time of one frame: replay work, plus telling the views and their repaint
 CHUNK_SHARE = 1 / 6  # a chunk of feed is sized to cost about this share of the budget
-MIN_WORK_SHARE = 0.25  # of the budget, left to the replay however costly telling the views is
 CLOCK_INTERVAL_S = 0.1  # the clock and timeline follow at 10 Hz, not at every tick
 STATE_INTERVAL_S = 0.2  # views of the replay's state (map, warning pane) are told at 5 Hz
 MAX_LAG_S = 1.0  # a backlog of more than this much wall time is dropped, not caught up in a rush
@@ -162,10 +165,18 @@ class ReplayController(QObject):
         self._shown_wall = float("-inf")
         self._told_ms: int | None = None  # ... and with time_changed
         self._told_wall = float("-inf")
-        self._telling_cost_s = {"clock": 0.0, "state": 0.0}  # what sending them cost, lately
+        # What telling the views cost lately, in the tick, and in the repaint after it.
+        self._telling_cost_s = {"clock": 0.0, "state": 0.0}
+        self._repaint_cost_s = {"clock": 0.0, "state": 0.0}
+        self._told: tuple[str, float] | None = None  # what was told, and when the tick ended
+        self._repainted = QTimer(self)
+        self._repainted.setSingleShot(True)
+        self._repainted.setInterval(0)  # runs once the event loop is idle: after the repaint
+        self._repainted.timeout.connect(self._on_repainted)
         self.last_tick_s = 0.0  # GUI-thread time of the last tick, for benchmarks
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.interval_ms = interval_ms
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
 
@@ -228,7 +239,7 @@ class ReplayController(QObject):
         self.timer.stop()
         self._set_lagging(False)
         self._effective_speed = 0.0
-        self._show_time(force=True)
+        self._tell("state", learn=False)  # at once, whatever the rate
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -253,7 +264,7 @@ class ReplayController(QObject):
         self._goal_ms = None
         self.replay.seek(target)
         self._reanchor()
-        self._show_time(force=True)
+        self._tell("state", learn=False)  # at once, whatever the rate
 
     def jump_to_start(self) -> None:
         self.seek(self.start_ms)
@@ -282,50 +293,61 @@ class ReplayController(QObject):
         started = self.clock()
         before = self.now_ms
         budget = self.budget_s
+        due = None  # decided now: the budget is cut for what this tick will tell
         if self._goal_ms is not None:
             target = self._goal_ms
         else:
             target = min(self._anchor_feed + (started - self._anchor_wall) * 1000.0 * self._speed, self.end_ms)
-            due = self._due(before, started)
-            if due is not None:  # leave room for the views this tick tells
-                budget = max(budget * MIN_WORK_SHARE, budget - self._telling_cost_s[due])
-        reached = self._advance_within_budget(int(target), started, budget)
+            due = self._due(started)
+            if due is not None:  # leave room for the views this tick tells, and their repaint
+                budget -= self._telling_cost_s[due] + self._repaint_cost_s[due]
+        reached = self._advance_within_budget(int(target), started, budget) if budget > 0 else before
         finished_at = self.clock()
         if self._goal_ms is not None:
             if reached >= self._goal_ms:
                 self._goal_ms = None
                 self.timer.stop()
-                self._show_time(force=True)
+                self._tell("state", learn=False)  # at once, whatever the rate
         else:
             self._pace(before, reached, int(target), started)
         if self._playing and reached >= self.end_ms:
             self.pause()
             self.finished.emit()
-        self._show_time(force=False)
+        elif due is not None and self._playing and self.now_ms != self._shown_ms:
+            self._tell(due)
         self.last_tick_s = max(finished_at, self.clock()) - started
 
-    def _due(self, now: int, wall: float) -> str | None:
-        """What this tick would tell: "state" (time_changed), "clock" (clock_changed only) or nothing."""
-        if now != self._told_ms and wall - self._told_wall >= STATE_INTERVAL_S:
+    def _due(self, wall: float) -> str | None:
+        """What a tick at ``wall`` tells: "state" (time_changed), "clock" (clock_changed only) or nothing."""
+        if wall - self._told_wall >= STATE_INTERVAL_S:
             return "state"
-        if now != self._shown_ms and wall - self._shown_wall >= CLOCK_INTERVAL_S:
+        if wall - self._shown_wall >= CLOCK_INTERVAL_S:
             return "clock"
         return None
 
-    def _show_time(self, force: bool) -> None:
-        """Send ``clock_changed`` (and ``time_changed``) when due while playing; always when forced."""
+    def _tell(self, due: str, learn: bool = True) -> None:
+        """Send ``clock_changed``, and ``time_changed`` too for "state"; learn what that cost."""
         now, wall = self.now_ms, self.clock()
-        due = "state" if force else self._due(now, wall)
-        if due is None:
-            return
         self._shown_ms, self._shown_wall = now, wall
         self.clock_changed.emit(now)
         if due == "state":
             self._told_ms, self._told_wall = now, wall
             self.time_changed.emit(now)
-        if not force:
-            cost = self.clock() - wall
-            self._telling_cost_s[due] = 0.5 * self._telling_cost_s[due] + 0.5 * cost
+        if learn:
+            told = self.clock()
+            self._telling_cost_s[due] = 0.5 * self._telling_cost_s[due] + 0.5 * (told - wall)
+            self._told = (due, told)
+            self._repainted.start()
+            if self.timer.isActive():
+                # Queued again after the repaint probe: timers due together run in the order they were
+                # queued, and the next tick (at once when lagging) must not run before the probe.
+                self.timer.start()
+
+    def _on_repainted(self) -> None:
+        if self._told is not None:
+            due, told = self._told
+            self._told = None
+            self._repaint_cost_s[due] = 0.5 * self._repaint_cost_s[due] + 0.5 * (self.clock() - told)
 
     def _advance_within_budget(self, target: int, started: float, budget_s: float) -> int:
         """Chunks of feed up to ``target`` while the next one is expected to fit in the budget."""
@@ -384,6 +406,10 @@ class ReplayController(QObject):
     def _set_lagging(self, lagging: bool) -> None:
         if lagging != self._lagging:
             self._lagging = lagging
+            # Behind, the replay takes every moment the event loop is idle: ticks 1 ms apart run as soon
+            # as the repaints and events waiting have run, after any other timer already due (a zero
+            # interval would put them first). Each tick is still one capped stretch.
+            self.timer.setInterval(LAGGING_INTERVAL_MS if lagging else self.interval_ms)
             self.lagging_changed.emit(lagging)
 
 
@@ -397,6 +423,17 @@ def freeze_loaded_objects() -> None:
     for ``thaw_loaded_objects``.
     """
     gc.collect()
+    gc.freeze()
+
+
+def freeze_new_objects() -> None:
+    """Keep what was made since the last freeze out of full collections too (no collection is run).
+
+    A replay playing makes alarms, transitions, journal entries and list texts by the
+    thousand; left in the oldest generation they made a full pass of ~25 ms every few
+    seconds of 3600x playback. Frozen once a second (``gc.freeze`` only moves lists,
+    it costs nothing), a full pass walks at most about a second's worth of them.
+    """
     gc.freeze()
 
 

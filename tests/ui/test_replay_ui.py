@@ -137,6 +137,31 @@ def test_a_tick_that_tells_slow_views_leaves_them_room(clock):
     assert min(ticks[20:]) > 0.007  # and the replay still gets the rest
 
 
+def test_a_tick_that_tells_leaves_room_for_the_repaint_that_follows_it(clock, qtbot):
+    # Views cheap to tell, whose repaint (after the tick, in the event loop) takes 25 ms; the clock's 2 ms.
+    replay = StandInReplay(T0, T0 + 24 * HOUR_MS, clock=clock, cost_s_per_feed_s=0.001)
+    controller = ReplayController(replay, clock=clock)
+    controller.set_speed(3600)
+    controller.play()
+    controller.timer.stop()  # ticked by hand; the event loop runs the repaint probe
+    heard = []
+    controller.time_changed.connect(lambda _t: heard.append("state"))
+    controller.clock_changed.connect(lambda _t: heard.append("clock"))
+    work = []
+    for _ in range(60):
+        clock.advance(0.02)
+        before = replay.now_ms
+        heard.clear()
+        controller.tick()
+        told = "state" if "state" in heard else ("clock" if heard else None)
+        work.append((told == "state", replay.now_ms - before))
+        clock.advance({"state": 0.025, "clock": 0.002, None: 0.0}[told])  # the repaint
+        qtbot.wait(1)
+    state_ticks = [moved for state, moved in work[20:] if state]
+    assert state_ticks and max(state_ticks) == 0  # no replay work in a frame that repaints that much
+    assert min(moved for state, moved in work[20:] if not state) > 0
+
+
 def test_steps_follow_the_speed_and_a_long_step_is_spread_over_ticks(clock):
     replay = StandInReplay(T0, T0 + 6 * HOUR_MS, clock=clock)
     controller = ReplayController(replay, clock=clock)
@@ -410,6 +435,28 @@ def test_install_in_the_main_window_marks_drill_and_remove_restores(qtbot):
     assert _pixel(image, 2, image.height() // 2) != QColor(DRILL_COLOUR).name().upper()
 
 
+def test_objects_made_while_playing_in_a_window_are_kept_out_of_full_collections(qtbot):
+    import gc
+
+    from console.ui.main_window import MainWindow
+
+    def collected(thing) -> bool:  # in a generation the collector walks (not frozen)
+        return any(thing is other for generation in (0, 1, 2) for other in gc.get_objects(generation))
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    panel = install_replay_panel(window, storm_replay(T0), drill=True)
+    assert gc.get_freeze_count() > 0  # what was loaded
+    made = ["made while playing", T0]  # as a replay makes alarms
+    assert collected(made)
+    panel.controller.set_speed(60)
+    panel.controller.play()
+    qtbot.waitUntil(lambda: not collected(made), timeout=3000)
+    panel.remove()
+    assert gc.get_freeze_count() == 0 and collected(made)
+
+
 def test_density_answers_of_every_shape_read_the_same():
     from console.feeds.replay import AlarmDensity
     from console.ui.replay import read_density
@@ -465,6 +512,28 @@ def test_the_clock_says_when_the_replay_cannot_keep_up(qtbot, clock):
     replay.cost_s_per_feed_s = 0.0
     run(panel.controller, clock, 0.5, tick_s=0.02)
     assert not panel.clock.lag_label.isVisibleTo(panel.clock) and panel.clock.zone_label.isVisibleTo(panel.clock)
+
+
+def test_the_lag_line_takes_the_zone_line_place_and_the_map_keeps_its_size(qtbot):
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = install_replay_panel(window, storm_replay(T0), drill=True)
+    qtbot.waitUntil(lambda: panel.isVisible())
+    qtbot.wait(50)
+    heights = {window.canvas.height()}
+    for lagging in (True, False, True, False):
+        panel.clock.set_state(True, 3600, False, lagging, 1200.0)
+        qtbot.wait(30)  # the layout passes that follow a change of text or visibility
+        heights.add(window.canvas.height())
+        assert panel.clock.lag_label.isVisibleTo(panel.clock) is lagging
+        assert panel.clock.zone_label.isVisibleTo(panel.clock) is not lagging
+    assert len(heights) == 1  # a new map height would redraw the whole map
+    panel.remove()
 
 
 def test_the_replay_bar_reads_in_chinese(qtbot, clock):
