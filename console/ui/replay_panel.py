@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStackedLayout,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,7 @@ from console.ui.replay import (
     ReplayController,
     ReplaySource,
     freeze_loaded_objects,
+    freeze_new_objects,
     read_density,
     thaw_loaded_objects,
 )
@@ -43,6 +45,7 @@ from console.ui.timeline import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS, TimelineBar
 CLOCK_BACKGROUND = "#1F2A36"  # the slate of the snapshot title bar
 CLOCK_WIDTH_PX = 270
 DENSITY_REFRESH_MS = 2000  # while playing: the histogram follows alarms as the replay learns them
+FREEZE_INTERVAL_MS = 1000  # while playing in a window: new objects kept out of full GC passes
 ICON_PX = 20
 
 
@@ -109,7 +112,6 @@ class FeedClock(QFrame):
         self.lag_label = QLabel()  # in place of the zone while the replay cannot keep up
         self.lag_label.setFont(_font(family, 11, bold=True))
         self.lag_label.setObjectName("lag")
-        self.lag_label.hide()
         self.lagging = False
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -122,8 +124,13 @@ class FeedClock(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.time_label)
         layout.addWidget(self.state_label)
-        layout.addWidget(self.zone_label)
-        layout.addWidget(self.lag_label)
+        # The zone and the lag line share one line: switching between them never changes the
+        # clock's height (a new height lays the window out again and resizes the map).
+        bottom = QStackedLayout()
+        bottom.addWidget(self.zone_label)
+        bottom.addWidget(self.lag_label)
+        self.bottom_line = bottom
+        layout.addLayout(bottom)
         # A fixed width: a changing text never makes the panel lay itself out again (a
         # relayout resizes the timeline, which costs a frame).
         self.setFixedWidth(CLOCK_WIDTH_PX)
@@ -168,8 +175,7 @@ class FeedClock(QFrame):
             rounded = float(f"{effective_speed:.2g}")
             self._set_text(self.lag_label, self.tr("⚠ Cannot keep up: about {speed}").format(
                 speed=speed_text(rounded)))
-        self.lag_label.setVisible(self.lagging)
-        self.zone_label.setVisible(not self.lagging)
+        self.bottom_line.setCurrentWidget(self.lag_label if self.lagging else self.zone_label)
 
     @staticmethod
     def _set_text(label: QLabel, text: str) -> None:
@@ -358,6 +364,10 @@ class ReplayPanel(QFrame):
         self._density_timer = QTimer(self)
         self._density_timer.setInterval(DENSITY_REFRESH_MS)
         self._density_timer.timeout.connect(self.refresh_density)
+        self.keeps_objects_frozen = False  # set by install_replay_panel, which froze what was loaded
+        self._freeze_timer = QTimer(self)
+        self._freeze_timer.setInterval(FREEZE_INTERVAL_MS)
+        self._freeze_timer.timeout.connect(freeze_new_objects)
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(200)
@@ -411,6 +421,10 @@ class ReplayPanel(QFrame):
             self.stop_indexing()
         elif self.index_in_background:
             self.start_indexing()
+        if playing and self.keeps_objects_frozen:
+            self._freeze_timer.start()
+        else:
+            self._freeze_timer.stop()
         self._update_density_timer()
         self._show_state()
 
@@ -484,6 +498,7 @@ class ReplayPanel(QFrame):
         self.controller.pause()
         self.stop_indexing()
         self._density_timer.stop()
+        self._freeze_timer.stop()
         window = self._window
         if window is not None:
             painters = window.canvas.foreground_painters
@@ -532,10 +547,11 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
     timeline spans exactly the map's width and docks keep their places. In drill
     mode the map gets the drill banner and the window title the drill mark. What
     is loaded by now is kept out of full garbage collections while the panel is
-    in (``freeze_loaded_objects``). Returns the panel; ``panel.controller`` plays the replay (connect its
-    ``time_changed`` to whatever redraws from the replay's state: it comes 5 times a second while
-    playing, so views are not redrawn faster than they can be read), and
-    ``panel.remove()`` undoes all of this.
+    in (``freeze_loaded_objects``), and what playing makes too, once a second.
+    Returns the panel; ``panel.controller`` plays the replay (connect its
+    ``time_changed`` to whatever redraws from the replay's state: it comes 5 times
+    a second while playing, so views are not redrawn faster than they can be
+    read), and ``panel.remove()`` undoes all of this.
     """
     panel = ReplayPanel(replay, zone=zone, drill=drill)
     with _docks_kept(window):
@@ -550,6 +566,7 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
         window.setCentralWidget(column)
     panel._window, panel._column, panel._central = window, column, central
     freeze_loaded_objects()
+    panel.keeps_objects_frozen = True
     if drill:
         if paint_drill_banner not in window.canvas.foreground_painters:
             window.canvas.foreground_painters.append(paint_drill_banner)
