@@ -1183,9 +1183,10 @@ class AlarmPane(QWidget):
         self._build_actions()
         self._build_filters()
         self._build_layout()
+        self._refreshed_at = -math.inf
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._on_timer)
         if interval_ms > 0:
             self.timer.start()
         self._update_summary()
@@ -1301,10 +1302,17 @@ class AlarmPane(QWidget):
 
     def refresh(self) -> int:
         """Take in the book's changes; recount the alarm rate once a second."""
+        self._refreshed_at = time.monotonic()
         changed = self.model.refresh()
         if self.model.book is not None and time.monotonic() - self._rate_counted >= RATE_RECOUNT_S:
             self.update_rate()
         return changed
+
+    def _on_timer(self) -> None:
+        # Whoever feeds the book may refresh the pane itself (a drill does, as its clock moves):
+        # then the timer has nothing to add, and a second refresh right after would only cost a frame.
+        if time.monotonic() - self._refreshed_at >= 0.8 * self.timer.interval() / 1000:
+            self.refresh()
 
     # --- filters and summary ----------------------------------------------------
     def _on_filter_changed(self, *_) -> None:

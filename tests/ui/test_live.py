@@ -141,6 +141,22 @@ def test_a_refresh_restyles_only_what_changed(window, layer):
     assert window.canvas.renderer.painter_for(layer).raster.codes[2] == SensorCode.UNACK_III
 
 
+def test_the_map_and_the_pane_timers_add_nothing_right_after_a_refresh_asked_for(window, layer, qtbot):
+    # A drill refreshes both as its clock moves; their own timers then skip, not repaint a second time.
+    raster = window.canvas.renderer.painter_for(layer).raster
+    window.feed(readings([("GAS-00002", 30.0)]), "test", now_ms=T0)
+    window.refresh_live()
+    assert raster.codes[1] == SensorCode.UNACK_II
+    window.feed(readings([("GAS-00005", 60.0)], T0 + MINUTE), "test", now_ms=T0 + MINUTE)
+    window.live._on_timer()
+    window.alarm_pane._on_timer()
+    assert raster.codes[4] == SensorCode.NORMAL  # not drawn yet: a refresh was just done
+    assert window.alarm_pane.model.rowCount() == 1
+    # A moment later the timers do their job.
+    qtbot.waitUntil(lambda: raster.codes[4] == SensorCode.UNACK_I, timeout=2000)
+    qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 2, timeout=2000)
+
+
 def test_hover_tells_value_level_state_and_the_age_of_a_stale_sensor(window, layer, qtbot):
     window.feed(readings([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
     # Twenty minutes of silence: past the 15-minute stale time of the default rules.
