@@ -8,9 +8,9 @@ in chunks. Work per tick is capped: when the replay cannot keep up, the feed
 clock lags behind (and the effective speed drops) instead of the window
 freezing. The clock function is injectable so tests can simulate wall time.
 
-While the replay keeps up, ticks come every 20 ms; once it lags, whenever the
-event loop is idle (each tick still capped), so it gets the time the views
-leave. One tick is one stretch of the GUI thread, and the repaint it causes follows
+Ticks come every 20 ms; after one that ran out of budget with feed still to
+play, as soon as the event loop has run what waits, so a replay that cannot
+keep up gets all the time the views leave. One tick is one stretch of the GUI thread, and the repaint it causes follows
 it before anything else can run (timers wait until the event loop is idle); so
 the cap covers the whole frame: on a tick that also tells the clock (10 Hz) or
 the state's readers (5 Hz) that time moved, the replay gets the budget less
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,14 +34,15 @@ SPEEDS = (1, 10, 60, 300, 900, 3600)
 # Short ticks with a small budget: the GUI thread is never held for long (a tick and the repaint
 # after it stay under 20 ms), yet a replay that needs the time still gets about half of it.
 TICK_INTERVAL_MS = 20
-LAGGING_INTERVAL_MS = 1  # while the replay cannot keep up
+BUSY_INTERVAL_MS = 1  # after a tick that ran out of budget with feed still to play
 WORK_BUDGET_MS = 10.0  # GUI-thread time of one frame: replay work, plus telling the views and their repaint
 CHUNK_SHARE = 1 / 6  # a chunk of feed is sized to cost about this share of the budget
 CLOCK_INTERVAL_S = 0.1  # the clock and timeline follow at 10 Hz, not at every tick
 STATE_INTERVAL_S = 0.2  # views of the replay's state (map, warning pane) are told at 5 Hz
 MAX_LAG_S = 1.0  # a backlog of more than this much wall time is dropped, not caught up in a rush
-LAG_AFTER_TICKS = 3  # ticks in a row that ran out of budget before the replay counts as lagging
-CAUGHT_UP_AFTER_TICKS = 10  # ticks in a row on time before it no longer does
+LAG_AFTER_S = 0.15  # behind the wall clock this long before the replay counts as lagging
+CAUGHT_UP_AFTER_S = 0.3  # on time this long before it no longer does
+SPEED_WINDOW_S = 0.25  # the effective speed is measured over this much wall time
 FIRST_CHUNK_MS = 1_000  # feed time of the first chunk, before the controller knows the replay's cost
 MIN_CHUNK_MS = 100
 
@@ -159,8 +161,9 @@ class ReplayController(QObject):
         self._anchor_feed = 0
         self._chunk_ms = float(FIRST_CHUNK_MS)
         self._effective_speed = 0.0
-        self._last_pace_wall = 0.0
-        self._short_ticks = self._full_ticks = 0
+        self._behind_since: float | None = None
+        self._on_time_since: float | None = None
+        self._speed_samples: deque[tuple[float, int]] = deque()  # (wall, feed) over SPEED_WINDOW_S
         self._shown_ms: int | None = None  # the feed time last sent with clock_changed
         self._shown_wall = float("-inf")
         self._told_ms: int | None = None  # ... and with time_changed
@@ -207,7 +210,7 @@ class ReplayController(QObject):
 
     @property
     def effective_speed(self) -> float:
-        """Feed seconds per wall second over the last ticks (below ``speed`` when lagging)."""
+        """Feed seconds per wall second over the last quarter second (below ``speed`` when lagging)."""
         return self._effective_speed
 
     @property
@@ -303,6 +306,11 @@ class ReplayController(QObject):
                 budget -= self._telling_cost_s[due] + self._repaint_cost_s[due]
         reached = self._advance_within_budget(int(target), started, budget) if budget > 0 else before
         finished_at = self.clock()
+        # Feed still to play: the next tick as soon as the event loop has run what waits (repaints,
+        # input, timers already due); else at the next frame. Each tick is still one capped stretch.
+        interval = BUSY_INTERVAL_MS if reached < target else self.interval_ms
+        if self.timer.interval() != interval:
+            self.timer.setInterval(interval)
         if self._goal_ms is not None:
             if reached >= self._goal_ms:
                 self._goal_ms = None
@@ -380,36 +388,36 @@ class ReplayController(QObject):
         behind_ms = target - reached
         # Hysteresis, so the clock's "lagging" does not flicker on a replay at the edge of keeping up.
         if behind_ms > 0:
-            self._short_ticks, self._full_ticks = self._short_ticks + 1, 0
+            self._on_time_since = None
+            self._behind_since = wall if self._behind_since is None else self._behind_since
+            if wall - self._behind_since >= LAG_AFTER_S:
+                self._set_lagging(True)
         else:
-            self._short_ticks, self._full_ticks = 0, self._full_ticks + 1
-        if self._short_ticks >= LAG_AFTER_TICKS:
-            self._set_lagging(True)
-        elif self._full_ticks >= CAUGHT_UP_AFTER_TICKS:
-            self._set_lagging(False)
+            self._behind_since = None
+            self._on_time_since = wall if self._on_time_since is None else self._on_time_since
+            if wall - self._on_time_since >= CAUGHT_UP_AFTER_S:
+                self._set_lagging(False)
         if behind_ms > self._speed * 1000.0 * MAX_LAG_S:
             # Drop the backlog: from here the replay runs as fast as it can, not faster than asked.
             self._anchor_wall, self._anchor_feed = wall, reached
-        elapsed = wall - self._last_pace_wall
-        if elapsed > 0:
-            rate = (reached - before) / 1000.0 / elapsed
-            self._effective_speed = rate if self._effective_speed == 0 else 0.7 * self._effective_speed + 0.3 * rate
-        self._last_pace_wall = wall
+        samples = self._speed_samples
+        samples.append((wall, reached))
+        while len(samples) > 2 and wall - samples[1][0] >= SPEED_WINDOW_S:
+            samples.popleft()
+        (first_wall, first_feed), (last_wall, last_feed) = samples[0], samples[-1]
+        if last_wall > first_wall:
+            self._effective_speed = (last_feed - first_feed) / 1000.0 / (last_wall - first_wall)
 
     def _reanchor(self) -> None:
         self._anchor_wall = self.clock()
         self._anchor_feed = self.now_ms
-        self._last_pace_wall = self._anchor_wall
-        self._short_ticks = self._full_ticks = 0
+        self._behind_since = self._on_time_since = None
+        self._speed_samples = deque([(self._anchor_wall, self._anchor_feed)])
         self._effective_speed = 0.0
 
     def _set_lagging(self, lagging: bool) -> None:
         if lagging != self._lagging:
             self._lagging = lagging
-            # Behind, the replay takes every moment the event loop is idle: ticks 1 ms apart run as soon
-            # as the repaints and events waiting have run, after any other timer already due (a zero
-            # interval would put them first). Each tick is still one capped stretch.
-            self.timer.setInterval(LAGGING_INTERVAL_MS if lagging else self.interval_ms)
             self.lagging_changed.emit(lagging)
 
 

@@ -47,6 +47,7 @@ CLOCK_WIDTH_PX = 270
 DENSITY_REFRESH_MS = 2000  # while playing: the histogram follows alarms as the replay learns them
 FREEZE_INTERVAL_MS = 1000  # while playing in a window: new objects kept out of full GC passes
 ICON_PX = 20
+LAG_SHOWN_BELOW = 0.95  # of the speed asked: the clock says the replay cannot keep up
 
 
 def speed_text(speed: float) -> str:
@@ -169,7 +170,8 @@ class FeedClock(QFrame):
         else:
             state = self.tr("❚❚ Paused ({speed})").format(speed=speed_text(speed))
         self._set_text(self.state_label, state)
-        self.lagging = playing and lagging and effective_speed > 0
+        # Shown while the replay is behind and slower than asked (catching up a backlog it is not).
+        self.lagging = playing and lagging and 0 < effective_speed < LAG_SHOWN_BELOW * speed
         if self.lagging:
             # Two significant digits: the figure should not flicker at every frame.
             rounded = float(f"{effective_speed:.2g}")
