@@ -92,6 +92,59 @@ def _sniff_format(path: Path) -> str:
     return "jsonl"
 
 
+@dataclass
+class Block:
+    """Whole lines of a feed file: ``data[:size]``, followed by at least 64 zero bytes.
+
+    The zeros let the parser look a few bytes past the last line without bounds checks.
+    """
+
+    data: bytearray
+    size: int
+
+    def count_lines(self) -> int:
+        return self.data.count(b"\n", 0, self.size)
+
+
+def _whole_lines(pieces: list[bytes], size: int) -> tuple[bytearray, int]:
+    """The pieces copied once into a zero-padded buffer, and the end of its last whole line."""
+    block = bytearray(size + len(_PAD))
+    at = 0
+    for piece in pieces:
+        block[at : at + len(piece)] = piece
+        at += len(piece)
+    return block, block.rfind(b"\n", 0, size) + 1
+
+
+def _gunzip(raw) -> Iterator[bytes]:
+    """Decompressed pieces of a gzip file (several members one after the other allowed).
+
+    Raises EOFError when the file ends inside a member (truncated), zlib.error when
+    it is damaged; everything decompressed before has been yielded.
+    """
+    stream = zlib.decompressobj(wbits=31)
+    started = False
+    pending = b""
+    while True:
+        chunk, pending = pending or raw.read(1 << 20), b""
+        if not chunk:
+            if started:
+                raise EOFError("the compressed stream ends before its end marker")
+            return
+        if not started:
+            chunk = chunk.lstrip(b"\0")  # zero padding may follow the last member
+            if not chunk:
+                continue
+            started = True
+        piece = stream.decompress(chunk)
+        if piece:
+            yield piece
+        if stream.eof:  # a member ended; another may follow
+            pending = stream.unused_data
+            stream = zlib.decompressobj(wbits=31)
+            started = False
+
+
 class _BlockSource:
     """Blocks of whole lines from a file, read and decompressed on a background thread."""
 
@@ -113,41 +166,41 @@ class _BlockSource:
         return False
 
     def _read(self) -> None:
-        pieces: list[bytes] = [b""]  # pieces[0]: the unfinished last line of the previous block
+        pieces: list[bytes] = []  # pieces[0]: the unfinished last line of the previous block
         size = 0
         first = True
         try:
-            with _open_binary(self.path) as handle:
-                while not self._closing.is_set():
-                    # Small reads, so a damaged gzip tail loses at most one piece.
-                    piece = handle.read1(1 << 20)
-                    if not piece:
-                        break
+            with open(self.path, "rb") as raw:
+                compressed = raw.read(2) == GZIP_MAGIC
+                raw.seek(0)
+                for piece in (_gunzip(raw) if compressed else iter(lambda: raw.read(1 << 20), b"")):
+                    if self._closing.is_set():
+                        return
                     if first:
                         piece = piece.removeprefix(b"\xef\xbb\xbf")
                         first = False
                     pieces.append(piece)
                     size += len(piece)
                     if size >= self.block_bytes:
-                        data = b"".join(pieces)
-                        cut = data.rfind(b"\n") + 1
-                        pieces, size = [data[cut:]], 0
-                        if cut and not self._put(("block", data[:cut])):
+                        block, cut = _whole_lines(pieces, size)
+                        pieces = [bytes(block[cut:size])]
+                        size = len(pieces[0])
+                        if cut and not self._put(("block", Block(block, cut))):
                             return
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            data = b"".join(pieces)
-            cut = data.rfind(b"\n") + 1
+        except (EOFError, zlib.error) as exc:
+            block, cut = _whole_lines(pieces, size)
             if cut:  # whole lines only: a line cut by the damage is not a line
-                self._put(("block", data[:cut]))
+                self._put(("block", Block(block, cut)))
             self._put(("truncated", str(exc)))
             self._put(("end", None))
             return
         except OSError as exc:
             self._put(("error", exc))
             return
-        data = b"".join(pieces)
-        if data:
-            self._put(("block", data if data.endswith(b"\n") else data + b"\n"))
+        if size:
+            pieces.append(b"\n")  # a last line without its newline
+            block, cut = _whole_lines(pieces, size + 1)
+            self._put(("block", Block(block, cut)))
         self._put(("end", None))
 
     def __iter__(self) -> Iterator[tuple[str, object]]:
@@ -590,9 +643,9 @@ class FeedReader:
                     continue
                 if kind == "end":
                     break
-                data: bytes = payload
-                parsing.append(pool.submit(self._parse_rows, data, line_base, line_base == 0 and self.format == "csv"))
-                line_base += data.count(b"\n")
+                block: Block = payload
+                parsing.append(pool.submit(self._parse_rows, block, line_base, line_base == 0 and self.format == "csv"))
+                line_base += block.count_lines()
                 while len(parsing) > PARSE_AHEAD:
                     yield from self._collect(parsing.popleft().result(), reorder)
             while parsing:
@@ -649,10 +702,11 @@ class FeedReader:
             child.stdout.close()
             child.stderr.close()
 
-    def _parse_rows(self, data: bytes, line_base: int, skip_header: bool):
+    def _parse_rows(self, block: Block, line_base: int, skip_header: bool):
         """The thread-safe part of a block's parse: lines and the vectorised fast path."""
-        buf = np.frombuffer(data + _PAD, dtype=np.uint8)
-        starts, ends = codec.split_lines(buf[: len(data)])
+        data = block.data
+        buf = np.frombuffer(data, dtype=np.uint8)
+        starts, ends = codec.split_lines(buf[: block.size])
         lines = line_base + 1 + np.arange(len(starts), dtype=np.int64)
         if skip_header:
             starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
