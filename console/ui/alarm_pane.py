@@ -1183,7 +1183,7 @@ class AlarmPane(QWidget):
         self._build_actions()
         self._build_filters()
         self._build_layout()
-        self._refreshed_at = -math.inf
+        self._asked_at = -math.inf  # when a refresh was last asked for (not by the timer)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer)
@@ -1302,7 +1302,10 @@ class AlarmPane(QWidget):
 
     def refresh(self) -> int:
         """Take in the book's changes; recount the alarm rate once a second."""
-        self._refreshed_at = time.monotonic()
+        self._asked_at = time.monotonic()
+        return self._refresh()
+
+    def _refresh(self) -> int:
         changed = self.model.refresh()
         if self.model.book is not None and time.monotonic() - self._rate_counted >= RATE_RECOUNT_S:
             self.update_rate()
@@ -1311,8 +1314,8 @@ class AlarmPane(QWidget):
     def _on_timer(self) -> None:
         # Whoever feeds the book may refresh the pane itself (a drill does, as its clock moves):
         # then the timer has nothing to add, and a second refresh right after would only cost a frame.
-        if time.monotonic() - self._refreshed_at >= 0.8 * self.timer.interval() / 1000:
-            self.refresh()
+        if time.monotonic() - self._asked_at >= self.timer.interval() / 1000:
+            self._refresh()
 
     # --- filters and summary ----------------------------------------------------
     def _on_filter_changed(self, *_) -> None:

@@ -312,7 +312,7 @@ class LiveMapBinding(QObject):
         self._layer_of_row = np.empty(0, dtype=np.int32)  # index into _layers, -1: on no layer
         self._feature_of_row = np.empty(0, dtype=np.int64)
         self._row_of_feature: dict[int, np.ndarray] = {}  # id(layer) -> table row per feature (-1: unknown)
-        self._refreshed_at = -float("inf")
+        self._asked_at = -float("inf")  # when a refresh was last asked for (not by the timer)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer)
@@ -367,7 +367,10 @@ class LiveMapBinding(QObject):
     # --- refreshing -------------------------------------------------------
     def refresh(self) -> int:
         """Restyle the sensors whose state changed since the last refresh; repaint once. Returns how many."""
-        self._refreshed_at = time.monotonic()
+        self._asked_at = time.monotonic()
+        return self._refresh()
+
+    def _refresh(self) -> int:
         layers = self._current_layers()
         # A new painter (layer re-added, renderer rebuilt) starts calm: redraw everything then.
         key = tuple((id(layer), id(self.canvas.renderer.painter_for(layer))) for layer in layers)
@@ -391,8 +394,8 @@ class LiveMapBinding(QObject):
 
     def _on_timer(self) -> None:
         # A refresh asked for meanwhile (a drill's clock, an operator action) already did the timer's job.
-        if time.monotonic() - self._refreshed_at >= 0.8 * self.timer.interval() / 1000:
-            self.refresh()
+        if time.monotonic() - self._asked_at >= self.timer.interval() / 1000:
+            self._refresh()
 
     def _write(self, rows: np.ndarray) -> int:
         rows = rows[self._layer_of_row[rows] >= 0]

@@ -178,11 +178,13 @@ def test_the_list_is_drawn_in_level_colours_bold_until_acknowledged_and_elided(p
     # A text too long for its column ends in "…" inside it: nothing spills into the next column.
     pane.view.clearSelection()
     pane.view.setColumnWidth(Column.VALUE, 40)
-    state = pane.view.visualRect(pane.model.index(worst, Column.STATE))
+    value = pane.view.visualRect(pane.model.index(worst, Column.VALUE))
     image = pane.view.viewport().grab().toImage()
-    edge = {QColor(image.pixel(x, y)).name().upper() for x in range(state.left(), state.left() + 3)
-            for y in range(state.top(), state.bottom())}
+    edge = {QColor(image.pixel(x, y)).name().upper() for x in range(value.right() - 1, value.right() + 2)
+            for y in range(value.top(), value.bottom())}
     assert edge <= {"#FFFFFF", "#F5F5F2"}
+    assert any(QColor(image.pixel(x, y)).lightness() < 128 for x in range(value.left(), value.right())
+               for y in range(value.top(), value.bottom()))  # the start of the text is there
 
 
 def test_filters_by_level_category_district_state_and_text(pane, pipeline):
