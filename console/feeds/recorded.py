@@ -229,25 +229,24 @@ class _Vocabulary:
         self.ids: list[str] = []
         self._array = np.empty(0, dtype=object)
         self._raw: list[bytes] = []
-        # (index of keys, code of each indexed key, id words per code): replaced whole, never changed.
-        self._snapshot = (None, np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.uint64))
+        # (index of keys, code of each indexed key, each word of the ids as a column per code):
+        # replaced whole, never changed.
+        self._snapshot = (None, np.zeros(0, dtype=np.int64), [])
 
     def lookup(self, words: np.ndarray) -> np.ndarray:
         """Codes of ids given as zero-padded words (n x k); -1 where not found for sure. Thread-safe."""
-        index, key_codes, known_words = self._snapshot
+        index, key_codes, known_columns = self._snapshot
         n = len(words)
         if index is None or n == 0:
             return np.full(n, -1, dtype=np.int64)
         position = index.get_indexer(_id_key(words))
-        codes = np.where(position >= 0, key_codes[np.maximum(position, 0)], -1)
-        # Check the bytes: the key of two different ids may be the same.
-        width = min(words.shape[1], known_words.shape[1])
-        stored = known_words[np.maximum(codes, 0)]
-        same = (words[:, :width] == stored[:, :width]).all(axis=1)
-        if words.shape[1] > width:
-            same &= (words[:, width:] == 0).all(axis=1)
-        if known_words.shape[1] > width:
-            same &= (stored[:, width:] == 0).all(axis=1)
+        same = position >= 0
+        codes = key_codes[np.where(same, position, 0)]
+        # Check the bytes, word by word: the key of two different ids may be the same.
+        for column in range(max(words.shape[1], len(known_columns))):
+            given = words[:, column] if column < words.shape[1] else 0
+            stored = known_columns[column][codes] if column < len(known_columns) else 0
+            same &= given == stored
         return np.where(same, codes, -1)
 
     def encode_words(self, words: np.ndarray) -> np.ndarray:
@@ -284,7 +283,8 @@ class _Vocabulary:
         words = _fixed_to_words(np.array(self._raw))
         keys = _id_key(words)
         unique_keys, owner = np.unique(keys, return_index=True)  # the first id with a key owns it
-        self._snapshot = (pd.Index(unique_keys), owner.astype(np.int64), words)
+        self._snapshot = (pd.Index(unique_keys), owner.astype(np.int64),
+                          [np.ascontiguousarray(words[:, k]) for k in range(words.shape[1])])
 
     def add(self, text: str, raw: bytes | None = None) -> int:
         """The code of an id, adding it when new."""
