@@ -201,8 +201,12 @@ class TimelineBar(pg.PlotWidget):
         ``indexed_until_ms``: the alarms are known only up to then (the replay is
         still reading the feed); the rest of the span is hatched.
         """
-        self.edges_ms = np.asarray(edges_ms, dtype=np.float64)
-        self.counts = np.asarray(counts, dtype=np.float64)
+        edges_ms = np.asarray(edges_ms, dtype=np.float64)
+        counts = np.asarray(counts, dtype=np.float64)
+        if (indexed_until_ms == self.indexed_until_ms and np.array_equal(edges_ms, self.edges_ms)
+                and np.array_equal(counts, self.counts)):
+            return  # the same histogram (asked for every 2 s while playing): no rebuild, no repaint
+        self.edges_ms, self.counts = edges_ms, counts
         left = self.edges_ms[:-1] / 1000
         right = left + np.diff(self.edges_ms) / 1000 * BAR_FILL
         base = np.zeros(len(left))

@@ -498,6 +498,29 @@ def test_the_part_of_the_feed_not_read_yet_is_hatched_and_fills_in(qtbot, clock)
     assert timeline.peak_label.toPlainText().startswith("peak ")
 
 
+def test_the_same_histogram_asked_for_again_is_not_drawn_again(qtbot, clock):
+    replay = storm_replay(T0)
+    replay.indexed_until_ms = T0 + 2 * HOUR_MS
+    panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
+    qtbot.addWidget(panel)
+    panel.resize(1200, 140)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.refresh_density()
+    qtbot.wait(50)
+    timeline = panel.timeline
+    paints = []
+    paint = timeline.paintEvent
+    timeline.paintEvent = lambda event: (paints.append(1), paint(event))
+    panel.refresh_density()  # as every 2 s while playing, nothing new read
+    qtbot.wait(50)
+    assert paints == []
+    replay.indexed_until_ms = T0 + 3 * HOUR_MS  # more of the feed read: drawn again
+    panel.refresh_density()
+    qtbot.waitUntil(lambda: len(paints) > 0, timeout=1000)
+    assert timeline.peak_label.toPlainText() == "Reading the feed: 50 %"
+
+
 def test_the_clock_says_when_the_replay_cannot_keep_up(qtbot, clock):
     replay = StandInReplay(T0, T0 + 24 * HOUR_MS, clock=clock, cost_s_per_feed_s=0.001)
     panel = ReplayPanel(replay, controller=ReplayController(replay, clock=clock))
