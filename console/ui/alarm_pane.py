@@ -43,7 +43,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QStaticText,
-    QTransform,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -879,7 +878,7 @@ class AlarmRowDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._texts: dict[tuple, tuple[QStaticText, float]] = {}
-        self._fonts: dict[FontKind, tuple[QFont, float]] = {}  # font and line height per kind
+        self._fonts: dict[FontKind, tuple[QFont, QFontMetricsF]] = {}  # per kind
         self._base_font: QFont | None = None
 
     def set_font(self, base: QFont) -> None:
@@ -888,7 +887,7 @@ class AlarmRowDelegate(QStyledItemDelegate):
         self._fonts.clear()
         self._texts.clear()
 
-    def _font(self, kind: FontKind, option) -> tuple[QFont, float]:
+    def _font(self, kind: FontKind, option) -> tuple[QFont, QFontMetricsF]:
         known = self._fonts.get(kind)
         if known is None:
             if self._base_font is None:
@@ -896,23 +895,22 @@ class AlarmRowDelegate(QStyledItemDelegate):
             font = QFont(self._base_font)
             font.setBold(kind == FontKind.BOLD)
             font.setItalic(kind == FontKind.ITALIC)
-            known = self._fonts[kind] = (font, QFontMetricsF(font).height())
+            known = self._fonts[kind] = (font, QFontMetricsF(font))
         return known
 
-    def _laid_out(self, text: str, kind: FontKind, font: QFont, width: int) -> tuple[QStaticText, float]:
+    def _laid_out(self, text: str, kind: FontKind, metrics: QFontMetricsF, width: int) -> tuple[QStaticText, float]:
         key = (text, kind, width)
         laid = self._texts.get(key)
         if laid is None:
-            metrics = QFontMetricsF(font)
-            shown = text
-            if metrics.horizontalAdvance(text) > width:
-                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-            static = QStaticText(shown)
-            static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(QTransform(), font)
+            advance = metrics.horizontalAdvance(text)
+            if advance > width:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+                advance = metrics.horizontalAdvance(text)
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)  # laid out when first drawn
             if len(self._texts) >= self.MAX_TEXTS:
                 self._texts.clear()
-            laid = self._texts[key] = (static, metrics.horizontalAdvance(shown))
+            laid = self._texts[key] = (static, advance)
         return laid
 
     def paint(self, painter: QPainter, option, index) -> None:
@@ -935,14 +933,14 @@ class AlarmRowDelegate(QStyledItemDelegate):
         if not text or width <= 0:
             return
         kind = look.font
-        font, height = self._font(kind, option)
-        static, text_width = self._laid_out(text, kind, font, width)
+        font, metrics = self._font(kind, option)
+        static, text_width = self._laid_out(text, kind, metrics, width)
         x = rect.x() + self.TEXT_MARGIN_PX
         if column == Column.LEVEL or column == Column.INCIDENT:
             x += (width - text_width) / 2
         painter.setFont(font)
         painter.setPen(colour)
-        painter.drawStaticText(QPointF(x, rect.y() + (rect.height() - height) / 2), static)
+        painter.drawStaticText(QPointF(x, rect.y() + (rect.height() - metrics.height()) / 2), static)
 
 
 SELECTED = QStyle.StateFlag.State_Selected
