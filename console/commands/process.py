@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         totals["out_of_order"] += report.n_history_only
         rejected.extend({"line": ln, "sensor": s, "reason": r} for ln, s, r in report.rejected)
 
-    waited = processed = 0.0
+    waited = processed = throttled = 0.0
     try:
         # Reading and ordering run on threads of their own, ahead of the rules.
         events = reader.coded()
@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
                 if pending.size >= PROCESS_BATCH_READINGS:
                     process_pending()
                     # Hold back when the journal falls behind, rather than queueing the feed in memory.
+                    held = time.perf_counter()
                     pipeline.journal.throttle(JOURNAL_BACKLOG_ROWS)
+                    throttled += time.perf_counter() - held
             else:
                 # Readings before an event are processed before it, as they came.
                 process_pending()
@@ -110,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
         pipeline.close()
         timings["journal: writing what was still queued"] = time.perf_counter() - mark
     timings["feed: waiting for parsed readings"] = waited
-    timings["sensor table, rules, alarm book (and handing to the journal)"] = processed
+    timings["sensor table, rules, alarm book (and handing to the journal)"] = processed - throttled
+    timings["held back by the journal"] = throttled
     totals["duplicates"] += reader.duplicates_dropped
     rejected += [{"line": line, "sensor": None, "reason": reason} for line, reason in reader.problems]
     rejected.sort(key=lambda item: item["line"])
