@@ -102,9 +102,6 @@ class Block:
     data: bytearray
     size: int
 
-    def count_lines(self) -> int:
-        return self.data.count(b"\n", 0, self.size)
-
 
 def _whole_lines(pieces: list[bytes], size: int) -> tuple[bytearray, int]:
     """The pieces copied once into a zero-padded buffer, and the end of its last whole line."""
@@ -324,6 +321,17 @@ def _fixed_to_words(raw_ids: np.ndarray) -> np.ndarray:
     return chars.view(np.uint64)
 
 
+def _time_order(t_ms: np.ndarray) -> np.ndarray:
+    """The stable order of times: two radix passes on 16-bit digits when the span allows (most blocks)."""
+    if len(t_ms) == 0:
+        return np.zeros(0, dtype=np.intp)
+    span = t_ms - t_ms.min()
+    if int(span.max()) >= 1 << 32:
+        return np.argsort(t_ms, kind="stable")
+    low = np.argsort((span & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((span[low] >> 16).astype(np.uint16), kind="stable")]
+
+
 def _record_key(code, t_ms, value, quality) -> np.ndarray:
     """A 64-bit hash of (time, sensor, value, quality) per reading (wrapping arithmetic by design)."""
     mix = np.uint64(0x9E3779B97F4A7C15)
@@ -454,7 +462,7 @@ class _Reorder:
                 keep = ~repeat
                 code, t_ms, value, quality, line = code[keep], t_ms[keep], value[keep], quality[keep], line[keep]
         # Stable: among equal times, held readings (earlier lines) first, then the block in file order.
-        order = np.argsort(t_ms, kind="stable")
+        order = _time_order(t_ms)
         new = [column[order] for column in (code, t_ms, value, quality, line)]
         old = held
         new_t = new[1]
@@ -630,7 +638,8 @@ class FeedReader:
     def _read(self, reorder: _Reorder) -> Iterator[FeedEvent]:
         # Blocks are parsed on two worker threads (NumPy releases the GIL for most of the work)
         # while this thread turns finished blocks, in file order, into events.
-        line_base = 0
+        self._line_base = 0  # lines before the next block collected
+        first_block = True
         parsing: deque[Future] = deque()
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-parse") as pool:
             for kind, payload in _BlockSource(self.path, self.block_bytes):
@@ -639,13 +648,14 @@ class FeedReader:
                 if kind == "truncated":
                     while parsing:
                         yield from self._collect(parsing.popleft().result(), reorder)
-                    self._problem(line_base + 1, f"the file ends early (truncated or damaged compression: {payload})")
+                    self._problem(self._line_base + 1,
+                                  f"the file ends early (truncated or damaged compression: {payload})")
                     continue
                 if kind == "end":
                     break
                 block: Block = payload
-                parsing.append(pool.submit(self._parse_rows, block, line_base, line_base == 0 and self.format == "csv"))
-                line_base += block.count_lines()
+                parsing.append(pool.submit(self._parse_rows, block, first_block and self.format == "csv"))
+                first_block = False
                 while len(parsing) > PARSE_AHEAD:
                     yield from self._collect(parsing.popleft().result(), reorder)
             while parsing:
@@ -702,21 +712,27 @@ class FeedReader:
             child.stdout.close()
             child.stderr.close()
 
-    def _parse_rows(self, block: Block, line_base: int, skip_header: bool):
-        """The thread-safe part of a block's parse: lines and the vectorised fast path."""
+    def _parse_rows(self, block: Block, skip_header: bool):
+        """The thread-safe part of a block's parse: lines and the vectorised fast path.
+
+        Line numbers count from 1 at the block's start; ``_collect`` adds the lines before it.
+        """
         data = block.data
         buf = np.frombuffer(data, dtype=np.uint8)
         starts, ends = codec.split_lines(buf[: block.size])
-        lines = line_base + 1 + np.arange(len(starts), dtype=np.int64)
+        count = len(starts)
+        lines = 1 + np.arange(count, dtype=np.int64)
         if skip_header:
             starts, ends, lines = self._skip_csv_header(data, starts, ends, lines)
         parse = codec.parse_json_block if self.format == "jsonl" else codec.parse_csv_block
         rows = parse(buf, starts, ends)
         # Known ids are coded here, off the reading thread; the rest come back as -1.
-        return data, starts, ends, lines, rows, self._vocabulary.lookup(rows.sensor_words)
+        return data, starts, ends, lines, rows, self._vocabulary.lookup(rows.sensor_words), count
 
     def _collect(self, parsed, reorder: _Reorder) -> list[FeedEvent]:
-        data, starts, ends, lines, rows, codes = parsed
+        data, starts, ends, lines, rows, codes, count = parsed
+        lines += self._line_base
+        self._line_base += count
         events = reorder.push(*self._block_columns(data, starts, ends, lines, rows, self._vocabulary, self._problem,
                                                    codes))
         self.duplicates_dropped = reorder.duplicates
