@@ -242,7 +242,7 @@ class ReplayController(QObject):
         self.timer.stop()
         self._set_lagging(False)
         self._effective_speed = 0.0
-        self._tell("state", learn=False)  # at once, whatever the rate
+        self._tell("state", at_once=True)
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -267,7 +267,7 @@ class ReplayController(QObject):
         self._goal_ms = None
         self.replay.seek(target)
         self._reanchor()
-        self._tell("state", learn=False)  # at once, whatever the rate
+        self._tell("state", at_once=True)
 
     def jump_to_start(self) -> None:
         self.seek(self.start_ms)
@@ -315,13 +315,13 @@ class ReplayController(QObject):
             if reached >= self._goal_ms:
                 self._goal_ms = None
                 self.timer.stop()
-                self._tell("state", learn=False)  # at once, whatever the rate
+                self._tell("state", at_once=True)
         else:
             self._pace(before, reached, int(target), started)
         if self._playing and reached >= self.end_ms:
             self.pause()
             self.finished.emit()
-        elif due is not None and self._playing and self.now_ms != self._shown_ms:
+        elif due is not None and self._playing:
             self._tell(due)
         self.last_tick_s = max(finished_at, self.clock()) - started
 
@@ -333,29 +333,40 @@ class ReplayController(QObject):
             return "clock"
         return None
 
-    def _tell(self, due: str, learn: bool = True) -> None:
-        """Send ``clock_changed``, and ``time_changed`` too for "state"; learn what that cost."""
+    def _tell(self, due: str, at_once: bool = False) -> None:
+        """Send ``clock_changed``, and ``time_changed`` too for "state", for a feed time not sent yet.
+
+        ``at_once`` (a seek, a step, a pause): send both whatever was sent before, learn nothing.
+        Otherwise the next tell of this kind is due an interval from now, even if nothing moved.
+        """
         now, wall = self.now_ms, self.clock()
-        self._shown_ms, self._shown_wall = now, wall
-        self.clock_changed.emit(now)
+        shown = at_once or now != self._shown_ms
+        told = due == "state" and (at_once or now != self._told_ms)
+        self._shown_wall = wall
         if due == "state":
-            self._told_ms, self._told_wall = now, wall
+            self._told_wall = wall
+        if shown:
+            self._shown_ms = now
+            self.clock_changed.emit(now)
+        if told:
+            self._told_ms = now
             self.time_changed.emit(now)
-        if learn:
-            told = self.clock()
-            self._telling_cost_s[due] = 0.5 * self._telling_cost_s[due] + 0.5 * (told - wall)
-            self._told = (due, told)
-            self._repainted.start()
-            if self.timer.isActive():
-                # Queued again after the repaint probe: timers due together run in the order they were
-                # queued, and the next tick (at once when lagging) must not run before the probe.
-                self.timer.start()
+        if at_once or not (shown or told):
+            return
+        done = self.clock()
+        self._telling_cost_s[due] = _cost_estimate(self._telling_cost_s[due], done - wall)
+        self._told = (due, done)
+        self._repainted.start()
+        if self.timer.isActive():
+            # Queued again after the repaint probe: timers due together run in the order they were
+            # queued, and the next tick (at once when busy) must not run before the probe.
+            self.timer.start()
 
     def _on_repainted(self) -> None:
         if self._told is not None:
             due, told = self._told
             self._told = None
-            self._repaint_cost_s[due] = 0.5 * self._repaint_cost_s[due] + 0.5 * (self.clock() - told)
+            self._repaint_cost_s[due] = _cost_estimate(self._repaint_cost_s[due], self.clock() - told)
 
     def _advance_within_budget(self, target: int, started: float, budget_s: float) -> int:
         """Chunks of feed up to ``target`` while the next one is expected to fit in the budget."""
@@ -419,6 +430,11 @@ class ReplayController(QObject):
         if lagging != self._lagging:
             self._lagging = lagging
             self.lagging_changed.emit(lagging)
+
+
+def _cost_estimate(previous: float, cost: float) -> float:
+    """A cost learnt from the last ones: up at once, down slowly (a cheap frame says little of the next)."""
+    return cost if cost > previous else 0.8 * previous + 0.2 * cost
 
 
 def freeze_loaded_objects() -> None:

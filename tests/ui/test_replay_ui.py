@@ -162,6 +162,23 @@ def test_a_tick_that_tells_leaves_room_for_the_repaint_that_follows_it(clock, qt
     assert min(moved for state, moved in work[20:] if not state) > 0
 
 
+def test_play_goes_on_when_telling_the_views_costs_more_than_a_frame(clock):
+    # Views that take 30 ms to redraw: a tick that tells them has no room for replay work at all.
+    replay = StandInReplay(T0, T0 + 24 * HOUR_MS)
+    controller = ReplayController(replay, clock=clock)
+    controller.time_changed.connect(lambda _t: clock.advance(0.030))
+    told = []
+    controller.time_changed.connect(told.append)
+    controller.set_speed(3600)
+    controller.play()
+    # The clock told at 0.1 s, then no tick until the state is due: a tick with no work must still tell.
+    for step in [0.001, 0.075, 0.0995] + [0.02] * 50:
+        clock.advance(step)
+        controller.tick()
+    assert len(told) >= 5 and told == sorted(told) and len(set(told)) == len(told)  # every 0.2 s, each new
+    assert replay.now_ms - told[0] > 3600 * 1_000  # and the replay moved on between the tellings
+
+
 def test_steps_follow_the_speed_and_a_long_step_is_spread_over_ticks(clock):
     replay = StandInReplay(T0, T0 + 6 * HOUR_MS, clock=clock)
     controller = ReplayController(replay, clock=clock)
