@@ -9,13 +9,15 @@ clock lags behind (and the effective speed drops) instead of the window
 freezing. The clock function is injectable so tests can simulate wall time.
 
 Ticks come every 20 ms; after one that ran out of budget with feed still to
-play, as soon as the event loop has run what waits, so a replay that cannot
-keep up gets all the time the views leave. One tick is one stretch of the GUI thread, and the repaint it causes follows
-it before anything else can run (timers wait until the event loop is idle); so
-the cap covers the whole frame: on a tick that also tells the clock (10 Hz) or
-the state's readers (5 Hz) that time moved, the replay gets the budget less
-what telling them and the repaint after it cost the last times (the repaint is
-timed by a zero-interval timer, which runs once the loop is idle again).
+play, as soon as the event loop has run what waits (repaints, input, timers
+due), so a replay that cannot keep up gets the time the views leave.
+
+A tick and the repaint it causes make one stretch of the GUI thread, so the
+budget covers both: a tick that tells the clock (10 Hz) or the views of the
+replay's state (5 Hz, the map and the warning pane) that time moved leaves
+out of its replay work what telling them and the repaint after it cost the
+last times (the repaint is timed by a zero-interval timer, which runs once
+the event loop has painted). A frame that repaints much does no replay work.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 SPEEDS = (1, 10, 60, 300, 900, 3600)
 # Short ticks with a small budget: the GUI thread is never held for long (a tick and the repaint
-# after it stay under 20 ms), yet a replay that needs the time still gets about half of it.
+# after it stay under 20 ms), yet a replay that needs the time gets what the views leave.
 TICK_INTERVAL_MS = 20
 BUSY_INTERVAL_MS = 1  # after a tick that ran out of budget with feed still to play
 WORK_BUDGET_MS = 10.0  # GUI-thread time of one frame: replay work, plus telling the views and their repaint
@@ -171,7 +173,7 @@ class ReplayController(QObject):
         # What telling the views cost lately, in the tick, and in the repaint after it.
         self._telling_cost_s = {"clock": 0.0, "state": 0.0}
         self._repaint_cost_s = {"clock": 0.0, "state": 0.0}
-        self._told: tuple[str, float] | None = None  # what was told, and when the tick ended
+        self._probing: tuple[str, float] | None = None  # what was told, and when telling ended
         self._repainted = QTimer(self)
         self._repainted.setSingleShot(True)
         self._repainted.setInterval(0)  # runs once the event loop is idle: after the repaint
@@ -317,7 +319,7 @@ class ReplayController(QObject):
                 self.timer.stop()
                 self._tell("state", at_once=True)
         else:
-            self._pace(before, reached, int(target), started)
+            self._pace(reached, int(target))
         if self._playing and reached >= self.end_ms:
             self.pause()
             self.finished.emit()
@@ -355,7 +357,7 @@ class ReplayController(QObject):
             return
         done = self.clock()
         self._telling_cost_s[due] = _cost_estimate(self._telling_cost_s[due], done - wall)
-        self._told = (due, done)
+        self._probing = (due, done)
         self._repainted.start()
         if self.timer.isActive():
             # Queued again after the repaint probe: timers due together run in the order they were
@@ -363,9 +365,9 @@ class ReplayController(QObject):
             self.timer.start()
 
     def _on_repainted(self) -> None:
-        if self._told is not None:
-            due, told = self._told
-            self._told = None
+        if self._probing is not None:
+            due, told = self._probing
+            self._probing = None
             self._repaint_cost_s[due] = _cost_estimate(self._repaint_cost_s[due], self.clock() - told)
 
     def _advance_within_budget(self, target: int, started: float, budget_s: float) -> int:
@@ -394,7 +396,7 @@ class ReplayController(QObject):
         suggested = feed_ms * (self.budget_s * CHUNK_SHARE) / spent_s
         self._chunk_ms = max(MIN_CHUNK_MS, 0.5 * self._chunk_ms + 0.5 * suggested)
 
-    def _pace(self, before: int, reached: int, target: int, started: float) -> None:
+    def _pace(self, reached: int, target: int) -> None:
         wall = self.clock()
         behind_ms = target - reached
         # Hysteresis, so the clock's "lagging" does not flicker on a replay at the edge of keeping up.
