@@ -188,6 +188,7 @@ class LiveSession(QObject):
         self.pipeline = None
         self.journal = None
         self.operator: str | None = None
+        self._shift_handover: tuple[str, str, int] | None = None  # waiting for a pipeline to journal it
         self.feed_clock_ms: int | None = None
         self.names: np.ndarray | None = None
         self.ticker = QTimer(self)
@@ -213,6 +214,7 @@ class LiveSession(QObject):
             self.journal.flush(timeout=5.0)  # a rebuilt pipeline restores what was written so far
         self.pipeline = Pipeline(table, self.rules, journal=self.journal)
         self.names = display_names(table, layers or [])
+        self._journal_shift()
         self.ticker.start()
         self.started.emit()
         return self.pipeline
@@ -226,11 +228,23 @@ class LiveSession(QObject):
         return self.pipeline.book if self.pipeline is not None else None
 
     def set_operator(self, name: str) -> None:
+        """``name`` is on duty from now on; the handover goes to the journal (once a pipeline runs)."""
         name = (name or "").strip()
         if not name:
             raise ValueError("the operator on duty needs a name")
+        if name != self.operator:
+            self._shift_handover = (name, self.operator or "", self.now_ms())
+            self._journal_shift()
         self.operator = name
         self.operator_changed.emit(name)
+
+    def _journal_shift(self) -> None:
+        handover = self._shift_handover
+        if handover is None or self.pipeline is None:
+            return
+        name, previous, at_ms = handover
+        self.pipeline.book.record_action("shift_start", name, at_ms, previous=previous)
+        self._shift_handover = None
 
     # --- running --------------------------------------------------------
     def now_ms(self) -> int:

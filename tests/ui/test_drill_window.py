@@ -131,3 +131,12 @@ def test_console_open_plays_a_drill_into_a_snapshot_and_its_own_journal(tmp_path
 
     assert main(["open", "--demo", "--drill", str(feed), "--drill-at", "soon", "--snapshot", str(out)]) == 2
     assert "--drill-at" in capsys.readouterr().err
+
+
+def test_shift_handovers_are_journaled_with_the_previous_operator(window, tmp_path):
+    window.set_operator("李强")
+    window.session.journal.flush()
+    db = sqlite3.connect(tmp_path / "live.sqlite")
+    rows = db.execute("select operator, detail from action where action = 'shift_start' order by seq").fetchall()
+    # 王敏 came on duty before the sensors opened (journaled once the pipeline ran), then 李强 took over.
+    assert rows == [("王敏", '{"previous": ""}'), ("李强", '{"previous": "王敏"}')]

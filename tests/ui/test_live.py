@@ -100,7 +100,7 @@ def test_acknowledging_in_the_pane_steadies_the_map_symbol_changes_counts_and_is
 
     window.session.journal.flush(timeout=5)
     path = tmp_path / "journal.sqlite"
-    actions = journal_rows(path, "SELECT operator, action, alarm_id, sensor_id, t_ms FROM action")
+    actions = journal_rows(path, "SELECT operator, action, alarm_id, sensor_id, t_ms FROM action WHERE action != 'shift_start'")
     assert actions == [("李明", "acknowledge", alarm.alarm_id, "GAS-00002", T0)]
     transitions = journal_rows(path, 'SELECT kind, state_from, state_to, operator FROM "transition" ORDER BY seq')
     assert transitions == [("raise", "normal", "unack", None), ("ack", "unack", "ack", "李明")]
@@ -241,7 +241,7 @@ def test_a_journal_that_cannot_be_opened_is_kept_and_a_fresh_one_starts_beside_i
     window.alarm_pane.select_row(0)
     window.alarm_pane.acknowledge_selected()
     journal.flush(timeout=5)
-    assert journal_rows(journal.path, "SELECT action, operator FROM action") == [("acknowledge", "李明")]
+    assert journal_rows(journal.path, "SELECT action, operator FROM action WHERE action != 'shift_start'") == [("acknowledge", "李明")]
 
 
 def test_going_on_without_a_journal_when_the_operator_declines(qtbot, tmp_path):
