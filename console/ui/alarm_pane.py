@@ -55,8 +55,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QStyle,
-    QStyledItemDelegate,
     QTableView,
     QToolBar,
     QToolButton,
@@ -861,22 +859,25 @@ class AlarmListModel(QAbstractTableModel):
 _COPY_ATTRIBUTES = operator.attrgetter(*AlarmListModel._COPIED.values())
 
 
-class AlarmRowDelegate(QStyledItemDelegate):
-    """Paints the list's cells from the model's ready-made row looks, with text laid out once.
+class AlarmRowPainter:
+    """Paints lines of the alarm list from the model's ready-made row looks, texts laid out once.
 
-    Qt's own delegate asks the model for seven roles per cell and lays each text out
-    anew on every paint; with the list repainted several times a second in an alarm
-    flood that was most of a frame. This one reads one ``RowLook`` per line and keeps
-    each text's layout (``QStaticText``, elided to its column) until the text changes.
-    It draws what Qt's delegate draws: the cell's background or the selection, and
-    the text in the line's font and colour, centred in the level and incident columns.
+    Qt's own table paint asks the model for seven roles per cell and lays each text
+    out anew; with the list repainted several times a second in an alarm flood that
+    was most of a frame. This reads one ``RowLook`` per line and keeps each text's
+    layout (``QStaticText``, elided to its column) until the text changes. It draws
+    what Qt draws: alternate line colours, the selection or each cell's background,
+    and the text in the line's font and colour, centred in the level and incident
+    columns (the same pixels, in a fifth of the time). ``AlarmTableView.paintEvent``
+    paints the exposed lines with it in one call: one call into Python per repaint,
+    not one per cell (each such call waits for the interpreter lock when a worker
+    thread, the journal writer say, holds it).
     """
 
     TEXT_MARGIN_PX = 3  # each side, as the style leaves (its focus frame margin and one)
     MAX_TEXTS = 4000  # laid-out texts kept (a screenful is ~100; more means the list has moved on)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self):
         self._texts: dict[tuple, tuple[QStaticText, float]] = {}
         self._fonts: dict[FontKind, tuple[QFont, QFontMetricsF]] = {}  # per kind
         self._base_font: QFont | None = None
@@ -887,18 +888,18 @@ class AlarmRowDelegate(QStyledItemDelegate):
         self._fonts.clear()
         self._texts.clear()
 
-    def _font(self, kind: FontKind, option) -> tuple[QFont, QFontMetricsF]:
+    def font(self, kind: FontKind, base: QFont) -> tuple[QFont, QFontMetricsF]:
         known = self._fonts.get(kind)
         if known is None:
             if self._base_font is None:
-                self._base_font = QFont(option.font)
+                self._base_font = QFont(base)
             font = QFont(self._base_font)
             font.setBold(kind == FontKind.BOLD)
             font.setItalic(kind == FontKind.ITALIC)
             known = self._fonts[kind] = (font, QFontMetricsF(font))
         return known
 
-    def _laid_out(self, text: str, kind: FontKind, metrics: QFontMetricsF, width: int) -> tuple[QStaticText, float]:
+    def laid_out(self, text: str, kind: FontKind, metrics: QFontMetricsF, width: int) -> tuple[QStaticText, float]:
         key = (text, kind, width)
         laid = self._texts.get(key)
         if laid is None:
@@ -913,37 +914,71 @@ class AlarmRowDelegate(QStyledItemDelegate):
             laid = self._texts[key] = (static, advance)
         return laid
 
-    def paint(self, painter: QPainter, option, index) -> None:
-        look = index.model().row_look(index.row())
-        column = index.column()
-        rect = option.rect
-        level_column = column == Column.LEVEL
-        if option.state & SELECTED:
-            palette = option.palette
-            painter.fillRect(rect, palette.brush(QPalette.ColorRole.Highlight))
+    def paint_cells(self, painter: QPainter, look: RowLook, cells, y: int, height: int, selected: bool,
+                    palette: QPalette, base_font: QFont) -> None:
+        """The cells ``(column, x, width)`` of one line at ``y``; the line's ground is painted already."""
+        if selected:
             colour = palette.color(QPalette.ColorRole.HighlightedText)
         else:
-            fill = look.level_fill if level_column else look.fill
-            if fill is not None:
-                painter.fillRect(rect, fill)
-            pen = look.level_pen if level_column else look.pen
-            colour = pen.color() if pen is not None else option.palette.color(QPalette.ColorRole.Text)
-        text = look.texts[column]
-        width = rect.width() - 2 * self.TEXT_MARGIN_PX
-        if not text or width <= 0:
-            return
+            text_colour = palette.color(QPalette.ColorRole.Text)
         kind = look.font
-        font, metrics = self._font(kind, option)
-        static, text_width = self._laid_out(text, kind, metrics, width)
-        x = rect.x() + self.TEXT_MARGIN_PX
-        if column == Column.LEVEL or column == Column.INCIDENT:
-            x += (width - text_width) / 2
+        font, metrics = self.font(kind, base_font)
         painter.setFont(font)
-        painter.setPen(colour)
-        painter.drawStaticText(QPointF(x, rect.y() + (rect.height() - metrics.height()) / 2), static)
+        top = y + (height - metrics.height()) / 2
+        margin = self.TEXT_MARGIN_PX
+        for column, x, width in cells:
+            level_column = column == Column.LEVEL
+            if not selected:
+                fill = look.level_fill if level_column else look.fill
+                if fill is not None:
+                    painter.fillRect(x, y, width, height, fill)
+                pen = look.level_pen if level_column else look.pen
+                colour = pen.color() if pen is not None else text_colour
+            text = look.texts[column]
+            room = width - 2 * margin
+            if not text or room <= 0:
+                continue
+            static, advance = self.laid_out(text, kind, metrics, room)
+            left = x + margin
+            if level_column or column == Column.INCIDENT:
+                left += (room - advance) / 2
+            painter.setPen(colour)
+            painter.drawStaticText(QPointF(left, top), static)
 
-
-SELECTED = QStyle.StateFlag.State_Selected
+    def paint_lines(self, painter: QPainter, view: QTableView, exposed) -> None:
+        """Every line of ``view`` that meets the ``exposed`` rectangle of its viewport."""
+        model = view.model()
+        first = view.rowAt(exposed.top())
+        if first < 0:
+            return
+        last = view.rowAt(exposed.bottom())
+        if last < 0:
+            last = model.rowCount() - 1
+        cells = []
+        for column in range(model.columnCount()):
+            if view.isColumnHidden(column):
+                continue
+            x, width = view.columnViewportPosition(column), view.columnWidth(column)
+            if x + width > exposed.left() and x <= exposed.right():
+                cells.append((column, x, width))
+        palette = view.palette()
+        alternate = palette.brush(QPalette.ColorRole.AlternateBase)
+        highlight = palette.brush(QPalette.ColorRole.Highlight)
+        selection = view.selectionModel()
+        root = view.rootIndex()
+        left, right = exposed.left(), exposed.right() + 1
+        font = view.font()
+        alternating = view.alternatingRowColors()
+        for row in range(first, last + 1):
+            if view.isRowHidden(row):
+                continue
+            y, height = view.rowViewportPosition(row), view.rowHeight(row)
+            selected = selection.isRowSelected(row, root)
+            if selected:
+                painter.fillRect(left, y, right - left, height, highlight)
+            elif alternating and row % 2:
+                painter.fillRect(left, y, right - left, height, alternate)
+            self.paint_cells(painter, model.row_look(row), cells, y, height, selected, palette, font)
 
 
 class AlarmTableView(QTableView):
@@ -964,8 +999,7 @@ class AlarmTableView(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_PX)
-        self.row_delegate = AlarmRowDelegate(self)
-        self.setItemDelegate(self.row_delegate)
+        self.row_painter = AlarmRowPainter()
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -984,8 +1018,13 @@ class AlarmTableView(QTableView):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.FontChange:
-            self.row_delegate.set_font(self.font())
+            self.row_painter.set_font(self.font())
         super().changeEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self.viewport())
+        self.row_painter.paint_lines(painter, self, event.rect())
+        painter.end()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         model = self.model()

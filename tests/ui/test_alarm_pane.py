@@ -175,8 +175,11 @@ def test_the_list_is_drawn_in_level_colours_bold_until_acknowledged_and_elided(p
     selected = _cell_pixels(pane, mild, Column.LEVEL)
     assert max(set(selected), key=selected.count) == "#2F5D8A"
     assert not set(selected) & {colour.upper() for colour in LEVEL_COLOURS.values()}
-    # A text too long for its column ends in "…" inside it: nothing spills into the next column.
+    # Lines alternate white and the palette's alternate colour.
     pane.view.clearSelection()
+    grounds = [max(set(cell), key=cell.count) for cell in (_cell_pixels(pane, row, Column.DISTRICT) for row in (0, 1))]
+    assert grounds == ["#FFFFFF", "#F5F5F2"]
+    # A text too long for its column ends in "…" inside it: nothing spills into the next column.
     pane.view.setColumnWidth(Column.VALUE, 40)
     value = pane.view.visualRect(pane.model.index(worst, Column.VALUE))
     image = pane.view.viewport().grab().toImage()
