@@ -351,6 +351,7 @@ def whole_window(feed_hours: float = 2.0, max_seconds: float = 20.0, snapshot: s
     line("feed speed achieved through the storm (asked 3600x)", figures["speed"], "x")
     line("  in its first hour, the peak", figures["peak_speed"], "x")
     line("alarms in the drill's book at the end", figures["alarms"], "")
+    panel.stop_indexing(wait_s=60)  # a reading thread must not outlive the window
     window.close()
     window.deleteLater()
     app.processEvents()
