@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
 # Readings handed to the pipeline at once: large batches keep the per-batch costs small.
 PROCESS_BATCH_READINGS = 500_000
-JOURNAL_BACKLOG_ROWS = 4_000_000
+JOURNAL_BACKLOG_ROWS = 8_000_000
 
 
 class _SensorRows:

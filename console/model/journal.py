@@ -79,7 +79,7 @@ CREATE TABLE reading_block (
 CREATE INDEX reading_block_time ON reading_block (t_max, t_min);
 """
 # Rows waiting that make the writer start a transaction at once (instead of waiting to gather more).
-HURRY_ROWS = 1_000_000
+HURRY_ROWS = 3_000_000
 # A transaction with at least this many readings stores them as one block, fewer go to rows.
 BLOCK_MIN_READINGS = 50_000
 
@@ -164,17 +164,30 @@ class JournalEntry:
         return n + (len(self.sensors) if self.sensors else 0)
 
 
-def state_snapshot(table: SensorTable, rows) -> dict:
-    """Copies of the per-sensor state columns at ``rows`` (for a ``JournalEntry``)."""
+def state_snapshot(table: SensorTable, rows, chatter_since: int | None = None) -> dict:
+    """Copies of the per-sensor state columns at ``rows`` (for a ``JournalEntry``).
+
+    Chattering times (JSON text, ``"[]"`` for none) come for every row given, or,
+    with ``chatter_since``, for the rows whose times changed after that version
+    only (those rows are added to ``rows``): the journal keeps the others' as they are.
+    """
     rows = np.asarray(rows, dtype=np.int64)
+    if chatter_since is None:
+        chatter_rows = rows
+    else:
+        chatter_rows = np.flatnonzero(table.chatter_version > chatter_since)
+        if chatter_rows.size:
+            rows = np.union1d(rows, chatter_rows)
     snapshot = {"rows": rows}
     for name in STATE_COLUMNS:
         snapshot[name] = getattr(table, name)[rows]
     chatter = {}
-    if table.chatter_times and rows.size:
-        keys = np.fromiter(table.chatter_times.keys(), dtype=np.int64, count=len(table.chatter_times))
-        for row in rows[np.isin(rows, keys)].tolist():
-            chatter[row] = json.dumps(table.chatter_times[row])
+    if chatter_since is not None or table.chatter_times:
+        times = table.chatter_times
+        for row in chatter_rows.tolist():
+            found = times.get(row)
+            if found or chatter_since is not None:
+                chatter[row] = json.dumps(found or [])
     snapshot["chatter_times"] = chatter
     return snapshot
 
@@ -455,8 +468,8 @@ class Journal:
         self.close()
 
     def _run(self) -> None:
-        # Bounded transactions: a crash loses at most about a second of writing.
-        max_rows = 2_000_000
+        # Bounded transactions: a crash loses at most a few seconds of writing (a bulk feed's).
+        max_rows = 4_000_000
         stop = False
         last_commit = 0.0
         last_write_s = 0.0
@@ -649,9 +662,12 @@ class Journal:
         columns.append(chatter_text)
         marks = ", ".join("?" * (len(STATE_COLUMNS) + 2))
         names = ", ".join(("sensor_key", *STATE_COLUMNS, "chatter_times"))
+        # A row without chattering times in the entries keeps the times it has.
+        updates = ", ".join([f"{name} = excluded.{name}" for name in STATE_COLUMNS]
+                            + ["chatter_times = coalesce(excluded.chatter_times, sensor_state.chatter_times)"])
         for part in _chunks(len(rows)):
             connection.executemany(
-                f"INSERT OR REPLACE INTO sensor_state ({names}) VALUES ({marks})",
+                f"INSERT INTO sensor_state ({names}) VALUES ({marks}) ON CONFLICT (sensor_key) DO UPDATE SET {updates}",
                 zip(*(column[part].tolist() for column in columns), strict=True),
             )
 
@@ -830,10 +846,7 @@ class Journal:
             target[rows] = array[found]
         chatter = np.array(columns[-1], dtype=object)[found]
         for row, text in zip(rows.tolist(), chatter.tolist(), strict=True):
-            if text:
-                table.chatter_times[row] = json.loads(text)
-            else:
-                table.chatter_times.pop(row, None)
+            table.set_chatter_times(row, json.loads(text) if text else [])
         table.mark_changed(rows, style=True)
 
 

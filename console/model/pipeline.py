@@ -114,7 +114,8 @@ class Pipeline:
         journal = self.journal
         if journal is not None:
             readings = (ingest.rows, ingest.t_ms, ingest.value, ingest.quality) if journal.keep_readings else None
-            states = state_snapshot(table, table.changed_since(start_version)) if journal.keep_states else None
+            states = state_snapshot(table, table.changed_since(start_version), start_version) \
+                if journal.keep_states else None
             if readings is not None or states is not None or records:
                 journal.submit(JournalEntry(readings=readings, states=states, records=records))
         report = BatchReport(
@@ -191,7 +192,7 @@ class Pipeline:
             return
         rows = self.table.changed_since(start_version) if self.journal.keep_states else np.empty(0, np.int64)
         if rows.size or records:
-            self.journal.submit(JournalEntry(states=state_snapshot(self.table, rows), records=records))
+            self.journal.submit(JournalEntry(states=state_snapshot(self.table, rows, start_version), records=records))
 
     def _journal_records(self, records: BookRecords) -> None:
         if self.journal is not None:

@@ -593,7 +593,7 @@ class RuleEngine:
         window = int(self.chatter_window_ms[row])
         times = [x for x in self.table.chatter_times.get(row, []) if x > t_ms - window]
         times.append(t_ms)
-        self.table.chatter_times[row] = times
+        self.table.set_chatter_times(row, times)
         chattering = len(times) >= int(self.chatter_count[row])
         self.table.chattering[row] = chattering
         return chattering
@@ -612,11 +612,10 @@ class RuleEngine:
         calmed = []
         for row in np.flatnonzero(table.chattering).tolist():
             window = int(self.chatter_window_ms[row])
-            times = [x for x in table.chatter_times.get(row, []) if x > now_ms - window]
-            if times:
-                table.chatter_times[row] = times
-            else:
-                table.chatter_times.pop(row, None)
+            old = table.chatter_times.get(row, [])
+            times = [x for x in old if x > now_ms - window]
+            if len(times) != len(old):
+                table.set_chatter_times(row, times)
             if len(times) < int(self.chatter_count[row]):
                 table.chattering[row] = False
                 calmed.append(row)

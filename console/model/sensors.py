@@ -203,6 +203,8 @@ class SensorTable:
         Name of the rule in force, e.g. ``quantity:gas_lel`` or ``sensor:GAS-00001``.
     pending_level, pending_since_ms, rate_ref_value, rate_ref_t_ms, chatter_times
         Rule engine state kept per sensor so that a restored console continues exactly.
+    chatter_version : int64 (n,)
+        Above ``version`` at which a row's ``chatter_times`` last changed (``set_chatter_times``).
     row_version, style_version : int64 (n,)
         ``version`` at which the row last changed at all / changed in a way that
         alters its map symbol (level, alarm state, status, service, chattering).
@@ -286,6 +288,7 @@ class SensorTable:
         self.rate_ref_value = np.full(n, np.nan)
         self.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
         self.chatter_times: dict[int, list[int]] = {}
+        self.chatter_version = np.zeros(n, dtype=np.int64)
         # Change tracking.
         self.version = 0
         self.row_version = np.zeros(n, dtype=np.int64)
@@ -370,8 +373,8 @@ class SensorTable:
         Replays and drills run on such a copy, so the live table is never touched.
         """
         copy = object.__new__(SensorTable)
-        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "version", "row_version", "style_version",
-                                    "unknown_by_source", "unknown_total_by_source"}
+        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "chatter_version", "version", "row_version",
+                                    "style_version", "unknown_by_source", "unknown_total_by_source"}
         for name, value in self.__dict__.items():
             if name not in live:
                 copy.__dict__[name] = value  # static columns are shared: nothing writes them after construction
@@ -393,6 +396,7 @@ class SensorTable:
         copy.rate_ref_value = np.full(n, np.nan)
         copy.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
         copy.chatter_times = {}
+        copy.chatter_version = np.zeros(n, dtype=np.int64)
         copy.version = 0
         copy.row_version = np.zeros(n, dtype=np.int64)
         copy.style_version = np.zeros(n, dtype=np.int64)
@@ -415,6 +419,7 @@ class SensorTable:
         self.version += 1
         self.row_version[:] = self.version
         self.style_version[:] = self.version
+        self.chatter_version[:] = self.version
 
     # --- lookup -------------------------------------------------------
     def __len__(self) -> int:
@@ -441,6 +446,14 @@ class SensorTable:
         self.row_version[rows] = self.version
         if style:
             self.style_version[rows] = self.version
+
+    def set_chatter_times(self, row: int, times: list[int]) -> None:
+        """Replace a sensor's recent level-change times (an empty list forgets them)."""
+        if times:
+            self.chatter_times[row] = times
+        else:
+            self.chatter_times.pop(row, None)
+        self.chatter_version[row] = self.version + 1
 
     def changed_since(self, version: int, *, style_only: bool = False) -> np.ndarray:
         """Rows changed after ``version`` (sorted int64); remember ``self.version`` for the next call."""
