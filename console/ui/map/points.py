@@ -167,23 +167,27 @@ class PointRaster:
         py += oy
         inside = (px > -margin) & (px < width + margin) & (py > -margin) & (py < height + margin)
         inside &= self.codes > 0
-        rows = np.flatnonzero(inside)
-        if len(rows) == 0:
-            return rows, rows, rows
-        pxi = px[rows].astype(np.int32)
-        pyi = py[rows].astype(np.int32)
-        codes = self.codes[rows]
+        if inside.all():  # the whole layer in view (a full-extent frame): no gathers needed
+            rows = np.arange(len(px), dtype=np.int32)
+            pxi, pyi, codes = px.astype(np.int32), py.astype(np.int32), self.codes
+        else:
+            rows = np.flatnonzero(inside).astype(np.int32)
+            if len(rows) == 0:
+                return rows, rows, rows
+            pxi = px[rows].astype(np.int32)
+            pyi = py[rows].astype(np.int32)
+            codes = self.codes[rows]
         cols = (width + 2 * margin) // CELL_PX + 1
         cell = ((pyi + margin) // CELL_PX) * cols + (pxi + margin) // CELL_PX
         n_cells = cols * ((height + 2 * margin) // CELL_PX + 1)
-        winner = np.full(n_cells, -1, dtype=np.int64)
+        winner = np.full(n_cells, -1, dtype=np.int32)  # row positions fit: half the memory traffic
         base = int(codes.min())
         important = np.flatnonzero(codes != base)
         if len(important) > len(codes) // 4:
-            order = np.argsort(codes, kind="stable")  # many styles: sort all of them
+            order = np.argsort(codes, kind="stable").astype(np.int32)  # many styles: sort all of them
             winner[cell[order]] = order
         else:
-            winner[cell] = np.arange(len(rows))  # calm points first, in any order
+            winner[cell] = np.arange(len(rows), dtype=np.int32)  # calm points first, in any order
             if len(important):
                 important = important[np.argsort(codes[important], kind="stable")]
                 winner[cell[important]] = important
@@ -223,9 +227,11 @@ class PointRaster:
                 if sprite is None:
                     continue
                 targets = base_index[start:end]
+                shifted = np.empty_like(targets)  # reused: no allocation per sprite pixel
                 offsets = sprite.dy * stride + sprite.dx
-                for offset, colour in zip(offsets, sprite.colours, strict=True):
-                    self._buffer[targets + offset] = colour
+                for offset, colour in zip(offsets.tolist(), sprite.colours.tolist(), strict=True):
+                    np.add(targets, offset, out=shifted)
+                    self._buffer[shifted] = colour
         return self._buffer.reshape(height + 2 * pad, stride), pad
 
     def nearest(self, x: float, y: float, radius: float) -> int | None:
