@@ -104,8 +104,6 @@ class FeedColumns:
         Reading times, non-decreasing.
     value : ndarray of float64
     quality : ndarray of uint8
-    line : ndarray of int64
-        Line of each reading in the file.
     events : list of SensorStatusEvent or CapWarning
         The other events, in feed order.
     event_pos : ndarray of int64
@@ -123,7 +121,6 @@ class FeedColumns:
     t_ms: np.ndarray
     value: np.ndarray
     quality: np.ndarray
-    line: np.ndarray
     events: list
     event_pos: np.ndarray
     event_t: np.ndarray
@@ -151,7 +148,7 @@ class FeedColumns:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.row, self.t_ms, self.value, self.quality, self.line))
+        return sum(a.nbytes for a in (self.row, self.t_ms, self.value, self.quality))
 
 
 def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] | None = None,
@@ -159,17 +156,20 @@ def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] 
     """Read a recorded feed (JSON Lines or CSV, plain or gzip) into ``FeedColumns`` for ``table``.
 
     ``on_progress`` is called now and then with the number of readings decoded so
-    far. Reader options are those of ``FeedReader``; bad lines are reported in the
-    result's ``problems``, never raised.
+    far. Reader options are those of ``FeedReader`` (``in_process`` is on unless
+    turned off); bad lines are reported in the result's ``problems``, never raised.
     """
+    # Read in a child process: faster, and the caller's thread (maybe the GUI's) keeps its interpreter lock.
+    reader_options.setdefault("in_process", True)
     reader = FeedReader(path, **reader_options)
     row_of_code = np.empty(0, dtype=np.int32)
-    pieces: dict[str, list[np.ndarray]] = {name: [] for name in ("row", "t_ms", "value", "quality", "line")}
+    # Line numbers are not kept: a replay reports no line (bad lines are in ``problems``).
+    pieces: dict[str, list[np.ndarray]] = {name: [] for name in ("row", "t_ms", "value", "quality")}
     unknown_codes: list[np.ndarray] = []
     events: list = []
     event_pos: list[int] = []
     count = 0
-    for item in reader.coded(background=True):
+    for item in reader.coded():
         if not isinstance(item, CodedReadings):
             events.append(item)
             event_pos.append(count)
@@ -183,18 +183,16 @@ def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] 
             unknown_codes.append(item.code[~known])
             keep = np.flatnonzero(known)
             rows = rows[keep]
-            item = CodedReadings(item.code[keep], item.t_ms[keep], item.value[keep], item.quality[keep],
-                                 item.line[keep])
+            item = CodedReadings(item.code[keep], item.t_ms[keep], item.value[keep], item.quality[keep], None)
         pieces["row"].append(rows)
         pieces["t_ms"].append(item.t_ms)
         pieces["value"].append(item.value)
         pieces["quality"].append(item.quality)
-        pieces["line"].append(item.line)
         count += len(rows)
         if on_progress is not None:
             on_progress(count)
     columns = {}
-    empty = {"row": np.int32, "t_ms": np.int64, "value": np.float64, "quality": np.uint8, "line": np.int64}
+    empty = {"row": np.int32, "t_ms": np.int64, "value": np.float64, "quality": np.uint8}
     for name, dtype in empty.items():
         # One column at a time, dropping its pieces, so memory peaks at the columns plus one column.
         parts = pieces.pop(name)
@@ -340,8 +338,7 @@ class _Player:
                 end = start + int(np.searchsorted(c.t_ms[start:stop], t_cut, side="left"))
                 if end == start:
                     end = start + int(np.searchsorted(c.t_ms[start:stop], t_cut, side="right"))
-            batch = ReadingBatch(c.row[start:end], c.t_ms[start:end], c.value[start:end], c.quality[start:end],
-                                 c.line[start:end])
+            batch = ReadingBatch(c.row[start:end], c.t_ms[start:end], c.value[start:end], c.quality[start:end])
             report = self.pipeline.process(batch, self.source)
             summary.readings += report.n_total
             summary.raised += report.raised
