@@ -48,14 +48,19 @@ def run(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     zone = _zone(args.tz)
     reader = read_feed(args.feed, in_process=True)
-    table = SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors))
-    # Rules are checked against the sensors before the journal is touched.
-    engine = RuleEngine(RuleSet.load(args.rules), table)
-    journal = Journal(args.journal)
+    reader.prefetch()  # the feed is read in a child process while the sensors and rules load
     try:
-        pipeline = Pipeline(table, engine, journal=journal)
-    except InputError:
-        journal.close()
+        table = SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors))
+        # Rules are checked against the sensors before the journal is touched.
+        engine = RuleEngine(RuleSet.load(args.rules), table)
+        journal = Journal(args.journal)
+        try:
+            pipeline = Pipeline(table, engine, journal=journal)
+        except InputError:
+            journal.close()
+            raise
+    except BaseException:
+        reader.close()
         raise
     timings["sensors, rules, journal opened"] = time.perf_counter() - began
     first_alarm = pipeline.book.next_alarm_id

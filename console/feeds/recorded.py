@@ -574,6 +574,7 @@ class FeedReader:
         self.on_problem = on_problem
         self.block_bytes = int(block_bytes)
         self.in_process = bool(in_process)
+        self._early = None  # a child process started by ``prefetch``
         self.problems: list[tuple[int, str]] = []
         self.problem_count = 0
         self.duplicates_dropped = 0
@@ -673,18 +674,8 @@ class FeedReader:
         module. New sensor ids, problems and the duplicate count come with the
         events.
         """
-        import json
-        import subprocess
-        import sys
-
-        code = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-                "from console.feeds.recorded import _child_main; _child_main()")
-        settings = json.dumps({"path": str(self.path), "reorder_window_s": self.reorder_window_ms / 1000,
-                               "batch_rows": self.batch_rows, "block_bytes": self.block_bytes,
-                               "max_problems": self.max_problems})
-        child = subprocess.Popen([sys.executable, "-c", code, json.dumps(sys.path), settings],
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        messages = _ahead(_messages_from(child), depth=PROCESS_MESSAGES_AHEAD)
+        child, messages, errors = self._early or self._start_child()
+        self._early = None
         try:
             for kind, payload in messages:
                 if kind == "end":
@@ -701,16 +692,43 @@ class FeedReader:
                 yield from events
             else:
                 child.wait(5)
-                detail = child.stderr.read().decode("utf-8", "replace").strip().splitlines()
+                errors.seek(0)
+                detail = errors.read().decode("utf-8", "replace").strip().splitlines()
                 raise InputError(self.path, f"the reading process ended unexpectedly (exit {child.returncode}"
                                             f"{': ' + detail[-1] if detail else ''})")
         finally:
-            messages.close()
-            if child.poll() is None:
-                child.kill()
-            child.wait(5)
-            child.stdout.close()
-            child.stderr.close()
+            _stop_child(child, messages, errors)
+
+    def _start_child(self):
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        code = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
+                "from console.feeds.recorded import _child_main; _child_main()")
+        settings = json.dumps({"path": str(self.path), "reorder_window_s": self.reorder_window_ms / 1000,
+                               "batch_rows": self.batch_rows, "block_bytes": self.block_bytes,
+                               "max_problems": self.max_problems})
+        # A file, not a pipe: a chatty child never blocks on it. Closed by _stop_child.
+        errors = tempfile.TemporaryFile()  # noqa: SIM115
+        child = subprocess.Popen([sys.executable, "-c", code, json.dumps(sys.path), settings],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        return child, _ahead(_messages_from(child), depth=PROCESS_MESSAGES_AHEAD), errors
+
+    def prefetch(self) -> None:
+        """Start reading now, so that the child process works while the caller gets ready (``in_process`` only).
+
+        The next iteration takes what it read; ``close`` stops it when there is none.
+        """
+        if self.in_process and self._early is None:
+            self._early = self._start_child()
+
+    def close(self) -> None:
+        """Stop a prefetching child process that no iteration took over."""
+        if self._early is not None:
+            _stop_child(*self._early)
+            self._early = None
 
     def _parse_rows(self, block: Block, skip_header: bool):
         """The thread-safe part of a block's parse: lines and the vectorised fast path.
@@ -857,7 +875,10 @@ BACKGROUND_BATCHES = 16
 
 
 def _ahead(events: Iterator, depth: int) -> Iterator:
-    """Run an iterator on a thread of its own, ``depth`` items ahead; errors are raised to the consumer."""
+    """Run an iterator on a thread of its own, ``depth`` items ahead; errors are raised to the consumer.
+
+    The thread starts at once, before the first item is asked for.
+    """
     items: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
     end = object()
@@ -883,22 +904,52 @@ def _ahead(events: Iterator, depth: int) -> Iterator:
 
     thread = threading.Thread(target=produce, name="feed-ahead", daemon=True)
     thread.start()
-    try:
-        while True:
-            kind, item = items.get()
-            if kind == "end":
-                break
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(5)
+    return _Consumer(items, stop, thread)
+
+
+class _Consumer:
+    """The consuming end of ``_ahead``: iterate it; ``close`` stops the producing thread."""
+
+    def __init__(self, items: queue.Queue, stop: threading.Event, thread: threading.Thread):
+        self._items, self._stop, self._thread = items, stop, thread
+        self._done = False
+
+    def __iter__(self) -> _Consumer:
+        return self
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        kind, item = self._items.get()
+        if kind == "end":
+            self.close()
+            raise StopIteration
+        if kind == "error":
+            self.close()
+            raise item
+        return item
+
+    def close(self) -> None:
+        self._done = True
+        self._stop.set()
+        self._thread.join(5)
+
+    def __del__(self) -> None:  # a consumer that stopped early: let the thread go
+        self._stop.set()
 
 
 PROCESS_MESSAGES_AHEAD = 8
 # Events the reading child puts in one message (the last batch of a message may make it longer).
 CHILD_MESSAGE_READINGS = 200_000
+
+
+def _stop_child(child, messages, errors) -> None:
+    messages.close()
+    if child.poll() is None:
+        child.kill()
+    child.wait(5)
+    child.stdout.close()
+    errors.close()
 
 
 def _messages_from(child) -> Iterator[tuple[str, object]]:
