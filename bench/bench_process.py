@@ -49,7 +49,7 @@ def bench_feed(hours: float) -> tuple[Path, str]:
     if not CATALOG.is_file():
         raise SystemExit("the demo city is missing: run `make city` first")
     began = time.perf_counter()
-    partial = feed.with_name(feed.name + ".part")
+    partial = feed.with_name("partial-" + feed.name)  # still ending in .gz: the generator compresses by the name
     result = generate_scenario("rainstorm+gas-leak", load_sensors(CATALOG), partial, folder / "truth.json", seed=1,
                                hours=hours)
     partial.replace(feed)
