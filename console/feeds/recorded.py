@@ -7,12 +7,17 @@ The file format is the recorded feed of DESIGN.md: one event per line, readings
 ``t`` is RFC 3339 with an offset or epoch milliseconds. Gzip is recognised by its
 magic bytes, whatever the file is called.
 
-Reading runs in large blocks: a background thread reads and decompresses while
-the caller's thread parses the previous block with NumPy (``console.feeds.codec``).
-Events come out in time order: a reorder window (5 minutes by default) absorbs
-small disorder, exact duplicates are dropped, and a reading that arrives later
-than the window allows is reported and skipped. Every unusable line is reported
-with its line number and skipped; nothing stops the read.
+Reading runs in large blocks: a background thread reads and decompresses, two
+threads parse blocks with NumPy (``console.feeds.codec``) and code their sensor
+ids, and the caller's thread puts them in order. Events come out in time order:
+a reorder window (5 minutes by default) absorbs small disorder, exact duplicates
+are dropped, and a reading that arrives later than the window allows is reported
+and skipped. Every unusable line is reported with its line number and skipped;
+nothing stops the read.
+
+``FeedReader.coded()`` gives readings with sensor codes instead of id strings
+(``CodedReadings``); with ``in_process=True`` all of the reading runs in a child
+process, beside the caller rather than sharing its interpreter lock.
 """
 
 from __future__ import annotations
