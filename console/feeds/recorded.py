@@ -373,10 +373,9 @@ class CodedReadings:
 class _Reorder:
     """Holds events back for ``window_ms`` of feed time to put them in order and drop duplicates."""
 
-    def __init__(self, window_ms: int, batch_rows: int, vocabulary: _Vocabulary, reject: Callable[[int, str], None]):
+    def __init__(self, window_ms: int, batch_rows: int, reject: Callable[[int, str], None]):
         self.window_ms = window_ms
         self.batch_rows = batch_rows
-        self.vocabulary = vocabulary
         self.reject = reject
         self.duplicates = 0
         self._columns = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
@@ -625,7 +624,7 @@ class FeedReader:
 
     def _coded(self) -> Iterator[CodedReadings | SensorStatusEvent | CapWarning]:
         self.problems, self.problem_count, self.duplicates_dropped = [], 0, 0  # a second pass starts afresh
-        reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._vocabulary, self._problem)
+        reorder = _Reorder(self.reorder_window_ms, self.batch_rows, self._problem)
         span_lo, span_hi = None, None
         events = self._read_from_process() if self.in_process else self._read(reorder)
         for event in events:

@@ -394,6 +394,10 @@ class Replay:
         Feed time between checks of stale sensors, chattering and shelves.
     incident_distance_m, incident_window_s : float
         Incident grouping, as for the live book.
+    max_checkpoints : int
+        See ``checkpoint_every_s``.
+    on_progress : callable, optional
+        Called with the number of readings decoded so far, while the feed is decoded.
 
     Attributes
     ----------
