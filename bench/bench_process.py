@@ -50,8 +50,8 @@ def bench_feed(hours: float) -> tuple[Path, str]:
         raise SystemExit("the demo city is missing: run `make city` first")
     began = time.perf_counter()
     partial = feed.with_name("partial-" + feed.name)  # still ending in .gz: the generator compresses by the name
-    result = generate_scenario("rainstorm+gas-leak", load_sensors(CATALOG), partial, folder / "truth.json", seed=1,
-                               hours=hours)
+    truth = folder / feed.name.replace(".jsonl.gz", ".truth.json")
+    result = generate_scenario("rainstorm+gas-leak", load_sensors(CATALOG), partial, truth, seed=1, hours=hours)
     partial.replace(feed)
     print(f"generated {result.readings:,} readings in {time.perf_counter() - began:.0f} s "
           f"({feed.stat().st_size / 1e6:.0f} MB gzip)", flush=True)
