@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the console and its tests need: a CJK font (district and
 # facility names are Chinese), the EGL/xkb libraries Qt loads even offscreen,
-# and mosquitto (the MQTT broker the feed tests start on loopback).
+# the xcb libraries Qt's X11 window needs (Qt 6.5+ wants libxcb-cursor0), and
+# mosquitto (the MQTT broker the feed tests start on loopback).
 set -euo pipefail
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
@@ -9,6 +10,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
 done
+ldconfig -p 2>/dev/null | grep -q "libxcb-cursor.so.0" || need+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "system-deps: please install: ${need[*]}" >&2

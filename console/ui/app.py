@@ -13,7 +13,13 @@ from console.ui.i18n import chosen_language, install_translators
 
 
 def application(language: str | None = None) -> QApplication:
-    """The one QApplication, with the chosen language and a font that shows Chinese."""
+    """The one QApplication, with the chosen language and a font that shows Chinese.
+
+    With no screen to show a window on, Qt renders offscreen (snapshots) instead
+    of aborting for want of a display.
+    """
+    if QApplication.instance() is None and not has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("console")
     app.setOrganizationName("one-map")

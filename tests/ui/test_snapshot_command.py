@@ -43,3 +43,21 @@ def test_demo_city_snapshot_shows_districts_sensors_and_chinese_title(tmp_path, 
     # Sensors in their calm colour are on the map, and no warning colour shows without alarms.
     assert "#3A7D7C" in colours or any(c.startswith("#3A7D") for c in colours)
     assert "#D7263D" not in colours
+
+
+def test_console_open_without_a_screen_renders_offscreen_instead_of_aborting(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["CONSOLE_DATA_DIR"] = str(tmp_path / "data")
+    source = tmp_path / "zone.geojson"
+    gpd.GeoDataFrame({"name": ["东湖区"]}, geometry=[shapely.box(114.3, 30.5, 114.4, 30.6)],
+                     crs="EPSG:4326").to_file(source, driver="GeoJSON")
+    result = subprocess.run([sys.executable, "-m", "console", "open", str(source), "--lang", "en"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "no display" in result.stderr
+    written = tmp_path / "out" / "console.png"
+    assert str(written.resolve()) in result.stdout and QImage(str(written)).width() > 0
