@@ -367,7 +367,6 @@ class MainWindow(QMainWindow):
         self.live.now_ms = lambda: drill.replay.now_ms
         self._drill_generation = -1
         self._follow_drill()
-        self.start_drill_action.setEnabled(True)
         self.leave_drill_action.setEnabled(True)
         self.statusBar().showMessage(self.tr("Drill: {feed}").format(feed=Path(str(drill.journal.path)).name), 15000)
         return drill

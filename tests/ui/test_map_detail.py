@@ -114,7 +114,8 @@ def test_calm_sensors_shrink_to_dots_at_city_scale(qapp):
     assert widths[0] >= 4 and 1 <= widths[1] <= 3  # a full marker near, a small dot far
 
 
-def test_the_view_in_motion_shows_the_moved_picture_then_settles(qtbot, districts):
+def panned_canvas(qtbot, districts) -> MapCanvas:
+    """A canvas showing the districts, drawn once, then panned a quarter of its width."""
     canvas = MapCanvas()
     qtbot.addWidget(canvas)
     canvas.resize(400, 300)
@@ -123,6 +124,11 @@ def test_the_view_in_motion_shows_the_moved_picture_then_settles(qtbot, district
     canvas.set_extent((-5_000, -5_000, 25_000, 15_000), padding=0)
     canvas.grab()
     canvas.pan_by(0.25, 0)
+    return canvas
+
+
+def test_the_view_in_motion_shows_the_moved_picture_then_settles(qtbot, districts):
+    canvas = panned_canvas(qtbot, districts)
     moved = canvas.grab().toImage()
     assert canvas.map_item.settle_timer.isActive()
     view = canvas.view_state()
@@ -139,14 +145,7 @@ def test_the_view_in_motion_shows_the_moved_picture_then_settles(qtbot, district
 
 
 def test_a_picture_drawn_for_an_outdated_map_is_not_shown(qtbot, districts):
-    canvas = MapCanvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(400, 300)
-    canvas.show()
-    canvas.renderer.add_layer(districts)
-    canvas.set_extent((-5_000, -5_000, 25_000, 15_000), padding=0)
-    canvas.grab()
-    canvas.pan_by(0.25, 0)
+    canvas = panned_canvas(qtbot, districts)
     canvas.grab()
     item = canvas.map_item
     with qtbot.waitSignal(item.worker.done, timeout=5_000):
