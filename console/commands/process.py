@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import time
 
+    from console.commands.summary import time_zone
     from console.errors import InputError
     from console.feeds.base import SensorStatusEvent
     from console.feeds.recorded import CodedReadings, read_feed
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     began = time.perf_counter()
     timings: dict[str, float] = {}
-    zone = _zone(args.tz)
+    zone = time_zone(args.tz)
     reader = read_feed(args.feed, in_process=True)
     reader.prefetch()  # the feed is read in a child process while the sensors and rules load
     try:
@@ -233,32 +234,9 @@ def load_sensor_layers(catalog: str | None, sensor_files: list[str] | None):
 
 def build_summary(args, pipeline, first_alarm: int, totals: dict, rejected: list[dict], problem_count: int, zone) -> dict:
     """The summary as plain data (what ``--json`` prints)."""
-    from console.model.sensors import LEVEL_NAMES, SensorStatus
+    from console.commands.summary import alarm_figures
 
-    book, table = pipeline.book, pipeline.table
-    alarms = [a for a in book.alarms.values() if a.alarm_id >= first_alarm]
-    by_level = {LEVEL_NAMES[level]: 0 for level in (1, 2, 3, 4)}
-    by_category: dict[str, dict[str, int]] = {}
-    for alarm in alarms:
-        name = LEVEL_NAMES[alarm.peak_level]
-        by_level[name] += 1
-        by_category.setdefault(alarm.category, {n: 0 for n in by_level})[name] += 1
-    incident_ids = sorted({a.incident_id for a in alarms})
-    incidents = []
-    for incident_id in incident_ids:
-        incident = book.incidents[incident_id]
-        incidents.append(
-            {
-                "incident": incident.incident_id,
-                "family": incident.family,
-                "first_alarm": incident.first_alarm_id,
-                "first_sensor": incident.first_sensor_id,
-                "first_time": _time(incident.first_ms, zone),
-                "alarms": len(incident.alarm_ids),
-                "peak_level": LEVEL_NAMES[incident.peak_level],
-                "districts": incident.districts,
-            }
-        )
+    table = pipeline.table
     unknown = table.unknown_by_source.get(Path(args.feed).name, {})
     return {
         "feed": str(args.feed),
@@ -269,13 +247,7 @@ def build_summary(args, pipeline, first_alarm: int, totals: dict, rejected: list
         "duplicates": totals["duplicates"],
         "out_of_order": totals["out_of_order"],
         "offline_events": totals["offline_events"],
-        "alarms": len(alarms),
-        "alarms_by_level": by_level,
-        "alarms_by_category": dict(sorted(by_category.items())),
-        "open_alarms": len(book.open_alarms()),
-        "active_alarms": len(book.active_alarms()),
-        "stale_sensors": int((table.status == SensorStatus.STALE).sum()),
-        "incidents": incidents,
+        **alarm_figures(pipeline, first_alarm, zone),
         "unknown_sensors": {
             "readings": int(table.unknown_total_by_source.get(Path(args.feed).name, 0)),
             "ids": dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
@@ -289,6 +261,8 @@ def build_summary(args, pipeline, first_alarm: int, totals: dict, rejected: list
 
 def format_text(summary: dict) -> str:
     """The human-readable summary."""
+    from console.commands.summary import stale_lines
+
     lines = [
         f"feed:      {summary['feed']}",
         f"journal:   {summary['journal']}",
@@ -305,6 +279,7 @@ def format_text(summary: dict) -> str:
         f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
         f"stale sensors: {summary['stale_sensors']}"
     )
+    lines += stale_lines(summary["stale_sensor_ids"])
     incidents = summary["incidents"]
     lines += ["", f"incidents: {len(incidents)}"]
     for incident in incidents[:TEXT_INCIDENT_LIMIT]:
@@ -330,20 +305,3 @@ def format_text(summary: dict) -> str:
     for warning in summary["warnings"]:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
-
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from console.errors import InputError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError("--tz", f"unknown time zone {name!r}") from None
-
-
-def _time(t_ms: int, zone) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(t_ms / 1000, UTC).astimezone(zone).isoformat(timespec="seconds")

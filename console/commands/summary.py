@@ -1,0 +1,73 @@
+"""What a run did to the alarms, as plain data: shared by ``console process`` and ``console serve``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def alarm_figures(pipeline, first_alarm: int, zone) -> dict:
+    """Alarms raised since ``first_alarm`` by level and category, incidents, open and stale counts."""
+    from console.model.sensors import LEVEL_NAMES, SensorStatus
+
+    book, table = pipeline.book, pipeline.table
+    alarms = [a for a in book.alarms.values() if a.alarm_id >= first_alarm]
+    by_level = {LEVEL_NAMES[level]: 0 for level in (1, 2, 3, 4)}
+    by_category: dict[str, dict[str, int]] = {}
+    for alarm in alarms:
+        name = LEVEL_NAMES[alarm.peak_level]
+        by_level[name] += 1
+        by_category.setdefault(alarm.category, {n: 0 for n in by_level})[name] += 1
+    incidents = []
+    for incident_id in sorted({a.incident_id for a in alarms}):
+        incident = book.incidents[incident_id]
+        incidents.append(
+            {
+                "incident": incident.incident_id,
+                "family": incident.family,
+                "first_alarm": incident.first_alarm_id,
+                "first_sensor": incident.first_sensor_id,
+                "first_time": format_time(incident.first_ms, zone),
+                "alarms": len(incident.alarm_ids),
+                "peak_level": LEVEL_NAMES[incident.peak_level],
+                "districts": incident.districts,
+            }
+        )
+    stale = table.status == SensorStatus.STALE
+    return {
+        "alarms": len(alarms),
+        "alarms_by_level": by_level,
+        "alarms_by_category": dict(sorted(by_category.items())),
+        "open_alarms": len(book.open_alarms()),
+        "active_alarms": len(book.active_alarms()),
+        "stale_sensors": int(stale.sum()),
+        "stale_sensor_ids": sorted(table.ids[stale].tolist()),
+        "incidents": incidents,
+    }
+
+
+TEXT_STALE_LIMIT = 20
+
+
+def stale_lines(ids: list[str]) -> list[str]:
+    """The stale sensors by id, for a text summary (``--json`` lists every one)."""
+    if not ids:
+        return []
+    shown = ", ".join(ids[:TEXT_STALE_LIMIT])
+    more = f" ... and {len(ids) - TEXT_STALE_LIMIT} more" if len(ids) > TEXT_STALE_LIMIT else ""
+    return [f"  stale: {shown}{more}"]
+
+
+def format_time(t_ms: int, zone) -> str:
+    return datetime.fromtimestamp(t_ms / 1000, UTC).astimezone(zone).isoformat(timespec="seconds")
+
+
+def time_zone(name: str):
+    """The zone of the times shown; an unknown name is the caller's input error."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from console.errors import InputError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError("--tz", f"unknown time zone {name!r}") from None
