@@ -1,6 +1,8 @@
 """Layers of the files GDAL reads (GeoJSON, GeoPackage, Shapefile, FlatGeobuf), through pyogrio.
 
-Every GDAL failure becomes an ``InputError`` that names the file and the problem.
+Frames are read through Arrow (``use_arrow=True``): GDAL hands over whole columns
+instead of one feature at a time (``bench/bench_readers.py`` measures both). Every
+GDAL failure becomes an ``InputError`` that names the file and the problem.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from pathlib import Path
 from console.errors import InputError
 from console.geo.shapefile import dbf_undecodable, sidecar
 
-__all__ = ["check_layer_exists", "gdal_errors", "read_frame", "spatial_layer_names"]
+__all__ = ["USE_ARROW", "check_layer_exists", "gdal_errors", "read_frame", "spatial_layer_names"]
+
+# Read frames through Arrow; False reads them feature by feature (the benchmark compares both).
+USE_ARROW = True
 
 
 @functools.lru_cache(maxsize=32)
@@ -57,7 +62,34 @@ def read_frame(path: Path, fmt: str, layer_name: str, encoding: str | None):
     import pyogrio
 
     with gdal_errors(path, fmt, encoding):
+        if USE_ARROW:
+            import pyarrow
+
+            try:
+                frame = pyogrio.read_dataframe(str(path), layer=layer_name, encoding=encoding, force_2d=True,
+                                               use_arrow=True)
+            except pyarrow.ArrowException:
+                frame = None
+            if frame is not None and _text_is_valid(frame):
+                return frame
+            # Text not valid in its encoding: Arrow passes the bytes on undecoded (or fails
+            # without saying where), so read feature by feature, which fails naming the field.
         return pyogrio.read_dataframe(str(path), layer=layer_name, encoding=encoding, force_2d=True)
+
+
+def _text_is_valid(frame) -> bool:
+    """Whether every Arrow-backed text column holds valid UTF-8 (GDAL does not check)."""
+    import pandas as pd
+    import pyarrow
+
+    for name in frame.columns:
+        values = frame[name].array
+        if isinstance(frame[name].dtype, pd.StringDtype) and hasattr(values, "__arrow_array__"):
+            try:
+                values.__arrow_array__().validate(full=True)
+            except pyarrow.ArrowInvalid:
+                return False
+    return True
 
 
 @contextmanager
