@@ -29,6 +29,7 @@ demo: system-deps $(STAMP) $(QM)
 
 test: system-deps $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/lint-imports
 	$(BIN)/ruff check --quiet .
 
 bench: system-deps $(STAMP) $(QM)

@@ -24,7 +24,29 @@ def realdata() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(tmp_path_factory, monkeypatch):
-    """Each test gets its own config directory: no test touches the user's files."""
-    config = tmp_path_factory.mktemp("config")
-    monkeypatch.setenv("CONSOLE_CONFIG_DIR", str(config))
-    yield config
+    """Each test gets its own home, data, config and cache folders: no test touches the user's files.
+
+    What the console reads: ``CONSOLE_DATA_DIR`` (the journal), Qt's standard paths
+    (the journal when that is unset), ``XDG_CACHE_HOME`` or ``~/.cache`` (the tile
+    cache), and QSettings, which Qt keeps under the config home. Yields the
+    temporary home folder; ``CONSOLE_DATA_DIR`` points at ``<home>/data``.
+    """
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for variable, folder in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                             ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        (home / folder).mkdir(parents=True)
+        monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.setenv("CONSOLE_DATA_DIR", str(home / "data"))
+    try:
+        from PySide6.QtCore import QSettings, QStandardPaths
+    except ImportError:  # the domain's tests run without Qt
+        QSettings = QStandardPaths = None
+    if QStandardPaths is not None:
+        # Test mode puts every writable location under ~/.qttest, which is now the temporary home.
+        QStandardPaths.setTestModeEnabled(True)
+        # QSettings fixes its folders at first use, so they are set per test rather than by XDG_CONFIG_HOME.
+        for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+                QSettings.setPath(settings_format, scope, str(home / ".config"))
+    yield home

@@ -410,8 +410,5 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         assert dialog.windowTitle().startswith("搁置")
         assert dialog.duration.currentText() == "1 小时"
         dialog.reject()
-        pane.resize(1400, 300)
-        image = pane.grab().toImage()
-        assert image.width() == 1400
     finally:
         application("en")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QApplication
 
 from console.ui.drill import (
     DRILL_COLOUR,
@@ -47,6 +48,13 @@ def run(controller: ReplayController, clock: SimulatedClock, wall_s: float, tick
     for _ in range(round(wall_s / tick_s)):
         clock.advance(tick_s)
         controller.tick()
+
+
+def settle() -> None:
+    """Run the events already posted and those they post (layout passes, repaints), without a clock."""
+    for _ in range(3):  # a scene change posts a view update, which posts the repaint
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
 
 
 @pytest.mark.parametrize("speed, wall_s", [(1, 3.0), (60, 2.0), (900, 1.0), (3600, 2.5)])
@@ -523,18 +531,21 @@ def test_the_same_histogram_asked_for_again_is_not_drawn_again(qtbot, clock):
     panel.resize(1200, 140)
     panel.show()
     qtbot.waitExposed(panel)
-    panel.refresh_density()
-    qtbot.wait(50)
     timeline = panel.timeline
     paints = []
     paint = timeline.paintEvent
     timeline.paintEvent = lambda event: (paints.append(1), paint(event))
-    panel.refresh_density()  # as every 2 s while playing, nothing new read
-    qtbot.wait(50)
-    assert paints == []
-    replay.indexed_until_ms = T0 + 3 * HOUR_MS  # more of the feed read: drawn again
     panel.refresh_density()
-    qtbot.waitUntil(lambda: len(paints) > 0, timeout=1000)
+    qtbot.waitUntil(lambda: len(paints) > 0)
+    settle()
+    paints.clear()
+    panel.refresh_density()  # as every 2 s while playing, nothing new read
+    settle()
+    assert paints == []
+    replay.indexed_until_ms = T0 + 3 * HOUR_MS  # more of the feed read: drawn again, by the same events
+    panel.refresh_density()
+    settle()
+    assert paints
     assert timeline.peak_label.toPlainText() == "Reading the feed: 50 %"
 
 
@@ -564,11 +575,11 @@ def test_the_lag_line_takes_the_zone_line_place_and_the_map_keeps_its_size(qtbot
     qtbot.waitExposed(window)
     panel = install_replay_panel(window, storm_replay(T0), drill=True)
     qtbot.waitUntil(lambda: panel.isVisible())
-    qtbot.wait(50)
+    settle()
     heights = {window.canvas.height()}
     for lagging in (True, False, True, False):
         panel.clock.set_state(True, 3600, False, lagging, 1200.0)
-        qtbot.wait(30)  # the layout passes that follow a change of text or visibility
+        settle()  # the layout passes that follow a change of text or visibility
         heights.add(window.canvas.height())
         assert panel.clock.lag_label.isVisibleTo(panel.clock) is lagging
         assert panel.clock.zone_label.isVisibleTo(panel.clock) is not lagging
