@@ -7,6 +7,7 @@ events (a reconnect is a return to ``live`` after the source had been live).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from console.feeds.base import FeedHealth, FeedStatus
@@ -90,6 +91,9 @@ class SourceHealth:
             "recent_rejections": [] if adapter is None else
             [{"line": line, "reason": reason} for line, reason in adapter.recent_rejections],
             "duplicates": 0 if adapter is None else adapter.duplicates_dropped,
+            "readings_per_s": 0.0 if adapter is None else round(adapter.readings_per_s, 1),
+            "last_message_age_s": None if adapter is None or adapter.last_event_wall_s is None else
+            round(max(0.0, time.time() - adapter.last_event_wall_s), 1),  # both wall time
             "unknown": self.unknown,
             "reconnects": self.reconnects,
             "time_down_s": round(self.time_down_ms(now_ms) / 1000, 3),
