@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from console.errors import InputError
+from console.model.levels import LEVEL_OF_ROMAN
 from console.model.readings import Quality
 from console.model.sensors import NO_TIME, IngestResult, SensorStatus, SensorTable
 
@@ -56,8 +57,6 @@ KNOWN_QUANTITIES = {
     "tank_pressure": "high",
     "hazmat_lel": "high",
 }
-
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 # Settings every rule has, with the built-in value used when neither [defaults] nor the rule sets one.
 TUNABLES = {
@@ -242,9 +241,9 @@ def _checked_settings(settings: dict, source: str, where: str) -> dict:
                 raise InputError(source, "must be a list of four numbers, from level IV to level I", key=full_key)
             checked[key] = tuple(_number(v, source, full_key) for v in value)
         elif key == "rate_level":
-            if value not in ROMAN:
+            if value not in LEVEL_OF_ROMAN:
                 raise InputError(source, f'must be one of "I", "II", "III", "IV", not {value!r}', key=full_key)
-            checked[key] = ROMAN[value]
+            checked[key] = LEVEL_OF_ROMAN[value]
         elif key == "chatter_count":
             if isinstance(value, bool) or not isinstance(value, int) or value < 2:
                 raise InputError(source, f"must be a whole number of at least 2, not {value!r}", key=full_key)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from console.errors import InputError
+from console.model.levels import LEVEL_NAMES, level_name
 from console.model.readings import Quality, ReadingBatch
 
 if TYPE_CHECKING:
@@ -79,9 +80,6 @@ LIVE_COLUMNS = (
     "rate_ref_t_ms",
 )
 
-# Level codes: 0 = no alarm, 1..4 = I..IV (I is the most severe).
-LEVEL_NAMES = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV"}
-
 # Per-sensor threshold columns of a sensor layer, from level IV to level I (docs/sensors.md).
 THRESHOLD_FIELDS = ("th_iv", "th_iii", "th_ii", "th_i")
 
@@ -90,11 +88,6 @@ _TEXT_FIELDS = ("name", "name_en", "unit", "district", "owner", "contact", "asse
 _EARTH_RADIUS_M = 6378137.0
 # Distinct unknown ids remembered per source; beyond this only the total grows.
 _MAX_UNKNOWN_IDS = 1000
-
-
-def level_name(level: int) -> str:
-    """Roman numeral of a level code (``""`` for 0)."""
-    return LEVEL_NAMES[int(level)]
 
 
 class SensorStatus(IntEnum):
