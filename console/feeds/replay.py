@@ -462,7 +462,7 @@ class Replay:
         self._play_checkpoints: list[_Checkpoint] = []
         self._replaying = False
         self._actions_applied = 0  # how many of ``actions`` the current state includes
-        self.book.sink = self._on_book_records
+        self.book.records_emitted.connect(self._on_book_records)
 
         indexer_table = template.fresh_copy()
         indexer = Pipeline(indexer_table, RuleEngine(self._rules, indexer_table), **self._book_options)
