@@ -5,8 +5,13 @@ category, district, owner, position, per-sensor thresholds) and live state (last
 value, time, quality, level, alarm state) are NumPy arrays, never one object per
 sensor or per reading.
 
-The table is fed by ``ingest(batch)``; the rule engine and the alarm book write
-the level and alarm columns. Views pull what changed since their last frame with
+Each piece of state has one writer. Static attributes are set at construction
+and read-only after it. The live state (value, time, quality, status) is written
+by ``ingest`` and ``set_status``; the rule state (level, thresholds in force,
+pending delays, rate references, chattering) by the ``RuleEngine``; the alarm
+index (``alarm_id``, ``alarm_state``, ``out_of_service``) by the ``AlarmBook``.
+Restoring goes through ``restore_rows`` (the journal) and ``load_state``
+(checkpoints) only. Views pull what changed since their last frame with
 ``changed_since(version)``; nothing calls back per reading. Not thread-safe: one
 thread (the GUI thread, or the command) owns a table.
 """
@@ -37,6 +42,7 @@ __all__ = [
     "LEVEL_NAMES",
     "LIVE_COLUMNS",
     "NO_TIME",
+    "STATIC_COLUMNS",
     "THRESHOLD_FIELDS",
     "IngestResult",
     "SensorStatus",
@@ -78,6 +84,12 @@ LIVE_COLUMNS = (
     "pending_since_ms",
     "rate_ref_value",
     "rate_ref_t_ms",
+)
+
+# Attributes fixed at construction (read-only arrays).
+STATIC_COLUMNS = (
+    "ids", "quantity", "category", "name", "unit", "district", "owner", "family", "thresholds", "x", "y",
+    "ground_scale",
 )
 
 # Per-sensor threshold columns of a sensor layer, from level IV to level I (docs/sensors.md).
@@ -261,6 +273,9 @@ class SensorTable:
         self.y = _float_column(y, n)
         self.ground_scale = np.ones(n) if ground_scale is None else _float_column(ground_scale, n)
         self.layer_slices = dict(layer_slices or {"": slice(0, n)})
+        # Static attributes never change after construction (copies share them): no one may write them.
+        for name in STATIC_COLUMNS:
+            getattr(self, name).setflags(write=False)
 
         # Live state.
         self.value = np.full(n, np.nan)
@@ -413,6 +428,26 @@ class SensorTable:
         self.row_version[:] = self.version
         self.style_version[:] = self.version
         self.chatter_version[:] = self.version
+
+    def restore_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], chatter_times: list[list[int]]) -> None:
+        """Put back journaled state of ``rows`` (the journal's restore path).
+
+        ``columns`` maps live-state column names (``LIVE_COLUMNS``, not the alarm
+        index, which the book restores) to one value per row; ``chatter_times`` gives
+        each row's recent level-change times. Every restored row counts as changed.
+        """
+        for name in columns:
+            if name not in LIVE_COLUMNS or name in ("alarm_id", "alarm_state"):
+                raise ValueError(f"{name!r} is not a restorable sensor column")
+        for name, values in columns.items():
+            getattr(self, name)[rows] = values
+        for row, times in zip(np.asarray(rows).tolist(), chatter_times, strict=True):
+            self.set_chatter_times(row, times)
+        self.mark_changed(rows, style=True)
+
+    def column_dtype(self, name: str) -> np.dtype:
+        """The dtype of a per-sensor column."""
+        return getattr(self, name).dtype
 
     # --- lookup -------------------------------------------------------
     def __len__(self) -> int:

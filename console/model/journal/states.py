@@ -93,17 +93,17 @@ def restore_states(db: sqlite3.Connection, table: SensorTable) -> None:
     rows = table.rows_of(np.array(columns[0], dtype=object))
     found = rows >= 0
     rows = rows[found]
+    restored = {}
     for name, values in zip(STATE_COLUMNS, columns[1:], strict=False):
-        target = getattr(table, name)
+        dtype = table.column_dtype(name)
         if name in TIME_COLUMNS:
             array = np.array([NO_TIME if v is None else v for v in values], dtype=np.int64)
-        elif target.dtype.kind == "f":
+        elif dtype.kind == "f":
             array = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
         else:
             fill = -1 if name == "pending_level" else 0
-            array = np.array([fill if v is None else v for v in values]).astype(target.dtype)
-        target[rows] = array[found]
+            array = np.array([fill if v is None else v for v in values]).astype(dtype)
+        restored[name] = array[found]
     chatter = np.array(columns[-1], dtype=object)[found]
-    for row, text in zip(rows.tolist(), chatter.tolist(), strict=True):
-        table.set_chatter_times(row, json.loads(text) if text else [])
-    table.mark_changed(rows, style=True)
+    chatter_times = [json.loads(text) if text else [] for text in chatter.tolist()]
+    table.restore_rows(rows, restored, chatter_times)
