@@ -17,7 +17,7 @@ import json
 from collections import deque
 from contextlib import contextmanager
 
-from psygnal import Signal
+from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
 from console.model.alarms.incidents import IncidentGrid
@@ -568,7 +568,11 @@ class AlarmBook(BookCheckpoints):
             return
         records = self.take_records()
         if records:
-            self.records_emitted.emit(records)
+            try:
+                self.records_emitted.emit(records)
+            except EmitLoopError as error:
+                # A listener's own error (the journal's JournalError) reaches the caller unwrapped, as it did.
+                raise error.__cause__ from None
 
 
 
