@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from console.model.levels import DISPLAY_ZONE
+
 # Rejected lines shown in the text summary (JSON lists every one kept).
 TEXT_REJECTED_LIMIT = 20
 TEXT_UNKNOWN_LIMIT = 20
@@ -26,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sensors.add_argument("--catalog", metavar="C", help="layer catalog whose sensor layers to use (default: demo city)")
     sensors.add_argument("--sensors", metavar="FILE", nargs="+", help="sensor layer file(s) instead of a catalog")
     parser.add_argument("--rules", metavar="R", help="rules TOML file (default: assets/rules/default_rules.toml)")
-    parser.add_argument("--tz", default="Asia/Shanghai", help="time zone of the times shown (default Asia/Shanghai)")
+    parser.add_argument("--tz", default=DISPLAY_ZONE, help=f"time zone of the times shown (default {DISPLAY_ZONE})")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--timings", action="store_true", help="print where the time went (to stderr)")
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 def alarm_figures(pipeline, first_alarm: int, zone) -> dict:
     """Alarms raised since ``first_alarm`` by level and category, incidents, open and stale counts."""
-    from console.model.sensors import LEVEL_NAMES, SensorStatus
+    from console.model.levels import LEVEL_NAMES
+    from console.model.sensors import SensorStatus
 
     book, table = pipeline.book, pipeline.table
     alarms = [a for a in book.alarms.values() if a.alarm_id >= first_alarm]

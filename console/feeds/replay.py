@@ -62,7 +62,7 @@ import numpy as np
 from console.errors import InputError
 from console.feeds.base import CapWarning, SensorStatusEvent
 from console.feeds.recorded import CodedReadings, FeedReader
-from console.model.alarms import AlarmBook, BookRecords
+from console.model.alarms import AlarmBook, BookRecords, lifecycle
 from console.model.journal import Journal, JournalEntry
 from console.model.pipeline import Pipeline
 from console.model.readings import ReadingBatch
@@ -462,7 +462,7 @@ class Replay:
         self._play_checkpoints: list[_Checkpoint] = []
         self._replaying = False
         self._actions_applied = 0  # how many of ``actions`` the current state includes
-        self.book.sink = self._on_book_records
+        self.book.records_emitted.connect(self._on_book_records)
 
         indexer_table = template.fresh_copy()
         indexer = Pipeline(indexer_table, RuleEngine(self._rules, indexer_table), **self._book_options)
@@ -686,21 +686,22 @@ class Replay:
 def _apply_action(book: AlarmBook, action: OperatorAction) -> None:
     """Make a recorded operator action again on a rebuilt book."""
     a, detail = action, action.detail
-    if a.action == "acknowledge":
+    kind = lifecycle.OperatorAction
+    if a.action == kind.ACKNOWLEDGE:
         book.acknowledge([a.alarm_id], a.operator, a.t_ms)
-    elif a.action == "shelve":
+    elif a.action == kind.SHELVE:
         book.shelve([a.alarm_id], detail["reason"], detail["until_ms"], a.operator, a.t_ms)
-    elif a.action == "unshelve":
+    elif a.action == kind.UNSHELVE:
         book.unshelve([a.alarm_id], a.operator, a.t_ms)
-    elif a.action == "note":
+    elif a.action == kind.NOTE:
         book.note(a.alarm_id, detail["text"], a.operator, a.t_ms)
-    elif a.action == "dispatch":
+    elif a.action == kind.DISPATCH:
         book.dispatch(a.alarm_id, detail["unit"], a.operator, a.t_ms)
-    elif a.action == "close":
+    elif a.action == kind.CLOSE:
         book.close(a.alarm_id, detail["classification"], detail["note"], a.operator, a.t_ms)
-    elif a.action in ("out_of_service", "in_service"):
-        book.set_out_of_service([a.sensor_id], a.action == "out_of_service", detail.get("reason", ""), a.operator,
-                                a.t_ms)
+    elif a.action in (kind.OUT_OF_SERVICE, kind.IN_SERVICE):
+        book.set_out_of_service([a.sensor_id], a.action == kind.OUT_OF_SERVICE, detail.get("reason", ""),
+                                a.operator, a.t_ms)
     else:
         raise ValueError(f"cannot replay the operator action {a.action!r}")
 

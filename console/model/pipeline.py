@@ -2,8 +2,8 @@
 
 The same ``Pipeline`` serves the ``console process`` command, replay and the
 live console: a feed hands it batches, the UI reads the table and the book it
-owns, and operator actions go to ``pipeline.book`` (journaled through the book's
-sink). Everything of one batch (readings, sensor states, alarm records) goes to
+owns, and operator actions go to ``pipeline.book`` (journaled from the book's
+``records_emitted`` signal). Everything of one batch (readings, sensor states, alarm records) goes to
 the journal as one entry, so a crash never leaves a level without its alarm.
 """
 
@@ -92,7 +92,7 @@ class Pipeline:
         if journal is not None:
             journal.bind(table)
             self.book = journal.restore(table, **options) if restore else AlarmBook(table, **options)
-            self.book.sink = self._journal_records
+            self.book.records_emitted.connect(self._journal_records)
         else:
             self.book = AlarmBook(table, **options)
 

@@ -5,8 +5,13 @@ category, district, owner, position, per-sensor thresholds) and live state (last
 value, time, quality, level, alarm state) are NumPy arrays, never one object per
 sensor or per reading.
 
-The table is fed by ``ingest(batch)``; the rule engine and the alarm book write
-the level and alarm columns. Views pull what changed since their last frame with
+Each piece of state has one writer. Static attributes are set at construction
+and read-only after it. The live state (value, time, quality, status) is written
+by ``ingest`` and ``set_status``; the rule state (level, thresholds in force,
+pending delays, rate references, chattering) by the ``RuleEngine``; the alarm
+index (``alarm_id``, ``alarm_state``, ``out_of_service``) by the ``AlarmBook``.
+Restoring goes through ``restore_rows`` (the journal) and ``load_state``
+(checkpoints) only. Views pull what changed since their last frame with
 ``changed_since(version)``; nothing calls back per reading. Not thread-safe: one
 thread (the GUI thread, or the command) owns a table.
 """
@@ -15,13 +20,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from console.errors import InputError
+from console.model.ingest import IngestResult, ingest_batch
+from console.model.levels import LEVEL_NAMES, level_name
 from console.model.readings import Quality, ReadingBatch
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ __all__ = [
     "LEVEL_NAMES",
     "LIVE_COLUMNS",
     "NO_TIME",
+    "STATIC_COLUMNS",
     "THRESHOLD_FIELDS",
     "IngestResult",
     "SensorStatus",
@@ -79,8 +86,11 @@ LIVE_COLUMNS = (
     "rate_ref_t_ms",
 )
 
-# Level codes: 0 = no alarm, 1..4 = I..IV (I is the most severe).
-LEVEL_NAMES = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV"}
+# Attributes fixed at construction (read-only arrays).
+STATIC_COLUMNS = (
+    "ids", "quantity", "category", "name", "unit", "district", "owner", "family", "thresholds", "x", "y",
+    "ground_scale",
+)
 
 # Per-sensor threshold columns of a sensor layer, from level IV to level I (docs/sensors.md).
 THRESHOLD_FIELDS = ("th_iv", "th_iii", "th_ii", "th_i")
@@ -92,11 +102,6 @@ _EARTH_RADIUS_M = 6378137.0
 _MAX_UNKNOWN_IDS = 1000
 
 
-def level_name(level: int) -> str:
-    """Roman numeral of a level code (``""`` for 0)."""
-    return LEVEL_NAMES[int(level)]
-
-
 class SensorStatus(IntEnum):
     """Whether a sensor is heard from (``SensorTable.status``)."""
 
@@ -104,56 +109,6 @@ class SensorStatus(IntEnum):
     LIVE = 1
     STALE = 2  # silent for longer than its rule's stale_after_s
     OFFLINE = 3  # its source said so
-
-
-@dataclass
-class IngestResult:
-    """What ``SensorTable.ingest`` made of one batch.
-
-    The accepted readings are sorted by (row, time). ``live`` marks those newer
-    than the sensor's previous reading: they update the live state and go to the
-    rules; the others are kept for history only.
-
-    Attributes
-    ----------
-    source : str
-    rows, t_ms, value, quality, line : ndarray
-        Accepted readings (history), sorted by row then time.
-    live : ndarray of bool
-        Readings newer than the sensor's previous reading.
-    previous_t_ms : ndarray of int64
-        Per accepted reading, its sensor's last time before this batch.
-    n_total, n_unknown, n_duplicate, n_history_only : int
-    rejected_line, rejected_sensor, rejected_reason : ndarray
-        One entry per rejected reading: source line (0 when unknown), sensor id, reason.
-    unknown : dict of str to int
-        Unknown sensor ids of this batch and how often each came.
-    """
-
-    source: str
-    rows: np.ndarray
-    t_ms: np.ndarray
-    value: np.ndarray
-    quality: np.ndarray
-    line: np.ndarray
-    live: np.ndarray
-    previous_t_ms: np.ndarray
-    n_total: int = 0
-    n_unknown: int = 0
-    n_duplicate: int = 0
-    n_history_only: int = 0
-    rejected_line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    rejected_sensor: np.ndarray = field(default_factory=lambda: np.empty(0, object))
-    rejected_reason: np.ndarray = field(default_factory=lambda: np.empty(0, object))
-    unknown: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def n_accepted(self) -> int:
-        return len(self.rows)
-
-    @property
-    def n_rejected(self) -> int:
-        return len(self.rejected_line)
 
 
 class SensorTable:
@@ -268,6 +223,9 @@ class SensorTable:
         self.y = _float_column(y, n)
         self.ground_scale = np.ones(n) if ground_scale is None else _float_column(ground_scale, n)
         self.layer_slices = dict(layer_slices or {"": slice(0, n)})
+        # Static attributes never change after construction (copies share them): no one may write them.
+        for name in STATIC_COLUMNS:
+            getattr(self, name).setflags(write=False)
 
         # Live state.
         self.value = np.full(n, np.nan)
@@ -421,6 +379,26 @@ class SensorTable:
         self.style_version[:] = self.version
         self.chatter_version[:] = self.version
 
+    def restore_rows(self, rows: np.ndarray, columns: dict[str, np.ndarray], chatter_times: list[list[int]]) -> None:
+        """Put back journaled state of ``rows`` (the journal's restore path).
+
+        ``columns`` maps live-state column names (``LIVE_COLUMNS``, not the alarm
+        index, which the book restores) to one value per row; ``chatter_times`` gives
+        each row's recent level-change times. Every restored row counts as changed.
+        """
+        for name in columns:
+            if name not in LIVE_COLUMNS or name in ("alarm_id", "alarm_state"):
+                raise ValueError(f"{name!r} is not a restorable sensor column")
+        for name, values in columns.items():
+            getattr(self, name)[rows] = values
+        for row, times in zip(np.asarray(rows).tolist(), chatter_times, strict=True):
+            self.set_chatter_times(row, times)
+        self.mark_changed(rows, style=True)
+
+    def column_dtype(self, name: str) -> np.dtype:
+        """The dtype of a per-sensor column."""
+        return getattr(self, name).dtype
+
     # --- lookup -------------------------------------------------------
     def __len__(self) -> int:
         return len(self.ids)
@@ -462,88 +440,11 @@ class SensorTable:
 
     # --- ingest -------------------------------------------------------
     def ingest(self, batch: ReadingBatch, source: str = "") -> IngestResult:
-        """Check a batch, resolve sensor ids and update the live columns.
+        """Check a batch, resolve sensor ids and update the live columns (see ``ingest.ingest_batch``)."""
+        return ingest_batch(self, batch, source)
 
-        Readings with NaN, infinite or non-numeric values are rejected with a
-        reason. Unknown ids are counted per source. A reading at the same time as
-        the sensor's last one with the same value is a duplicate and ignored; with
-        another value it is rejected as conflicting. Readings older than the
-        sensor's last one are accepted for history only.
-        """
-        n_total = len(batch)
-        line = np.asarray(batch.line, dtype=np.int64)
-        t_ms = np.asarray(batch.t_ms, dtype=np.int64)
-        quality = np.asarray(batch.quality, dtype=np.uint8)
-        value, reject_reason = _numeric_values(batch.value)
-
-        rows = self._resolve(batch.sensor)
-        unknown_mask = rows < 0
-        unknown = {}
-        if unknown_mask.any():
-            ids, counts = np.unique(np.asarray(batch.sensor, dtype=object)[unknown_mask].astype(str), return_counts=True)
-            unknown = dict(zip(ids.tolist(), counts.tolist(), strict=True))
-            self._count_unknown(source, unknown)
-
-        reasons: list[np.ndarray] = []
-        reject_index: list[np.ndarray] = []
-        usable = ~unknown_mask
-        if reject_reason is not None:
-            bad = usable & (reject_reason != "")
-            if bad.any():
-                reject_index.append(np.flatnonzero(bad))
-                reasons.append(reject_reason[bad])
-                usable &= ~bad
-        keep = np.flatnonzero(usable)
-
-        # Sort by (row, time); the stable sort keeps arrival order among equal keys.
-        order = keep[_order_by_row_then_time(rows[keep], t_ms[keep], len(self))]
-        r, t, v = rows[order], t_ms[order], value[order]
-        previous_t = self.t_ms[r]
-        previous_v = self.value[r]
-        same_as_last = t == previous_t
-        same_as_before = np.zeros(len(order), dtype=bool)
-        same_as_before[1:] = (r[1:] == r[:-1]) & (t[1:] == t[:-1])
-        value_before = np.empty(len(order))
-        value_before[1:] = v[:-1]
-        value_before[:1] = np.nan
-        duplicate = (same_as_last & (v == previous_v)) | (same_as_before & (v == value_before))
-        conflicting = (same_as_last | same_as_before) & ~duplicate
-        if conflicting.any():
-            reject_index.append(order[conflicting])
-            reasons.append(
-                np.full(int(conflicting.sum()), "a different value for a time that already has one", dtype=object)
-            )
-        accepted = ~(duplicate | conflicting)
-        order = order[accepted]
-        r, t, previous_t = r[accepted], t[accepted], previous_t[accepted]
-        live = t > previous_t
-
-        result = IngestResult(
-            source=source,
-            rows=r,
-            t_ms=t,
-            value=value[order],
-            quality=quality[order],
-            line=line[order],
-            live=live,
-            previous_t_ms=previous_t,
-            n_total=n_total,
-            n_unknown=int(unknown_mask.sum()),
-            n_duplicate=int(duplicate.sum()),
-            n_history_only=int((~live).sum()),
-            unknown=unknown,
-        )
-        if reject_index:
-            index = np.concatenate(reject_index)
-            by_line = np.argsort(index, kind="stable")
-            index = index[by_line]
-            result.rejected_line = line[index]
-            result.rejected_sensor = self.ids[rows[index]]  # rejected readings are of known sensors
-            result.rejected_reason = np.concatenate(reasons)[by_line]
-        self._apply_live(result)
-        return result
-
-    def _resolve(self, sensor: np.ndarray) -> np.ndarray:
+    def resolve(self, sensor: np.ndarray) -> np.ndarray:
+        """Rows of sensor ids, or of pre-resolved rows (-1 for unknown ones)."""
         sensor = np.asarray(sensor)
         if sensor.dtype.kind in "iu":
             # Pre-resolved rows: anything outside the table counts as unknown.
@@ -553,17 +454,14 @@ class SensorTable:
         return self.rows_of(sensor)
 
     def count_unknown(self, source: str, unknown: dict[str, int]) -> None:
-        """Count readings for ids not in the table that a caller filtered out before ``ingest``."""
-        self._count_unknown(source, unknown)
-
-    def _count_unknown(self, source: str, unknown: dict[str, int]) -> None:
+        """Count readings for ids not in the table (from ``ingest``, or filtered out before it by a caller)."""
         counter = self.unknown_by_source.setdefault(source, Counter())
         for sensor_id, count in unknown.items():
             if sensor_id in counter or len(counter) < _MAX_UNKNOWN_IDS:
                 counter[sensor_id] += count
             self.unknown_total_by_source[source] += count
 
-    def _apply_live(self, result: IngestResult) -> None:
+    def apply_live(self, result: IngestResult) -> None:
         """Take the newest live reading of each sensor as its live state."""
         live_index = np.flatnonzero(result.live)
         if live_index.size == 0:
@@ -649,41 +547,3 @@ def _numeric_field(frame, name: str, ids: list[str], source: str) -> np.ndarray:
         row = int(np.flatnonzero(bad)[0])
         raise InputError(source, f"sensor {ids[row]}: {raw.iloc[row]!r} is not a number", key=name)
     return numbers
-
-
-def _order_by_row_then_time(rows: np.ndarray, t_ms: np.ndarray, n_rows: int) -> np.ndarray:
-    """The stable order of readings by (row, time)."""
-    if len(t_ms) > 1 and not (t_ms[1:] >= t_ms[:-1]).all():
-        return np.lexsort((t_ms, rows))
-    # Already in time order (a feed's usual case): a stable sort by row is enough, and on
-    # 16-bit keys NumPy sorts by radix, many times faster than a comparison sort.
-    if n_rows <= 1 << 16:
-        return np.argsort(rows.astype(np.uint16), kind="stable")
-    low = np.argsort((rows & 0xFFFF).astype(np.uint16), kind="stable")
-    return low[np.argsort((rows[low] >> 16).astype(np.uint16), kind="stable")]
-
-
-def _numeric_values(values) -> tuple[np.ndarray, np.ndarray | None]:
-    """Values as float64 and a rejection reason per value ("" when fine; None when all are fine)."""
-    values = np.asarray(values)
-    if values.dtype.kind in "fiub":
-        numbers = values.astype(np.float64, copy=False)
-        if values.dtype.kind != "f" or np.isfinite(numbers).all():
-            return numbers, None
-        reasons = np.full(len(values), "", dtype=object)
-    else:
-        reasons = np.full(len(values), "", dtype=object)
-        numbers = np.full(len(values), np.nan)
-        for i, item in enumerate(values.tolist()):
-            if isinstance(item, bool) or item is None:
-                reasons[i] = f"value is not numeric: {item!r}"
-                continue
-            try:
-                numbers[i] = float(item)
-            except (TypeError, ValueError):
-                reasons[i] = f"value is not numeric: {item!r}"
-    nan = np.isnan(numbers) & (reasons == "")
-    reasons[nan] = "value is NaN"
-    infinite = np.isinf(numbers)
-    reasons[infinite] = "value is infinite"
-    return numbers, reasons

@@ -84,7 +84,7 @@ def test_alarm_lifecycle_step_by_step_with_its_journal_rows(tmp_path):
 def recorded(gas):
     """The gas pipeline with the book's records collected as a journal would get them."""
     collected = []
-    gas.book.sink = collected.append
+    gas.book.records_emitted.connect(collected.append)
     gas.collected = collected
     return gas
 

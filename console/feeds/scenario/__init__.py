@@ -42,6 +42,7 @@ from console.feeds.scenario.events import (
 from console.feeds.scenario.sensors import QUANTITIES, SensorSet, load_sensors
 from console.feeds.scenario.writer import Faults, Normal, Schedule, activity, sensor_truth, write_feed
 from console.feeds.timefmt import format_rfc3339, format_time, parse_time_value
+from console.model.levels import LEVEL_OF_ROMAN, LEVEL_ROMAN
 
 __all__ = [
     "DEFAULT_START",
@@ -222,7 +223,7 @@ def _truth(name, kinds, sensors, normal, events, faults, counts, schedule, *, se
         affected = sensor_truth(sensors, event, total, report, time_of)
         onsets = sorted(s["onset"] for s in affected)  # epoch ms until _times_as_text
         ends = [s["end"] for s in affected]
-        peak_rank = min((("I", "II", "III", "IV").index(s["peak_level"]) for s in affected), default=None)
+        peak_level = min((LEVEL_OF_ROMAN[s["peak_level"]] for s in affected), default=None)
         out_events.append({
             "id": f"{event.kind}-{index + 1}",
             "kind": event.kind,
@@ -230,7 +231,7 @@ def _truth(name, kinds, sensors, normal, events, faults, counts, schedule, *, se
             "physical_end": minute_time(min(event.end_min, minutes)),
             "onset": onsets[0] if onsets else None,
             "end": None if (not ends or None in ends) else max(ends),
-            "peak_level": None if peak_rank is None else ("I", "II", "III", "IV")[peak_rank],
+            "peak_level": None if peak_level is None else LEVEL_ROMAN[peak_level],
             "parameters": event.parameters,
             "sensors": sorted(affected, key=lambda s: (s["onset"], s["sensor"])),
         })

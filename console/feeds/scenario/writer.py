@@ -20,8 +20,8 @@ from console.feeds import codec
 from console.feeds.scenario.events import Event
 from console.feeds.scenario.sensors import FIVE_MINUTE_QUANTITIES, QUANTITIES, SensorSet
 from console.feeds.timefmt import format_rfc3339, format_time
+from console.model.levels import LEVEL_ROMAN
 
-LEVEL_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 CHUNK_MINUTES = 20
 
 

@@ -6,247 +6,52 @@ acknowledge, shelve, annotate, dispatch and close. Every transition and every
 operator action is recorded for the journal. Alarms of the same family close in
 space and time form one incident, so a burst of alarms reads as one event.
 
+Which transition leads where is the table of ``lifecycle``; the book applies it.
 Views pull ``changes_since(version)`` on a timer; the book never calls back per
 alarm. Not thread-safe: the thread that runs the pipeline owns the book.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
-import math
-import pickle
-import zlib
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from enum import IntEnum
 
-import numpy as np
+from psygnal import EmitLoopError, Signal
 
+from console.model.alarms.checkpoints import BookCheckpoints
+from console.model.alarms.incidents import IncidentGrid
+from console.model.alarms.lifecycle import (
+    AlarmState,
+    OperatorAction,
+    TransitionKind,
+    allowed,
+    annunciates,
+    next_state,
+)
+from console.model.alarms.rate import RATE_WINDOW_S, AlarmRate
+from console.model.alarms.records import (
+    CLASSIFICATIONS,
+    ActionRecord,
+    Alarm,
+    BookChanges,
+    BookRecords,
+    Incident,
+    LevelStep,
+    Note,
+    TransitionRecord,
+    alarm_row,
+    incident_row,
+)
 from console.model.rules import LevelChange
 from console.model.sensors import SensorTable
 
-__all__ = [
-    "ALARM_COLUMNS",
-    "CLASSIFICATIONS",
-    "INCIDENT_COLUMNS",
-    "Alarm",
-    "AlarmBook",
-    "AlarmState",
-    "BookChanges",
-    "BookRecords",
-    "Incident",
-    "LevelStep",
-    "Note",
-]
+__all__ = ["AlarmBook"]
 
-CLASSIFICATIONS = ("handled", "false_alarm", "test", "duplicate")
-RATE_WINDOW_S = 600
-# Annunciation times older than this (behind the newest) are forgotten.
-_RATE_MEMORY_MS = 3_600_000
 _CHANGE_LOG_LIMIT = 100_000
 
 
-class AlarmState(IntEnum):
-    """State of an alarm (ISA-18.2); the codes are those of ``SensorTable.alarm_state``."""
-
-    NORMAL = 0  # inactive and acknowledged (or no alarm)
-    UNACK = 1
-    ACK = 2
-    RTN_UNACK = 3
-    SHELVED = 4
-    OUT_OF_SERVICE = 5
-
-    @property
-    def key(self) -> str:
-        """The lower-case name used in the journal and in DESIGN.md (``unack``...)."""
-        return self.name.lower()
-
-    @classmethod
-    def from_key(cls, key: str) -> AlarmState:
-        return cls[key.upper()]
-
-
-@dataclass(slots=True)
-class LevelStep:
-    """One level change of an alarm (raise, escalation, de-escalation, return)."""
-
-    t_ms: int
-    level_from: int
-    level_to: int
-    value: float
-    threshold: float
-    trigger: str
-
-
-@dataclass(slots=True)
-class Note:
-    t_ms: int
-    operator: str
-    text: str
-
-
-@dataclass(eq=True)
-class Alarm:
-    """One alarm: a sensor's episode from raise to closure.
-
-    Levels are codes 0 (none), 1..4 = I..IV. ``level`` is the current level (0
-    once returned to normal), ``peak_level`` the most severe reached. ``value``
-    is the value at the latest level change; ``threshold`` and ``trigger``
-    (``threshold`` or ``rate``) are those of the latest raise, escalation or
-    de-escalation (a return keeps them). ``rule`` names the rule in force
-    (``quantity:<q>`` or ``sensor:<id>``). Times are UTC epoch ms. ``history`` lists the level changes and
-    ``notes`` the operators' notes. Views read alarms; only the book changes them.
-    """
-
-    alarm_id: int
-    sensor_row: int
-    sensor_id: str
-    quantity: str
-    category: str
-    family: str
-    district: str
-    owner: str
-    rule: str
-    trigger: str
-    level: int
-    peak_level: int
-    threshold: float
-    value: float
-    raised_ms: int
-    changed_ms: int
-    state: AlarmState
-    active: bool
-    incident_id: int
-    chattering: bool = False
-    acked_by: str | None = None
-    acked_ms: int | None = None
-    shelved_reason: str | None = None
-    shelved_by: str | None = None
-    shelved_until_ms: int | None = None
-    dispatched_to: str | None = None
-    dispatched_by: str | None = None
-    dispatched_ms: int | None = None
-    closed_ms: int | None = None
-    classification: str | None = None
-    closed_by: str | None = None
-    close_note: str | None = None
-    history: list[LevelStep] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    version: int = field(default=0, compare=False)
-
-    @property
-    def closed(self) -> bool:
-        return self.closed_ms is not None
-
-    @property
-    def needs_ack(self) -> bool:
-        return self.state in (AlarmState.UNACK, AlarmState.RTN_UNACK)
-
-    @property
-    def suggest_shelving(self) -> bool:
-        """A chattering alarm that is still shown: the operator may want to shelve it."""
-        return self.chattering and self.state not in (AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE)
-
-
-@dataclass(eq=True)
-class Incident:
-    """Alarms of one family close in space and time.
-
-    ``alarm_ids`` are in the order the alarms joined; the first is the alarm that
-    opened the incident. ``x``, ``y`` is the first alarm's position (display CRS).
-    """
-
-    incident_id: int
-    family: str
-    first_alarm_id: int
-    first_sensor_id: str
-    first_ms: int
-    last_ms: int
-    peak_level: int
-    x: float
-    y: float
-    alarm_ids: list[int] = field(default_factory=list)
-    districts: list[str] = field(default_factory=list)
-    version: int = field(default=0, compare=False)
-
-
-# Columns of an alarm's journal row, in order (lists and version excluded).
-ALARM_COLUMNS = tuple(f.name for f in fields(Alarm) if f.name not in ("history", "notes", "version"))
-INCIDENT_COLUMNS = tuple(f.name for f in fields(Incident) if f.name not in ("alarm_ids", "districts", "version"))
-
-
-@dataclass
-class BookRecords:
-    """What the book hands to the journal after an operation.
-
-    ``transitions`` rows: (seq, alarm_id, t_ms, kind, state_from, state_to,
-    level_from, level_to, value, threshold, trigger, operator). ``actions`` rows:
-    (seq, t_ms, operator, action, alarm_id, sensor_id, detail JSON). ``alarms`` and
-    ``incidents`` are snapshot rows in ``ALARM_COLUMNS`` / ``INCIDENT_COLUMNS``
-    order. ``service``: (sensor_row, out_of_service).
-    """
-
-    transitions: list[tuple] = field(default_factory=list)
-    actions: list[tuple] = field(default_factory=list)
-    alarms: list[tuple] = field(default_factory=list)
-    incidents: list[tuple] = field(default_factory=list)
-    service: list[tuple] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.transitions or self.actions or self.alarms or self.incidents or self.service)
-
-
-@dataclass
-class BookChanges:
-    """Alarms and incidents changed after a version, and the version to ask from next."""
-
-    version: int
-    alarms: list[Alarm]
-    incidents: list[Incident]
-
-
-class SortedTimes:
-    """Times (ms) kept in order, counted in a window by bisection.
-
-    The alarm rate is asked for several times a second while a flood adds thousands
-    of annunciations an hour; counting them one by one grew with the flood.
-    """
-
-    def __init__(self, times=()):
-        self._times = sorted(int(t) for t in times)
-        self._head = 0  # times before it are forgotten
-
-    def __len__(self) -> int:
-        return len(self._times) - self._head
-
-    @property
-    def newest(self) -> int:
-        return self._times[-1]
-
-    def add(self, t_ms: int) -> None:
-        if not self._times or t_ms >= self._times[-1]:
-            self._times.append(t_ms)
-        else:  # a late one (rare): keep the order
-            bisect.insort(self._times, t_ms, lo=self._head)
-
-    def forget_before(self, t_ms: int) -> None:
-        self._head = bisect.bisect_left(self._times, t_ms, lo=self._head)
-        if self._head > 4096 and self._head > len(self._times) // 2:
-            del self._times[: self._head]
-            self._head = 0
-
-    def count(self, after_ms: int, until_ms: int) -> int:
-        """How many times t with after_ms < t <= until_ms."""
-        times, head = self._times, self._head
-        return bisect.bisect_right(times, until_ms, lo=head) - bisect.bisect_right(times, after_ms, lo=head)
-
-    def __iter__(self):
-        return iter(self._times[self._head:])
-
-
-class AlarmBook:
+class AlarmBook(BookCheckpoints):
     """Alarms and incidents of one sensor table.
 
     Parameters
@@ -267,13 +72,21 @@ class AlarmBook:
         Grows with every change; see ``changes_since``.
     clock_ms : int
         The newest time the book has seen (level change or operator action).
-    sink : callable or None
-        Called with the ``BookRecords`` of each operator action (the journal).
+
+    Events
+    ------
+    records_emitted(BookRecords)
+        The records of each operation (level changes, operator actions), emitted
+        synchronously on the calling thread when the operation ends; inside
+        ``holding()`` records wait for ``take_records`` instead. The journal
+        serialises them; it never reads the book.
 
     Operator actions take the operator's name and the time (UTC epoch ms) and are
     recorded with both. Actions on several alarms skip those they do not apply to
     and return the ids they changed.
     """
+
+    records_emitted = Signal(BookRecords)
 
     def __init__(self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0):
         self.table = table
@@ -283,20 +96,14 @@ class AlarmBook:
         self.incidents: dict[int, Incident] = {}
         self.version = 0
         self.clock_ms = 0
-        self.sink = None
         self._hold = 0
         self._next_alarm_id = 1
         self._next_transition = 1
         self._next_action = 1
         self._next_incident = 1
-        self._annunciations = SortedTimes()
+        self._annunciations = AlarmRate()
         self._change_log: deque[tuple[int, str, int]] = deque()
-        # Recent alarm positions by (family, grid cell) for incident matching; a cell is at
-        # least the incident distance wide, so the 3 x 3 cells around an alarm cover it.
-        scales = table.ground_scale[np.isfinite(table.ground_scale) & (table.ground_scale > 0)]
-        smallest_scale = float(scales.min()) if scales.size else 1.0
-        self._cell = max(self.incident_distance_m, 1.0) / smallest_scale
-        self._grid: dict[tuple[str, int, int], list[tuple[float, float, int, int]]] = {}
+        self._grid = IncidentGrid(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
         self._shelved: set[int] = set()
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
@@ -347,7 +154,7 @@ class AlarmBook:
         10 minutes a flood.
         """
         now = self.clock_ms if now_ms is None else int(now_ms)
-        return self._annunciations.count(now - round(window_s * 1000), now)
+        return self._annunciations.count(now, window_s)
 
     def changes_since(self, version: int) -> BookChanges:
         """Alarms and incidents changed after ``version`` (each once, by id)."""
@@ -388,22 +195,15 @@ class AlarmBook:
                 row, change.t_ms, change.level_from, change.level_to, change.value, change.threshold, change.trigger
             )
         else:
-            state = alarm.state
             step = LevelStep(change.t_ms, change.level_from, change.level_to, change.value, change.threshold, change.trigger)
-            suppressed = state in (AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE)
             if change.level_to == 0:
-                kind = "return"
-                new_state = {AlarmState.UNACK: AlarmState.RTN_UNACK, AlarmState.ACK: AlarmState.NORMAL}.get(state, state)
+                kind = TransitionKind.RETURN
             elif not alarm.active:
-                kind = "reactivate"
-                new_state = state if suppressed else AlarmState.UNACK
+                kind = TransitionKind.REACTIVATE
             elif change.level_to < alarm.level:
-                kind = "escalate"
-                # A worse level must reach the operator again, even if the alarm was acknowledged.
-                new_state = state if suppressed else AlarmState.UNACK
+                kind = TransitionKind.ESCALATE
             else:
-                kind = "deescalate"
-                new_state = state
+                kind = TransitionKind.DEESCALATE
             alarm.history.append(step)
             alarm.level = change.level_to
             alarm.active = change.level_to > 0
@@ -415,9 +215,7 @@ class AlarmBook:
             if change.level_to and change.level_to < alarm.peak_level:
                 alarm.peak_level = change.level_to
                 self._raise_incident_peak(alarm)
-            self._transition(alarm, change.t_ms, kind, state, new_state, step, None)
-            if kind != "deescalate" and kind != "return" and new_state == AlarmState.UNACK:
-                self._annunciate(change.t_ms)
+            self._transition(alarm, change.t_ms, kind, step, None)
         if change.chattering != alarm.chattering:
             self._set_chattering(alarm, change.chattering, change.t_ms)
 
@@ -450,7 +248,7 @@ class AlarmBook:
             value=value,
             raised_ms=t_ms,
             changed_ms=t_ms,
-            state=AlarmState.UNACK,
+            state=AlarmState.NORMAL,
             active=True,
             incident_id=0,
         )
@@ -459,8 +257,7 @@ class AlarmBook:
         step = LevelStep(t_ms, level_from, level, value, threshold, trigger)
         alarm.history.append(step)
         self._join_incident(alarm)
-        self._transition(alarm, t_ms, "raise", AlarmState.NORMAL, AlarmState.UNACK, step, None)
-        self._annunciate(t_ms)
+        self._transition(alarm, t_ms, TransitionKind.RAISE, step, None)
         return alarm
 
     # --- incidents --------------------------------------------------------
@@ -470,21 +267,8 @@ class AlarmBook:
         x, y = float(table.x[row]), float(table.y[row])
         scale = float(table.ground_scale[row])
         t = alarm.raised_ms
-        best, best_distance = None, math.inf
-        located = math.isfinite(x) and math.isfinite(y)
-        if located:
-            cx, cy = math.floor(x / self._cell), math.floor(y / self._cell)
-            for key in ((alarm.family, cx + i, cy + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
-                entries = self._grid.get(key)
-                if not entries:
-                    continue
-                # Entries are appended in time order; the old ones at the front can go.
-                while entries and t - entries[0][2] > self.incident_window_ms:
-                    entries.pop(0)
-                for mx, my, _, incident_id in entries:
-                    distance = math.hypot(mx - x, my - y) * scale
-                    if distance <= self.incident_distance_m and distance < best_distance:
-                        best, best_distance = self.incidents[incident_id], distance
+        found = self._grid.nearest(alarm.family, x, y, scale, t)
+        best = None if found is None else self.incidents[found]
         if best is None:
             best = Incident(
                 incident_id=self._next_incident,
@@ -509,14 +293,7 @@ class AlarmBook:
         if alarm.district and alarm.district not in incident.districts:
             incident.districts = sorted([*incident.districts, alarm.district])
         alarm.incident_id = incident.incident_id
-        self._remember_position(incident.incident_id, alarm.family, x, y, alarm.raised_ms)
-
-    def _remember_position(self, incident_id: int, family: str, x: float, y: float, t_ms: int) -> None:
-        if math.isfinite(x) and math.isfinite(y):
-            key = (family, math.floor(x / self._cell), math.floor(y / self._cell))
-            entries = self._grid.setdefault(key, [])
-            entries.append((x, y, t_ms, incident_id))
-            entries.sort(key=lambda entry: entry[2])
+        self._grid.remember(incident.incident_id, alarm.family, x, y, alarm.raised_ms)
 
     def _raise_incident_peak(self, alarm: Alarm) -> None:
         incident = self.incidents.get(alarm.incident_id)
@@ -530,12 +307,11 @@ class AlarmBook:
         operator = _operator(operator)
         done = []
         for alarm in self._open(alarm_ids):
-            if not alarm.needs_ack:
+            if not allowed(TransitionKind.ACK, alarm.state):
                 continue
-            new_state = AlarmState.ACK if alarm.state == AlarmState.UNACK else AlarmState.NORMAL
             alarm.acked_by, alarm.acked_ms = operator, int(at_ms)
-            self._transition(alarm, at_ms, "ack", alarm.state, new_state, None, operator)
-            self._action(at_ms, operator, "acknowledge", alarm, {})
+            self._transition(alarm, at_ms, TransitionKind.ACK, None, operator)
+            self._action(at_ms, operator, OperatorAction.ACKNOWLEDGE, alarm, {})
             done.append(alarm.alarm_id)
         self._flush()
         return done
@@ -550,11 +326,11 @@ class AlarmBook:
             raise ValueError("a shelf must end after it starts")
         done = []
         for alarm in self._open(alarm_ids):
-            if alarm.state in (AlarmState.SHELVED, AlarmState.OUT_OF_SERVICE):
+            if not allowed(TransitionKind.SHELVE, alarm.state):
                 continue
             alarm.shelved_reason, alarm.shelved_by, alarm.shelved_until_ms = reason, operator, int(until_ms)
-            self._transition(alarm, at_ms, "shelve", alarm.state, AlarmState.SHELVED, None, operator)
-            self._action(at_ms, operator, "shelve", alarm, {"reason": reason, "until_ms": int(until_ms)})
+            self._transition(alarm, at_ms, TransitionKind.SHELVE, None, operator)
+            self._action(at_ms, operator, OperatorAction.SHELVE, alarm, {"reason": reason, "until_ms": int(until_ms)})
             done.append(alarm.alarm_id)
         self._flush()
         return done
@@ -564,10 +340,10 @@ class AlarmBook:
         operator = _operator(operator)
         done = []
         for alarm in self._open(alarm_ids):
-            if alarm.state != AlarmState.SHELVED:
+            if not allowed(TransitionKind.UNSHELVE, alarm.state):
                 continue
-            self._end_shelf(alarm, at_ms, "unshelve", operator)
-            self._action(at_ms, operator, "unshelve", alarm, {})
+            self._transition(alarm, at_ms, TransitionKind.UNSHELVE, None, operator)
+            self._action(at_ms, operator, OperatorAction.UNSHELVE, alarm, {})
             done.append(alarm.alarm_id)
         self._flush()
         return done
@@ -580,7 +356,7 @@ class AlarmBook:
             raise ValueError("a note needs text")
         alarm = self.alarms[alarm_id]
         alarm.notes.append(Note(int(at_ms), operator, text))
-        self._action(at_ms, operator, "note", alarm, {"text": text})
+        self._action(at_ms, operator, OperatorAction.NOTE, alarm, {"text": text})
         self._touch_alarm(alarm)
         self._flush()
 
@@ -599,7 +375,7 @@ class AlarmBook:
             raise ValueError("dispatch needs a unit")
         alarm = self._open_one(alarm_id)
         alarm.dispatched_to, alarm.dispatched_by, alarm.dispatched_ms = unit, operator, int(at_ms)
-        self._action(at_ms, operator, "dispatch", alarm, {"unit": unit})
+        self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, {"unit": unit})
         self._touch_alarm(alarm)
         self._flush()
 
@@ -614,8 +390,8 @@ class AlarmBook:
         alarm = self._open_one(alarm_id)
         note = (note or "").strip()
         alarm.closed_ms, alarm.classification, alarm.closed_by, alarm.close_note = int(at_ms), classification, operator, note
-        self._transition(alarm, at_ms, "close", alarm.state, AlarmState.NORMAL, None, operator)
-        self._action(at_ms, operator, "close", alarm, {"classification": classification, "note": note})
+        self._transition(alarm, at_ms, TransitionKind.CLOSE, None, operator)
+        self._action(at_ms, operator, OperatorAction.CLOSE, alarm, {"classification": classification, "note": note})
         row = alarm.sensor_row
         if row >= 0 and self.table.alarm_id[row] == alarm.alarm_id:
             self.table.alarm_id[row] = -1
@@ -642,14 +418,11 @@ class AlarmBook:
             self._records.service.append((row, bool(out_of_service)))
             alarm_id = int(table.alarm_id[row])
             alarm = self.alarms[alarm_id] if alarm_id >= 0 else None
-            action = "out_of_service" if out_of_service else "in_service"
-            if alarm is not None and out_of_service:
-                self._transition(alarm, at_ms, action, alarm.state, AlarmState.OUT_OF_SERVICE, None, operator)
-            elif alarm is not None and alarm.state == AlarmState.OUT_OF_SERVICE:
-                new_state = AlarmState.UNACK if alarm.active else AlarmState.NORMAL
-                self._transition(alarm, at_ms, action, alarm.state, new_state, None, operator)
-                if alarm.active:
-                    self._annunciate(at_ms)
+            kind = TransitionKind.OUT_OF_SERVICE if out_of_service else TransitionKind.IN_SERVICE
+            action = OperatorAction.OUT_OF_SERVICE if out_of_service else OperatorAction.IN_SERVICE
+            if alarm is not None and (out_of_service or alarm.state == AlarmState.OUT_OF_SERVICE):
+                if allowed(kind, alarm.state):
+                    self._transition(alarm, at_ms, kind, None, operator)
             elif alarm is None and not out_of_service and table.level[row] > 0:
                 level = int(table.level[row])
                 threshold = float(table.levels[row, 4 - level])
@@ -665,7 +438,7 @@ class AlarmBook:
         for alarm_id in sorted(self._shelved):
             alarm = self.alarms[alarm_id]
             if alarm.shelved_until_ms is not None and alarm.shelved_until_ms <= now_ms:
-                self._end_shelf(alarm, alarm.shelved_until_ms, "shelf_expired", None)
+                self._transition(alarm, alarm.shelved_until_ms, TransitionKind.SHELF_EXPIRED, None, None)
                 done.append(alarm.alarm_id)
         self._flush()
         return done
@@ -688,33 +461,30 @@ class AlarmBook:
             raise ValueError(f"alarm {alarm_id} is closed")
         return alarm
 
-    def _end_shelf(self, alarm: Alarm, at_ms: int, kind: str, operator: str | None) -> None:
-        new_state = AlarmState.UNACK if alarm.active else AlarmState.NORMAL
-        self._transition(alarm, at_ms, kind, alarm.state, new_state, None, operator)
-        if alarm.active:
-            self._annunciate(at_ms)
-
     def _set_chattering(self, alarm: Alarm, chattering: bool, t_ms: int) -> None:
         alarm.chattering = chattering
-        kind = "chatter_on" if chattering else "chatter_off"
-        self._transition(alarm, t_ms, kind, alarm.state, alarm.state, None, None)
+        kind = TransitionKind.CHATTER_ON if chattering else TransitionKind.CHATTER_OFF
+        self._transition(alarm, t_ms, kind, None, None)
 
-    def _transition(self, alarm, at_ms, kind, state_from, state_to, step: LevelStep | None, operator) -> None:
+    def _transition(self, alarm: Alarm, at_ms, kind: TransitionKind, step: LevelStep | None, operator) -> None:
+        """Move an alarm as the lifecycle table says, record it and annunciate if it does."""
         at_ms = int(at_ms)
         self.clock_ms = max(self.clock_ms, at_ms)
+        state_from = alarm.state
+        state_to = next_state(kind, state_from, alarm.active)
         alarm.state = state_to
         if state_to == AlarmState.SHELVED:
             self._shelved.add(alarm.alarm_id)
         else:
             self._shelved.discard(alarm.alarm_id)
         self._records.transitions.append(
-            (
+            TransitionRecord(
                 self._next_transition,
                 alarm.alarm_id,
                 at_ms,
-                kind,
-                AlarmState(state_from).key,
-                AlarmState(state_to).key,
+                kind.value,
+                state_from.key,
+                state_to.key,
                 step.level_from if step else None,
                 step.level_to if step else None,
                 step.value if step else None,
@@ -730,26 +500,24 @@ class AlarmBook:
             self.table.alarm_state[row] = state_to
             self.table.mark_changed([row], style=True)
         self._touch_alarm(alarm)
+        if annunciates(kind, state_to):
+            self._annunciations.add(at_ms, self.clock_ms)
 
     def _action(self, at_ms, operator, action, alarm: Alarm | None, detail: dict, sensor_id: str | None = None) -> None:
         at_ms = int(at_ms)
         self.clock_ms = max(self.clock_ms, at_ms)
         self._records.actions.append(
-            (
+            ActionRecord(
                 self._next_action,
                 at_ms,
                 operator,
-                action,
+                str(action),
                 alarm.alarm_id if alarm else None,
                 sensor_id if sensor_id is not None else (alarm.sensor_id if alarm else None),
                 json.dumps(detail, ensure_ascii=False, sort_keys=True),
             )
         )
         self._next_action += 1
-
-    def _annunciate(self, t_ms: int) -> None:
-        self._annunciations.add(int(t_ms))
-        self._annunciations.forget_before(max(self._annunciations.newest, self.clock_ms) - _RATE_MEMORY_MS)
 
     def _touch_alarm(self, alarm: Alarm) -> None:
         self.version += 1
@@ -771,7 +539,7 @@ class AlarmBook:
 
     @contextmanager
     def holding(self):
-        """Keep records for ``take_records`` instead of handing each operation to ``sink``."""
+        """Keep records for ``take_records`` instead of emitting ``records_emitted`` per operation."""
         self._hold += 1
         try:
             yield
@@ -788,112 +556,24 @@ class AlarmBook:
         self._dirty_incidents = {}
         return records
 
+    def full_records(self) -> BookRecords:
+        """Snapshot rows of every alarm and incident the book holds (a journal's rewrite after a seek)."""
+        return BookRecords(
+            alarms=[alarm_row(a) for a in self.alarms.values()],
+            incidents=[incident_row(i) for i in self.incidents.values()],
+        )
+
     def _flush(self) -> None:
         if self._hold:
             return
         records = self.take_records()
-        if records and self.sink is not None:
-            self.sink(records)
+        if records:
+            try:
+                self.records_emitted.emit(records)
+            except EmitLoopError as error:
+                # A listener's own error (the journal's JournalError) reaches the caller unwrapped, as it did.
+                raise error.__cause__ from None
 
-    # --- saving and restoring the whole book (replay checkpoints) ------------------
-    _STATE_FIELDS = (
-        "alarms",
-        "incidents",
-        "clock_ms",
-        "_next_alarm_id",
-        "_next_transition",
-        "_next_action",
-        "_next_incident",
-        "_annunciations",
-        "_grid",
-        "_shelved",
-    )
-
-    def numbering(self) -> dict[str, int]:
-        """The next alarm, transition, action and incident numbers."""
-        return {
-            "alarm": self._next_alarm_id,
-            "transition": self._next_transition,
-            "action": self._next_action,
-            "incident": self._next_incident,
-        }
-
-    def save_state(self) -> bytes:
-        """Everything the book knows, as compact bytes (alarms, incidents, numbering, clock).
-
-        Records not yet taken (``take_records``) are not part of it.
-        """
-        state = {name: getattr(self, name) for name in self._STATE_FIELDS}
-        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-    def load_state(self, state: bytes) -> None:
-        """Replace the book's contents by a ``save_state``.
-
-        ``version`` keeps growing and every alarm and incident counts as changed;
-        views that kept alarms the saved book did not have must drop them (see
-        ``console.feeds.replay.Replay.generation``). Pending records are discarded.
-        """
-        loaded = pickle.loads(zlib.decompress(state))
-        for name in self._STATE_FIELDS:
-            setattr(self, name, loaded[name])
-        self._change_log = deque()
-        for alarm in self.alarms.values():
-            self._touch_alarm(alarm)
-        for incident in self.incidents.values():
-            self._touch_incident(incident)
-        self._records = BookRecords()
-        self._dirty_alarms = {}
-        self._dirty_incidents = {}
-
-    # --- restore ------------------------------------------------------------
-    def load(self, alarms: list[Alarm], incidents: list[Incident], annunciations: list[int], next_ids: dict) -> None:
-        """Fill an empty book with restored alarms and incidents (used by ``Journal.restore``)."""
-        table = self.table
-        for alarm in alarms:
-            self.alarms[alarm.alarm_id] = alarm
-            self._touch_alarm(alarm)
-            if alarm.closed_ms is None and alarm.sensor_row >= 0:
-                table.alarm_id[alarm.sensor_row] = alarm.alarm_id
-                table.alarm_state[alarm.sensor_row] = alarm.state
-                self.clock_ms = max(self.clock_ms, alarm.changed_ms)
-        for incident in incidents:
-            self.incidents[incident.incident_id] = incident
-            for alarm_id in incident.alarm_ids:
-                alarm = self.alarms.get(alarm_id)
-                if alarm is not None and alarm.sensor_row >= 0:
-                    row = alarm.sensor_row
-                    self._remember_position(
-                        incident.incident_id, alarm.family, float(table.x[row]), float(table.y[row]), alarm.raised_ms
-                    )
-            self._touch_incident(incident)
-        self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
-        table.mark_changed(table.alarm_id >= 0, style=True)
-        self._annunciations = SortedTimes(annunciations)
-        if len(self._annunciations):
-            self.clock_ms = max(self.clock_ms, self._annunciations.newest)
-        self.clock_ms = max(self.clock_ms, next_ids.get("clock_ms", 0))
-        self._next_alarm_id = max(self._next_alarm_id, next_ids.get("alarm", 1))
-        self._next_transition = max(self._next_transition, next_ids.get("transition", 1))
-        self._next_action = max(self._next_action, next_ids.get("action", 1))
-        self._next_incident = max(self._next_incident, next_ids.get("incident", 1))
-        self._dirty_alarms, self._dirty_incidents = {}, {}
-
-
-def alarm_row(alarm: Alarm) -> tuple:
-    """An alarm as a journal row (``ALARM_COLUMNS`` order)."""
-    values = []
-    for name in ALARM_COLUMNS:
-        value = getattr(alarm, name)
-        if name == "state":
-            value = value.key
-        elif isinstance(value, bool):
-            value = int(value)
-        values.append(value)
-    return tuple(values)
-
-
-def incident_row(incident: Incident) -> tuple:
-    return tuple(getattr(incident, name) for name in INCIDENT_COLUMNS)
 
 
 def _operator(operator: str) -> str:

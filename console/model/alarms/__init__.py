@@ -1,0 +1,62 @@
+"""The alarm book and what it holds.
+
+``book`` applies level changes and operator actions, ``lifecycle`` is the
+transition table (ISA-18.2 states), ``records`` the alarms, incidents and the
+typed records handed to the journal, ``incidents`` the neighbourhood search,
+``rate`` the alarm rate and ``checkpoints`` saving and restoring a book.
+"""
+
+from console.model.alarms.book import AlarmBook
+from console.model.alarms.lifecycle import (
+    ANNUNCIATING_KINDS,
+    LEVEL_KINDS,
+    TRANSITIONS,
+    AlarmState,
+    OperatorAction,
+    RefusedTransition,
+    TransitionKind,
+)
+from console.model.alarms.rate import RATE_MEMORY_MS, RATE_WINDOW_S, AlarmRate, SortedTimes
+from console.model.alarms.records import (
+    ALARM_COLUMNS,
+    CLASSIFICATIONS,
+    INCIDENT_COLUMNS,
+    ActionRecord,
+    Alarm,
+    BookChanges,
+    BookRecords,
+    Incident,
+    LevelStep,
+    Note,
+    TransitionRecord,
+    alarm_row,
+    incident_row,
+)
+
+__all__ = [
+    "ALARM_COLUMNS",
+    "ANNUNCIATING_KINDS",
+    "CLASSIFICATIONS",
+    "INCIDENT_COLUMNS",
+    "LEVEL_KINDS",
+    "RATE_MEMORY_MS",
+    "RATE_WINDOW_S",
+    "TRANSITIONS",
+    "ActionRecord",
+    "Alarm",
+    "AlarmBook",
+    "AlarmRate",
+    "AlarmState",
+    "BookChanges",
+    "BookRecords",
+    "Incident",
+    "LevelStep",
+    "Note",
+    "OperatorAction",
+    "RefusedTransition",
+    "SortedTimes",
+    "TransitionKind",
+    "TransitionRecord",
+    "alarm_row",
+    "incident_row",
+]

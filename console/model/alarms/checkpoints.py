@@ -1,0 +1,109 @@
+"""Saving, checkpointing and restoring a whole alarm book.
+
+A replay keeps checkpoints of the book (``save_state``/``load_state``) to seek
+without playing from the start; the journal rebuilds a book after a restart
+through ``restore``. Both go through these methods only, so no other module
+writes the book's fields.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections import deque
+
+from console.model.alarms.lifecycle import AlarmState
+from console.model.alarms.rate import AlarmRate
+from console.model.alarms.records import Alarm, BookRecords, Incident
+
+__all__ = ["BookCheckpoints"]
+
+
+class BookCheckpoints:
+    """The saving and restoring half of ``AlarmBook`` (a mixin: the book is the only user)."""
+
+    _STATE_FIELDS = (
+        "alarms",
+        "incidents",
+        "clock_ms",
+        "_next_alarm_id",
+        "_next_transition",
+        "_next_action",
+        "_next_incident",
+        "_annunciations",
+        "_grid",
+        "_shelved",
+    )
+
+    def numbering(self) -> dict[str, int]:
+        """The next alarm, transition, action and incident numbers."""
+        return {
+            "alarm": self._next_alarm_id,
+            "transition": self._next_transition,
+            "action": self._next_action,
+            "incident": self._next_incident,
+        }
+
+    def save_state(self) -> bytes:
+        """Everything the book knows, as compact bytes (alarms, incidents, numbering, clock).
+
+        Records not yet taken (``take_records``) are not part of it.
+        """
+        state = {name: getattr(self, name) for name in self._STATE_FIELDS}
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def load_state(self, state: bytes) -> None:
+        """Replace the book's contents by a ``save_state``.
+
+        ``version`` keeps growing and every alarm and incident counts as changed;
+        views that kept alarms the saved book did not have must drop them (see
+        ``console.feeds.replay.Replay.generation``). Pending records are discarded.
+        """
+        loaded = pickle.loads(zlib.decompress(state))
+        for name in self._STATE_FIELDS:
+            setattr(self, name, loaded[name])
+        self._change_log = deque()
+        for alarm in self.alarms.values():
+            self._touch_alarm(alarm)
+        for incident in self.incidents.values():
+            self._touch_incident(incident)
+        self._records = BookRecords()
+        self._dirty_alarms = {}
+        self._dirty_incidents = {}
+
+    def restore(self, alarms: list[Alarm], incidents: list[Incident], annunciations: list[int], next_ids: dict) -> None:
+        """Fill an empty book with restored alarms and incidents (the journal's restore path).
+
+        ``next_ids`` holds the next ``alarm``, ``transition``, ``action`` and
+        ``incident`` numbers and the ``clock_ms`` of the newest record. The sensors'
+        ``alarm_id`` and ``alarm_state`` are set from the open alarms.
+        """
+        table = self.table
+        for alarm in alarms:
+            self.alarms[alarm.alarm_id] = alarm
+            self._touch_alarm(alarm)
+            if alarm.closed_ms is None and alarm.sensor_row >= 0:
+                table.alarm_id[alarm.sensor_row] = alarm.alarm_id
+                table.alarm_state[alarm.sensor_row] = alarm.state
+                self.clock_ms = max(self.clock_ms, alarm.changed_ms)
+        for incident in incidents:
+            self.incidents[incident.incident_id] = incident
+            for alarm_id in incident.alarm_ids:
+                alarm = self.alarms.get(alarm_id)
+                if alarm is not None and alarm.sensor_row >= 0:
+                    row = alarm.sensor_row
+                    self._grid.remember(
+                        incident.incident_id, alarm.family, float(table.x[row]), float(table.y[row]), alarm.raised_ms
+                    )
+            self._touch_incident(incident)
+        self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
+        table.mark_changed(table.alarm_id >= 0, style=True)
+        self._annunciations = AlarmRate(annunciations)
+        if len(self._annunciations):
+            self.clock_ms = max(self.clock_ms, self._annunciations.newest)
+        self.clock_ms = max(self.clock_ms, next_ids.get("clock_ms", 0))
+        self._next_alarm_id = max(self._next_alarm_id, next_ids.get("alarm", 1))
+        self._next_transition = max(self._next_transition, next_ids.get("transition", 1))
+        self._next_action = max(self._next_action, next_ids.get("action", 1))
+        self._next_incident = max(self._next_incident, next_ids.get("incident", 1))
+        self._dirty_alarms, self._dirty_incidents = {}, {}

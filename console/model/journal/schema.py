@@ -1,0 +1,170 @@
+"""The journal's schema: tables, version and migrations (documented in docs/journal.md).
+
+A journal is an SQLite file marked with ``APPLICATION_ID`` whose ``user_version``
+is its schema version; an older file is upgraded in place when the writer opens it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from console.errors import InputError
+from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "STATE_COLUMNS", "TIME_COLUMNS", "JournalError", "connect"]
+
+SCHEMA_VERSION = 2
+APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
+
+# Per-sensor state columns written to sensor_state (the table attribute of the same name).
+STATE_COLUMNS = (
+    "value",
+    "t_ms",
+    "quality",
+    "level",
+    "status",
+    "out_of_service",
+    "chattering",
+    "pending_level",
+    "pending_since_ms",
+    "rate_ref_value",
+    "rate_ref_t_ms",
+)
+TIME_COLUMNS = {"t_ms", "pending_since_ms", "rate_ref_t_ms"}
+
+# Readings of a large transaction, stored as columns (docs/journal.md); added in schema version 2.
+BLOCK_SCHEMA = """
+CREATE TABLE reading_block (
+    block_id INTEGER PRIMARY KEY,
+    t_min INTEGER NOT NULL,
+    t_max INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    sensor_keys BLOB NOT NULL,
+    starts BLOB NOT NULL,
+    t_ms BLOB NOT NULL,
+    value BLOB NOT NULL,
+    quality BLOB NOT NULL
+);
+CREATE INDEX reading_block_time ON reading_block (t_max, t_min);
+"""
+
+SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sensor (sensor_key INTEGER PRIMARY KEY, sensor_id TEXT NOT NULL UNIQUE);
+CREATE TABLE reading (
+    sensor_key INTEGER NOT NULL,
+    t_ms INTEGER NOT NULL,
+    value REAL NOT NULL,
+    quality INTEGER NOT NULL,
+    PRIMARY KEY (sensor_key, t_ms)
+) WITHOUT ROWID;
+CREATE INDEX reading_time ON reading (t_ms);
+{BLOCK_SCHEMA}
+CREATE TABLE sensor_state (
+    sensor_key INTEGER PRIMARY KEY,
+    value REAL, t_ms INTEGER, quality INTEGER, level INTEGER, status INTEGER,
+    out_of_service INTEGER NOT NULL DEFAULT 0, chattering INTEGER NOT NULL DEFAULT 0,
+    pending_level INTEGER, pending_since_ms INTEGER, rate_ref_value REAL, rate_ref_t_ms INTEGER,
+    chatter_times TEXT
+);
+CREATE TABLE alarm (
+    {", ".join(("alarm_id INTEGER PRIMARY KEY", *ALARM_COLUMNS[1:]))}
+);
+CREATE INDEX alarm_open ON alarm (closed_ms);
+CREATE TABLE "transition" (
+    seq INTEGER PRIMARY KEY,
+    alarm_id INTEGER NOT NULL,
+    t_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state_from TEXT NOT NULL,
+    state_to TEXT NOT NULL,
+    level_from INTEGER, level_to INTEGER, value REAL, threshold REAL, trigger TEXT,
+    operator TEXT
+);
+CREATE INDEX transition_alarm ON "transition" (alarm_id);
+CREATE TABLE action (
+    seq INTEGER PRIMARY KEY,
+    t_ms INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    alarm_id INTEGER,
+    sensor_id TEXT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX action_alarm ON action (alarm_id);
+CREATE TABLE incident (
+    {", ".join(("incident_id INTEGER PRIMARY KEY", *INCIDENT_COLUMNS[1:]))}
+);
+"""
+
+
+class JournalError(InputError):
+    """A journal that cannot be opened or written; the message names the file."""
+
+
+
+def connect(path: Path, synchronous: str | None) -> sqlite3.Connection:
+    """Open ``path`` as a journal in WAL mode; with ``synchronous`` (the writer), create or upgrade its schema.
+
+    Raises
+    ------
+    JournalError
+        Not a journal: a folder, another program's database, a newer schema, unreadable.
+    """
+    if path.is_dir():
+        raise JournalError(path, "is a folder, not a journal file")
+    if not path.parent.is_dir():
+        raise JournalError(path, f"the folder {path.parent} does not exist")
+    try:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5.0)
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and application_id != APPLICATION_ID:
+            connection.close()
+            raise JournalError(path, "is an SQLite database of another program, not a console journal")
+        if version > SCHEMA_VERSION:
+            connection.close()
+            raise JournalError(path, f"was written by a newer console (schema {version} > {SCHEMA_VERSION})")
+        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            connection.close()
+            raise JournalError(path, f"cannot switch to WAL mode (got {mode})")
+        if synchronous is not None:
+            connection.execute(f"PRAGMA synchronous={synchronous}")
+            connection.execute("PRAGMA cache_size=-65536")
+            if not tables:
+                create_schema(connection)
+            elif version < SCHEMA_VERSION:
+                upgrade_schema(connection, version)
+    except sqlite3.Error as exc:
+        raise JournalError(path, f"cannot be opened as a journal: {exc}") from None
+    return connection
+
+def create_schema(connection: sqlite3.Connection) -> None:
+    """Write the schema of ``SCHEMA_VERSION`` into an empty file."""
+    from console import __version__
+
+    connection.execute("BEGIN IMMEDIATE")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    connection.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("created_utc", created), ("console_version", __version__)]
+    )
+    connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    connection.execute("COMMIT")
+
+def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
+    """Upgrade a journal of an older schema in place (version 1 had no reading blocks)."""
+    connection.execute("BEGIN IMMEDIATE")
+    if version < 2:
+        for statement in BLOCK_SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    connection.execute("COMMIT")
