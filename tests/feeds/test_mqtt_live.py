@@ -264,3 +264,51 @@ def test_a_missing_tls_file_is_named(broker, adapters, tmp_path):
     assert adapter.wait(5)
     assert adapter.status is FeedStatus.FAILED
     assert adapter.health().message.startswith("source 'city-iot': TLS files cannot be used")
+
+
+def test_several_sources_from_one_sources_file_run_at_once(broker, publisher, tmp_path):
+    from console.sources import build_adapters, load_sources
+
+    path = tmp_path / "sources.toml"
+    path.write_text(f"""
+[[source]]
+kind = "mqtt"
+name = "city-iot"
+port = {broker.port}
+topics = ["city/+/+/reading"]
+sensor = "{TEMPLATE}"
+client_id = "console-a"
+
+[[source]]
+kind = "mqtt"
+name = "gateways"
+port = {broker.port}
+topics = ["gw/+/batch"]
+protocol = "5"
+client_id = "console-b"
+
+[[source]]
+kind = "mqtt"
+name = "levels"
+port = {broker.port}
+topics = ["level/+"]
+sensor = "level/{{sensor}}"
+payload = "number"
+client_id = "console-c"
+""")
+    city, gateways, levels = build_adapters(load_sources(path))
+    try:
+        for adapter in (city, gateways, levels):
+            adapter.start()
+        wait_until(lambda: all(a.link is Link.LIVE for a in (city, gateways, levels)), message="three connections")
+        publish_stream(publisher, 0, 20)
+        publisher.publish("gw/1/batch", json.dumps({"readings": [{"sensor": "WL-1", "t": T0, "value": 2.0}]}))
+        publisher.publish("level/WL-9", b"3.25")
+        collectors = [Collector(a) for a in (city, gateways, levels)]
+        wait_until(lambda: [c.count() for c in collectors] == [20, 1, 1], message="each source its readings")
+        assert collectors[1].readings().sensor.tolist() == ["WL-1"]
+        assert collectors[2].readings().value.tolist() == [3.25]
+        assert [a.health().rejected for a in (city, gateways, levels)] == [0, 0, 0]
+    finally:
+        for adapter in (city, gateways, levels):
+            adapter.stop()
