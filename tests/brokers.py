@@ -52,19 +52,23 @@ class Mosquitto:
         A free port is picked when not given; restarts keep it.
     extra_config : str
         Lines appended to the config (e.g. ``allow_anonymous false``).
+    save_every_change : bool
+        Persist after every change (so state survives SIGKILL); off for benchmarks, where
+        rewriting the database per message would be what is measured.
     """
 
-    def __init__(self, folder: Path, port: int | None = None, extra_config: str = ""):
+    def __init__(self, folder: Path, port: int | None = None, extra_config: str = "",
+                 save_every_change: bool = True):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.config = self.folder / "mosquitto.conf"
         self.log = self.folder / "mosquitto.log"
         anonymous = "" if "allow_anonymous" in extra_config else "allow_anonymous true\n"
+        autosave = "autosave_interval 1\nautosave_on_changes true\n" if save_every_change else ""
         self.config.write_text(
             f"listener {self.port} 127.0.0.1\n{anonymous}"
-            f"persistence true\npersistence_location {self.folder}/\n"
-            "autosave_interval 1\nautosave_on_changes true\n"
+            f"persistence true\npersistence_location {self.folder}/\n{autosave}"
             "max_queued_messages 2000000\nmax_inflight_messages 1000\n"
             f"log_dest file {self.log}\nlog_type error\nlog_type warning\nlog_type notice\n"
             # Run as root, mosquitto would switch to its own user, who may not write to our folder.
