@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
-import select
 import socket
 import ssl
 import threading
@@ -36,6 +35,7 @@ from paho.mqtt.properties import Properties
 
 from console.errors import InputError
 from console.feeds.base import FeedAdapter, FeedHealth, FeedStatus, register_adapter
+from console.feeds.mqtt_network import BufferedClient, network_step
 from console.feeds.payloads import (
     ANY_TOPIC,
     DEFAULT_MAX_PAYLOAD_BYTES,
@@ -130,137 +130,43 @@ class _Secret:
 
 
 class _RecentKeys:
-    """The last ``capacity`` (sensor, time) keys delivered: a QoS 1 redelivery is recognised and dropped."""
+    """The last ``capacity`` or so (sensor, time) keys delivered: a QoS 1 redelivery is recognised and dropped.
+
+    Keys are kept in chunks (one per batch) so that forgetting the oldest is one
+    set operation per chunk, not a Python step per key.
+    """
 
     def __init__(self, capacity: int):
         self.capacity = int(capacity)
-        self._set: set = set()
-        self._order: deque = deque()
+        self._seen: set = set()
+        self._chunks: deque[list] = deque()
+        self._size = 0
 
     def fresh(self, sensor: np.ndarray, t_ms: np.ndarray) -> np.ndarray:
         """Mask of readings not seen before (a repeat inside the batch counts as seen); remembers them."""
-        seen, order = self._set, self._order
-        keep = np.ones(len(t_ms), dtype=bool)
-        for row, key in enumerate(zip(sensor.tolist(), t_ms.tolist(), strict=True)):
-            if key in seen:
-                keep[row] = False
-            else:
-                seen.add(key)
-                order.append(key)
-        while len(order) > self.capacity:
-            seen.discard(order.popleft())
+        keys = list(zip(sensor.tolist(), t_ms.tolist(), strict=True))
+        batch_keys = set(keys)
+        seen = self._seen
+        if len(batch_keys) == len(keys) and seen.isdisjoint(batch_keys):  # the usual case: all new
+            keep = np.ones(len(keys), dtype=bool)
+            seen |= batch_keys
+            added = keys
+        else:
+            keep = np.zeros(len(keys), dtype=bool)
+            added = []
+            for row, key in enumerate(keys):
+                if key not in seen:
+                    keep[row] = True
+                    seen.add(key)
+                    added.append(key)
+        if added:
+            self._chunks.append(added)
+            self._size += len(added)
+        while self._size > self.capacity and len(self._chunks) > 1:
+            oldest = self._chunks.popleft()
+            seen.difference_update(oldest)
+            self._size -= len(oldest)
         return keep
-
-
-class _BufferedSocket:
-    """The broker's socket with reads and writes gathered: few system calls per burst of messages.
-
-    paho reads every packet with three or more ``recv`` calls (command byte, length
-    bytes one by one, body) and sends each QoS 1 acknowledgement with its own
-    ``send``. Here a ``recv`` is served from a 64 KiB buffer and a ``send`` is queued;
-    the network loop flushes the queue once per burst (``flush``).
-    """
-
-    __slots__ = ("_sock", "_buffer", "_at", "_out", "_error")
-
-    def __init__(self, sock):
-        self._sock = sock
-        self._buffer = b""
-        self._at = 0
-        self._out: list[bytes] = []
-        self._error: OSError | None = None
-
-    def recv(self, size: int) -> bytes:
-        if self._error is not None:
-            raise self._error
-        if self._at >= len(self._buffer):
-            data = self._sock.recv(max(size, 1 << 16))  # BlockingIOError and TLS want-read pass through
-            if len(data) <= size:
-                return data
-            self._buffer, self._at = data, 0
-        start = self._at
-        self._at = start + size
-        return self._buffer[start:self._at]
-
-    def pending(self) -> int:
-        """Bytes received and not yet handed to paho."""
-        inner = self._sock.pending() if hasattr(self._sock, "pending") else 0
-        return max(0, len(self._buffer) - self._at) + inner
-
-    def send(self, data) -> int:
-        if self._error is not None:
-            raise self._error
-        self._out.append(bytes(data))
-        return len(data)
-
-    @property
-    def outgoing(self) -> bool:
-        return bool(self._out)
-
-    def flush(self) -> None:
-        """Send what was queued, as far as the socket takes it now; an error shows on the next recv."""
-        if not self._out:
-            return
-        data = b"".join(self._out)
-        self._out = []
-        try:
-            sent = self._sock.send(data)
-        except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
-            sent = 0
-        except OSError as exc:
-            self._error = exc
-            return
-        if sent < len(data):
-            self._out = [data[sent:]]
-
-    def close(self) -> None:
-        self.flush()  # paho closes right after queueing DISCONNECT
-        self._sock.close()
-
-    def __getattr__(self, name):  # setblocking, fileno, ... as the socket has them
-        return getattr(self._sock, name)
-
-
-class BufferedClient(paho.Client):
-    """paho's client on a ``_BufferedSocket``; run its network with ``network_step``, not ``loop()``."""
-
-    def _create_socket(self):
-        return _BufferedSocket(super()._create_socket())
-
-
-def network_step(client: BufferedClient, timeout_s: float) -> MQTTErrorCode:
-    """Wait for the socket (at most ``timeout_s``), read every packet it has, send what is queued, keep alive.
-
-    paho's own ``loop()`` handles one packet per ``select``; this reads a whole
-    buffer of them per wake-up, which is what keeps up with tens of thousands of
-    messages a second. Call it from one thread only, as paho's loop.
-    """
-    sock = client.socket()
-    if not isinstance(sock, _BufferedSocket):
-        return MQTTErrorCode.MQTT_ERR_NO_CONN
-    sock.flush()
-    readable = sock.pending() > 0
-    if not readable:
-        want_write = [sock] if sock.outgoing or client.want_write() else []
-        try:
-            ready, _, _ = select.select([sock], want_write, [], timeout_s)
-        except (OSError, ValueError):
-            return MQTTErrorCode.MQTT_ERR_CONN_LOST
-        readable = bool(ready)
-    if readable:
-        rc = client.loop_read()
-        while rc == MQTTErrorCode.MQTT_ERR_SUCCESS and client.socket() is sock and sock.pending() > 0:
-            rc = client.loop_read()
-        if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
-            return rc
-    if client.socket() is not sock:
-        return MQTTErrorCode.MQTT_ERR_CONN_LOST
-    if client.want_write():
-        rc = client.loop_write()
-        if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
-            return rc
-    sock.flush()
-    return client.loop_misc()
 
 
 @register_adapter("mqtt", label="MQTT broker", priority=20)
@@ -370,7 +276,7 @@ class MqttFeedAdapter(FeedAdapter):
 
     @property
     def address(self) -> str:
-        return f"{'mqtts' if self.tls_ca else 'mqtt'}://{self.host}:{self.port}"
+        return f"{'mqtts' if self.tls_ca or self.tls_cert else 'mqtt'}://{self.host}:{self.port}"
 
     # --- consumer side ----------------------------------------------------------
     def stop(self, timeout_s: float = 5.0) -> None:
@@ -464,7 +370,7 @@ class MqttFeedAdapter(FeedAdapter):
                 self._accepted += len(batch)
 
     # --- the network thread ------------------------------------------------------------
-    def _make_client(self) -> paho.Client:
+    def _make_client(self) -> BufferedClient:
         """A paho client set up for this source; InputError when the TLS files cannot be used."""
         v5 = self.protocol == "5"
         client = BufferedClient(CallbackAPIVersion.VERSION2, client_id=self.client_id,
