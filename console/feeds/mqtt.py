@@ -169,7 +169,7 @@ class _RecentKeys:
         return keep
 
 
-@register_adapter("mqtt", label="MQTT broker", priority=20)
+@register_adapter("mqtt", label="MQTT broker", priority=5)
 class MqttFeedAdapter(FeedAdapter):
     """Readings from topics of an MQTT broker.
 
