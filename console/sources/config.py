@@ -1,0 +1,96 @@
+"""Typed, frozen configs of the sources a sources file names (no Qt, no network)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class MqttSource:
+    """An MQTT broker and the topics read from it (``kind = "mqtt"``).
+
+    Attributes
+    ----------
+    name : str
+    host : str
+    port : int
+    topics : tuple of str
+        Subscription filters.
+    sensor : str or None
+        Topic template naming the sensor level; None when payloads name their sensors.
+    payload : str
+        ``"json"`` or ``"number"``.
+    qos : int
+    client_id : str
+        "" lets the adapter derive one from the name and the host name.
+    protocol : str
+        ``"3.1.1"`` or ``"5"``.
+    session_expiry_s : int
+    keepalive_s : float
+    username : str or None
+    password_env : str or None
+        Name of the environment variable holding the password (the password itself is never stored).
+    tls_ca, tls_cert, tls_key : Path or None
+    max_payload_bytes, max_queued_messages : int
+    reconnect_min_s, reconnect_max_s, stale_after_s : float
+    origin : Path or None
+        The sources file it came from, for messages.
+    """
+
+    kind: ClassVar[str] = "mqtt"
+
+    name: str
+    topics: tuple[str, ...]
+    host: str = "127.0.0.1"
+    port: int = 1883
+    sensor: str | None = None
+    payload: str = "json"
+    qos: int = 1
+    client_id: str = ""
+    protocol: str = "3.1.1"
+    session_expiry_s: int = 7 * 86400
+    keepalive_s: float = 30.0
+    username: str | None = None
+    password_env: str | None = None
+    tls_ca: Path | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    max_payload_bytes: int = 64 * 1024
+    max_queued_messages: int = 200_000
+    reconnect_min_s: float = 0.5
+    reconnect_max_s: float = 30.0
+    stale_after_s: float = 300.0
+    origin: Path | None = None
+
+
+@dataclass(frozen=True)
+class ReplaySource:
+    """A recorded feed file played as a source (``kind = "replay"``).
+
+    Attributes
+    ----------
+    name : str
+    path : Path
+    speed : float or None
+        Feed seconds per wall-clock second; None plays as fast as the consumer takes it.
+    retime : bool
+        Shift the feed's times so that it starts now.
+    reorder_window_s : float
+    stale_after_s : float
+    origin : Path or None
+    """
+
+    kind: ClassVar[str] = "replay"
+
+    name: str
+    path: Path
+    speed: float | None = None
+    retime: bool = False
+    reorder_window_s: float = 300.0
+    stale_after_s: float = 300.0
+    origin: Path | None = None
+
+
+SourceConfig = MqttSource | ReplaySource
