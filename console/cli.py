@@ -21,6 +21,7 @@ COMMANDS = {
     "info": "describe the layers of a GIS file",
     "snapshot": "render the map offscreen to a PNG",
     "process": "run a recorded feed through the rules into a journal",
+    "serve": "run the live engine headless: sources -> rules -> alarms -> journal",
     "scenario": "generate a drill scenario feed and its ground truth",
     "evaluate": "measure alarm quality of a feed against its ground truth",
 }
