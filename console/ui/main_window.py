@@ -431,8 +431,8 @@ class MainWindow(QMainWindow):
             from datetime import datetime
             from zoneinfo import ZoneInfo
 
+            from console.model.levels import DISPLAY_ZONE
             from console.ui.drill import drill_title, paint_drill_banner
-            from console.ui.snapshot import DISPLAY_ZONE
 
             title, decorations = drill_title(title), (paint_drill_banner,)
             when = datetime.fromtimestamp(self.drill.now_ms / 1000, ZoneInfo(DISPLAY_ZONE))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.model.levels import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS
 from console.ui.drill import DRILL_COLOUR, DRILL_MARK, paint_drill_banner, set_window_drill
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
@@ -40,7 +41,7 @@ from console.ui.replay import (
     read_density,
     thaw_loaded_objects,
 )
-from console.ui.timeline import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS, TimelineBar
+from console.ui.timeline import TimelineBar
 
 CLOCK_BACKGROUND = "#1F2A36"  # the slate of the snapshot title bar
 CLOCK_WIDTH_PX = 270
@@ -81,7 +82,7 @@ def weekday_text(day: int) -> str:
 def zone_text(zone: str, when: datetime) -> str:
     offset = when.utcoffset().total_seconds() / 3600
     utc = f"UTC{offset:+g}"
-    if zone == "Asia/Shanghai":
+    if zone == DISPLAY_ZONE:
         return QCoreApplication.translate("FeedClock", "China Standard Time {utc}").format(utc=utc)
     return f"{zone} {utc}"
 

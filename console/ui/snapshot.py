@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
 
+from console.model.levels import DISPLAY_ZONE
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import SWATCH, swatch_icon
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
@@ -17,7 +18,6 @@ from console.ui.map.sensor_style import LEVEL_COLOURS, LEVEL_MARKERS, STALE_COLO
 from console.ui.map.view import BACKGROUND, ViewState
 
 TITLE_HEIGHT = 56
-DISPLAY_ZONE = "Asia/Shanghai"
 
 
 def render_snapshot(renderer: MapRenderer, width: int, height: int,

@@ -18,12 +18,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from console.model.levels import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
 
-DISPLAY_ZONE = "Asia/Shanghai"
-LEVELS = (1, 2, 3, 4)
-LEVEL_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 BACKGROUND = "#FBFBFA"
 AXIS_COLOUR = "#5A6470"
 CURSOR_COLOUR = "#1F2A36"
