@@ -29,6 +29,8 @@ STATE_FILTERS = ("attention", "all", "needs_ack", "unack", "ack", "rtn_unack", "
 
 
 class Column(IntEnum):
+    """The list's columns, in display order."""
+
     LEVEL = 0
     TIME = 1
     SENSOR = 2
