@@ -4,27 +4,27 @@
 <context>
     <name>AlarmLevel</name>
     <message>
-        <location filename="../../console/ui/live.py" line="143"/>
+        <location filename="../../console/ui/live.py" line="144"/>
         <source>particularly serious</source>
         <translation>特别重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="144"/>
+        <location filename="../../console/ui/live.py" line="145"/>
         <source>serious</source>
         <translation>重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="145"/>
+        <location filename="../../console/ui/live.py" line="146"/>
         <source>relatively serious</source>
         <translation>较大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="146"/>
+        <location filename="../../console/ui/live.py" line="147"/>
         <source>general</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="148"/>
+        <location filename="../../console/ui/live.py" line="149"/>
         <source>Level {roman} ({meaning})</source>
         <translation>{roman}级（{meaning}）</translation>
     </message>
@@ -32,107 +32,107 @@
 <context>
     <name>AlarmListModel</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="94"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="18"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="95"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="19"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="96"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="20"/>
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="97"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="21"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="98"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="22"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="99"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="23"/>
         <source>Value / threshold</source>
         <translation>监测值 / 阈值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="100"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="24"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="101"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="25"/>
         <source>Unit</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="102"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="26"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="395"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="155"/>
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="692"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="346"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="727"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="381"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="728"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="382"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="731"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="385"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="734"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="388"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="737"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="391"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="740"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="394"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="784"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="410"/>
         <source>{n} alarms</source>
         <translation>{n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="798"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="416"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="801"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="425"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="816"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="305"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
@@ -140,168 +140,168 @@
 <context>
     <name>AlarmPane</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="141"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="66"/>
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="142"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="67"/>
         <source>False alarm</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="143"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="68"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="144"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="69"/>
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="153"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="78"/>
         <source>All but shelved</source>
         <translation>全部（不含搁置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="154"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="79"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="155"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="80"/>
         <source>Needing acknowledgement</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="895"/>
+        <location filename="../../console/ui/alarm_pane/chips.py" line="30"/>
         <source>Show or hide {level} alarms</source>
         <translation>显示或隐藏{level}报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1047"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="112"/>
         <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1073"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="139"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1074"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="140"/>
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1075"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="141"/>
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1075"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="141"/>
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1076"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="142"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1077"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1077"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1078"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="144"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1079"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="145"/>
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1080"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="146"/>
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1080"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="146"/>
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1081"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="147"/>
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1082"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1083"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1084"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1090"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="156"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1092"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1098"/>
-        <location filename="../../console/ui/alarm_pane.py" line="1160"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="164"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="226"/>
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1103"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="169"/>
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1193"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="269"/>
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1198"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="274"/>
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1199"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="275"/>
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1209"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="285"/>
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="1211"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="287"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
     </message>
@@ -309,32 +309,32 @@
 <context>
     <name>AlarmState</name>
     <message>
-        <location filename="../../console/ui/live.py" line="126"/>
+        <location filename="../../console/ui/live.py" line="127"/>
         <source>Cleared</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="127"/>
+        <location filename="../../console/ui/live.py" line="128"/>
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="128"/>
+        <location filename="../../console/ui/live.py" line="129"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="129"/>
+        <location filename="../../console/ui/live.py" line="130"/>
         <source>Returned, unacknowledged</source>
         <translation>已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="130"/>
+        <location filename="../../console/ui/live.py" line="131"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="131"/>
+        <location filename="../../console/ui/live.py" line="132"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
@@ -342,68 +342,68 @@
 <context>
     <name>Category</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="110"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="35"/>
         <source>Gas</source>
         <translation>燃气</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="111"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="36"/>
         <source>Water supply</source>
         <translation>供水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="112"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="37"/>
         <source>Drainage</source>
         <translation>排水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="113"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="38"/>
         <source>Bridge</source>
         <translation>桥梁</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="114"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="39"/>
         <source>Heating</source>
         <translation>供热</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="115"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="40"/>
         <source>Power</source>
         <translation>电力</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="116"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="41"/>
         <source>Utility tunnel</source>
         <translation>综合管廊</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="117"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="42"/>
         <source>Rainfall</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="118"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="43"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="119"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="44"/>
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="120"/>
-        <location filename="../../console/ui/alarm_pane.py" line="133"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="45"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="58"/>
         <source>Hazmat</source>
         <translation>危化品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="131"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="56"/>
         <source>Lifeline</source>
         <translation>生命线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="132"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="57"/>
         <source>Flood</source>
         <translation>防汛</translation>
     </message>
@@ -411,22 +411,22 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="976"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="85"/>
         <source>Close {n} alarm(s)</source>
         <translation>关闭 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="981"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="90"/>
         <source>How it ended</source>
         <translation>处置结果说明</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="983"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="92"/>
         <source>Classification:</source>
         <translation>结论：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="984"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="93"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -434,12 +434,12 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="963"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="72"/>
         <source>Dispatch {n} alarm(s)</source>
         <translation>派发 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="967"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="76"/>
         <source>Responsible unit:</source>
         <translation>责任单位：</translation>
     </message>
@@ -447,7 +447,7 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../console/ui/drill.py" line="28"/>
+        <location filename="../../console/ui/drill.py" line="34"/>
         <source>Exercise: not a real event</source>
         <translation>演练状态：非真实警情</translation>
     </message>
@@ -455,72 +455,72 @@
 <context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72"/>
+        <location filename="../../console/ui/replay_panel.py" line="76"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72"/>
+        <location filename="../../console/ui/replay_panel.py" line="76"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="72"/>
+        <location filename="../../console/ui/replay_panel.py" line="76"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="73"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="74"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="81"/>
+        <location filename="../../console/ui/replay_panel.py" line="85"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="146"/>
+        <location filename="../../console/ui/replay_panel.py" line="154"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="147"/>
+        <location filename="../../console/ui/replay_panel.py" line="155"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="159"/>
+        <location filename="../../console/ui/replay_panel.py" line="167"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="161"/>
+        <location filename="../../console/ui/replay_panel.py" line="169"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="163"/>
+        <location filename="../../console/ui/replay_panel.py" line="171"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="169"/>
+        <location filename="../../console/ui/replay_panel.py" line="178"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -619,77 +619,77 @@
 <context>
     <name>LiveMapBinding</name>
     <message>
-        <location filename="../../console/ui/live.py" line="89"/>
+        <location filename="../../console/ui/live.py" line="90"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="92"/>
+        <location filename="../../console/ui/live.py" line="93"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="95"/>
+        <location filename="../../console/ui/live.py" line="96"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h}小时{m:02d}分</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="97"/>
+        <location filename="../../console/ui/live.py" line="98"/>
         <source>{d} d {h} h</source>
         <translation>{d}天{h}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="432"/>
+        <location filename="../../console/ui/live.py" line="461"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="437"/>
+        <location filename="../../console/ui/live.py" line="466"/>
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="439"/>
+        <location filename="../../console/ui/live.py" line="468"/>
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="440"/>
+        <location filename="../../console/ui/live.py" line="469"/>
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="442"/>
+        <location filename="../../console/ui/live.py" line="471"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="448"/>
+        <location filename="../../console/ui/live.py" line="477"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="449"/>
+        <location filename="../../console/ui/live.py" line="478"/>
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="451"/>
+        <location filename="../../console/ui/live.py" line="480"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="454"/>
+        <location filename="../../console/ui/live.py" line="483"/>
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="454"/>
+        <location filename="../../console/ui/live.py" line="483"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="459"/>
+        <location filename="../../console/ui/live.py" line="488"/>
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在{age}前</translation>
     </message>
@@ -853,17 +853,17 @@
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="372"/>
+        <location filename="../../console/ui/main_window.py" line="371"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="423"/>
+        <location filename="../../console/ui/main_window.py" line="422"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="443"/>
+        <location filename="../../console/ui/main_window.py" line="442"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -895,6 +895,7 @@
     <name>NorthArrow</name>
     <message>
         <location filename="../../console/ui/map/decorations.py" line="97"/>
+        <location filename="../../console/ui/map/canvas.py" line="376"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -902,17 +903,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="950"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="59"/>
         <source>Note on {n} alarm(s)</source>
         <translation>为 {n} 条报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="952"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="61"/>
         <source>What you saw or did</source>
         <translation>所见情况或所做处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="954"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="63"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -920,52 +921,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="51"/>
+        <location filename="../../console/ui/replay_panel.py" line="55"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="57"/>
+        <location filename="../../console/ui/replay_panel.py" line="61"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="59"/>
+        <location filename="../../console/ui/replay_panel.py" line="63"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="60"/>
+        <location filename="../../console/ui/replay_panel.py" line="64"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65"/>
+        <location filename="../../console/ui/replay_panel.py" line="69"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="249"/>
+        <location filename="../../console/ui/replay_panel.py" line="257"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="254"/>
+        <location filename="../../console/ui/replay_panel.py" line="262"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="255"/>
+        <location filename="../../console/ui/replay_panel.py" line="263"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="256"/>
+        <location filename="../../console/ui/replay_panel.py" line="264"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="257"/>
+        <location filename="../../console/ui/replay_panel.py" line="265"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -973,53 +974,53 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="281"/>
+        <location filename="../../console/ui/replay_panel.py" line="289"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="282"/>
+        <location filename="../../console/ui/replay_panel.py" line="290"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="283"/>
-        <location filename="../../console/ui/replay_panel.py" line="309"/>
+        <location filename="../../console/ui/replay_panel.py" line="291"/>
+        <location filename="../../console/ui/replay_panel.py" line="317"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="284"/>
+        <location filename="../../console/ui/replay_panel.py" line="292"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="285"/>
+        <location filename="../../console/ui/replay_panel.py" line="293"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="287"/>
+        <location filename="../../console/ui/replay_panel.py" line="295"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291"/>
+        <location filename="../../console/ui/replay_panel.py" line="299"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="309"/>
+        <location filename="../../console/ui/replay_panel.py" line="317"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="324"/>
+        <location filename="../../console/ui/replay_panel.py" line="332"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="325"/>
+        <location filename="../../console/ui/replay_panel.py" line="333"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
@@ -1027,52 +1028,52 @@
 <context>
     <name>ShelveDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="922"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="31"/>
         <source>Shelve {n} alarm(s)</source>
         <translation>搁置 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="925"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
         <source>Chattering sensor</source>
         <translation>监测点频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="925"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
         <source>Maintenance work</source>
         <translation>检修作业</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="926"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="926"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
         <source>Sensor test</source>
         <translation>监测点测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="928"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="37"/>
         <source>Why the alarm is hidden (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="931"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="931"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="934"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane.py" line="935"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44"/>
         <source>For:</source>
         <translation>时长：</translation>
     </message>
@@ -1113,7 +1114,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="428"/>
+        <location filename="../../console/ui/main_window.py" line="427"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -1156,27 +1157,27 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="222"/>
+        <location filename="../../console/ui/timeline.py" line="226"/>
         <source>Reading the feed: {percent} %</source>
         <translation>正在读取数据：{percent}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="225"/>
+        <location filename="../../console/ui/timeline.py" line="229"/>
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="228"/>
+        <location filename="../../console/ui/timeline.py" line="232"/>
         <source>No alarms in this feed</source>
         <translation>此数据中没有报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="277"/>
+        <location filename="../../console/ui/timeline.py" line="281"/>
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="279"/>
+        <location filename="../../console/ui/timeline.py" line="283"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>

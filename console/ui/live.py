@@ -25,6 +25,7 @@ from console.model.alarms import AlarmBook, AlarmState
 from console.model.layer import GeometryKind, VectorLayer
 from console.model.readings import Quality, ReadingBatch
 from console.model.sensors import NO_TIME, SensorStatus, SensorTable, level_name
+from console.ui.crossing import GuiCrossing
 from console.ui.i18n import current_language
 from console.ui.map.sensor_style import SensorCode, codes_for_states
 
@@ -169,12 +170,15 @@ class LiveSession(QObject):
     feed_clock_ms : int or None
         The newest feed time handed to ``process``; when set it is "now" for
         operator actions and ticks (a replayed feed runs on its own clock).
+    crossing : GuiCrossing
+        Carries what ``process`` pushes (``processed``) onto the GUI thread.
 
     Signals
     -------
     started(): a new pipeline (table and book) is in place.
     operator_changed(str): a new shift started.
-    processed(object): a batch went through; carries its ``BatchReport``.
+    processed(object): a batch went through; carries its ``BatchReport``. Emitted on the
+        GUI thread with the crossing's next batch, whichever thread called ``process``.
     """
 
     started = Signal()
@@ -191,6 +195,7 @@ class LiveSession(QObject):
         self._shift_handover: tuple[str, str, int] | None = None  # waiting for a pipeline to journal it
         self.feed_clock_ms: int | None = None
         self.names: np.ndarray | None = None
+        self.crossing = GuiCrossing(parent=self)
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_INTERVAL_MS)
         self.ticker.timeout.connect(self.tick)
@@ -263,7 +268,7 @@ class LiveSession(QObject):
         if now_ms is not None:
             self.feed_clock_ms = int(now_ms)
         report = self.pipeline.process(batch, source, now_ms)
-        self.processed.emit(report)
+        self.crossing.post(self.processed.emit, report)
         return report
 
     def tick(self) -> None:
