@@ -20,12 +20,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.alarm_list import AlarmList, Column
 from console.model.alarms import AlarmBook, AlarmState
+from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
 from console.ui.alarm_pane.labels import LEVEL_TEXT_COLOURS, category_label, column_titles, family_label
 from console.ui.i18n import current_language
 from console.ui.live import alarm_state_label, format_value, level_label
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from console.ui.snapshot import DISPLAY_ZONE
 
 _ROLES = frozenset({
     Qt.ItemDataRole.DisplayRole,
