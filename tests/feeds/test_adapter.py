@@ -22,7 +22,7 @@ from console.feeds.base import (
     adapter_kinds,
     create_adapter,
     register_adapter,
-    unregister_adapter,
+    registered_adapter,
 )
 from console.feeds.recorded import RecordedFeedAdapter
 from console.model.readings import ReadingBatch
@@ -164,12 +164,11 @@ def test_a_live_adapter_that_goes_quiet_turns_stale_and_back():
 def test_kind():
     """An adapter class registered as ``test-kind`` for one test, removed afterwards."""
 
-    @register_adapter("test-kind", label="Test kind", priority=-5)
     class TestAdapter(_Silent):
         pass
 
-    yield TestAdapter
-    unregister_adapter("test-kind")
+    with registered_adapter(TestAdapter, "test-kind", label="Test kind", priority=-5):
+        yield TestAdapter
     assert "test-kind" not in [k.kind for k in adapter_kinds()]
 
 
@@ -185,6 +184,21 @@ def test_registry_lists_kinds_by_priority_and_creates_adapters(tmp_path, test_ki
     assert not RecordedFeedAdapter.can_open(tmp_path / "nothing.jsonl")
     with pytest.raises(InputError, match="unknown feed kind 'mqtt-x'"):
         adapter_class("mqtt-x")
+
+
+def test_a_kind_registered_for_a_while_is_gone_afterwards():
+    class First(_Silent):
+        pass
+
+    class Second(_Silent):
+        pass
+
+    with registered_adapter(First, "while-kind", label="First"):
+        with pytest.raises(ValueError, match="already registered by First"):
+            register_adapter("while-kind", label="Second")(Second)
+        assert adapter_class("while-kind") is First
+    with pytest.raises(InputError, match="unknown feed kind 'while-kind'"):
+        adapter_class("while-kind")
 
 
 def test_feeds_import_without_qt():
