@@ -135,6 +135,55 @@ def write_csv_copy(source: Path, folder: Path) -> Path:
     return path
 
 
+def block_parse(path: Path, repeat: int) -> None:
+    """The fast paths alone, block by block on one thread: the console's codec against pyarrow's reader."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+    import pyarrow.json as pj
+
+    from console.feeds import codec
+    from console.feeds.recorded import FeedReader
+    from console.feeds.recorded.files import _BlockSource
+
+    reader = FeedReader(path)
+    blocks = []
+    for kind, block in _BlockSource(path, 8 << 20):
+        if kind != "block":
+            continue
+        buf = np.frombuffer(block.data, dtype=np.uint8)
+        starts, ends = codec.split_lines(buf[: block.size])
+        if not blocks and reader.format == "csv":
+            starts, ends, _ = reader._skip_csv_header(block.data, starts, ends, starts)
+        blocks.append((buf, starts, ends, bytes(block.data[starts[0] : block.size])))
+    parse = codec.parse_json_block if reader.format == "jsonl" else codec.parse_csv_block
+
+    def console() -> int:
+        return sum(int(parse(buf, starts, ends).ok.sum()) for buf, starts, ends, _ in blocks)
+
+    def arrow() -> int:
+        count = 0
+        for *_, text in blocks:
+            if reader.format == "jsonl":
+                schema = pa.schema([("t", pa.string()), ("sensor", pa.string()), ("value", pa.float64()),
+                                    ("quality", pa.string()), ("status", pa.string()), ("cap", pa.string())])
+                table = pj.read_json(pa.py_buffer(text), read_options=pj.ReadOptions(use_threads=False,
+                                                                                     block_size=len(text) + 1),
+                                     parse_options=pj.ParseOptions(explicit_schema=schema))
+            else:
+                table = pv.read_csv(pa.py_buffer(text),
+                                    read_options=pv.ReadOptions(column_names=["t", "sensor", "value"],
+                                                                use_threads=False, block_size=len(text) + 1),
+                                    convert_options=pv.ConvertOptions(column_types={
+                                        "t": pa.string(), "sensor": pa.string(), "value": pa.float64()}))
+            count += _arrow_columns(table, pa, pc)
+        return count
+
+    console_s, n = best_of(repeat, console)
+    arrow_s, _ = best_of(repeat, arrow)
+    line(f"{path.name} blocks", n, console_s, {"pyarrow, one thread": arrow_s})
+
+
 def bad_line_report(folder: Path) -> None:
     """What each side says about one unusable line in the middle of a file."""
     import pyarrow as pa
@@ -264,6 +313,9 @@ def main() -> int:
             library_s, m = best_of(args.repeat, lambda p=path, f=library: f(p))
             assert m >= n, (m, n)  # the library keeps duplicates the reader drops
             line(path.name, n, console_s, {library.__name__: library_s})
+        print("   the block parse alone (one thread, no ordering, duplicates or vocabulary):")
+        for path in (feed, csv_copy):
+            block_parse(path, args.repeat)
         print("   one bad line in 50,000:")
         bad_line_report(folder)
     texts = time_texts(BUNDLED, 2_000_000)
