@@ -11,7 +11,11 @@ and the figures are printed as readings/s with the ratio library / console
    CSV form) with an explicit schema, times cast to epoch ms, sensor ids
    dictionary-encoded, reading rows selected: columns only, without the
    ordering, duplicate and bad-line work the reader must also do, so the
-   library gets the better of the comparison.
+   library gets the better of the comparison. Then the block parse alone, one
+   thread: the console's codec against pyarrow's typed parse, and for CSV a
+   third way, pyarrow splitting the fields and the console's parsers reading
+   them (the only way that takes exactly the rows the console takes: pyarrow's
+   own time and number parsing accepts other forms, see part 2).
 2. RFC 3339 times to epoch ms. Console: ``timefmt.parse_rfc3339_matrix`` on a
    byte matrix (what the block parser holds). Libraries: a cast of an Arrow
    string array to ``timestamp[ms, UTC]``, and ``pandas.to_datetime``.
@@ -181,7 +185,112 @@ def block_parse(path: Path, repeat: int) -> None:
 
     console_s, n = best_of(repeat, console)
     arrow_s, _ = best_of(repeat, arrow)
-    line(f"{path.name} blocks", n, console_s, {"pyarrow, one thread": arrow_s})
+    variants = {"pyarrow, one thread": arrow_s}
+    if reader.format == "csv":
+        def split() -> int:
+            count = 0
+            for buf, starts, ends, _ in blocks:
+                mine, theirs = parse(buf, starts, ends), arrow_split_csv_block(buf, starts, ends)
+                assert theirs is not None and all(
+                    np.array_equal(getattr(mine, name), getattr(theirs, name))
+                    for name in ("ok", "sensor_words", "t_ms", "value", "quality"))
+                count += int(theirs.ok.sum())
+            return count
+
+        def split_only() -> int:
+            return sum(int(arrow_split_csv_block(buf, starts, ends).ok.sum()) for buf, starts, ends, _ in blocks)
+
+        assert split() == n
+        variants["pyarrow splits, console parses fields"] = best_of(repeat, split_only)[0]
+    line(f"{path.name} blocks", n, console_s, variants)
+
+
+def arrow_split_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    """``codec.parse_csv_block`` with the fields split by ``pyarrow.csv``; None for a block it cannot split alike.
+
+    pyarrow only finds the commas; each field's bytes then go through the
+    console's own parsers, so a row is taken exactly when the console takes it
+    (checked block by block in ``block_parse``). Blocks with quotes, blank lines
+    inside, a lone carriage return or rows of different lengths give None.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    from console.feeds.codec.cursor import (
+        _COLUMNS,
+        _DIGIT,
+        _MINUS,
+        _QUOTE,
+        _finish,
+        _parse_epoch_ms,
+        _parse_numbers,
+        _parse_time_tokens,
+        _quality_codes,
+        _window,
+    )
+
+    filled = np.flatnonzero(ends > starts)
+    if len(filled) == 0:
+        return None
+    lines, n = len(starts), int(filled[-1]) + 1  # blank lines at the end are not rows (a file's last newline)
+    if len(filled) != n:
+        return None
+    text = buf[int(starts[0]) : int(ends[n - 1]) + 1]  # with the last line's end (pyarrow wants one)
+    if (text == _QUOTE).any():
+        return None
+
+    try:
+        table = pv.read_csv(
+            pa.py_buffer(text),
+            read_options=pv.ReadOptions(autogenerate_column_names=True, use_threads=False, block_size=len(text) + 64),
+            parse_options=pv.ParseOptions(quote_char=False, escape_char=False, ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(column_types={f"f{k}": pa.string() for k in range(4)},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:  # rows of different lengths, among others
+        return None
+    if table.num_rows != n or table.num_columns not in (3, 4):
+        return None
+    # The fields of every column one after the other in one zero-padded buffer.
+    parts, field_start, field_len, base = [], [], [], 0
+    for k in range(table.num_columns):
+        column = table.column(k).combine_chunks()
+        offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset : column.offset + n + 1]
+        data = np.frombuffer(column.buffers()[2], dtype=np.uint8) if column.buffers()[2] else np.zeros(0, np.uint8)
+        data = data[int(offsets[0]) : int(offsets[-1])]
+        parts.append(data)
+        field_start.append(base + offsets[:-1].astype(np.int64) - int(offsets[0]))
+        field_len.append(np.diff(offsets).astype(np.int64))
+        base += len(data)
+    fields = np.concatenate([*parts, np.zeros(64, dtype=np.uint8)])
+    pos, t_len = field_start[0], field_len[0]
+    ok = t_len > 0
+    t_first = fields[pos]
+    is_epoch = (t_len <= 16) & (_DIGIT[t_first] | (t_first == _MINUS))
+    if is_epoch.any():
+        window = _window(fields, pos, 16)
+        body = (_DIGIT[window] | (_COLUMNS[:16] >= t_len[:, None]))
+        body[:, 0] |= t_first == _MINUS
+        is_epoch &= body.all(axis=1)
+    t_ms = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero(ok & is_epoch)
+    if len(rows):
+        t_ms[rows], ok[rows] = _parse_epoch_ms(fields, pos[rows], t_len[rows], ok[rows])
+    rows = np.flatnonzero(ok & ~is_epoch)
+    if len(rows):
+        t_ms[rows], ok[rows] = _parse_time_tokens(fields, pos[rows], t_len[rows], ok[rows])
+    id_start, id_len = field_start[1], field_len[1]
+    ok &= (id_len > 0) & (id_len < _COLUMNS[-1] + 1)  # the NumPy cursor looks no further for the next comma
+    value, ok = _parse_numbers(fields, field_start[2], field_len[2], ok)
+    quality = np.zeros(n, dtype=np.uint8)
+    if table.num_columns == 4:
+        q_pos, q_len = field_start[3], field_len[3]
+        empty = q_len == 0
+        codes, named_ok = _quality_codes(fields, q_pos, q_len, ok & ~empty)
+        quality[:] = codes
+        ok &= named_ok | empty
+    return _finish(np.concatenate((ok, np.zeros(lines - n, dtype=bool))), fields, id_start, id_len, t_ms, value,
+                   quality)
 
 
 def bad_line_report(folder: Path) -> None:
