@@ -1,10 +1,17 @@
 """Feeds: everything that brings readings in, recorded or live (Qt-free).
 
-- ``base``: the adapter interface (``FeedAdapter``: start, stop, poll, status, health),
-  the feed events and the registry of adapter kinds.
+- ``events``: what feeds deliver (reading batches, sensor status, CAP warnings,
+  adapter status changes) and ``FeedStatus``.
+- ``base``: the adapter interface (``FeedAdapter``: start, stop, poll, status, health,
+  ``FeedHealth``); re-exports the events and the registry.
+- ``registry``: adapter kinds by id, label and priority (``register_adapter``,
+  ``unregister_adapter``, ``create_adapter``).
 - ``recorded``: recorded feed files (JSON Lines / CSV, plain or gzip): ``read_feed``,
-  ``RecordedFeedAdapter`` and ``FeedRecorder``.
+  ``FeedReader`` and ``RecordedFeedAdapter``, a package by part (files, vocabulary,
+  reorder, reader, reading child, adapter).
+- ``recorder``: writing feed events to a recorded feed (``FeedRecorder``).
 - ``codec`` and ``timefmt``: whole-block parsing and writing of feed lines and times.
+- ``columns``: a recorded feed decoded once into columns (``decode_feed``).
 - ``replay``: a recorded feed played on its own state, with exact seeking (``Replay``).
 - ``drill``: drill mode without Qt: a replay with its own drill journal (``DrillSession``).
 - ``scenario``: drill scenarios with their ground truth (``console scenario``).

@@ -2,15 +2,13 @@
 
 An adapter runs its I/O on a worker thread and puts what it receives into a
 thread-safe outbox; the consumer (the processing loop or a GUI timer) drains it
-with ``poll()`` as often as it likes. What comes out is a list of feed events:
+with ``poll()`` as often as it likes. What comes out is a list of feed events
+(``console.feeds.events``): reading batches, sensor status events, CAP warnings
+and the adapter's own status changes (``AdapterStatusEvent``). The outbox is the
+only way events leave an adapter; a GUI crosses to its own thread by polling.
 
-- ``ReadingBatch`` (console.model.readings): readings in columns;
-- ``SensorStatusEvent``: a source says a sensor went offline or came back;
-- ``CapWarning``: a CAP alert message, raw XML text with the time it was issued;
-- ``AdapterStatusEvent``: the adapter itself changed status (connecting, live, ...).
-
-Adapters register by kind with a label and a priority (``register_adapter``), so
-the console can list them and pick one for a source.
+Adapters register by kind with a label and a priority (``console.feeds.registry``,
+re-exported here), so the console can list them and pick one for a source.
 """
 
 from __future__ import annotations
@@ -20,84 +18,46 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import ClassVar
 
 from console.errors import InputError
+from console.feeds.events import (
+    SENSOR_STATUSES,
+    AdapterStatusEvent,
+    CapWarning,
+    FeedEvent,
+    FeedStatus,
+    SensorStatusEvent,
+)
+from console.feeds.recorder import FeedRecorder
+from console.feeds.registry import (
+    AdapterKind,
+    adapter_class,
+    adapter_kinds,
+    create_adapter,
+    register_adapter,
+    registered_adapter,
+    unregister_adapter,
+)
 from console.model.readings import ReadingBatch
 
-
-class FeedStatus(StrEnum):
-    """Where an adapter stands, as the Sources pane shows it."""
-
-    IDLE = "idle"  # created, not started
-    CONNECTING = "connecting"
-    LIVE = "live"
-    STALE = "stale"  # running, but nothing arrived for longer than ``stale_after_s``
-    FAILED = "failed"
-    FINISHED = "finished"  # a finite source (a file) was delivered completely
-
-
-SENSOR_STATUSES = ("online", "offline")
-
-
-@dataclass(frozen=True)
-class SensorStatusEvent:
-    """A source reports that one sensor went offline or came back online.
-
-    Attributes
-    ----------
-    t_ms : int
-        Feed time, UTC epoch milliseconds.
-    sensor : str
-    status : str
-        ``"online"`` or ``"offline"``.
-    line : int
-        Line number in the source file (0 when the source has no lines).
-    """
-
-    t_ms: int
-    sensor: str
-    status: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class CapWarning:
-    """A CAP (Common Alerting Protocol) warning as received: raw XML text, unparsed.
-
-    Attributes
-    ----------
-    t_ms : int
-        Feed time, UTC epoch milliseconds.
-    xml : str
-    line : int
-    """
-
-    t_ms: int
-    xml: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class AdapterStatusEvent:
-    """The adapter changed status.
-
-    Attributes
-    ----------
-    wall_ms : int
-        Wall-clock time of the change, UTC epoch milliseconds.
-    status : FeedStatus
-    message : str
-        Why, in words an operator understands ("file not found: ...").
-    """
-
-    wall_ms: int
-    status: FeedStatus
-    message: str = ""
-
-
-FeedEvent = ReadingBatch | SensorStatusEvent | CapWarning | AdapterStatusEvent
+__all__ = [
+    "SENSOR_STATUSES",
+    "AdapterKind",
+    "AdapterStatusEvent",
+    "CapWarning",
+    "FeedAdapter",
+    "FeedEvent",
+    "FeedHealth",
+    "FeedStatus",
+    "SensorStatusEvent",
+    "adapter_class",
+    "adapter_kinds",
+    "create_adapter",
+    "register_adapter",
+    "registered_adapter",
+    "unregister_adapter",
+]
 
 
 @dataclass(frozen=True)
@@ -156,12 +116,14 @@ class FeedAdapter:
     max_pending_readings : int
         Back-pressure: the worker waits while the outbox holds this many readings,
         so a fast file never floods memory ahead of a slower consumer.
+    clock : callable, optional
+        Monotonic seconds (default ``time.monotonic``): what staleness and a
+        subclass's pacing are measured with; a test passes a clock it moves.
 
     Events
     ------
-    Status changes are both put in the outbox (``AdapterStatusEvent``) and passed
-    to callbacks registered with ``on_status_changed(fn)`` (called on the thread
-    that made the change).
+    Status changes are put in the outbox as ``AdapterStatusEvent``, in order with
+    the data; the consumer learns of them by polling, on its own thread.
     """
 
     kind: ClassVar[str] = ""
@@ -171,7 +133,8 @@ class FeedAdapter:
     RATE_WINDOW_S = 5.0
     RECENT_REJECTIONS = 5
 
-    def __init__(self, name: str = "", *, stale_after_s: float = 300.0, max_pending_readings: int = 2_000_000):
+    def __init__(self, name: str = "", *, stale_after_s: float = 300.0, max_pending_readings: int = 2_000_000,
+                 clock: Callable[[], float] = time.monotonic):
         self.name = name or self.label or type(self).__name__
         self.stale_after_s = float(stale_after_s)
         self.max_pending_readings = int(max_pending_readings)
@@ -180,7 +143,8 @@ class FeedAdapter:
         self._pending_readings = 0
         self._status = FeedStatus.IDLE
         self._message = ""
-        self._status_callbacks: list[Callable[[AdapterStatusEvent], None]] = []
+        self._clock = clock
+        self._last_event_clock_s: float | None = None  # on ``clock``, for staleness
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._readings_total = 0
@@ -257,9 +221,6 @@ class FeedAdapter:
                 message=self._message,
             )
 
-    def on_status_changed(self, callback: Callable[[AdapterStatusEvent], None]) -> None:
-        self._status_callbacks.append(callback)
-
     # --- taps and recording ---------------------------------------------
     def add_tap(self, tap: Callable[[FeedEvent], None]) -> None:
         """Call ``tap(event)`` with every reading batch, status event and CAP warning delivered from now on.
@@ -279,10 +240,8 @@ class FeedAdapter:
         """Record everything delivered from now on to a JSON Lines file (gzip for ``.gz``); returns the recorder.
 
         The adapter may be running. What is recorded replays as the same readings,
-        status events and CAP warnings (``console.feeds.recorded.FeedRecorder``).
+        status events and CAP warnings (``console.feeds.recorder.FeedRecorder``).
         """
-        from console.feeds.recorded import FeedRecorder
-
         if self._recorder is not None:
             raise RuntimeError(f"feed {self.name!r} is already being recorded to {self._recorder.path}")
         recorder = FeedRecorder(path, **options)
@@ -353,6 +312,7 @@ class FeedAdapter:
                 latest = int(getattr(event, "t_ms", 0)) or None
             self._outbox.append(event)
             self._last_event_wall_s = now_wall
+            self._last_event_clock_s = self._clock()
             if latest is not None:
                 self._last_event_t_ms = latest if self._last_event_t_ms is None else max(self._last_event_t_ms, latest)
         if self._taps:
@@ -379,15 +339,12 @@ class FeedAdapter:
                 return
             self._status = status
             self._message = message
-            event = AdapterStatusEvent(int(time.time() * 1000), status, message)
-            self._outbox.append(event)
-        for callback in list(self._status_callbacks):
-            callback(event)
+            self._outbox.append(AdapterStatusEvent(int(time.time() * 1000), status, message))
 
     def _check_stale(self) -> None:
-        if self._status is not FeedStatus.LIVE or self._last_event_wall_s is None:
+        if self._status is not FeedStatus.LIVE or self._last_event_clock_s is None:
             return
-        silent_s = time.time() - self._last_event_wall_s
+        silent_s = self._clock() - self._last_event_clock_s
         if silent_s > self.stale_after_s:
             self._set_status(FeedStatus.STALE, f"nothing received for {silent_s:.0f} s")
 
@@ -397,66 +354,3 @@ class FeedAdapter:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} {self._status}>"
-
-
-# --- registry of adapter kinds ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AdapterKind:
-    """One registered kind of feed: ``kind`` id, adapter class, label and priority.
-
-    When several kinds could open a source, the highest priority wins.
-    """
-
-    kind: str
-    adapter: type[FeedAdapter]
-    label: str
-    priority: int
-
-
-_KINDS: dict[str, AdapterKind] = {}
-
-# Modules that register the built-in kinds; imported when the registry is first asked.
-_BUILTIN_MODULES = ("console.feeds.recorded",)
-
-
-def register_adapter(kind: str, label: str, priority: int = 0):
-    """Class decorator: register an adapter class under ``kind``."""
-
-    def decorate(cls: type[FeedAdapter]) -> type[FeedAdapter]:
-        if kind in _KINDS and _KINDS[kind].adapter is not cls:
-            raise ValueError(f"feed kind {kind!r} is already registered by {_KINDS[kind].adapter.__name__}")
-        cls.kind, cls.label, cls.priority = kind, label, priority
-        _KINDS[kind] = AdapterKind(kind, cls, label, priority)
-        return cls
-
-    return decorate
-
-
-def _load_builtins() -> None:
-    import importlib
-
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
-
-
-def adapter_kinds() -> list[AdapterKind]:
-    """All registered kinds, highest priority first (ties by kind id)."""
-    _load_builtins()
-    return sorted(_KINDS.values(), key=lambda k: (-k.priority, k.kind))
-
-
-def adapter_class(kind: str) -> type[FeedAdapter]:
-    """The adapter class registered for ``kind``; InputError naming the known kinds otherwise."""
-    _load_builtins()
-    try:
-        return _KINDS[kind].adapter
-    except KeyError:
-        known = ", ".join(sorted(_KINDS)) or "none"
-        raise InputError("feed kind", f"unknown feed kind {kind!r} (known: {known})") from None
-
-
-def create_adapter(kind: str, *args, **kwargs) -> FeedAdapter:
-    """Instantiate the adapter registered for ``kind``."""
-    return adapter_class(kind)(*args, **kwargs)

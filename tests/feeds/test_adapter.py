@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -21,6 +22,7 @@ from console.feeds.base import (
     adapter_kinds,
     create_adapter,
     register_adapter,
+    registered_adapter,
 )
 from console.feeds.recorded import RecordedFeedAdapter
 from console.model.readings import ReadingBatch
@@ -46,11 +48,29 @@ def drain(adapter: FeedAdapter, timeout_s: float = 10.0) -> list:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         events.extend(adapter.poll())
-        if not adapter.running:
+        if adapter.wait(0.01):
             events.extend(adapter.poll())
             return events
-        time.sleep(0.01)
     raise AssertionError("the adapter did not finish in time")
+
+
+def wait_until(condition, timeout_s: float = 10.0) -> None:
+    """Wait for ``condition()`` to hold (a generous limit: a stuck worker fails the test, a slow one does not)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition did not come true in time")
+        threading.Event().wait(0.005)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self):
+        self.now_s = 1000.0
+
+    def __call__(self) -> float:
+        return self.now_s
 
 
 def test_recorded_adapter_delivers_everything_then_finishes(tmp_path):
@@ -74,15 +94,17 @@ def test_recorded_adapter_delivers_everything_then_finishes(tmp_path):
 
 
 def test_paced_replay_follows_the_feed_clock_and_stops_on_request(tmp_path):
-    # 30 feed minutes at 600x take 3 s of wall time: after ~0.5 s only the first minutes are out.
-    adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl"), speed=600)
+    # At 600x, 0.5 s of the adapter's clock is 5 feed minutes: minutes 0..5 are out, nothing later.
+    clock = FakeClock()
+    adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl"), speed=600, clock=clock)
     adapter.start()
-    time.sleep(0.5)
-    early = [e for e in adapter.poll() if isinstance(e, ReadingBatch)]
-    delivered = ReadingBatch.concat(early)
-    assert 0 < len(delivered) < 30 * 40
-    assert delivered.t_ms.max() <= adapter.feed_clock_ms
-    assert adapter.feed_clock_ms - T0_MS < 15 * 60_000
+    wait_until(lambda: adapter.feed_clock_ms == T0_MS and adapter.health().readings_total == 40)
+    clock.now_s += 0.5
+    wait_until(lambda: adapter.feed_clock_ms == T0_MS + 5 * 60_000 and adapter.health().readings_total == 6 * 40)
+    delivered = ReadingBatch.concat([e for e in adapter.poll() if isinstance(e, ReadingBatch)])
+    assert len(delivered) == 6 * 40
+    assert delivered.t_ms.max() == T0_MS + 5 * 60_000 <= adapter.feed_clock_ms
+    assert adapter.running
     adapter.stop()
     assert not adapter.running
     assert adapter.status is FeedStatus.IDLE
@@ -90,20 +112,21 @@ def test_paced_replay_follows_the_feed_clock_and_stops_on_request(tmp_path):
 
 def test_a_missing_file_fails_with_the_reason_in_the_status(tmp_path):
     adapter = RecordedFeedAdapter(tmp_path / "absent.jsonl")
-    changes = []
-    adapter.on_status_changed(changes.append)
     adapter.start()
-    adapter.wait(5)
+    assert adapter.wait(5)
     assert adapter.status is FeedStatus.FAILED
     assert "no such feed file" in adapter.health().message
+    changes = [e for e in adapter.poll() if isinstance(e, AdapterStatusEvent)]
     assert [c.status for c in changes] == [FeedStatus.CONNECTING, FeedStatus.FAILED]
+    assert "no such feed file" in changes[-1].message
 
 
 def test_a_slow_consumer_holds_the_reader_back(tmp_path):
     adapter = RecordedFeedAdapter(feed_file(tmp_path / "f.jsonl", minutes=60, sensors=100),
                                   max_pending_readings=1000)
     adapter.start()
-    time.sleep(0.3)
+    # Once the outbox holds the limit the worker must wait for a poll: it cannot have finished.
+    wait_until(lambda: adapter.health().readings_total >= 1000)
     assert adapter.running
     pending = sum(len(e) for e in adapter.poll() if isinstance(e, ReadingBatch))
     assert 0 < pending < 6000  # one held batch beyond the limit at most, never the whole file
@@ -120,11 +143,14 @@ class _Silent(FeedAdapter):
 
 
 def test_a_live_adapter_that_goes_quiet_turns_stale_and_back():
-    adapter = _Silent("quiet", stale_after_s=0.2)
+    clock = FakeClock()
+    adapter = _Silent("quiet", stale_after_s=0.25, clock=clock)
     adapter.start()
-    time.sleep(0.05)
+    wait_until(lambda: adapter.health().readings_total == 1)
     assert adapter.status is FeedStatus.LIVE
-    time.sleep(0.3)
+    clock.now_s += 0.25  # exact in binary, so exactly the limit
+    assert adapter.status is FeedStatus.LIVE  # quiet for exactly the limit is not yet stale
+    clock.now_s += 0.125
     assert adapter.status is FeedStatus.STALE
     adapter._deliver(ReadingBatch(np.array(["X"], dtype=object), np.array([T0_MS + 1]), np.array([2.0]),
                                   np.array([0], dtype=np.uint8)))
@@ -134,11 +160,20 @@ def test_a_live_adapter_that_goes_quiet_turns_stale_and_back():
     assert FeedStatus.STALE in kinds and kinds[-1] is FeedStatus.IDLE
 
 
-def test_registry_lists_kinds_by_priority_and_creates_adapters(tmp_path):
-    @register_adapter("test-kind", label="Test kind", priority=-5)
+@pytest.fixture
+def test_kind():
+    """An adapter class registered as ``test-kind`` for one test, removed afterwards."""
+
     class TestAdapter(_Silent):
         pass
 
+    with registered_adapter(TestAdapter, "test-kind", label="Test kind", priority=-5):
+        yield TestAdapter
+    assert "test-kind" not in [k.kind for k in adapter_kinds()]
+
+
+def test_registry_lists_kinds_by_priority_and_creates_adapters(tmp_path, test_kind):
+    TestAdapter = test_kind  # noqa: N806 - a class
     kinds = adapter_kinds()
     assert kinds[0].kind == "recorded" and kinds[0].label.startswith("Recorded feed")
     assert [k.kind for k in kinds][-1] == "test-kind"
@@ -151,8 +186,23 @@ def test_registry_lists_kinds_by_priority_and_creates_adapters(tmp_path):
         adapter_class("mqtt-x")
 
 
+def test_a_kind_registered_for_a_while_is_gone_afterwards():
+    class First(_Silent):
+        pass
+
+    class Second(_Silent):
+        pass
+
+    with registered_adapter(First, "while-kind", label="First"):
+        with pytest.raises(ValueError, match="already registered by First"):
+            register_adapter("while-kind", label="Second")(Second)
+        assert adapter_class("while-kind") is First
+    with pytest.raises(InputError, match="unknown feed kind 'while-kind'"):
+        adapter_class("while-kind")
+
+
 def test_feeds_import_without_qt():
-    code = ("import sys, console.feeds.base, console.feeds.recorded, console.feeds.scenario, "
+    code = ("import sys, console.feeds.base, console.feeds.recorded, console.feeds.replay, console.feeds.scenario, "
             "console.commands.scenario; print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
