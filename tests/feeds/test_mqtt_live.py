@@ -9,7 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from console.feeds.base import FeedStatus
+from console.feeds.events import AdapterStatusEvent, FeedStatus
 from console.feeds.mqtt import Link, MqttFeedAdapter
 from console.model.readings import ReadingBatch
 from tests.brokers import Mosquitto, Publisher, free_port, mosquitto_available, wait_until
@@ -118,11 +118,9 @@ def test_a_gateway_batch_topic_needs_no_sensor_level(broker, publisher, adapters
 
 def test_the_broker_killed_mid_stream_is_survived_without_loss_or_double_counting(broker, publisher, adapters):
     adapter = adapters(broker.port)
-    changes = []
-    adapter.on_status_changed(changes.append)
+    collector = Collector(adapter)  # before start: it sees every status change in the outbox
     adapter.start()
     wait_until(lambda: adapter.link is Link.LIVE, message="the adapter to connect")
-    collector = Collector(adapter)
     publish_stream(publisher, 0, 200)
     wait_until(lambda: collector.count() == 200, message="the first 200 readings")
 
@@ -152,6 +150,7 @@ def test_the_broker_killed_mid_stream_is_survived_without_loss_or_double_countin
     assert health.down_s > 0
     assert health.status is FeedStatus.LIVE
     collector.drain()
+    changes = [event for event in collector.statuses if isinstance(event, AdapterStatusEvent)]
     links = [c.message.split(":")[0].split(" (")[0] for c in changes]
     assert [c.status for c in changes][-4:] == [FeedStatus.LIVE, FeedStatus.CONNECTING, FeedStatus.FAILED,
                                                 FeedStatus.LIVE]
