@@ -46,11 +46,8 @@ def build_adapter(source: SourceConfig, *, known_sensors: Iterable[str] | None =
             known_sensors=known_sensors,
         )
     if isinstance(source, ReplaySource):
-        if source.retime:
-            raise InputError(_where(source), "retime = true is not supported yet: the recorded-feed adapter "
-                                             "plays a feed at its own times", key="retime")
         return create_adapter(kind, source.path, speed=source.speed, reorder_window_s=source.reorder_window_s,
-                              name=source.name, stale_after_s=source.stale_after_s)
+                              name=source.name, stale_after_s=source.stale_after_s, retime=source.retime)
     raise TypeError(f"not a source config: {type(source).__name__}")
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from console.errors import InputError
+from console.feeds.events import SensorStatusEvent
 from console.feeds.mqtt import MqttFeedAdapter
 from console.feeds.recorded import RecordedFeedAdapter
+from console.model.readings import ReadingBatch
 from console.sources import MqttSource, ReplaySource, build_adapters, load_sources, parse_sources
 
 CITY_IOT = """
@@ -219,9 +222,23 @@ def test_a_password_variable_that_is_not_set_is_named(tmp_path):
         build_adapters(sources, environ={})
 
 
-def test_retime_is_refused_at_build_time_until_the_recorded_adapter_can_shift_times(tmp_path, feed_file):
+def test_a_retimed_replay_starts_now(tmp_path, feed_file):
+    with feed_file.open("a") as feed:
+        feed.write('{"t": 1784000060000, "sensor": "RG-1", "value": 2.5}\n')
+        feed.write('{"t": 1784000060000, "status": "offline", "sensor": "RG-2"}\n')
     sources = parse_sources('[[source]]\nkind = "replay"\nname = "d"\npath = "storm.jsonl"\nretime = true\n',
                             tmp_path / "sources.toml")
     assert sources[0].retime is True
-    with pytest.raises(InputError, match="retime: retime = true is not supported yet"):
-        build_adapters(sources)
+    [adapter] = build_adapters(sources)
+    before_ms = int(time.time() * 1000)
+    adapter.start()
+    assert adapter.wait(10)
+    after_ms = int(time.time() * 1000)
+    events = adapter.poll()
+    readings = ReadingBatch.concat([e for e in events if isinstance(e, ReadingBatch)])
+    [offline] = [e for e in events if isinstance(e, SensorStatusEvent)]
+    start = int(readings.t_ms[0])
+    assert before_ms <= start <= after_ms
+    assert (readings.t_ms - start).tolist() == [0, 60_000]  # shifted, not squeezed
+    assert readings.value.tolist() == [1.5, 2.5]
+    assert offline.t_ms == start + 60_000

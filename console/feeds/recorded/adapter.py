@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,10 @@ class RecordedFeedAdapter(FeedAdapter):
     reorder_window_s : float
         See ``FeedReader``.
     name : str, optional
+    retime : bool
+        Shift every time by one offset so that the feed starts now (wall clock):
+        a recorded feed rehearses the live path. Keep ``speed`` at 1 for feed times
+        that stay in step with the clock.
 
     Notes
     -----
@@ -39,13 +45,15 @@ class RecordedFeedAdapter(FeedAdapter):
     tick_s = 0.05
 
     def __init__(self, path: str | Path, *, speed: float | None = None, reorder_window_s: float = 300.0,
-                 name: str = "", **options):
+                 name: str = "", retime: bool = False, **options):
         super().__init__(name or Path(path).name, **options)
         if speed is not None and not speed > 0:
             raise InputError(str(path), f"replay speed must be positive, not {speed!r}")
         self.path = Path(path)
         self.speed = speed
         self.reorder_window_s = reorder_window_s
+        self.retime = bool(retime)
+        self.retime_offset_ms: int | None = None  # set at the first event when retiming
         self.feed_clock_ms: int | None = None
         self.reader: FeedReader | None = None
 
@@ -57,6 +65,13 @@ class RecordedFeedAdapter(FeedAdapter):
             return path.is_file() and _sniff_format(path) in ("jsonl", "csv")
         except (InputError, OSError, TypeError):
             return False
+
+    def _deliver(self, event: FeedEvent) -> bool:
+        if self.retime:
+            if self.retime_offset_ms is None:
+                self.retime_offset_ms = int(time.time() * 1000) - _event_start(event)
+            event = _shifted(event, self.retime_offset_ms)
+        return super()._deliver(event)
 
     def _run(self) -> None:
         self.reader = FeedReader(self.path, reorder_window_s=self.reorder_window_s, on_problem=self._reject)
@@ -110,3 +125,10 @@ def _event_start(event: FeedEvent) -> int:
 
 def _event_end(event: FeedEvent) -> int:
     return int(event.t_ms[-1]) if isinstance(event, ReadingBatch) else int(event.t_ms)
+
+
+def _shifted(event: FeedEvent, offset_ms: int) -> FeedEvent:
+    """The same event ``offset_ms`` later."""
+    if isinstance(event, ReadingBatch):
+        return ReadingBatch(event.sensor, event.t_ms + offset_ms, event.value, event.quality, event.line)
+    return dataclasses.replace(event, t_ms=int(event.t_ms) + offset_ms)
