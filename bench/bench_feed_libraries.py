@@ -216,18 +216,8 @@ def arrow_split_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray)
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    from console.feeds.codec.cursor import (
-        _COLUMNS,
-        _DIGIT,
-        _MINUS,
-        _QUOTE,
-        _finish,
-        _parse_epoch_ms,
-        _parse_numbers,
-        _parse_time_tokens,
-        _quality_codes,
-        _window,
-    )
+    from console.feeds.codec.csv_rows import parse_time_fields
+    from console.feeds.codec.cursor import _COLUMNS, _QUOTE, _finish, _parse_numbers, _quality_codes
 
     filled = np.flatnonzero(ends > starts)
     if len(filled) == 0:
@@ -265,20 +255,7 @@ def arrow_split_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray)
     fields = np.concatenate([*parts, np.zeros(64, dtype=np.uint8)])
     pos, t_len = field_start[0], field_len[0]
     ok = t_len > 0
-    t_first = fields[pos]
-    is_epoch = (t_len <= 16) & (_DIGIT[t_first] | (t_first == _MINUS))
-    if is_epoch.any():
-        window = _window(fields, pos, 16)
-        body = (_DIGIT[window] | (_COLUMNS[:16] >= t_len[:, None]))
-        body[:, 0] |= t_first == _MINUS
-        is_epoch &= body.all(axis=1)
-    t_ms = np.zeros(n, dtype=np.int64)
-    rows = np.flatnonzero(ok & is_epoch)
-    if len(rows):
-        t_ms[rows], ok[rows] = _parse_epoch_ms(fields, pos[rows], t_len[rows], ok[rows])
-    rows = np.flatnonzero(ok & ~is_epoch)
-    if len(rows):
-        t_ms[rows], ok[rows] = _parse_time_tokens(fields, pos[rows], t_len[rows], ok[rows])
+    t_ms = parse_time_fields(fields, pos, t_len, ok)
     id_start, id_len = field_start[1], field_len[1]
     ok &= (id_len > 0) & (id_len < _COLUMNS[-1] + 1)  # the NumPy cursor looks no further for the next comma
     value, ok = _parse_numbers(fields, field_start[2], field_len[2], ok)

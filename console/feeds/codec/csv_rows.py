@@ -30,15 +30,9 @@ from console.feeds.timefmt import parse_time_value
 CSV_COLUMNS = ("t", "sensor", "value", "quality")
 
 
-def parse_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> ParsedRows:
-    """Parse unquoted CSV rows ``t,sensor,value[,quality]``; other rows get ok = False."""
-    n = len(starts)
-    end = ends
-    pos = starts.copy()
-    first = buf[np.minimum(pos, len(buf) - 1)]
-    ok = (first != _QUOTE) & (end > pos)
-    t_len, found = _scan(buf, pos, end, b",")
-    ok &= found
+def parse_time_fields(buf: np.ndarray, pos: np.ndarray, t_len: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Times of the fields at ``pos`` (``t_len`` bytes each) as epoch ms; clears ``ok`` where one does not parse."""
+    n = len(pos)
     t_first = buf[np.minimum(pos, len(buf) - 1)]
     # Epoch milliseconds are all digits; anything else must be RFC 3339.
     is_epoch = (t_len <= 16) & (_DIGIT[t_first] | (t_first == _MINUS))
@@ -54,6 +48,19 @@ def parse_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Pa
     rows = np.flatnonzero(ok & ~is_epoch)
     if len(rows):
         t_ms[rows], ok[rows] = _parse_time_tokens(buf, pos[rows], t_len[rows], ok[rows])
+    return t_ms
+
+
+def parse_csv_block(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> ParsedRows:
+    """Parse unquoted CSV rows ``t,sensor,value[,quality]``; other rows get ok = False."""
+    n = len(starts)
+    end = ends
+    pos = starts.copy()
+    first = buf[np.minimum(pos, len(buf) - 1)]
+    ok = (first != _QUOTE) & (end > pos)
+    t_len, found = _scan(buf, pos, end, b",")
+    ok &= found
+    t_ms = parse_time_fields(buf, pos, t_len, ok)
     pos = pos + t_len
     ok &= _expect(buf, pos, end, b",")
     id_start = pos + 1
