@@ -43,7 +43,7 @@ def publish(port: int, mode: str, count: int, rate: float) -> None:
 
     acknowledged = threading.Semaphore(0)
     client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-publisher-{mode}")
-    client.max_inflight_messages_set(5000)
+    client.max_inflight_messages_set(0)  # no window: paho rescans its whole window on every acknowledgement
     client.max_queued_messages_set(0)
     client.on_publish = lambda *args: acknowledged.release()
     client.connect("127.0.0.1", port)
