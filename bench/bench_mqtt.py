@@ -37,44 +37,56 @@ T0 = 1_784_000_000_000
 
 
 def publish(port: int, mode: str, count: int, rate: float) -> None:
-    """Publish ``count`` messages (``batch``: 100 readings each, as fast as possible; ``single``: at ``rate``/s)."""
-    import paho.mqtt.client as paho
+    """Publish ``count`` messages (``batch``: 100 readings each, as fast as possible; ``single``: at ``rate``/s).
+
+    One thread does everything, publishing and then reading acknowledgements in
+    bursts (``network_step``): paho's own loop thread, publishing beside it at
+    this rate, stalled the publisher in trial runs.
+    """
     from paho.mqtt.enums import CallbackAPIVersion
 
-    acknowledged = threading.Semaphore(0)
-    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-publisher-{mode}")
-    client.max_inflight_messages_set(5000)
+    from console.feeds.mqtt_network import BufferedClient, network_step
+
+    acknowledged = [0]
+    client = BufferedClient(CallbackAPIVersion.VERSION2, client_id=f"bench-publisher-{mode}")
+    client.max_inflight_messages_set(0)  # no window: paho rescans its whole window on every acknowledgement
     client.max_queued_messages_set(0)
-    client.on_publish = lambda *args: acknowledged.release()
+    client.on_publish = lambda *args: acknowledged.__setitem__(0, acknowledged[0] + 1)
     client.connect("127.0.0.1", port)
-    client.loop_start()
+    while not client.is_connected():
+        network_step(client, 0.01)
     if mode == "batch":
         payloads = [json.dumps({"readings": [{"sensor": f"WL-{(m * BATCH_READINGS + i) % 20000:05d}",
                                               "t": T0 + m, "value": i * 0.5} for i in range(BATCH_READINGS)]},
                                separators=(",", ":")).encode() for m in range(count)]
         print(f"start {time.time():.6f}", flush=True)
-        for payload in payloads:
-            client.publish("gw/1/batch", payload, qos=1)
+        for at in range(0, count, 50):
+            for payload in payloads[at:at + 50]:
+                client.publish("gw/1/batch", payload, qos=1)
+            network_step(client, 0.0)
     else:
         print(f"start {time.time():.6f}", flush=True)
         started = time.monotonic()
         sent = 0
         while sent < count:
-            due = min(count, int((time.monotonic() - started) * rate) + 1)
+            # At most 1,000 a burst: a burst shares one time, and (sensor, time) must stay unique.
+            due = min(count, int((time.monotonic() - started) * rate) + 1, sent + 1000)
             if due <= sent:
-                time.sleep(0.001)
+                network_step(client, 0.001)
                 continue
             now_ms = int(time.time() * 1000)
             for i in range(sent, due):
                 client.publish(f"city/gas/GAS-{i % 20000:05d}/reading",
                                b'{"t":%d,"value":%d}' % (now_ms, i), qos=1)
             sent = due
+            network_step(client, 0.0)
         print(f"published in {time.monotonic() - started:.2f} s", flush=True)
-    for _ in range(count):
-        acknowledged.acquire()
-    print(f"acknowledged {count}", flush=True)
+    deadline = time.monotonic() + 300
+    while acknowledged[0] < count and time.monotonic() < deadline:
+        network_step(client, 0.01)
+    print(f"acknowledged {acknowledged[0]} of {count}", flush=True)
     client.disconnect()
-    client.loop_stop()
+    network_step(client, 0.0)
 
 
 def start_publisher(port: int, mode: str, count: int, rate: float = 0.0) -> tuple[subprocess.Popen, float]:

@@ -136,7 +136,7 @@ class Publisher:
         from paho.mqtt.enums import CallbackAPIVersion
 
         self.client = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
-        self.client.max_inflight_messages_set(1000)
+        self.client.max_inflight_messages_set(0)  # no window (paho rescans it on every acknowledgement)
         self.client.max_queued_messages_set(0)
         self.client.reconnect_delay_set(0.05, 0.5)
         self.client.on_publish = self._on_publish

@@ -1,7 +1,8 @@
 """MQTT feeds: readings from a broker, off the GUI thread (paho-mqtt 2.x, no Qt).
 
-Two threads per source. The network thread runs paho's loop, connects,
-subscribes and reconnects with exponential backoff and jitter; for each message
+Two threads per source. The network thread runs paho's client
+(``console.feeds.mqtt_network``), connects, subscribes and reconnects with
+exponential backoff and jitter; for each message
 it only appends ``(topic, payload, arrival ms)`` to a bounded queue (overflow is
 counted, never silent) and goes back to the socket. The adapter's worker drains
 that queue every ``parse_interval_s``, parses the whole batch into columns
