@@ -9,6 +9,9 @@
 - ``recorded``: recorded feed files (JSON Lines / CSV, plain or gzip): ``read_feed``,
   ``FeedReader`` and ``RecordedFeedAdapter``, a package by part (files, vocabulary,
   reorder, reader, reading child, adapter).
+- ``mqtt``: the MQTT adapter (paho; QoS 1 persistent session, reconnect with backoff,
+  redeliveries dropped, ``MqttHealth``); ``mqtt_network`` its network loop, ``payloads``
+  the pure parsing of topics and payloads into reading columns with a reason per rejection.
 - ``recorder``: writing feed events to a recorded feed (``FeedRecorder``).
 - ``codec`` and ``timefmt``: whole-block parsing and writing of feed lines and times.
 - ``columns``: a recorded feed decoded once into columns (``decode_feed``).
