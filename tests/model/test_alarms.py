@@ -247,3 +247,32 @@ def test_a_shift_handover_is_an_operator_action_in_the_journal(tmp_path):
     rows = journal._reader.execute("SELECT action, operator, alarm_id, sensor_id, detail, t_ms FROM action").fetchall()
     assert rows == [("shift_start", "李强", None, None, '{"previous": "王敏"}', T0)]
     pipeline.close()
+
+
+def test_an_action_on_several_alarms_applies_to_all_or_to_none(gas):
+    read(gas, "GAS-1", 0, 12.0)
+    read(gas, "GAS-2", 0, 12.0)
+    read(gas, "GAS-3", 0, 12.0)
+    first, second, third = sorted(gas.book.alarms)
+    book = gas.book
+    book.close(third, "handled", "", OPERATOR, T0 + MINUTE)
+    before = gas.table.version
+    # The third alarm is closed already: nothing of the list is closed, dispatched or noted.
+    with pytest.raises(ValueError, match=f"alarm {third} is closed"):
+        book.close([first, second, third], "false_alarm", "spike", OPERATOR, T0 + 2 * MINUTE)
+    with pytest.raises(ValueError, match=f"alarm {third} is closed"):
+        book.dispatch([first, second, third], "gas company", OPERATOR, T0 + 2 * MINUTE)
+    with pytest.raises(KeyError):
+        book.note([first, 999], "checked on site", OPERATOR, T0 + 2 * MINUTE)
+    assert [book.alarms[i].closed_ms for i in (first, second)] == [None, None]
+    assert [book.alarms[i].dispatched_to for i in (first, second)] == [None, None]
+    assert [len(book.alarms[i].notes) for i in (first, second)] == [0, 0]
+    assert gas.table.version == before
+    # All valid: each alarm gets it once, even when named twice.
+    emitted = []
+    book.records_emitted.connect(emitted.append)
+    book.dispatch([first, second, first], "gas company", OPERATOR, T0 + 3 * MINUTE)
+    book.close([first, second], "false_alarm", "spike", OPERATOR, T0 + 4 * MINUTE)
+    assert [book.alarms[i].classification for i in (first, second)] == ["false_alarm", "false_alarm"]
+    actions = [(a.action, a.alarm_id) for records in emitted for a in records.actions]
+    assert actions == [("dispatch", first), ("dispatch", second), ("close", first), ("close", second)]

@@ -17,6 +17,7 @@ import json
 from collections import deque
 from contextlib import contextmanager
 
+import numpy as np
 from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
@@ -348,16 +349,16 @@ class AlarmBook(BookCheckpoints):
         self._flush()
         return done
 
-    def note(self, alarm_id: int, text: str, operator: str, at_ms: int) -> None:
-        """Add an operator's note (closed alarms too)."""
+    def note(self, alarm_ids, text: str, operator: str, at_ms: int) -> None:
+        """Add an operator's note to one alarm or several (closed ones too); all or none."""
         operator = _operator(operator)
         text = (text or "").strip()
         if not text:
             raise ValueError("a note needs text")
-        alarm = self.alarms[alarm_id]
-        alarm.notes.append(Note(int(at_ms), operator, text))
-        self._action(at_ms, operator, OperatorAction.NOTE, alarm, {"text": text})
-        self._touch_alarm(alarm)
+        for alarm in [self.alarms[i] for i in _ids(alarm_ids)]:
+            alarm.notes.append(Note(int(at_ms), operator, text))
+            self._action(at_ms, operator, OperatorAction.NOTE, alarm, {"text": text})
+            self._touch_alarm(alarm)
         self._flush()
 
     def record_action(self, action: str, operator: str, at_ms: int, **detail) -> None:
@@ -367,28 +368,33 @@ class AlarmBook(BookCheckpoints):
         self._action(at_ms, _operator(operator), action, None, detail)
         self._flush()
 
-    def dispatch(self, alarm_id: int, unit: str, operator: str, at_ms: int) -> None:
-        """Send the alarm to the responsible unit (usually ``alarm.owner``)."""
+    def dispatch(self, alarm_ids, unit: str, operator: str, at_ms: int) -> None:
+        """Send one alarm or several to the responsible unit (usually ``alarm.owner``); all or none."""
         operator = _operator(operator)
         unit = (unit or "").strip()
         if not unit:
             raise ValueError("dispatch needs a unit")
-        alarm = self._open_one(alarm_id)
-        alarm.dispatched_to, alarm.dispatched_by, alarm.dispatched_ms = unit, operator, int(at_ms)
-        self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, {"unit": unit})
-        self._touch_alarm(alarm)
+        for alarm in [self._open_one(i) for i in _ids(alarm_ids)]:
+            alarm.dispatched_to, alarm.dispatched_by, alarm.dispatched_ms = unit, operator, int(at_ms)
+            self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, {"unit": unit})
+            self._touch_alarm(alarm)
         self._flush()
 
-    def close(self, alarm_id: int, classification: str, note: str, operator: str, at_ms: int) -> None:
-        """Close an alarm with a classification (``CLASSIFICATIONS``) and a note.
+    def close(self, alarm_ids, classification: str, note: str, operator: str, at_ms: int) -> None:
+        """Close one alarm or several with a classification (``CLASSIFICATIONS``) and a note; all or none.
 
         The sensor's next level change opens a new alarm.
         """
         operator = _operator(operator)
         if classification not in CLASSIFICATIONS:
             raise ValueError(f"classification must be one of {', '.join(CLASSIFICATIONS)}, not {classification!r}")
-        alarm = self._open_one(alarm_id)
         note = (note or "").strip()
+        # Every alarm is checked before the first one is closed.
+        for alarm in [self._open_one(i) for i in _ids(alarm_ids)]:
+            self._close_one(alarm, classification, note, operator, at_ms)
+        self._flush()
+
+    def _close_one(self, alarm: Alarm, classification: str, note: str, operator: str, at_ms: int) -> None:
         alarm.closed_ms, alarm.classification, alarm.closed_by, alarm.close_note = int(at_ms), classification, operator, note
         self._transition(alarm, at_ms, TransitionKind.CLOSE, None, operator)
         self._action(at_ms, operator, OperatorAction.CLOSE, alarm, {"classification": classification, "note": note})
@@ -397,7 +403,6 @@ class AlarmBook(BookCheckpoints):
             self.table.alarm_id[row] = -1
             self.table.alarm_state[row] = AlarmState.NORMAL
             self.table.mark_changed([row], style=True)
-        self._flush()
 
     def set_out_of_service(self, sensor_ids, out_of_service: bool, reason: str, operator: str, at_ms: int) -> list[str]:
         """Take sensors out of service (no new alarms) or put them back.
@@ -581,3 +586,10 @@ def _operator(operator: str) -> str:
     if not operator:
         raise ValueError("an operator action needs the operator's name")
     return operator
+
+
+def _ids(alarm_ids) -> list[int]:
+    """One id or several, each once, in the order given."""
+    if isinstance(alarm_ids, int | np.integer):
+        return [int(alarm_ids)]
+    return list(dict.fromkeys(int(i) for i in alarm_ids))

@@ -402,8 +402,7 @@ class AlarmPane(QWidget):
         if not ids:
             return []
         try:
-            for alarm_id in ids:
-                self.model.book.note(alarm_id, text, self.operator, self.clock())
+            self.model.book.note(ids, text, self.operator, self.clock())
         except ValueError as exc:
             self.error.emit(str(exc))
             return []
@@ -415,8 +414,7 @@ class AlarmPane(QWidget):
         if not ids:
             return []
         try:
-            for alarm_id in ids:
-                self.model.book.dispatch(alarm_id, unit, self.operator, self.clock())
+            self.model.book.dispatch(ids, unit, self.operator, self.clock())
         except ValueError as exc:
             self.error.emit(str(exc))
             return []
@@ -428,8 +426,7 @@ class AlarmPane(QWidget):
         if not ids:
             return []
         try:
-            for alarm_id in ids:
-                self.model.book.close(alarm_id, classification, note, self.operator, self.clock())
+            self.model.book.close(ids, classification, note, self.operator, self.clock())
         except ValueError as exc:
             self.error.emit(str(exc))
             return []
