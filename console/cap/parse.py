@@ -68,6 +68,7 @@ class _Message:
 
     def __init__(self, ns: str):
         self.ns = ns
+        self.prefix = "{" + ns + "}" if ns else ""
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self._zulu_noted = False
@@ -75,10 +76,11 @@ class _Message:
     def children(self, element: ET.Element) -> dict[str, list[ET.Element]]:
         """Child elements in the CAP namespace by local name (signatures and extensions skipped)."""
         found: dict[str, list[ET.Element]] = {}
+        prefix, cut = self.prefix, len(self.prefix)
         for child in element:
             tag = child.tag
-            if isinstance(tag, str) and namespace(tag) == self.ns:
-                found.setdefault(local_name(tag), []).append(child)
+            if isinstance(tag, str) and tag.startswith(prefix) and "}" not in tag[cut:]:
+                found.setdefault(tag[cut:], []).append(child)
         return found
 
     def text(self, found: dict, name: str) -> str:
