@@ -11,8 +11,8 @@
 from console.cap.alert import CapAlert, CapArea, Reference
 from console.cap.atom import FeedEntry, parse_feed
 from console.cap.book import WarningBook
-from console.cap.parse import parse_alert, parse_alerts
+from console.cap.parse import alerts_from_warning, parse_alert, parse_alerts
 from console.cap.xmlsafe import MAX_DEPTH, MAX_DOCUMENT_BYTES, parse_xml
 
 __all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "CapAlert", "CapArea", "FeedEntry", "Reference", "WarningBook",
-           "parse_alert", "parse_alerts", "parse_feed", "parse_xml"]
+           "alerts_from_warning", "parse_alert", "parse_alerts", "parse_feed", "parse_xml"]

@@ -17,8 +17,8 @@ from console.cap.geometry import parse_circle, parse_polygon
 from console.cap.xmlsafe import local_name, namespace, parse_xml
 from console.errors import InputError
 
-__all__ = ["CAP_NAMESPACES", "ENUMERATIONS", "alert_from_element", "parse_alert", "parse_alerts",
-           "parse_time_ms"]
+__all__ = ["CAP_NAMESPACES", "ENUMERATIONS", "alert_from_element", "alerts_from_warning", "parse_alert",
+           "parse_alerts", "parse_time_ms"]
 
 CAP_NAMESPACES = {
     "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
@@ -276,3 +276,9 @@ def parse_alert(data: str | bytes, source: str = "CAP message", *, lonlat_circle
     if len(alerts) != 1:
         raise InputError(source, f"holds {len(alerts)} alerts where one was expected")
     return alerts[0]
+
+
+def alerts_from_warning(warning, source: str = "feed") -> list[CapAlert]:
+    """The alerts of a ``console.feeds.events.CapWarning``, errors naming ``source`` and its line."""
+    where = f"{source}:{warning.line}" if warning.line else source
+    return parse_alerts(warning.xml, where)

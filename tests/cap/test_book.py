@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from console.cap import WarningBook, parse_alert
+import pytest
+
+from console.cap import WarningBook, alerts_from_warning, parse_alert
 from console.cap.parse import parse_time_ms
+from console.errors import InputError
+from console.feeds.events import CapWarning
 from tests.cap.helpers import alert_xml, info_xml
 
 SENDER = "warning@wuhan.example.cn"
@@ -88,3 +92,17 @@ def test_prune_forgets_expired_warnings():
     book.apply(alert("B", expires=None))
     assert book.prune(at("05:00")) == 1
     assert len(book) == 1 and (SENDER, "B") in book
+
+
+def test_feed_warnings_go_into_the_book_on_the_feed_clock():
+    book = WarningBook()
+    first = CapWarning(at("03:00"), alert_xml(identifier="A"), line=7)
+    for warning in (first, CapWarning(at("04:00"), alert_xml(identifier="A", msgType="Cancel", references=(
+            f"{SENDER},A,2026-07-21T03:15:00+08:00")), line=8)):
+        for cap in alerts_from_warning(warning, "rain.jsonl"):
+            book.apply(cap)
+        if warning is first:
+            assert ids(book, "03:30") == ["A"]
+    assert ids(book, "04:30") == []
+    with pytest.raises(InputError, match=r"^rain.jsonl:9: alert 'A': missing required element: scope$"):
+        alerts_from_warning(CapWarning(at("05:00"), alert_xml(identifier="A", scope=None), line=9), "rain.jsonl")
