@@ -24,6 +24,7 @@ COMMANDS = {
     "serve": "run the live engine headless: sources -> rules -> alarms -> journal",
     "scenario": "generate a drill scenario feed and its ground truth",
     "evaluate": "measure alarm quality of a feed against its ground truth",
+    "cap": "read CAP warnings (alerts or Atom feeds) and print them normalised",
 }
 
 
