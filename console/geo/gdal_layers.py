@@ -1,8 +1,11 @@
 """Layers of the files GDAL reads (GeoJSON, GeoPackage, Shapefile, FlatGeobuf), through pyogrio.
 
 Frames are read through Arrow (``use_arrow=True``): GDAL hands over whole columns
-instead of one feature at a time (``bench/bench_readers.py`` measures both). Every
-GDAL failure becomes an ``InputError`` that names the file and the problem.
+instead of one feature at a time (``bench/bench_readers.py`` measures both). Layers
+of plain 2D points skip the frame altogether (``read_point_columns``): their WKB is
+parsed into two coordinate arrays and the attributes stay an Arrow table, so a
+million points cost no shapely object each. Every GDAL failure becomes an
+``InputError`` that names the file and the problem.
 """
 
 from __future__ import annotations
