@@ -33,7 +33,21 @@ class VectorLayer:
     straight into arrays, the coordinates (``xy``) and a columnar attribute table
     (``table``, a ``pyarrow.Table`` without geometry, or a pandas DataFrame). The
     GeoDataFrame of such a layer is built only when something asks for ``frame``
-    (identify, the attribute panel, labels); drawing needs only ``xy``.
+    (the attribute panel, labels, sensor binding); drawing needs only ``xy`` and
+    identify only ``attributes``.
+
+    Parameters
+    ----------
+    name, kind, source, source_crs
+        Layer name, geometry kind, the file it came from and its CRS label.
+    frame : geopandas.GeoDataFrame or None
+        The features in ``DISPLAY_CRS`` with a RangeIndex; None for an array layer.
+    title, title_zh, group, style, is_sensor_layer
+        How the layer tree and the map show it.
+    xy : (ndarray, ndarray), optional
+        Point coordinates in ``DISPLAY_CRS`` (with ``table``, instead of ``frame``).
+    table : pyarrow.Table or pandas.DataFrame, optional
+        The attributes of those points, one row per point, no geometry column.
 
     Events (callbacks registered with ``on(event, fn)``): ``visible``, ``opacity``,
     ``style``; each is called with the layer.
