@@ -17,7 +17,7 @@ from console.errors import InputError
 from console.geo.crs import crs_label, gcj02_to_wgs84, resolve_crs, to_display, transformer
 from console.model.layer import DISPLAY_CRS, GeometryKind, VectorLayer
 
-__all__ = ["to_layers"]
+__all__ = ["points_to_layer", "to_layers"]
 
 # shapely type ids -> layer kind; GeometryCollection (7) has none.
 _KIND_BY_TYPE_ID = {
@@ -85,6 +85,40 @@ def to_layers(path: Path, fmt: str, layer_name: str, base: str, frame, source_cr
     return layers
 
 
+def points_to_layer(path: Path, fmt: str, layer_name: str, base: str, columns, source_crs,
+                    gcj02: bool) -> list[VectorLayer]:
+    """``to_layers`` for a layer read as coordinate arrays (``gdal_layers.PointColumns``):
+    the same checks and messages, with whole arrays reprojected at once and the
+    attributes left columnar."""
+    n = len(columns.x)
+    if n == 0:
+        raise InputError(path, f"layer {layer_name!r} is empty (no features)")
+    if source_crs is None:
+        raise InputError(
+            path, f"layer {layer_name!r} has no CRS; say which with crs=, e.g. crs = \"EPSG:4490\""
+        )
+    crs = resolve_crs(source_crs, str(path))
+    usable = ~(np.isnan(columns.x) | np.isnan(columns.y))  # null and empty points read as NaN
+    dropped = int(n - np.count_nonzero(usable))
+    if dropped == n:
+        raise InputError(path, f"layer {layer_name!r} has no usable geometry (all {dropped} are empty or missing)")
+    if dropped:
+        warnings.warn(
+            f"{path}: layer {layer_name!r}: skipped {dropped} feature(s) with empty, missing or mixed-collection geometry",
+            ConsoleWarning,
+            stacklevel=3,
+        )
+    x, y, table = columns.x, columns.y, columns.table
+    if dropped:
+        rows = np.flatnonzero(usable)
+        x, y, table = x[rows], y[rows], table.take(rows)
+    if crs.is_geographic:
+        _check_geographic_range(path, layer_name, (x.min(), y.min(), x.max(), y.max()), crs)
+    x, y = _display_xy(path, x, y, crs, gcj02)
+    return [VectorLayer(name=base, kind=GeometryKind.POINT, frame=None, source=str(path),
+                        source_crs=crs_label(crs), xy=(x, y), table=table)]
+
+
 def _single_points(geoms: np.ndarray) -> np.ndarray:
     """One-part MultiPoints become Points, so a point layer has one coordinate per row."""
     import shapely
@@ -100,33 +134,33 @@ def _reproject(path: Path, layer_name: str, geoms: np.ndarray, usable: np.ndarra
     import shapely
 
     if crs.is_geographic:
-        _check_geographic_range(path, layer_name, geoms[usable], crs)
+        _check_geographic_range(path, layer_name, shapely.total_bounds(geoms[usable]), crs)
 
     def to_display_xy(coords: np.ndarray) -> np.ndarray:
-        x, y = coords[:, 0], coords[:, 1]
-        if gcj02 or crs.is_geographic:
-            if not crs.is_geographic:
-                x, y = transformer(crs, "EPSG:4326", name=str(path)).transform(x, y)
-                lonlat_crs = "EPSG:4326"
-            else:
-                lonlat_crs = crs
-            if gcj02:
-                x, y = gcj02_to_wgs84(x, y)
-            y = np.clip(y, -_MERCATOR_MAX_LAT, _MERCATOR_MAX_LAT)
-            x, y = to_display(x, y, lonlat_crs, source=str(path))
-        else:
-            x, y = to_display(x, y, crs, source=str(path))
-        return np.column_stack([x, y])
+        return np.column_stack(_display_xy(path, coords[:, 0], coords[:, 1], crs, gcj02))
 
     out = geoms.copy()
     out[usable] = shapely.transform(geoms[usable], to_display_xy)
     return out
 
 
-def _check_geographic_range(path: Path, layer_name: str, geoms: np.ndarray, crs) -> None:
-    import shapely
+def _display_xy(path: Path, x: np.ndarray, y: np.ndarray, crs, gcj02: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Whole coordinate arrays from ``crs`` into the display CRS (GCJ-02 removed when asked)."""
+    if gcj02 or crs.is_geographic:
+        if not crs.is_geographic:
+            x, y = transformer(crs, "EPSG:4326", name=str(path)).transform(x, y)
+            lonlat_crs = "EPSG:4326"
+        else:
+            lonlat_crs = crs
+        if gcj02:
+            x, y = gcj02_to_wgs84(x, y)
+        y = np.clip(y, -_MERCATOR_MAX_LAT, _MERCATOR_MAX_LAT)
+        return to_display(x, y, lonlat_crs, source=str(path))
+    return to_display(x, y, crs, source=str(path))
 
-    min_x, min_y, max_x, max_y = shapely.total_bounds(geoms)
+
+def _check_geographic_range(path: Path, layer_name: str, bounds, crs) -> None:
+    min_x, min_y, max_x, max_y = (float(v) for v in bounds)
     if min_x < -180.0 or max_x > 180.0 or min_y < -90.0 or max_y > 90.0:
         raise InputError(
             path,

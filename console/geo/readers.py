@@ -20,8 +20,15 @@ import numpy as np
 
 from console.errors import InputError
 from console.geo.csv_points import read_csv
-from console.geo.display_layers import to_layers
-from console.geo.gdal_layers import check_layer_exists, gdal_errors, read_frame, spatial_layer_names
+from console.geo.display_layers import points_to_layer, to_layers
+from console.geo.gdal_layers import (
+    PointColumns,
+    check_layer_exists,
+    gdal_errors,
+    read_frame,
+    read_point_columns,
+    spatial_layer_names,
+)
 from console.geo.shapefile import check_shapefile, detect_dbf_encoding, encoding_for
 from console.model.layer import VectorLayer
 
@@ -89,6 +96,10 @@ def read_layers(
         encoding = encoding_for(path, fmt, encoding)
         layer_names = spatial_layer_names(path, fmt, layer)
         for layer_name in layer_names:
+            points = read_point_columns(path, fmt, layer_name, encoding)
+            if points is not None:
+                sources.append((layer_name, points, points.crs if points.crs is not None else crs))
+                continue
             frame = read_frame(path, fmt, layer_name, encoding)
             sources.append((layer_name, frame, frame.crs if frame.crs is not None else crs))
 
@@ -98,7 +109,8 @@ def read_layers(
             base = name if len(sources) == 1 else f"{name}_{layer_name}"
         else:
             base = layer_name
-        layers.extend(to_layers(path, fmt, layer_name, base, frame, source_crs, gcj02))
+        convert = points_to_layer if isinstance(frame, PointColumns) else to_layers
+        layers.extend(convert(path, fmt, layer_name, base, frame, source_crs, gcj02))
     return layers
 
 

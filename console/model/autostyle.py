@@ -13,7 +13,7 @@ LABEL_FIELDS = ("name_zh", "name", "NAME", "名称", "name_en", "cn_name", "dt_n
 def auto_style(layer: VectorLayer, index: int) -> LayerStyle:
     """Style for the ``index``-th layer opened by hand: a palette colour and a name label."""
     colour = PALETTE[index % len(PALETTE)]
-    label = next((field for field in LABEL_FIELDS if field in layer.frame.columns), None)
+    label = next((field for field in LABEL_FIELDS if field in layer.columns), None)
     if layer.kind is GeometryKind.POLYGON:
         symbol = Symbol(fill=colour + "33", stroke=colour, width=1.3)
     elif layer.kind is GeometryKind.LINE:

@@ -7,7 +7,6 @@ time, into ``DISPLAY_CRS`` (Web Mercator, so offline XYZ/MBTiles basemaps line u
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -27,31 +26,61 @@ class GeometryKind(StrEnum):
     POLYGON = "polygon"
 
 
-@dataclass(eq=False)
 class VectorLayer:
     """One map layer.
+
+    A layer holds either a GeoDataFrame (``frame``) or, for point layers read
+    straight into arrays, the coordinates (``xy``) and a columnar attribute table
+    (``table``, a ``pyarrow.Table`` without geometry, or a pandas DataFrame). The
+    GeoDataFrame of such a layer is built only when something asks for ``frame``
+    (the attribute panel, labels, sensor binding); drawing needs only ``xy`` and
+    identify only ``attributes``.
+
+    Parameters
+    ----------
+    name, kind, source, source_crs
+        Layer name, geometry kind, the file it came from and its CRS label.
+    frame : geopandas.GeoDataFrame or None
+        The features in ``DISPLAY_CRS`` with a RangeIndex; None for an array layer.
+    title, title_zh, group, style, is_sensor_layer
+        How the layer tree and the map show it.
+    xy : (ndarray, ndarray), optional
+        Point coordinates in ``DISPLAY_CRS`` (with ``table``, instead of ``frame``).
+    table : pyarrow.Table or pandas.DataFrame, optional
+        The attributes of those points, one row per point, no geometry column.
 
     Events (callbacks registered with ``on(event, fn)``): ``visible``, ``opacity``,
     ``style``; each is called with the layer.
     """
 
-    name: str
-    kind: GeometryKind
-    frame: geopandas.GeoDataFrame  # in DISPLAY_CRS, RangeIndex 0..n-1
-    source: str
-    source_crs: str
-    title: str = ""
-    title_zh: str = ""
-    group: str = ""
-    style: LayerStyle = field(default_factory=LayerStyle)
-    is_sensor_layer: bool = False
-    _visible: bool = True
-    _opacity: float = 1.0
-    _listeners: dict[str, list[Callable]] = field(default_factory=dict, repr=False)
+    def __init__(self, name: str, kind: GeometryKind, frame: geopandas.GeoDataFrame | None, source: str,
+                 source_crs: str, title: str = "", title_zh: str = "", group: str = "",
+                 style: LayerStyle | None = None, is_sensor_layer: bool = False, *,
+                 xy: tuple[np.ndarray, np.ndarray] | None = None, table=None):
+        if frame is None and (xy is None or table is None):
+            raise ValueError("a layer needs a frame, or point coordinates and an attribute table")
+        if xy is not None and kind is not GeometryKind.POINT:
+            raise ValueError("coordinate arrays make a point layer")
+        self.name = name
+        self.kind = kind
+        self._frame = frame  # in DISPLAY_CRS, RangeIndex 0..n-1
+        self._table = table
+        self._attributes = None
+        self._xy = None if xy is None else (np.ascontiguousarray(xy[0], dtype=np.float64),
+                                            np.ascontiguousarray(xy[1], dtype=np.float64))
+        self.source = source
+        self.source_crs = source_crs
+        self.title = title or name
+        self.title_zh = title_zh or self.title
+        self.group = group
+        self.style = style if style is not None else LayerStyle()
+        self.is_sensor_layer = is_sensor_layer
+        self._visible = True
+        self._opacity = 1.0
+        self._listeners: dict[str, list[Callable]] = {}
 
-    def __post_init__(self):
-        self.title = self.title or self.name
-        self.title_zh = self.title_zh or self.title
+    def __repr__(self) -> str:
+        return f"VectorLayer(name={self.name!r}, kind={self.kind.value}, features={len(self)}, source={self.source!r})"
 
     # --- events -------------------------------------------------------
     def on(self, event: str, callback: Callable[[VectorLayer], None]) -> None:
@@ -88,31 +117,62 @@ class VectorLayer:
         self._emit("style")
 
     # --- data ---------------------------------------------------------
+    @property
+    def frame(self) -> geopandas.GeoDataFrame:
+        """The features as a GeoDataFrame in the display CRS (built on first use for array layers)."""
+        if self._frame is None:
+            import geopandas as gpd
+            import shapely
+
+            x, y = self._xy
+            self._frame = gpd.GeoDataFrame(self._attribute_frame(), geometry=shapely.points(x, y), crs=DISPLAY_CRS)
+        return self._frame
+
+    @property
+    def columns(self) -> list[str]:
+        """Names of the attribute columns (geometry excluded), without building a frame."""
+        if self._frame is None:
+            names = self._table.column_names if hasattr(self._table, "column_names") else self._table.columns
+            return [str(name) for name in names]
+        return [str(name) for name in self._frame.columns if name != self._frame.geometry.name]
+
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self._xy[0]) if self._frame is None else len(self._frame)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) in the display CRS."""
-        return tuple(float(v) for v in self.frame.total_bounds)
+        if self._frame is None:
+            x, y = self._xy
+            return (float(np.nanmin(x)), float(np.nanmin(y)), float(np.nanmax(x)), float(np.nanmax(y)))
+        return tuple(float(v) for v in self._frame.total_bounds)
 
     @property
     def xy(self) -> tuple[np.ndarray, np.ndarray]:
         """Point coordinates as two float64 arrays (point layers only)."""
         if self.kind is not GeometryKind.POINT:
             raise TypeError(f"layer {self.name!r} is a {self.kind} layer, not points")
-        cached = getattr(self, "_xy", None)
-        if cached is None:
+        if self._xy is None:
             import shapely
 
-            coords = shapely.get_coordinates(self.frame.geometry.values)
-            cached = self._xy = (np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1]))
-        return cached
+            coords = shapely.get_coordinates(self._frame.geometry.values)
+            self._xy = (np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1]))
+        return self._xy
 
     def attributes(self, row: int) -> dict:
         """The attributes of one feature, geometry excluded, as plain Python values."""
-        record = self.frame.drop(columns=self.frame.geometry.name).iloc[row]
+        if self._frame is None:
+            record = self._attribute_frame().iloc[row]
+        else:
+            record = self._frame.drop(columns=self._frame.geometry.name).iloc[row]
         return {key: _plain(value) for key, value in record.items()}
+
+    def _attribute_frame(self):
+        """The attribute table as a pandas DataFrame, converted from Arrow once."""
+        if self._attributes is None:
+            table = self._table
+            self._attributes = table.to_pandas() if hasattr(table, "to_pandas") else table
+        return self._attributes
 
 
 def _plain(value):

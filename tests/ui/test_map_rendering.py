@@ -110,3 +110,27 @@ def test_district_labels_are_drawn_in_a_cjk_font(qapp, districts):
     # The chosen family really has glyphs for the district names (no empty boxes).
     metrics = QFontMetrics(QFont(renderer.font_family))
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "江北区滨江")
+
+
+
+def test_point_frame_keeps_exactly_the_points_within_a_marker_of_the_frame(qapp):
+    from console.ui.map.points import MarkerStyle, PointRaster, Sprite
+
+    sprites = [None, Sprite(MarkerStyle(size=7))]
+    reach = PointRaster(np.zeros(1), np.zeros(1), sprites).reach
+    width, height = 200, 120
+    edges = np.array([-reach, -reach + 0.5, -reach - 0.5, -0.5, 3.7, width - 0.5, width + reach - 0.5,
+                      width + reach, width + reach + 0.5, np.nan])
+    # Each point ten pixels below the last: no two share a 4x4 cell, so every one inside is drawn.
+    along = 5.0 + 10.0 * np.arange(len(edges))
+    x = np.concatenate([edges, along])
+    y = np.concatenate([along, edges / 2 + 0.2])
+    raster = PointRaster(x, y, sprites)
+    raster.codes[4] = 0  # a hidden point is never drawn
+    rows, px, py = raster.visible_winners((1.0, 0.0, 2.0, 0.0), width, height)
+    with np.errstate(invalid="ignore"):
+        sy = 2.0 * y
+        expected = np.flatnonzero((x > -reach) & (x < width + reach) & (sy > -reach) & (sy < height + reach)
+                                  & (raster.codes > 0))
+        assert sorted(rows.tolist()) == expected.tolist()
+        assert np.array_equal(px, x[rows].astype(np.int32)) and np.array_equal(py, sy[rows].astype(np.int32))

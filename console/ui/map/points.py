@@ -161,24 +161,34 @@ class PointRaster:
         # Fold the layer origin into the offsets so the hot loop is a float32 FMA.
         ox = np.float32(sx * self.origin[0] + tx)
         oy = np.float32(sy * self.origin[1] + ty)
-        px = self.dx * np.float32(sx)
-        px += ox
-        py = self.dy * np.float32(sy)
-        py += oy
-        inside = (px > -margin) & (px < width + margin) & (py > -margin) & (py < height + margin)
-        inside &= self.codes > 0
+        # Truncated pixel + (margin - 1), read as unsigned, is below width + 2 margin - 1
+        # exactly when -margin < pixel < width + margin held for the float pixel; one
+        # compare per axis, and NaN or huge values fall outside as they did before.
+        ux = self._pixels(self.dx, sx, ox, margin)
+        uy = self._pixels(self.dy, sy, oy, margin)
+        inside = ux < np.uint32(width + 2 * margin - 1)
+        inside &= uy < np.uint32(height + 2 * margin - 1)
+        if int(self.codes.min(initial=1)) == 0:
+            inside &= self.codes > 0
+        cols = (width + 2 * margin) // CELL_PX + 1
         if inside.all():  # the whole layer in view (a full-extent frame): no gathers needed
-            rows = np.arange(len(px), dtype=np.int32)
-            pxi, pyi, codes = px.astype(np.int32), py.astype(np.int32), self.codes
+            rows = None
+            codes = self.codes
         else:
             rows = np.flatnonzero(inside).astype(np.int32)
             if len(rows) == 0:
                 return rows, rows, rows
-            pxi = px[rows].astype(np.int32)
-            pyi = py[rows].astype(np.int32)
-            codes = self.codes[rows]
-        cols = (width + 2 * margin) // CELL_PX + 1
-        cell = ((pyi + margin) // CELL_PX) * cols + (pxi + margin) // CELL_PX
+            ux, uy, codes = ux[rows], uy[rows], self.codes[rows]
+        # cell of (pixel + margin) // CELL_PX per axis; pixel + margin = u + 1 > 0, so a shift
+        shift = CELL_PX.bit_length() - 1
+        # intp cells: NumPy would convert narrower index arrays on every scatter.
+        cell = np.add(uy, 1, dtype=np.intp)
+        np.right_shift(cell, shift, out=cell)
+        cell *= cols
+        cx = np.add(ux, 1, dtype=np.intp)
+        np.right_shift(cx, shift, out=cx)
+        cell += cx
+        del cx
         n_cells = cols * ((height + 2 * margin) // CELL_PX + 1)
         winner = np.full(n_cells, -1, dtype=np.int32)  # row positions fit: half the memory traffic
         base = int(codes.min())
@@ -187,13 +197,34 @@ class PointRaster:
             order = np.argsort(codes, kind="stable").astype(np.int32)  # many styles: sort all of them
             winner[cell[order]] = order
         else:
-            winner[cell] = np.arange(len(rows), dtype=np.int32)  # calm points first, in any order
+            winner[cell] = self._positions(len(codes))  # calm points first, in any order
             if len(important):
                 important = important[np.argsort(codes[important], kind="stable")]
                 winner[cell[important]] = important
         chosen = winner[winner >= 0]
         chosen = chosen[np.argsort(codes[chosen], kind="stable")]
-        return rows[chosen], pxi[chosen], pyi[chosen]
+        bias = np.int32(margin - 1)
+        px = ux[chosen].view(np.int32) - bias
+        py = uy[chosen].view(np.int32) - bias
+        return (chosen if rows is None else rows[chosen]), px, py
+
+    @staticmethod
+    def _pixels(offsets: np.ndarray, scale: float, shift: np.float32, margin: int) -> np.ndarray:
+        """Truncated pixel positions plus (margin - 1), as uint32 (see ``visible_winners``)."""
+        pixels = offsets * np.float32(scale)
+        pixels += shift
+        with np.errstate(invalid="ignore"):  # NaN and huge values: any int lands outside the frame
+            ints = pixels.astype(np.int32)
+        del pixels
+        ints += np.int32(margin - 1)
+        return ints.view(np.uint32)
+
+    def _positions(self, n: int) -> np.ndarray:
+        """0..n-1 as int32, kept between frames."""
+        cached = getattr(self, "_arange", None)
+        if cached is None or len(cached) != n:
+            cached = self._arange = np.arange(n, dtype=np.int32)
+        return cached
 
     def render(self, transform, width: int, height: int, blink_off: dict[int, int] | None = None):
         """Stamp every visible marker; returns (pixels, pad).

@@ -189,7 +189,7 @@ class MapRenderer:
         placer = LabelPlacer(painter, self.font_family, self._label_images)
         for layer in label_order(self.layers if layers is None else layers):
             style = layer.style
-            if not layer.visible or not style.label or style.label not in layer.frame.columns:
+            if not layer.visible or not style.label or style.label not in layer.columns:
                 continue
             if style.label_max_resolution_m is not None and view.resolution_m > style.label_max_resolution_m:
                 continue
