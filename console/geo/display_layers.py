@@ -50,14 +50,7 @@ def to_layers(path: Path, fmt: str, layer_name: str, base: str, frame, source_cr
     type_ids = shapely.get_type_id(geoms)
     usable = (type_ids >= 0) & (type_ids != 7) & ~shapely.is_empty(geoms)
     dropped = int((~usable).sum())
-    if dropped == len(frame):
-        raise InputError(path, f"layer {layer_name!r} has no usable geometry (all {dropped} are empty or missing)")
-    if dropped:
-        warnings.warn(
-            f"{path}: layer {layer_name!r}: skipped {dropped} feature(s) with empty, missing or mixed-collection geometry",
-            ConsoleWarning,
-            stacklevel=3,
-        )
+    _check_dropped(path, layer_name, dropped, len(frame))
     geoms = _reproject(path, layer_name, geoms, usable, crs, gcj02)
     attributes = frame.drop(columns=frame.geometry.name)
     kind_of_row = np.full(len(frame), None, dtype=object)
@@ -100,14 +93,7 @@ def points_to_layer(path: Path, fmt: str, layer_name: str, base: str, columns, s
     crs = resolve_crs(source_crs, str(path))
     usable = ~(np.isnan(columns.x) | np.isnan(columns.y))  # null and empty points read as NaN
     dropped = int(n - np.count_nonzero(usable))
-    if dropped == n:
-        raise InputError(path, f"layer {layer_name!r} has no usable geometry (all {dropped} are empty or missing)")
-    if dropped:
-        warnings.warn(
-            f"{path}: layer {layer_name!r}: skipped {dropped} feature(s) with empty, missing or mixed-collection geometry",
-            ConsoleWarning,
-            stacklevel=3,
-        )
+    _check_dropped(path, layer_name, dropped, n)
     x, y, table = columns.x, columns.y, columns.table
     if dropped:
         rows = np.flatnonzero(usable)
@@ -167,4 +153,16 @@ def _check_geographic_range(path: Path, layer_name: str, bounds, crs) -> None:
             f"layer {layer_name!r}: coordinates x {min_x:.6g}..{max_x:.6g}, y {min_y:.6g}..{max_y:.6g} are out of "
             f"range for the geographic CRS {crs_label(crs)} (longitude -180..180, latitude -90..90); "
             f"are x and y swapped, or is the data projected under a wrong CRS?",
+        )
+
+
+def _check_dropped(path, layer_name: str, dropped: int, total: int) -> None:
+    """A layer with no usable geometry is an error; one with some unusable features a warning."""
+    if dropped == total:
+        raise InputError(path, f"layer {layer_name!r} has no usable geometry (all {dropped} are empty or missing)")
+    if dropped:
+        warnings.warn(
+            f"{path}: layer {layer_name!r}: skipped {dropped} feature(s) with empty, missing or mixed-collection geometry",
+            ConsoleWarning,
+            stacklevel=4,  # the reader's caller, as before: through this helper and its caller
         )
