@@ -69,6 +69,19 @@ def publish(port: int, ids_file: str, seconds: float) -> None:
     print(sent, flush=True)
 
 
+def wait_journal(path: Path, published: int, timeout_s: float) -> float | None:
+    """Seconds until the journal holds ``published`` readings; None when it does not within ``timeout_s``."""
+    from console.model.journal import Journal
+
+    began = time.monotonic()
+    with Journal(path) as journal:
+        while journal.count_readings(0, 2**62) < published:
+            if time.monotonic() - began > timeout_s:
+                return None
+            time.sleep(0.5)
+    return time.monotonic() - began
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -122,8 +135,9 @@ def main() -> int:
             samples.append((time.monotonic() - began, rss_mb(serve.pid)))
             time.sleep(5)
         published = int(publisher.stdout.read().strip())
-        time.sleep(2)  # the last messages on their way through the broker
         end_rss = rss_mb(serve.pid)
+        # Stopped only once the journal holds every reading published (or a minute later, behind).
+        caught_up_s = wait_journal(folder / "j.sqlite", published, timeout_s=60)
         serve.send_signal(signal.SIGTERM)
         out, err = serve.communicate(timeout=120)
     if serve.returncode != 0:
@@ -136,6 +150,8 @@ def main() -> int:
     print(f"console serve on {summary['sensors']} demo sensors, {RATE} readings/s over MQTT for {args.minutes:g} min")
     print(f"  published {published}, received {source['received']}, accepted {source['accepted']}, "
           f"rejected {source['rejected']}, duplicates {source['duplicates']}")
+    print("  the journal held every published reading " + (f"{caught_up_s:.1f} s after the last publish"
+          if caught_up_s is not None else "only after more than 60 s: serve fell behind"))
     print(f"  alarms raised {summary['alarms']}, open at the end {summary['open_alarms']}")
     print(f"  memory: after the first minute {after_minute:.0f} MB, at the end {end_rss:.0f} MB, peak {peak:.0f} MB; "
           f"end / first minute = {end_rss / after_minute:.2f} (target <= 1.2 over 30 min)")
