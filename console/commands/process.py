@@ -263,7 +263,7 @@ def build_summary(args, pipeline, first_alarm: int, totals: dict, rejected: list
 
 def format_text(summary: dict) -> str:
     """The human-readable summary."""
-    from console.commands.summary import stale_lines
+    from console.commands.summary import alarm_lines
 
     lines = [
         f"feed:      {summary['feed']}",
@@ -272,16 +272,8 @@ def format_text(summary: dict) -> str:
         f"readings:  {summary['readings']} ({summary['accepted']} accepted, {summary['duplicates']} duplicate, "
         f"{summary['out_of_order']} out of order, kept as history); offline reports: {summary['offline_events']}",
         "",
-        f"alarms raised: {summary['alarms']}  "
-        + "  ".join(f"{name}: {count}" for name, count in summary["alarms_by_level"].items()),
+        *alarm_lines(summary),
     ]
-    for category, counts in summary["alarms_by_category"].items():
-        lines.append(f"  {category:<16}" + "  ".join(f"{name}: {count}" for name, count in counts.items()))
-    lines.append(
-        f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
-        f"stale sensors: {summary['stale_sensors']}"
-    )
-    lines += stale_lines(summary["stale_sensor_ids"])
     incidents = summary["incidents"]
     lines += ["", f"incidents: {len(incidents)}"]
     for incident in incidents[:TEXT_INCIDENT_LIMIT]:

@@ -102,18 +102,15 @@ def build_summary(args, engine, first_alarm: int, zone) -> dict:
 
 def format_text(summary: dict) -> str:
     """The human-readable summary."""
-    from console.commands.summary import stale_lines
+    from console.commands.summary import alarm_lines
 
     lines = [
         f"sources:   {summary['sources_file']}",
         f"journal:   {summary['journal']}",
         f"sensors:   {summary['sensors']}",
         "",
-        f"alarms raised: {summary['alarms']}  "
-        + "  ".join(f"{name}: {count}" for name, count in summary["alarms_by_level"].items()),
-        f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
-        f"stale sensors: {summary['stale_sensors']}   incidents: {len(summary['incidents'])}",
-        *stale_lines(summary["stale_sensor_ids"]),
+        *alarm_lines(summary),
+        f"incidents: {len(summary['incidents'])}",
         "",
     ]
     for source in summary["sources"]:

@@ -49,6 +49,21 @@ def alarm_figures(pipeline, first_alarm: int, zone) -> dict:
 TEXT_STALE_LIMIT = 20
 
 
+def alarm_lines(summary: dict) -> list[str]:
+    """The text lines of ``alarm_figures``: alarms by level and category, open ones, stale sensors by id."""
+    lines = [
+        f"alarms raised: {summary['alarms']}  "
+        + "  ".join(f"{name}: {count}" for name, count in summary["alarms_by_level"].items()),
+    ]
+    for category, counts in summary["alarms_by_category"].items():
+        lines.append(f"  {category:<16}" + "  ".join(f"{name}: {count}" for name, count in counts.items()))
+    lines.append(
+        f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
+        f"stale sensors: {summary['stale_sensors']}"
+    )
+    return lines + stale_lines(summary["stale_sensor_ids"])
+
+
 def stale_lines(ids: list[str]) -> list[str]:
     """The stale sensors by id, for a text summary (``--json`` lists every one)."""
     if not ids:

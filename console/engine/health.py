@@ -84,7 +84,7 @@ class SourceHealth:
             "kind": self.kind,
             "status": str(self.status),
             "message": self.message,
-            "received": 0 if adapter is None else adapter.readings_total + adapter.rejected_lines,
+            "received": _received(adapter),
             "delivered": 0 if adapter is None else adapter.readings_total,
             "accepted": self.accepted,
             "rejected": 0 if adapter is None else adapter.rejected_lines,
@@ -98,3 +98,12 @@ class SourceHealth:
             "reconnects": self.reconnects,
             "time_down_s": round(self.time_down_ms(now_ms) / 1000, 3),
         }
+
+
+def _received(adapter: FeedHealth | None) -> int:
+    """What the source received: the adapter's own count where it keeps one (MQTT: messages), else
+    what it delivered plus what it rejected (a file: readings and bad lines)."""
+    if adapter is None:
+        return 0
+    own = getattr(adapter, "received", None)
+    return int(own) if own is not None else adapter.readings_total + adapter.rejected_lines

@@ -61,6 +61,7 @@ def test_serve_journals_what_was_published_until_sigterm(tmp_path):
     summary = json.loads(out)
     [source] = summary["sources"]
     assert (source["name"], source["accepted"], source["rejected"]) == ("city-iot", len(PUBLISHED), 2)
+    assert source["received"] == len(PUBLISHED) + 2  # messages, the two refused ones included
     assert summary["alarms"] == 1
     assert summary["alarms_by_level"]["II"] == 1
     with Journal(tmp_path / "j.sqlite") as journal:
