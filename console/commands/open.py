@@ -21,6 +21,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--journal", metavar="DB",
                         help="journal file, created when absent (default: journal.sqlite in the user's data "
                              "folder, or in $CONSOLE_DATA_DIR)")
+    parser.add_argument("--sources", metavar="S", action="append", default=[],
+                        help="sources file (TOML, docs/sources.md): live sources feed the map through the engine "
+                             "process; may be given more than once")
     parser.add_argument("--rules", metavar="TOML", help="alarm rules (default: assets/rules/default_rules.toml)")
     parser.add_argument("--drill", metavar="FEED", nargs="?", const=str(DEMO_FEED),
                         help="replay a recorded feed as a drill (default with --demo: the bundled "
@@ -55,6 +58,12 @@ def run(args) -> int:
     paths = ([str(DEMO_CATALOG)] if args.demo else []) + args.catalog + args.files
     window.open_paths(paths, encoding=args.encoding)
     window.canvas.zoom_full()
+    for sources in args.sources:
+        if not window.open_sources(sources):
+            print(f"console: {window.errors[-1]}", file=sys.stderr)
+            return 2
+    if args.sources and snapshot:
+        wait_for_sources(app, window)
     if args.drill:
         drill = window.start_drill(args.drill)
         if drill is None:
@@ -74,6 +83,7 @@ def run(args) -> int:
         path = window.save_snapshot(snapshot)
         print(path.resolve())
         window.leave_drill()
+        window.stop_sources()
         window.session.close()
         return 2 if window.errors else 0
     if not args.operator:
@@ -84,6 +94,20 @@ def run(args) -> int:
     code = app.exec()
     window.session.close()
     return code
+
+
+def wait_for_sources(app, window, timeout_s: float = 20.0) -> None:
+    """Without a screen: let the engine start and report its sources once before the picture is taken."""
+    import time
+
+    link = window.engine_link
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and link.end_message is None:
+        app.processEvents()
+        if link.running and link.mirror.sources and link.mirror.updates > 1:
+            break
+        time.sleep(0.05)
+    app.processEvents()
 
 
 def drill_moment(text: str | None, replay, busiest: bool) -> int | None:

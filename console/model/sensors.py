@@ -86,6 +86,9 @@ LIVE_COLUMNS = (
     "rate_ref_t_ms",
 )
 
+# Live columns that decide a sensor's map symbol.
+_STYLE_COLUMNS = ("level", "status", "alarm_state", "out_of_service", "chattering", "alarm_id")
+
 # Attributes fixed at construction (read-only arrays).
 STATIC_COLUMNS = (
     "ids", "quantity", "category", "name", "unit", "district", "owner", "family", "thresholds", "x", "y",
@@ -478,6 +481,28 @@ class SensorTable:
         self.status[rows] = SensorStatus.LIVE
         self.mark_changed(rows, style=False)
         self.mark_changed(woke, style=True)
+
+    def apply_mirrored(self, rows: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        """Take live columns computed by the engine that owns this state elsewhere (another process).
+
+        The only writer of a window's mirror table: ``columns`` holds one value per
+        row for some of ``LIVE_COLUMNS`` (and ``levels``/``rule`` when the engine
+        bound its rules). Rows whose symbol changes are marked as style changes.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        for name in columns:
+            if name not in LIVE_COLUMNS and name not in ("levels", "rule"):
+                raise ValueError(f"{name!r} is not a live sensor column")
+        restyled = np.zeros(rows.size, dtype=bool)
+        for name in _STYLE_COLUMNS:
+            if name in columns:
+                restyled |= getattr(self, name)[rows] != columns[name]
+        for name, values in columns.items():
+            getattr(self, name)[rows] = values
+        self.mark_changed(rows, style=False)
+        self.mark_changed(rows[restyled], style=True)
 
     # --- status -------------------------------------------------------
     def set_status(self, rows, status: SensorStatus) -> np.ndarray:

@@ -195,6 +195,7 @@ class LiveSession(QObject):
         self._shift_handover: tuple[str, str, int] | None = None  # waiting for a pipeline to journal it
         self.feed_clock_ms: int | None = None
         self.names: np.ndarray | None = None
+        self._attached_book = None  # the engine's book when live sources run in the engine process
         self.crossing = GuiCrossing(parent=self)
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_INTERVAL_MS)
@@ -230,7 +231,12 @@ class LiveSession(QObject):
 
     @property
     def book(self) -> AlarmBook | None:
-        return self.pipeline.book if self.pipeline is not None else None
+        return self.pipeline.book if self.pipeline is not None else self._attached_book
+
+    def attach_book(self, book) -> None:
+        """Journal shift handovers through ``book`` (the engine's) while the window runs no pipeline."""
+        self._attached_book = book
+        self._journal_shift()
 
     def set_operator(self, name: str) -> None:
         """``name`` is on duty from now on; the handover goes to the journal (once a pipeline runs)."""
@@ -245,10 +251,10 @@ class LiveSession(QObject):
 
     def _journal_shift(self) -> None:
         handover = self._shift_handover
-        if handover is None or self.pipeline is None:
+        if handover is None or self.book is None:
             return
         name, previous, at_ms = handover
-        self.pipeline.book.record_action("shift_start", name, at_ms, previous=previous)
+        self.book.record_action("shift_start", name, at_ms, previous=previous)
         self._shift_handover = None
 
     # --- running --------------------------------------------------------

@@ -30,6 +30,7 @@ from console.ui.map.canvas import MapCanvas
 from console.ui.snapshot import render_snapshot
 
 OPEN_FILTER = "GIS (*.geojson *.json *.gpkg *.shp *.fgb *.csv *.toml);;*"
+SOURCES_FILTER = "TOML (*.toml);;*"
 
 
 class IdentifyPanel(QTableWidget):
@@ -94,10 +95,20 @@ class MainWindow(QMainWindow):
         self.alarm_pane.zoom_requested.connect(self.zoom_to_sensors)
         self.alarm_pane.error.connect(lambda message: self.show_error(message, self.tr("Action not done")))
         self.session.operator_changed.connect(self._on_operator_changed)
+        self.engine_link = None  # the engine process of the live sources, when the window has any
+        from console.ui.sources_pane import SourcesPane
+
+        self.sources_pane = SourcesPane()
+        self.sources_pane.now_ms = self.session.now_ms
+        self.sources_dock = self._dock(self.tr("Sources"), self.sources_pane, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.identify_dock, self.sources_dock)
+        self.sources_dock.hide()
         self.operator_label = QLabel()
+        self.sources_label = QLabel()
         self.journal_label = QLabel()
         self.coordinates = QLabel()
         self.statusBar().addPermanentWidget(self.operator_label)
+        self.statusBar().addPermanentWidget(self.sources_label)
         self.statusBar().addPermanentWidget(self.journal_label)
         self.statusBar().addPermanentWidget(self.coordinates)
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
@@ -136,6 +147,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.identify_dock.toggleViewAction())
         view_menu.addAction(self.alarms_dock.toggleViewAction())
+        view_menu.addAction(self.sources_dock.toggleViewAction())
         alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
         pane = self.alarm_pane
         for action in pane.selection_actions:
@@ -145,6 +157,11 @@ class MainWindow(QMainWindow):
         alarms_menu.addAction(pane.previous_action)
         alarms_menu.addSeparator()
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
+        sources_menu = self.menuBar().addMenu(self.tr("S&ources"))
+        self.add_sources_action = self._action(sources_menu, self.tr("&Add sources file…"), self.ask_sources)
+        self.stop_sources_action = self._action(sources_menu, self.tr("&Disconnect the live sources"),
+                                                self.stop_sources)
+        self.stop_sources_action.setEnabled(False)
         drill_menu = self.menuBar().addMenu(self.tr("&Drill"))
         self.start_drill_action = self._action(drill_menu, self.tr("&Start a drill from a recorded feed…"),
                                                self.ask_drill)
@@ -180,7 +197,10 @@ class MainWindow(QMainWindow):
         if opened and len(opened) == len(self.canvas.renderer.layers):
             QTimer.singleShot(0, self.canvas.zoom_full)
         if sensor_layers(opened):
-            self.start_live()
+            if self.engine_link is not None:  # the engine takes the new sensors too
+                self._start_engine(list(self.engine_link.sources), self.engine_link.source_file)
+            else:
+                self.start_live()
         return opened
 
     def open_catalog(self, path) -> list[VectorLayer]:
@@ -265,10 +285,136 @@ class MainWindow(QMainWindow):
         self.alarm_pane.bind(book, table, names, sign)
 
     def show_live_state(self) -> None:
-        """Back to the live pipeline after showing another state."""
+        """Back to the live state after showing another state: the engine's mirror, or the window's pipeline."""
+        link = self.engine_link
+        if link is not None and link.mirror.sign is not None:
+            self.show_state(link.table, link.book, self.session.names, link.mirror.sign)
+            return
         pipeline = self.session.pipeline
         if pipeline is not None:
             self.show_state(pipeline.table, pipeline.book, self.session.names, pipeline.engine.sign)
+
+    @property
+    def live_table(self):
+        """The live sensor table: the engine's mirror when sources run, else the window's pipeline's."""
+        if self.engine_link is not None:
+            return self.engine_link.table
+        return self.session.table
+
+    # --- live sources (the engine process) -------------------------------------
+    def ask_sources(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a sources file"), "", SOURCES_FILTER)
+        if path:
+            self.open_sources(path)
+
+    def open_sources(self, path) -> bool:
+        """Connect the sources of a sources file (docs/sources.md), beside those already connected.
+
+        The engine process runs every source with the sensor layers on the map, the
+        rules and the journal; the map and the warning pane show its state, and the
+        Sources pane its sources. Returns False when the file or its sources are
+        refused (reported; what ran before keeps running).
+        """
+        from console.sources import load_sources
+
+        title = self.tr("Sources not connected")
+        try:
+            sources = load_sources(path)
+        except (InputError, OSError) as exc:
+            self.show_error(str(exc), title)
+            return False
+        running = list(self.engine_link.sources) if self.engine_link is not None else []
+        clash = sorted({s.name for s in running} & {s.name for s in sources})
+        if clash:
+            self.show_error(self.tr("{path}: a source named {name} is already connected").format(
+                path=path, name=clash[0]), title)
+            return False
+        return self._start_engine(running + list(sources), str(path))
+
+    def _start_engine(self, sources, source_file: str) -> bool:
+        from console.model.sensors import SensorTable
+        from console.ui.engine_link import EngineLink
+        from console.ui.live import display_names
+
+        layers = sensor_layers(self.canvas.renderer.layers)
+        if not layers:
+            self.show_error(self.tr("Live sources need the sensor layers of the city on the map."),
+                            self.tr("Sources not connected"))
+            return False
+        try:
+            table = SensorTable.from_layers(layers)
+        except InputError as exc:
+            self.show_error(str(exc), self.tr("Sources not connected"))
+            return False
+        journal_path = self._stop_live_pipelines()
+        link = EngineLink(table, self.session.rules, journal_path, sources, source_file, parent=self)
+        link.journal_path = journal_path
+        link.ready.connect(self._on_engine_ready)
+        link.sources_changed.connect(self._on_sources_changed)
+        link.ended.connect(self._on_engine_ended)
+        link.book.refused.connect(lambda method, reason: self.show_error(reason, self.tr("Action not done")))
+        self.engine_link = link
+        self.session.names = display_names(table, layers)
+        self.sources_pane.bind(table, self.tr("Sources file: {path}").format(path=source_file))
+        self.sources_dock.show()
+        self.sources_dock.raise_()
+        self.resizeDocks([self.sources_dock], [600], Qt.Orientation.Horizontal)
+        self.stop_sources_action.setEnabled(True)
+        self.sources_label.setText(self.tr("Sources: starting…"))
+        self._show_journal()
+        return True
+
+    def _stop_live_pipelines(self):
+        """Hand the live state over to a new engine: stop the running one, close the window's pipeline.
+
+        Returns the live journal's path (the engine opens and restores it), or None.
+        """
+        if self.engine_link is not None:
+            journal_path = self.engine_link.journal_path
+            self.engine_link.ended.disconnect(self._on_engine_ended)
+            self.engine_link.stop()
+            self.engine_link.deleteLater()
+            self.engine_link = None
+            return journal_path
+        journal = self.session.journal
+        journal_path = journal.path if journal is not None else None
+        self.session.close()  # writes what is queued: the engine restores from it
+        return journal_path
+
+    def stop_sources(self) -> None:
+        """Disconnect every live source; the window shows the journaled state again."""
+        if self.engine_link is None:
+            return
+        journal_path = self._stop_live_pipelines()
+        self.stop_sources_action.setEnabled(False)
+        self.sources_pane.bind(None, self.tr("No live sources. Sources ▸ Add sources file… connects them."))
+        self.sources_pane.show_sources([])
+        self.sources_label.setText("")
+        self.session.attach_book(None)
+        if journal_path is not None:
+            self.open_journal(journal_path)
+        self.start_live()
+
+    def _on_engine_ready(self) -> None:
+        link = self.engine_link
+        self.session.attach_book(link.book)  # shift handovers go to the engine's journal
+        if self.drill is None:
+            self.show_live_state()
+
+    def _on_sources_changed(self) -> None:
+        mirror = self.engine_link.mirror
+        self.sources_pane.show_sources(mirror.sources, mirror.unknown_by_source)
+        text, down = self.sources_pane.summary()
+        self.sources_label.setText(text)
+        self.sources_label.setStyleSheet("color: #B3261E; font-weight: bold;" if down else "")
+
+    def _on_engine_ended(self, message: str) -> None:
+        self.stop_sources_action.setEnabled(False)
+        if message:
+            self.sources_label.setText(self.tr("Live sources stopped"))
+            self.sources_label.setStyleSheet("color: #B3261E; font-weight: bold;")
+            self.show_error(self.tr("The live sources stopped: {message}").format(message=message),
+                            self.tr("Live sources stopped"))
 
     def feed(self, batch: ReadingBatch, source: str = "", now_ms: int | None = None):
         """Push readings into the live pipeline; returns the ``BatchReport``.
@@ -304,7 +450,11 @@ class MainWindow(QMainWindow):
 
     def _show_journal(self) -> None:
         journal = self.session.journal
-        if journal is None:
+        link = self.engine_link
+        if link is not None and link.journal_path is not None:
+            self.journal_label.setText(self.tr("Journal: {name}").format(name=Path(link.journal_path).name))
+            self.journal_label.setToolTip(str(link.journal_path))
+        elif journal is None:
             self.journal_label.setText(self.tr("No journal"))
             self.journal_label.setToolTip(self.tr("Nothing is recorded"))
         else:
@@ -325,6 +475,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.leave_drill()
+        if self.engine_link is not None:
+            self.engine_link.stop()  # the engine writes and closes the journal
         self.session.close()  # writes what is queued for the journal
         super().closeEvent(event)
 
@@ -345,7 +497,7 @@ class MainWindow(QMainWindow):
         from console.ui.replay_panel import install_replay_panel
         from console.ui.shift import default_journal_path
 
-        if self.session.pipeline is None and not self.start_live():
+        if self.live_table is None and not self.start_live():
             self.show_error(self.tr("A drill needs the sensor layers of the city on the map."),
                             self.tr("Drill not started"))
             return None
@@ -355,7 +507,7 @@ class MainWindow(QMainWindow):
         beside = live_journal.path if live_journal is not None else default_journal_path()
         Path(beside).parent.mkdir(parents=True, exist_ok=True)
         try:
-            drill = DrillSession(feed, self.session.pipeline.table, self.session.rules,
+            drill = DrillSession(feed, self.live_table, self.session.rules,
                                  journal_path=journal_path, beside=beside)
         except (InputError, OSError) as exc:
             self.show_error(str(exc), self.tr("Drill not started"))
