@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 BATCH_READINGS = 100
+ALARM_EVERY = 10  # with $BENCH_SENSOR_IDS: one message in 10 of each sensor is at its alarm value
 T0 = 1_784_000_000_000
 
 
@@ -65,6 +67,13 @@ def publish(port: int, mode: str, count: int, rate: float) -> None:
                 client.publish("gw/1/batch", payload, qos=1)
             network_step(client, 0.0)
     else:
+        # The sensors published to: GAS-00000..GAS-19999 with the message number as value, or the lines of
+        # $BENCH_SENSOR_IDS: "id calm-value alarm-value", every ALARM_EVERY-th message of a sensor at its alarm value.
+        ids_file = os.environ.get("BENCH_SENSOR_IDS")
+        rows = [row.split() for row in Path(ids_file).read_text().splitlines()] if ids_file else \
+            [(f"GAS-{i:05d}",) for i in range(20000)]
+        topics = [f"city/gas/{row[0]}/reading" for row in rows]
+        values = [(float(row[1]), float(row[2])) for row in rows] if ids_file else None
         print(f"start {time.time():.6f}", flush=True)
         started = time.monotonic()
         sent = 0
@@ -76,8 +85,13 @@ def publish(port: int, mode: str, count: int, rate: float) -> None:
                 continue
             now_ms = int(time.time() * 1000)
             for i in range(sent, due):
-                client.publish(f"city/gas/GAS-{i % 20000:05d}/reading",
-                               b'{"t":%d,"value":%d}' % (now_ms, i), qos=1)
+                if values is None:
+                    value = i
+                else:
+                    calm, alarm = values[i % len(values)]
+                    value = alarm if (i // len(values)) % ALARM_EVERY == ALARM_EVERY - 1 else calm
+                client.publish(topics[i % len(topics)], b'{"t":%d,"value":%s}' % (now_ms, repr(value).encode()),
+                               qos=1)
             sent = due
             network_step(client, 0.0)
         print(f"published in {time.monotonic() - started:.2f} s", flush=True)

@@ -32,8 +32,12 @@ IDLE_WAIT_S = 0.01  # an idle loop waits on the pipe: a command wakes it at once
 UNKNOWN_IDS_SHOWN = 20
 
 
-def serve_window(spec: EngineSpec, conn) -> None:
-    """Entry point of the engine process: run until ``Stop`` or until the window's end closes."""
+def serve_window(conn) -> None:
+    """Entry point of the engine process: take the ``EngineSpec``, run until ``Stop`` or until the window's end closes."""
+    try:
+        spec = conn.recv()
+    except (EOFError, OSError):
+        return
     try:
         host = EngineHost(spec, conn)
     except Exception as exc:  # the window shows why the engine did not start

@@ -37,18 +37,24 @@ class EngineClient:
     def __init__(self, spec: EngineSpec):
         context = multiprocessing.get_context("spawn")  # a fork of a Qt process is not safe
         self._conn, child_end = context.Pipe()
-        self.process = context.Process(target=serve_window, args=(spec, child_end), name="console-engine",
-                                       daemon=True)
+        self.process = context.Process(target=serve_window, args=(child_end,), name="console-engine", daemon=True)
         self.process.start()
         child_end.close()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._requests = itertools.count(1)
         self._send_lock = threading.Lock()
         self.ended = False
-        self._reader = threading.Thread(target=self._read, name="engine-reader", daemon=True)
+        # The spec goes over the pipe from the reader thread: the child takes it only once its interpreter
+        # has started (a second or two), and the GUI thread must not wait for that.
+        self._reader = threading.Thread(target=self._read, args=(spec,), name="engine-reader", daemon=True)
         self._reader.start()
 
-    def _read(self) -> None:
+    def _read(self, spec: EngineSpec) -> None:
+        try:
+            with self._send_lock:
+                self._conn.send(spec)
+        except (BrokenPipeError, OSError):
+            pass  # the child is gone already: the recv below reports it
         while True:
             try:
                 message = self._conn.recv()

@@ -84,9 +84,28 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Not ResizeToContents: it measures every row again on every cell change (seconds for a full ranking).
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+class _Filling:
+    """Fill a table without a relayout per cell; columns fit their contents when the row count changed."""
+
+    def __init__(self, table: QTableWidget, rows: int):
+        self.table, self.rows = table, rows
+
+    def __enter__(self):
+        self.resize = self.table.rowCount() != self.rows
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(self.rows)
+        return self.table
+
+    def __exit__(self, *exc):
+        if self.resize:
+            self.table.resizeColumnsToContents()
+        self.table.setUpdatesEnabled(True)
 
 
 def _fill_row(table: QTableWidget, row: int, texts: list[str], colour: str | None = None, numeric_from: int = 99):
@@ -173,7 +192,13 @@ class SourcesPane(QWidget):
         self.figures = list(figures)
         self.unknown = dict(unknown or {})
         selected = self._selected_row()
-        self.sources.setRowCount(len(self.figures))
+        with _Filling(self.sources, len(self.figures)):
+            self._fill_sources()
+        if self.figures and selected is None:
+            self.sources.selectRow(0)
+        self._show_rejections()
+
+    def _fill_sources(self) -> None:
         for row, source in enumerate(self.figures):
             key = state_key(source)
             texts = [source["name"], source["kind"], state_label(key), f"{source['readings_per_s']:.0f}",
@@ -184,9 +209,6 @@ class SourcesPane(QWidget):
             message = source.get("message") or ""
             self.sources.item(row, 2).setToolTip(message)
             self.sources.item(row, 0).setToolTip(message)
-        if self.figures and selected is None:
-            self.sources.selectRow(0)
-        self._show_rejections()
 
     def _selected_row(self) -> int | None:
         rows = self.sources.selectionModel().selectedRows()
@@ -212,23 +234,22 @@ class SourcesPane(QWidget):
         if source.get("overflow"):
             title += "\n" + self.tr("Dropped because the console fell behind: {n}").format(n=source["overflow"])
         self.rejections_title.setText(title)
-        self.rejections.setRowCount(len(rejections))
-        for i, item in enumerate(rejections):
-            _fill_row(self.rejections, i, [reason_label(item["reason"]), item["where"], item["detail"]])
+        with _Filling(self.rejections, len(rejections)):
+            for i, item in enumerate(rejections):
+                _fill_row(self.rejections, i, [reason_label(item["reason"]), item["where"], item["detail"]])
 
     def update_delivery(self, *_) -> None:
         if self.table is None:
             return
         column = self.delivery_choice.currentData() or "owner"
         shares = delivery_by(self.table, column, int(self.now_ms()))
-        self.delivery.setRowCount(len(shares))
-        for row, share in enumerate(shares):
-            colour = "#B3261E" if share.share < 0.8 else None
-            texts = [share.group or self.tr("(none)"), f"{share.sensors:,}", f"{share.on_time:,}",
-                     f"{share.share:.0%}"]
-            _fill_row(self.delivery, row, texts, numeric_from=1)
-            if colour:
-                self.delivery.item(row, 3).setForeground(QBrush(QColor(colour)))
+        with _Filling(self.delivery, len(shares)):
+            for row, share in enumerate(shares):
+                texts = [share.group or self.tr("(none)"), f"{share.sensors:,}", f"{share.on_time:,}",
+                         f"{share.share:.0%}"]
+                _fill_row(self.delivery, row, texts, numeric_from=1)
+                late = share.share < 0.8
+                self.delivery.item(row, 3).setForeground(QBrush(QColor("#B3261E" if late else "#1B1B1B")))
 
     # --- summary ---------------------------------------------------------------
     def summary(self) -> tuple[str, bool]:
