@@ -5,7 +5,9 @@ instead of one feature at a time (``bench/bench_readers.py`` measures both). Lay
 of plain 2D points skip the frame altogether (``read_point_columns``): their WKB is
 parsed into two coordinate arrays and the attributes stay an Arrow table, so a
 million points cost no shapely object each. Every GDAL failure becomes an
-``InputError`` that names the file and the problem.
+``InputError`` that names the file and the problem. (GeoPackages come here only
+when ``geopackage`` does not read them itself: importing pyogrio imports pandas
+and geopandas.)
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ the feature tables, and each geometry is a blob of a short "GP" header (flags, S
 an optional envelope) followed by standard WKB. Point layers are decoded as one NumPy
 block (every 2D point's blob has the same length); other layers become a shapely array
 through ``shapely.from_wkb``. Attributes stay in the file until something asks for
-them (``GeoPackageTable``).
+them (``GeoPackageTable``), so text that is not valid UTF-8 is named when it is
+first read (a label, the attribute panel), not when the layer is opened.
 
 Only the plain case is taken here: a listed feature table whose CRS is an EPSG code,
 read with no encoding given. Everything else, and every SQLite error (not a database,
@@ -17,6 +18,7 @@ malformed, truncated), makes these functions return None, and the GDAL path
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +70,15 @@ class GeometryColumns:
     geometries: np.ndarray | None = None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+@contextmanager
+def _reading(path: Path):
+    """A read-only connection, closed afterwards; text comes as bytes, decoded where used."""
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    connection.text_factory = bytes  # text decoded where it is used, so bad bytes fail there
-    return connection
+    connection.text_factory = bytes
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -87,7 +94,7 @@ def feature_tables(path: Path) -> dict[str, FeatureTable] | None:
     """The feature tables of a GeoPackage by name, in the order GDAL lists them; None
     when the file is not a GeoPackage that SQLite reads without complaint."""
     try:
-        with _connect(path) as connection:
+        with _reading(path) as connection:
             if connection.execute("PRAGMA encoding").fetchone()[0] != b"UTF-8":
                 return None
             rows = connection.execute(
@@ -115,26 +122,23 @@ def read_feature_table(path: Path, table: FeatureTable) -> GeometryColumns | Non
     if table.crs is None:
         return None  # no CRS or a non-EPSG one: GDAL's reading of it says what to do
     stamp = _stamp(path)
+    xy = geometries = None
     try:
-        with _connect(path) as connection:
+        with _reading(path) as connection:
             fid, fields = _columns(connection, table)
             if fid is None:
                 return None
-            order = f" ORDER BY {_quoted(fid)}"
-            attributes = GeoPackageTable(path, table.name, fid, fields, stamp)
             if table.geometry_type == "POINT" and table.z == 0 and table.m == 0:
                 xy = _points(connection, table)
-                if xy is None:
-                    return None
-                attributes.num_rows = len(xy[0])
-                return GeometryColumns(attributes, table.crs, xy=xy)
-            geometries = _geometries(connection, table, order)
+            else:
+                geometries = _geometries(connection, table, order=f" ORDER BY {_quoted(fid)}")
     except (sqlite3.Error, OSError):
         return None
-    if geometries is None:
+    if xy is None and geometries is None:
         return None
-    attributes.num_rows = len(geometries)
-    return GeometryColumns(attributes, table.crs, geometries=geometries)
+    count = len(xy[0]) if xy is not None else len(geometries)
+    attributes = GeoPackageTable(path, table.name, fid, fields, stamp, num_rows=count)
+    return GeometryColumns(attributes, table.crs, xy=xy, geometries=geometries)
 
 
 def _columns(connection: sqlite3.Connection, table: FeatureTable) -> tuple[str | None, list[str]]:
@@ -258,7 +262,7 @@ class GeoPackageTable:
             raise KeyError(name)
         self._check_unchanged()
         try:
-            with _connect(self.path) as connection:
+            with _reading(self.path) as connection:
                 connection.text_factory = str
                 declared = {row[1]: str(row[2]).upper() for row in
                             connection.execute(f"PRAGMA table_info({_quoted(self.layer)})")}
@@ -266,12 +270,10 @@ class GeoPackageTable:
                     f"SELECT {_quoted(name)} FROM {_quoted(self.layer)} ORDER BY {_quoted(self.fid)}")]
         except sqlite3.Error:
             # Text that is not UTF-8, or a file gone bad: GDAL's reading names the problem.
-            frame = self.to_pandas()
-            return np.array([None if _missing(v) else v for v in frame[name].tolist()], dtype=object)
-        column = np.empty(len(values), dtype=object)
-        column[:] = values
+            return _objects([None if _missing(v) else v for v in self.to_pandas()[name].tolist()])
         if declared.get(name) == "BOOLEAN":
-            column = np.array([None if v is None else bool(v) for v in values], dtype=object)
+            values = [None if v is None else bool(v) for v in values]
+        column = _objects(values)
         return column if self.rows is None else column[self.rows]
 
     def to_pandas(self):
@@ -283,6 +285,12 @@ class GeoPackageTable:
         if self.rows is not None:
             frame = frame.iloc[self.rows].reset_index(drop=True)
         return frame
+
+
+def _objects(values: list) -> np.ndarray:
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
 
 
 def _missing(value) -> bool:

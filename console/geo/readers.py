@@ -2,7 +2,9 @@
 
 Formats: GeoJSON, GeoPackage, Shapefile, FlatGeobuf (through pyogrio/GDAL, see
 ``gdal_layers``) and CSV with longitude/latitude columns (through pandas, see
-``csv_points``). Every problem with the input becomes an ``InputError`` naming the
+``csv_points``). GeoPackages are read straight from SQLite where they can be
+(``geopackage``), which keeps pandas, geopandas and pyogrio out of a start-up that
+opens only GeoPackages; what that reader does not take goes to GDAL. Every problem with the input becomes an ``InputError`` naming the
 file and what is wrong; no GDAL message reaches the user unexplained.
 
 Shapefile text encoding: an explicit ``encoding`` wins; otherwise a ``.cpg``

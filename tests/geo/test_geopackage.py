@@ -165,3 +165,16 @@ def test_a_sensor_check_reads_columns_without_a_frame(city):
     with pytest.raises(InputError, match=r"lacks required field\(s\) category, quantity"):
         check_sensor_layer(layer, "catalog.toml")
     assert layer._frame is None
+
+
+def test_text_that_is_not_utf8_is_named_when_it_is_read(tmp_path):
+    path = tmp_path / "bad.gpkg"
+    gpd.GeoDataFrame({"name": ["江岸"]}, geometry=[shapely.Point(114.3, 30.6)], crs="EPSG:4490").to_file(
+        path, layer="points", engine="pyogrio", SPATIAL_INDEX="NO")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE points SET name = CAST(? AS TEXT)", ("江岸".encode("gbk"),))
+    [layer] = read_layers(path)  # the geometry is fine: the layer draws
+    with pytest.raises(InputError) as info:
+        layer.text_values("name")
+    assert str(info.value) == (f'{path}: text is not valid UTF-8 (invalid start byte); '
+                               f'give the right encoding, e.g. encoding = "GBK"')
