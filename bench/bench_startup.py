@@ -3,7 +3,8 @@
 Jobs, each a fresh process, run in turn (A B C ... A B C ...), median of ``RUNS``:
 
 - ``python -c pass`` and ``python -c "import PySide6.QtGui"``: same-run references
-  (the interpreter alone, and the Qt the snapshot cannot do without);
+  (the interpreter alone, and the Qt the snapshot cannot do without), and
+  ``import pyogrio.raw``: what GDAL's Python side costs before it reads anything;
 - ``console snapshot`` of the demo city from its catalog, 1600x1000;
 - ``console snapshot --open`` a GeoPackage of 1,000,000 points (written by
   ``bench/bench_readers.py`` to /tmp; written here when missing);
@@ -60,6 +61,8 @@ def jobs() -> dict[str, list[str]]:
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import PySide6.QtGui": [sys.executable, "-c", "import PySide6.QtGui"],
+        # pyogrio's raw (Arrow) reader cannot be had alone: the package imports geopandas and pandas.
+        "import pyogrio.raw": [sys.executable, "-c", "import pyogrio.raw"],
         CITY_JOB: console + city,
         CITY_JOB + GDAL_SUFFIX: through_gdal + city,
         BIG_JOB: console + big,
