@@ -1,14 +1,16 @@
-"""Layer reading: pyogrio through Arrow against pyogrio feature by feature, in one run.
+"""Layer reading: GeoPackages through SQLite, pyogrio through Arrow and pyogrio
+feature by feature, in one run.
 
 Two sources, each read whole with ``read_layers`` (reprojection and the split by
-geometry kind included, as the console opens them) both ways, alternating, best
-of a few rounds:
+geometry kind included, as the console opens them) the three ways, alternating,
+best of a few rounds, in this process (imports warmed first: ``bench_startup.py``
+measures what the imports cost a fresh process):
 
 - the demo city ``layers/demo/city.gpkg``, every layer;
 - a generated GeoPackage of 1,000,000 points with Chinese text attributes, written
   once to /tmp (kept between runs; delete it to write it again).
 
-Prints seconds for each way and the ratio (feature by feature / Arrow).
+Prints seconds for each way and the ratios (Arrow / SQLite, feature by feature / Arrow).
 
 Run: .venv/bin/python bench/bench_readers.py
 """
@@ -25,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import console.geo.gdal_layers as gdal_layers  # noqa: E402
+import console.geo.geopackage as geopackage  # noqa: E402
 from console.geo.readers import read_layers  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,8 +58,12 @@ def write_points(path: Path) -> None:
     partial.rename(path)
 
 
-def timed_read(path: Path, arrow: bool) -> tuple[float, int]:
-    gdal_layers.USE_ARROW = arrow
+# way -> (gdal_layers.USE_ARROW, geopackage.READ_DIRECTLY)
+WAYS = {"feature by feature": (False, False), "Arrow": (True, False), "SQLite": (True, True)}
+
+
+def timed_read(path: Path, way: str) -> tuple[float, int]:
+    gdal_layers.USE_ARROW, geopackage.READ_DIRECTLY = WAYS[way]
     started = time.perf_counter()
     layers = read_layers(path)
     return time.perf_counter() - started, sum(len(layer) for layer in layers)
@@ -66,20 +73,22 @@ def main() -> int:
     if not BIG.exists():
         print(f"writing {POINTS:,} points to {BIG} ...", flush=True)
         write_points(BIG)
-    read_layers(CITY)  # warm imports, the PROJ database and the file cache
+    for way in WAYS:  # warm imports, the PROJ database and the file cache
+        timed_read(CITY, way)
     for path in (CITY, BIG):
-        best = {True: float("inf"), False: float("inf")}
+        best = dict.fromkeys(WAYS, float("inf"))
         counts = set()
         for _ in range(ROUNDS[path]):
-            for arrow in (False, True):
-                seconds, features = timed_read(path, arrow)
-                best[arrow] = min(best[arrow], seconds)
+            for way in WAYS:
+                seconds, features = timed_read(path, way)
+                best[way] = min(best[way], seconds)
                 counts.add(features)
-        assert len(counts) == 1, f"the two ways read different feature counts: {counts}"
-        print(f"{path.name}: {counts.pop():,} features; feature by feature {best[False]:.2f} s, "
-              f"Arrow {best[True]:.2f} s, ratio {best[False] / best[True]:.2f}x (best of {ROUNDS[path]})",
-              flush=True)
-    gdal_layers.USE_ARROW = True
+        assert len(counts) == 1, f"the ways read different feature counts: {counts}"
+        figures = ", ".join(f"{way} {seconds:.2f} s" for way, seconds in best.items())
+        print(f"{path.name}: {counts.pop():,} features; {figures}; Arrow / SQLite "
+              f"{best['Arrow'] / best['SQLite']:.2f}x, feature by feature / Arrow "
+              f"{best['feature by feature'] / best['Arrow']:.2f}x (best of {ROUNDS[path]})", flush=True)
+    gdal_layers.USE_ARROW, geopackage.READ_DIRECTLY = WAYS["SQLite"]
     return 0
 
 

@@ -3,14 +3,19 @@
 Jobs, each a fresh process, run in turn (A B C ... A B C ...), median of ``RUNS``:
 
 - ``python -c pass`` and ``python -c "import PySide6.QtGui"``: same-run references
-  (the interpreter alone, and the Qt the snapshot cannot do without);
+  (the interpreter alone, and the Qt the snapshot cannot do without), and
+  ``import pyogrio.raw``: what GDAL's Python side costs before it reads anything;
 - ``console snapshot`` of the demo city from its catalog, 1600x1000;
 - ``console snapshot --open`` a GeoPackage of 1,000,000 points (written by
-  ``bench/bench_readers.py`` to /tmp; written here when missing).
+  ``bench/bench_readers.py`` to /tmp; written here when missing);
+- both snapshots again through GDAL (pyogrio, which imports pandas and geopandas),
+  the path GeoPackages took before they were read through SQLite
+  (``console.geo.geopackage.READ_DIRECTLY = False``).
 
-For each: wall seconds and the peak RSS of the process (``getrusage(RUSAGE_CHILDREN)``
-after each run). Then a ``-X importtime`` breakdown of the demo-city snapshot:
-the slowest top-level packages by cumulative import time.
+For each: wall seconds (median) and peak RSS (largest of the runs), both of the
+snapshot process alone: a small helper process starts it and reads its
+``getrusage(RUSAGE_CHILDREN)``. Then a ``-X importtime`` breakdown of the demo-city
+snapshot: the slowest top-level packages by their own import time.
 
 Targets (issue 13): cold demo-city snapshot <= 2 s; 1,000,000 points <= 300 MB.
 
@@ -20,12 +25,10 @@ Run: .venv/bin/python bench/bench_startup.py
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,38 +45,49 @@ def _env() -> dict[str, str]:
     return env
 
 
+# The snapshot with GeoPackages left to GDAL, as before they were read through SQLite.
+THROUGH_GDAL = ("import sys; import console.geo.geopackage as g; g.READ_DIRECTLY = False; "
+                "from console.cli import main; sys.exit(main(sys.argv[1:]))")
+CITY_JOB = "snapshot demo city"
+BIG_JOB = "snapshot 1,000,000 points"
+GDAL_SUFFIX = ", GDAL path"
+
+
 def jobs() -> dict[str, list[str]]:
     console = [sys.executable, "-m", "console"]
+    through_gdal = [sys.executable, "-c", THROUGH_GDAL]
+    city = ["snapshot", "--out", str(OUT / "city.png")]
+    big = ["snapshot", "--open", str(BIG), "--out", str(OUT / "big.png")]
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import PySide6.QtGui": [sys.executable, "-c", "import PySide6.QtGui"],
-        "snapshot demo city": console + ["snapshot", "--out", str(OUT / "city.png")],
-        "snapshot 1,000,000 points": console + ["snapshot", "--open", str(BIG), "--out", str(OUT / "big.png")],
+        # pyogrio's raw (Arrow) reader cannot be had alone: the package imports geopandas and pandas.
+        "import pyogrio.raw": [sys.executable, "-c", "import pyogrio.raw"],
+        CITY_JOB: console + city,
+        CITY_JOB + GDAL_SUFFIX: through_gdal + city,
+        BIG_JOB: console + big,
+        BIG_JOB + GDAL_SUFFIX: through_gdal + big,
     }
+
+
+# Starts one command and prints its wall seconds and peak RSS (kB), so that neither the
+# benchmark's own memory nor an earlier child's peak is counted.
+PROBE = (
+    "import resource, subprocess, sys, time; started = time.perf_counter(); "
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+    "elapsed = time.perf_counter() - started; sys.stderr.write(done.stderr.decode(errors='replace')); "
+    "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(done.returncode)"
+)
 
 
 def run_once(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - started
+    done = subprocess.run([sys.executable, "-c", PROBE, *command], cwd=REPO, env=_env(),
+                          capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode(errors='replace')}")
-    # RUSAGE_CHILDREN holds the largest child so far; run_peak measures each alone.
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(after, before) / 1024.0
-
-
-def run_peak(command: list[str]) -> float:
-    """Peak RSS (MB) of one run, measured in a fresh helper so earlier children do not mask it."""
-    probe = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=REPO, env=_env(),
-                          capture_output=True, text=True, check=True)
-    return int(done.stdout.strip()) / 1024.0
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    elapsed, peak_kb = done.stdout.split()
+    return float(elapsed), int(peak_kb) / 1024.0
 
 
 def importtime_breakdown(command: list[str], top: int = 12) -> list[tuple[str, float]]:
@@ -109,24 +123,31 @@ def main() -> int:
     ensure_big()
     commands = jobs()
     times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():  # one warm-up each: the file cache, not the process
         subprocess.run(command, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(RUNS):
         for name, command in commands.items():
-            times[name].append(run_once(command)[0])
-    peaks = {name: run_peak(command) for name, command in commands.items()}
-    print(f"whole processes in turn, median of {RUNS}")
-    print(f"{'job':28s} {'wall s':>8s} {'peak MB':>9s}")
+            seconds, peak_mb = run_once(command)
+            times[name].append(seconds)
+            peaks[name].append(peak_mb)
+    wall = {name: statistics.median(values) for name, values in times.items()}
+    peak = {name: max(values) for name, values in peaks.items()}
+    print(f"whole processes in turn, median wall of {RUNS}, largest peak RSS")
+    print(f"{'job':40s} {'wall s':>8s} {'peak MB':>9s}")
     for name in commands:
-        print(f"{name:28s} {statistics.median(times[name]):8.2f} {peaks[name]:9.0f}")
-    city = statistics.median(times["snapshot demo city"])
-    big_mb = peaks["snapshot 1,000,000 points"]
+        print(f"{name:40s} {wall[name]:8.2f} {peak[name]:9.0f}")
+    for job in (CITY_JOB, BIG_JOB):
+        old = job + GDAL_SUFFIX
+        print(f"{job}: SQLite / GDAL path, wall {wall[job] / wall[old]:.2f}x, peak {peak[job] / peak[old]:.2f}x")
+    city = wall[CITY_JOB]
+    big_mb = peak[BIG_JOB]
     print(f"cold demo-city snapshot {city:.2f} s (target <= {CITY_TARGET_S:.1f} s): "
           f"{'met' if city <= CITY_TARGET_S else 'NOT met'}")
     print(f"1,000,000-point snapshot peak {big_mb:.0f} MB (target <= {BIG_TARGET_MB:.0f} MB): "
           f"{'met' if big_mb <= BIG_TARGET_MB else 'NOT met'}")
     print("\n-X importtime of the demo-city snapshot, seconds per top-level package (own modules):")
-    for package, seconds in importtime_breakdown(commands["snapshot demo city"]):
+    for package, seconds in importtime_breakdown(commands[CITY_JOB]):
         print(f"  {package:24s} {seconds:6.3f}")
     return 0
 

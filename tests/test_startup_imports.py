@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ HEAVY = ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "pyarro
 # Budgets in modules added to a bare interpreter; today's figures leave about 10 % headroom.
 PARSER_BUDGET = 40
 INFO_BUDGET = 800
-SNAPSHOT_BUDGET = 860
+SNAPSHOT_BUDGET = 400  # a GeoPackage read through SQLite: no pandas, geopandas, pyogrio, pyarrow
 
 PROBE = """
 import contextlib, io, json, sys
@@ -71,4 +72,14 @@ def test_console_snapshot_imports_no_window_toolkit_beyond_what_it_draws_with(tm
     assert code == 0 and (tmp_path / "p.png").stat().st_size > 0
     assert "pyqtgraph" not in _packages(added)
     assert not {"PySide6.QtOpenGL", "PySide6.QtSvg", "PySide6.QtNetwork", "PySide6.QtCharts"} & set(added)
+    assert len(added) <= SNAPSHOT_BUDGET, len(added)
+
+
+@pytest.mark.parametrize("catalog", [False, True], ids=["geopackage points", "demo city"])
+def test_console_snapshot_of_a_geopackage_imports_no_frame_library(tmp_path, catalog):
+    """GeoPackages are read through SQLite: neither GDAL's Python side nor pandas nor geopandas."""
+    source = [] if catalog else ["--open", str(_points(tmp_path))]
+    code, added = _imports(["snapshot", *source, "--out", str(tmp_path / "p.png")])
+    assert code == 0 and (tmp_path / "p.png").stat().st_size > 0
+    assert not {"pandas", "geopandas", "pyogrio", "pyarrow"} & _packages(added)
     assert len(added) <= SNAPSHOT_BUDGET, len(added)

@@ -220,33 +220,37 @@ def check_sensor_layer(layer: VectorLayer, source: str) -> None:
     InputError
         Naming ``source``, the layer and the field at fault.
     """
-    frame = layer.frame
     if layer.kind is not GeometryKind.POINT:
         raise InputError(source, f"sensor layer {layer.name!r} must hold points, not {layer.kind.value}s")
-    missing = [name for name in SENSOR_FIELDS if name not in frame.columns]
+    missing = [name for name in SENSOR_FIELDS if name not in layer.columns]
     if missing:
         raise InputError(
             source,
             f"sensor layer {layer.name!r} lacks required field(s) {', '.join(missing)}; "
             f"a sensor layer needs {', '.join(SENSOR_FIELDS)}",
         )
-    ids = frame["id"]
-    blank = ids.isna() | (ids.astype(str).str.strip() == "")
-    if blank.any():
-        row = int(blank.to_numpy().nonzero()[0][0])
-        raise InputError(source, f"sensor layer {layer.name!r}: field 'id' is empty in feature {row + 1}")
-    duplicated = ids[ids.duplicated()].astype(str).unique().tolist()
+    # Columns as Python values (no frame): the checks read two columns of every sensor.
+    ids = layer.column_values("id")
+    blank = [row for row, value in enumerate(ids.tolist()) if value is None or str(value).strip() == ""]
+    if blank:
+        raise InputError(source, f"sensor layer {layer.name!r}: field 'id' is empty in feature {blank[0] + 1}")
+    seen: set = set()
+    duplicated: dict[str, None] = {}
+    for value in ids.tolist():
+        if value in seen:
+            duplicated[str(value)] = None
+        seen.add(value)
     if duplicated:
-        shown = ", ".join(duplicated[:5]) + (" ..." if len(duplicated) > 5 else "")
+        shown = ", ".join(list(duplicated)[:5]) + (" ..." if len(duplicated) > 5 else "")
         raise InputError(source, f"sensor layer {layer.name!r}: field 'id' has duplicate ids: {shown}")
-    categories = frame["category"]
-    unknown = ~categories.isin(SENSOR_CATEGORIES)
-    if unknown.any():
-        row = int(unknown.to_numpy().nonzero()[0][0])
+    known = set(SENSOR_CATEGORIES)
+    categories = layer.column_values("category").tolist()
+    unknown = next((row for row, value in enumerate(categories) if value not in known), None)
+    if unknown is not None:
         raise InputError(
             source,
-            f"sensor layer {layer.name!r}: field 'category' has unknown value {categories.iloc[row]!r} "
-            f"(sensor {ids.iloc[row]}); expected one of {', '.join(SENSOR_CATEGORIES)}",
+            f"sensor layer {layer.name!r}: field 'category' has unknown value {categories[unknown]!r} "
+            f"(sensor {ids[unknown]}); expected one of {', '.join(SENSOR_CATEGORIES)}",
         )
 
 

@@ -17,7 +17,7 @@ from console.errors import InputError
 from console.geo.crs import crs_label, gcj02_to_wgs84, resolve_crs, to_display, transformer
 from console.model.layer import DISPLAY_CRS, GeometryKind, VectorLayer
 
-__all__ = ["points_to_layer", "to_layers"]
+__all__ = ["geometries_to_layers", "points_to_layer", "to_layers"]
 
 # shapely type ids -> layer kind; GeometryCollection (7) has none.
 _KIND_BY_TYPE_ID = {
@@ -36,9 +36,33 @@ _MERCATOR_MAX_LAT = 85.0511287798066
 def to_layers(path: Path, fmt: str, layer_name: str, base: str, frame, source_crs, gcj02: bool) -> list[VectorLayer]:
     """One ``VectorLayer`` per geometry kind in ``frame``, reprojected from ``source_crs`` to the display CRS."""
     import geopandas as gpd
+
+    attributes = frame.drop(columns=frame.geometry.name)
+
+    def frame_layer(rows: np.ndarray, geoms: np.ndarray) -> dict:
+        layer_frame = gpd.GeoDataFrame(attributes.iloc[rows].reset_index(drop=True), geometry=geoms, crs=DISPLAY_CRS)
+        return {"frame": layer_frame}
+
+    return _layers_by_kind(path, fmt, layer_name, base, np.asarray(frame.geometry.values), source_crs, gcj02,
+                           frame_layer)
+
+
+def geometries_to_layers(path: Path, fmt: str, layer_name: str, base: str, geometries: np.ndarray, table,
+                         source_crs, gcj02: bool) -> list[VectorLayer]:
+    """``to_layers`` for geometries read without a frame (a shapely array and an attribute
+    table with ``take``): the same checks and split by kind, no frame built."""
+
+    def array_layer(rows: np.ndarray, geoms: np.ndarray) -> dict:
+        return {"frame": None, "geometry": geoms, "table": table.take(rows)}
+
+    return _layers_by_kind(path, fmt, layer_name, base, geometries, source_crs, gcj02, array_layer)
+
+
+def _layers_by_kind(path: Path, fmt: str, layer_name: str, base: str, geoms: np.ndarray, source_crs, gcj02: bool,
+                    make) -> list[VectorLayer]:
     import shapely
 
-    if len(frame) == 0:
+    if len(geoms) == 0:
         raise InputError(path, f"layer {layer_name!r} is empty (no features)")
     if source_crs is None:
         hint = " (the .prj file is missing)" if fmt == "Shapefile" else ""
@@ -46,14 +70,12 @@ def to_layers(path: Path, fmt: str, layer_name: str, base: str, frame, source_cr
             path, f"layer {layer_name!r} has no CRS{hint}; say which with crs=, e.g. crs = \"EPSG:4490\""
         )
     crs = resolve_crs(source_crs, str(path))
-    geoms = np.asarray(frame.geometry.values)
     type_ids = shapely.get_type_id(geoms)
     usable = (type_ids >= 0) & (type_ids != 7) & ~shapely.is_empty(geoms)
     dropped = int((~usable).sum())
-    _check_dropped(path, layer_name, dropped, len(frame))
+    _check_dropped(path, layer_name, dropped, len(geoms), stacklevel=5)  # via to_layers
     geoms = _reproject(path, layer_name, geoms, usable, crs, gcj02)
-    attributes = frame.drop(columns=frame.geometry.name)
-    kind_of_row = np.full(len(frame), None, dtype=object)
+    kind_of_row = np.full(len(geoms), None, dtype=object)
     for type_id, kind in _KIND_BY_TYPE_ID.items():
         kind_of_row[type_ids == type_id] = kind
     present = [kind for kind in GeometryKind if np.any(usable & (kind_of_row == kind))]
@@ -63,16 +85,13 @@ def to_layers(path: Path, fmt: str, layer_name: str, base: str, frame, source_cr
         kind_geoms = geoms[rows]
         if kind is GeometryKind.POINT:
             kind_geoms = _single_points(kind_geoms)
-        layer_frame = gpd.GeoDataFrame(
-            attributes.iloc[rows].reset_index(drop=True), geometry=kind_geoms, crs=DISPLAY_CRS
-        )
         layers.append(
             VectorLayer(
                 name=base if len(present) == 1 else f"{base}_{kind.value}",
                 kind=kind,
-                frame=layer_frame,
                 source=str(path),
                 source_crs=crs_label(crs),
+                **make(rows, kind_geoms),
             )
         )
     return layers
@@ -156,7 +175,7 @@ def _check_geographic_range(path: Path, layer_name: str, bounds, crs) -> None:
         )
 
 
-def _check_dropped(path, layer_name: str, dropped: int, total: int) -> None:
+def _check_dropped(path, layer_name: str, dropped: int, total: int, stacklevel: int = 4) -> None:
     """A layer with no usable geometry is an error; one with some unusable features a warning."""
     if dropped == total:
         raise InputError(path, f"layer {layer_name!r} has no usable geometry (all {dropped} are empty or missing)")
@@ -164,5 +183,5 @@ def _check_dropped(path, layer_name: str, dropped: int, total: int) -> None:
         warnings.warn(
             f"{path}: layer {layer_name!r}: skipped {dropped} feature(s) with empty, missing or mixed-collection geometry",
             ConsoleWarning,
-            stacklevel=4,  # the reader's caller, as before: through this helper and its caller
+            stacklevel=stacklevel,  # the reader's caller: through this helper and the ones above it
         )

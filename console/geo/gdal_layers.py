@@ -5,7 +5,9 @@ instead of one feature at a time (``bench/bench_readers.py`` measures both). Lay
 of plain 2D points skip the frame altogether (``read_point_columns``): their WKB is
 parsed into two coordinate arrays and the attributes stay an Arrow table, so a
 million points cost no shapely object each. Every GDAL failure becomes an
-``InputError`` that names the file and the problem.
+``InputError`` that names the file and the problem. (GeoPackages come here only
+when ``geopackage`` does not read them itself: importing pyogrio imports pandas
+and geopandas.)
 """
 
 from __future__ import annotations
@@ -161,8 +163,9 @@ def check_layer_exists(path: Path, fmt: str, layer: str, listed=None) -> None:
         raise InputError(path, f"no layer named {layer!r}; the layers are: {', '.join(names) or '(none)'}")
 
 
-def read_frame(path: Path, fmt: str, layer_name: str, encoding: str | None):
-    """One layer as a GeoDataFrame in its own CRS, 2D, attributes decoded with ``encoding``."""
+def read_frame(path: Path, fmt: str, layer_name: str, encoding: str | None, *, read_geometry: bool = True):
+    """One layer as a GeoDataFrame in its own CRS, 2D, attributes decoded with ``encoding``
+    (a plain DataFrame of the attributes with ``read_geometry=False``)."""
     import pyogrio
 
     with gdal_errors(path, fmt, encoding):
@@ -171,14 +174,15 @@ def read_frame(path: Path, fmt: str, layer_name: str, encoding: str | None):
 
             try:
                 frame = pyogrio.read_dataframe(str(path), layer=layer_name, encoding=encoding, force_2d=True,
-                                               use_arrow=True)
+                                               use_arrow=True, read_geometry=read_geometry)
             except pyarrow.ArrowException:
                 frame = None
             if frame is not None and _text_is_valid(frame):
                 return frame
             # Text not valid in its encoding: Arrow passes the bytes on undecoded (or fails
             # without saying where), so read feature by feature, which fails naming the field.
-        return pyogrio.read_dataframe(str(path), layer=layer_name, encoding=encoding, force_2d=True)
+        return pyogrio.read_dataframe(str(path), layer=layer_name, encoding=encoding, force_2d=True,
+                                      read_geometry=read_geometry)
 
 
 def _text_is_valid(frame) -> bool:

@@ -2,7 +2,9 @@
 
 Formats: GeoJSON, GeoPackage, Shapefile, FlatGeobuf (through pyogrio/GDAL, see
 ``gdal_layers``) and CSV with longitude/latitude columns (through pandas, see
-``csv_points``). Every problem with the input becomes an ``InputError`` naming the
+``csv_points``). GeoPackages are read straight from SQLite where they can be
+(``geopackage``), which keeps pandas, geopandas and pyogrio out of a start-up that
+opens only GeoPackages; what that reader does not take goes to GDAL. Every problem with the input becomes an ``InputError`` naming the
 file and what is wrong; no GDAL message reaches the user unexplained.
 
 Shapefile text encoding: an explicit ``encoding`` wins; otherwise a ``.cpg``
@@ -19,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from console.errors import InputError
+from console.geo import gdal_layers, geopackage
 from console.geo.csv_points import read_csv
-from console.geo.display_layers import points_to_layer, to_layers
+from console.geo.display_layers import geometries_to_layers, points_to_layer, to_layers
 from console.geo.gdal_layers import (
     PointColumns,
     check_layer_exists,
@@ -94,8 +97,16 @@ def read_layers(
         sources.append((path.stem, frame, crs if crs is not None else "EPSG:4326"))
     else:
         encoding = encoding_for(path, fmt, encoding)
-        layer_names = spatial_layer_names(path, fmt, layer)
+        tables = _direct_tables(path, fmt, encoding)
+        layer_names = _listed_spatial(tables, layer) or spatial_layer_names(path, fmt, layer)
         for layer_name in layer_names:
+            direct = geopackage.read_feature_table(path, tables[layer_name]) if layer_name in tables else None
+            if direct is not None and direct.xy is not None:
+                sources.append((layer_name, PointColumns(*direct.xy, direct.table, direct.crs), direct.crs))
+                continue
+            if direct is not None:
+                sources.append((layer_name, direct, direct.crs))
+                continue
             points = read_point_columns(path, fmt, layer_name, encoding)
             if points is not None:
                 sources.append((layer_name, points, points.crs if points.crs is not None else crs))
@@ -109,9 +120,30 @@ def read_layers(
             base = name if len(sources) == 1 else f"{name}_{layer_name}"
         else:
             base = layer_name
+        if isinstance(frame, geopackage.GeometryColumns):
+            layers.extend(geometries_to_layers(path, fmt, layer_name, base, frame.geometries, frame.table,
+                                               source_crs, gcj02))
+            continue
         convert = points_to_layer if isinstance(frame, PointColumns) else to_layers
         layers.extend(convert(path, fmt, layer_name, base, frame, source_crs, gcj02))
     return layers
+
+
+def _direct_tables(path: Path, fmt: str, encoding: str | None) -> dict[str, geopackage.FeatureTable]:
+    """A GeoPackage's feature tables when they can be read without GDAL (``geopackage``), else none."""
+    if fmt != "GeoPackage" or encoding is not None or not gdal_layers.USE_ARROW or not geopackage.READ_DIRECTLY:
+        return {}
+    return geopackage.feature_tables(path) or {}
+
+
+def _listed_spatial(tables: dict, layer: str | None) -> list[str] | None:
+    """The layers to read as the direct listing has them; None leaves listing (and its
+    errors: no such layer, no geometry) to GDAL."""
+    if not tables:
+        return None
+    if layer is None:
+        return list(tables)
+    return [layer] if layer in tables else None
 
 
 def describe(path, encoding: str | None = None, *, layer: str | None = None) -> list[dict]:

@@ -203,17 +203,16 @@ def label_anchors(layer: VectorLayer):
     of its longest feature, turned along the line and kept upright.
     """
     field = layer.style.label
-    frame = layer.frame
-    texts = frame[field].fillna("").astype(str).to_numpy()
-    geometries = np.asarray(frame.geometry.values)
+    texts = layer.text_values(field)
+    if layer.kind is GeometryKind.POINT:
+        x, y = layer.xy
+        return texts, x, y, None
+    geometries = layer.geometries
     if layer.kind is GeometryKind.POLYGON:
         points = shapely.point_on_surface(geometries)
         order = np.argsort(-shapely.area(geometries))  # big areas claim their place first
         coords = shapely.get_coordinates(points[order])
         return texts[order], coords[:, 0], coords[:, 1], None
-    if layer.kind is GeometryKind.POINT:
-        coords = shapely.get_coordinates(geometries)
-        return texts, coords[:, 0], coords[:, 1], None
     lengths = shapely.length(geometries)
     keep = []
     for name in np.unique(texts[texts != ""]):

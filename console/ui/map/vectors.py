@@ -78,9 +78,9 @@ def simplify_step(resolution_m: float) -> float:
 def class_rows(layer: VectorLayer) -> list[tuple[Symbol, np.ndarray]]:
     """Rows of the layer grouped by their symbol, in the catalog's class order."""
     style = layer.style
-    if not style.classify or style.classify not in layer.frame.columns or not style.classes:
+    if not style.classify or style.classify not in layer.columns or not style.classes:
         return [(style.symbol, np.arange(len(layer)))]
-    values = layer.frame[style.classify].astype(str).to_numpy()
+    values = layer.text_values(style.classify)
     groups: list[tuple[Symbol, np.ndarray]] = []
     known = np.isin(values, list(style.classes))
     if (~known).any():
@@ -141,8 +141,7 @@ class VectorPainter:
         self.layer = layer
         self._groups = class_rows(layer)
         self._paths: dict[float, list[QPainterPath]] = {}
-        geometries = layer.frame.geometry.values
-        self._geometries = np.asarray(geometries.data if hasattr(geometries, "data") else geometries)
+        self._geometries = layer.geometries
         self._bounds = shapely.bounds(self._geometries) if len(self._geometries) else np.zeros((0, 4))
 
     def restyle(self) -> None:
