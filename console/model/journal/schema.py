@@ -13,7 +13,15 @@ from pathlib import Path
 from console.errors import InputError
 from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "STATE_COLUMNS", "TIME_COLUMNS", "JournalError", "connect"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "STATE_COLUMNS",
+    "TIME_COLUMNS",
+    "JournalError",
+    "connect",
+    "connect_reader",
+]
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
@@ -141,6 +149,28 @@ def connect(path: Path, synchronous: str | None) -> sqlite3.Connection:
                 upgrade_schema(connection, version)
     except sqlite3.Error as exc:
         raise JournalError(path, f"cannot be opened as a journal: {exc}") from None
+    return connection
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """Open an existing journal to read it (reports); nothing is created or upgraded.
+
+    Raises
+    ------
+    JournalError
+        No such file, or a file that is not a console journal.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise JournalError(path, "no such journal file")
+    connection = connect(path, None)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        connection.close()
+        raise JournalError(path, f"cannot be read as a journal: {exc}") from None
+    if not {"alarm", "transition", "action", "meta"} <= tables:
+        connection.close()
+        raise JournalError(path, "is not a console journal (it has no alarm tables)")
     return connection
 
 def create_schema(connection: sqlite3.Connection) -> None:
