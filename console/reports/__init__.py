@@ -8,7 +8,13 @@ all. The PDF is typeset by ``console.ui.report_pdf`` from the same HTML.
 from console.reports.files import TEXT_SUFFIXES, write_text_report
 from console.reports.labels import LANGUAGES, Labels
 from console.reports.render import report_sections, to_csv, to_html, to_markdown
-from console.reports.shift import DEFAULT_OVERDUE_AFTER_MS, ShiftReport, build_shift_report, read_shift_report
+from console.reports.shift import (
+    DEFAULT_OVERDUE_AFTER_MS,
+    ShiftReport,
+    build_shift_report,
+    read_shift_report,
+    shift_start_ms,
+)
 
 __all__ = [
     "DEFAULT_OVERDUE_AFTER_MS",
@@ -18,6 +24,7 @@ __all__ = [
     "ShiftReport",
     "build_shift_report",
     "read_shift_report",
+    "shift_start_ms",
     "report_sections",
     "to_csv",
     "to_html",

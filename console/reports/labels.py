@@ -70,6 +70,7 @@ _EN = {
     "until": "until {time}",
     "previous": "taking over from {name}",
     "colon": ": ",
+    "separator": "; ",
     "hours": "{n} h",
     "minutes": "{n} min",
 }
@@ -130,8 +131,9 @@ _ZH = {
     "until": "至 {time}",
     "previous": "接替 {name}",
     "colon": "：",
-    "hours": "{n} 小时",
-    "minutes": "{n} 分钟",
+    "separator": "；",
+    "hours": "{n}小时",
+    "minutes": "{n}分钟",
 }
 
 _NAMES = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -17,6 +18,9 @@ from zoneinfo import ZoneInfo
 from console.model.levels import LEVEL_ROMAN, level_name
 from console.reports.labels import Labels
 from console.reports.shift import ShiftReport
+
+# A time in a table cell is kept on one line when printed.
+_CLOCK = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 
 __all__ = ["Section", "report_heading", "report_sections", "to_csv", "to_html", "to_markdown"]
 
@@ -139,7 +143,7 @@ def _detail(action: str, detail: dict, words: Labels, zone: str) -> str:
         parts.append(words["previous"].format(name=detail.pop("previous")))
     detail.pop("previous", None)
     parts.extend(f"{key}: {value}" for key, value in sorted(detail.items()))
-    return "; ".join(parts)
+    return words["separator"].join(parts)
 
 
 def to_markdown(report: ShiftReport, words: Labels) -> str:
@@ -196,8 +200,13 @@ def to_html(report: ShiftReport, words: Labels) -> str:
         if section.rows:
             out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%">')
             out.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in section.headers) + "</tr>")
-            out += ["<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in section.rows]
+            out += ["<tr>" + "".join(map(_html_cell, row)) + "</tr>" for row in section.rows]
             out.append("</table>")
         elif section.empty:
             out.append(f"<p>{escape(section.empty)}</p>")
     return "\n".join(out)
+
+
+def _html_cell(text: str) -> str:
+    nowrap = ' style="white-space: nowrap"' if _CLOCK.match(text) else ""
+    return f"<td{nowrap}>{escape(text)}</td>"

@@ -17,6 +17,7 @@ from console.model.levels import LEVELS
 
 __all__ = [
     "DEFAULT_OVERDUE_AFTER_MS",
+    "DEFAULT_SHIFT_MS",
     "NOISIEST_LIMIT",
     "CategoryCounts",
     "FalseAlarmShare",
@@ -27,11 +28,14 @@ __all__ = [
     "ShiftReport",
     "build_shift_report",
     "read_shift_report",
+    "shift_start_ms",
 ]
 
 # Until dispatches carry deadlines of their own, a dispatch not closed within this is overdue.
 DEFAULT_OVERDUE_AFTER_MS = 2 * 3600_000
 NOISIEST_LIMIT = 10
+# The shift assumed when the journal records no handover.
+DEFAULT_SHIFT_MS = 12 * 3600_000
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,16 @@ def read_shift_report(path: str | Path, start_ms: int, end_ms: int, zone: str, *
         return build_shift_report(db, start_ms, end_ms, zone, journal=Path(path).name, **options)
     finally:
         db.close()
+
+
+def shift_start_ms(path: str | Path, now_ms: int, fallback_ms: int = DEFAULT_SHIFT_MS) -> int:
+    """When the current shift began: the latest handover journaled before ``now_ms``, else ``fallback_ms`` earlier."""
+    db = connect_reader(Path(path))
+    try:
+        started = queries.last_action_ms(db, "shift_start", now_ms)
+    finally:
+        db.close()
+    return now_ms - fallback_ms if started is None else started
 
 
 def build_shift_report(

@@ -109,7 +109,8 @@ def test_markdown_in_chinese_uses_the_window_s_words(report):
     assert "| 生命线 | 燃气 | 0 | 1 | 1 | 1 | 3 |" in text
     assert "误报：2  已处置：1" in text
     assert "| 6 | GAS-1 | 燃气 | Xuhui | III级 | 未确认 | 2026-07-21 11:20:00 |  |" in text
-    assert "报警自首次派发起2 小时内未关闭即为超时" in text
+    assert "报警自首次派发起2小时内未关闭即为超时" in text
+    assert "| 2026-07-21 08:30:00 | 王芳 | 关闭 | 2 | GAS-1 | 已处置；阀门已关闭 |" in text
     assert "本日志不记录数据源状态" in text
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "first_dispatches",
     "integrity_check",
     "journal_meta",
+    "last_action_ms",
     "query_readings",
 ]
 
@@ -174,6 +175,12 @@ def annunciations_by_sensor(db: sqlite3.Connection, start_ms: int, end_ms: int, 
         GROUP BY a.sensor_id ORDER BY count(*) DESC, a.sensor_id LIMIT ?""",
         (int(start_ms), int(end_ms), *kinds, int(limit)),
     ).fetchall()
+
+
+def last_action_ms(db: sqlite3.Connection, action: str, before_ms: int) -> int | None:
+    """The time of the latest ``action`` (e.g. ``shift_start``) before ``before_ms``; None if there is none."""
+    found = db.execute("SELECT max(t_ms) FROM action WHERE action = ? AND t_ms < ?", (action, int(before_ms))).fetchone()
+    return None if found[0] is None else int(found[0])
 
 
 def journal_meta(db: sqlite3.Connection) -> dict[str, str]:
