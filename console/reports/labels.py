@@ -66,7 +66,6 @@ _EN = {
     "operator": "Operator",
     "action": "Action",
     "detail": "Detail",
-    "returned": "returned",
     "until": "until {time}",
     "previous": "taking over from {name}",
     "colon": ": ",
@@ -127,7 +126,6 @@ _ZH = {
     "operator": "值班员",
     "action": "操作",
     "detail": "详情",
-    "returned": "已恢复",
     "until": "至 {time}",
     "previous": "接替 {name}",
     "colon": "：",
@@ -202,7 +200,7 @@ class Labels:
         return f"{label}{self['colon']}{value}"
 
     def level(self, roman: str) -> str:
-        return _LEVEL[self.language].format(roman=roman) if roman else self["returned"]
+        return _LEVEL[self.language].format(roman=roman) if roman else ""
 
     def duration(self, ms: int) -> str:
         minutes = round(ms / 60_000)

@@ -1,28 +1,23 @@
-"""The shift report as words: sections of tables in one language, written as Markdown, CSV or HTML.
+"""The shift report as words: sections of tables in one language, written as Markdown or CSV.
 
 ``report_sections`` turns a ``ShiftReport`` into titled tables once; each format only
-lays them out, so the three say exactly the same. The HTML is what the PDF writer in
-``console.ui.report_pdf`` typesets.
+lays them out, so Markdown, CSV and the PDF (``console.ui.report_pdf``) say exactly the same.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from console.model.levels import LEVEL_ROMAN, level_name
 from console.reports.labels import Labels
 from console.reports.shift import ShiftReport
 
-# A time in a table cell is kept on one line when printed.
-_CLOCK = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
-
-__all__ = ["Section", "report_heading", "report_sections", "to_csv", "to_html", "to_markdown"]
+__all__ = ["Section", "clock", "report_heading", "report_sections", "to_csv", "to_markdown"]
 
 
 @dataclass
@@ -41,7 +36,12 @@ def clock(t_ms: int | None, zone: str) -> str:
     """A journal time in the report's zone, to the second."""
     if t_ms is None:
         return ""
-    return f"{datetime.fromtimestamp(t_ms / 1000, UTC).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S}"
+    return datetime.fromtimestamp(t_ms / 1000, UTC).astimezone(_zone(zone)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def report_heading(report: ShiftReport, words: Labels) -> tuple[str, list[str]]:
@@ -185,28 +185,3 @@ def to_csv(report: ShiftReport, words: Labels) -> str:
         elif section.empty:
             writer.writerow([section.empty])
     return buffer.getvalue()
-
-
-def to_html(report: ShiftReport, words: Labels) -> str:
-    """A plain HTML page (tables, no script) that Qt's rich text lays out for print."""
-    title, lines = report_heading(report, words)
-    out = [f"<h1>{escape(title)}</h1>"]
-    for line in lines:
-        style = ' style="color:#D7263D; font-weight:bold"' if line == words["drill"] else ""
-        out.append(f"<p{style}>{escape(line)}</p>")
-    for section in report_sections(report, words):
-        out.append(f"<h2>{escape(section.title)}</h2>")
-        out += [f"<p>{escape(note)}</p>" for note in section.notes]
-        if section.rows:
-            out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%">')
-            out.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in section.headers) + "</tr>")
-            out += ["<tr>" + "".join(map(_html_cell, row)) + "</tr>" for row in section.rows]
-            out.append("</table>")
-        elif section.empty:
-            out.append(f"<p>{escape(section.empty)}</p>")
-    return "\n".join(out)
-
-
-def _html_cell(text: str) -> str:
-    nowrap = ' style="white-space: nowrap"' if _CLOCK.match(text) else ""
-    return f"<td{nowrap}>{escape(text)}</td>"

@@ -53,7 +53,7 @@ class CategoryCounts:
 
 @dataclass(frozen=True)
 class OpenItem:
-    """An alarm not closed at the end of the range, as it stood then (level 0: returned to normal)."""
+    """An alarm not closed at the end of the range: the most severe level it reached, its state then."""
 
     alarm_id: int
     sensor_id: str
@@ -222,7 +222,7 @@ def build_shift_report(
     for row in closed:
         report.closed_by_classification[row[5]] = report.closed_by_classification.get(row[5], 0) + 1
     report.false_alarms = _false_shares(closed)
-    report.open_at_end = [OpenItem(*row[:6], row[6] or 0, row[7] or "", row[8])
+    report.open_at_end = [OpenItem(*row[:6], row[6], row[7], row[8])
                           for row in queries.alarms_open_at(db, end_ms)]
     report.overdue = _overdue(queries.first_dispatches(db, end_ms), start_ms, end_ms, overdue_after_ms)
     report.noisiest = [NoisySensor(*row) for row in queries.annunciations_by_sensor(db, start_ms, end_ms, noisiest)]

@@ -157,3 +157,29 @@ def _env() -> dict:
     import os
 
     return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+@needs_poppler
+def test_a_drill_journal_says_so_on_every_page(tmp_path):
+    from console.model.journal import Journal
+    from console.model.pipeline import Pipeline
+    from tests.model.helpers import FLOOD_RULES, MINUTE, T0, batch, make_table, rules
+
+    path = tmp_path / "drill.sqlite"
+    journal = Journal(path, synchronous="NORMAL", commit_interval_s=0, keep_readings=False, keep_states=False)
+    journal.set_meta(drill="1", feed="storm.jsonl")
+    pipeline = Pipeline(make_table([(f"WLG-{i}", "depth", 1000 * i, 0) for i in range(80)]), rules(FLOOD_RULES),
+                        journal=journal)
+    pipeline.process(batch([(f"WLG-{i}", T0 + i * MINUTE, 45.0) for i in range(80)]))  # 80 open alarms: 2+ pages
+    pipeline.close()
+    out = tmp_path / "drill.pdf"
+    assert main(["report", "--journal", str(path), *SHIFT, "--lang", "en", "--out", str(tmp_path / "drill.md")]) == 0
+    assert (tmp_path / "drill.md").read_text(encoding="utf-8").count("DRILL: this journal records a drill") == 1
+    result = subprocess.run(
+        [sys.executable, "-m", "console", "report", "--journal", str(path), *SHIFT, "--lang", "en", "--out", str(out)],
+        capture_output=True, text=True, cwd=REPO, env={**_env(), "QT_QPA_PLATFORM": "offscreen"}, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = pdf_text(out).split("\f")[:-1]
+    assert len(pages) >= 2
+    assert all("DRILL: this journal records a drill" in page for page in pages)

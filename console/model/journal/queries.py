@@ -119,13 +119,12 @@ def alarms_closed(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tu
 
 def alarms_open_at(db: sqlite3.Connection, end_ms: int) -> list[tuple]:
     """Alarms raised before ``end_ms`` and not closed by then: (alarm_id, sensor_id, category, family,
-    district, raised_ms, level, state, dispatched_to), level and state those of the latest
-    transition before ``end_ms`` (level 0: returned), dispatched_to the unit of the latest dispatch
-    before it (None: not dispatched); most severe first, then oldest."""
+    district, raised_ms, level, state, dispatched_to): the most severe level reached and the state
+    after the latest transition before ``end_ms``, the unit of the latest dispatch before it (None:
+    not dispatched); most severe first, then oldest."""
     rows = db.execute(
-        """SELECT a.alarm_id, a.sensor_id, a.category, a.family, a.district, a.raised_ms,
-            (SELECT t.level_to FROM "transition" t WHERE t.alarm_id = a.alarm_id AND t.level_to IS NOT NULL
-                AND t.t_ms < :end ORDER BY t.seq DESC LIMIT 1),
+        f"""SELECT a.alarm_id, a.sensor_id, a.category, a.family, a.district, a.raised_ms,
+            {_LEVEL_BY_END},
             (SELECT t.state_to FROM "transition" t WHERE t.alarm_id = a.alarm_id AND t.t_ms < :end
                 ORDER BY t.seq DESC LIMIT 1),
             (SELECT x.detail FROM action x WHERE x.alarm_id = a.alarm_id AND x.action = 'dispatch'
