@@ -81,11 +81,30 @@ def test_bad_input_names_what_is_wrong_and_writes_nothing(journal, tmp_path, mon
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_file_that_is_not_a_journal_is_refused(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is not a console journal (not an SQLite database)"),
+        (b"minutes of the morning meeting\n", "is not a console journal (not an SQLite database)"),
+        ("sqlite", "is an SQLite database of another program, not a console journal"),
+    ],
+)
+def test_a_file_that_is_not_a_journal_is_refused_and_left_as_it_was(tmp_path, capsys, content, message):
+    import sqlite3
+
     other = tmp_path / "notes.sqlite"
-    other.write_bytes(b"")
+    if content == "sqlite":
+        connection = sqlite3.connect(other)
+        connection.execute("CREATE TABLE notes (text TEXT)")
+        connection.commit()
+        connection.close()
+    else:
+        other.write_bytes(content)
+    before = other.read_bytes()
     assert report(other, tmp_path / "shift.md") == 2
-    assert "is not a console journal" in capsys.readouterr().err
+    assert f"notes.sqlite: {message}" in capsys.readouterr().err
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
 
 
 def pdf_text(path) -> str:

@@ -152,25 +152,41 @@ def connect(path: Path, synchronous: str | None) -> sqlite3.Connection:
     return connection
 
 def connect_reader(path: Path) -> sqlite3.Connection:
-    """Open an existing journal to read it (reports); nothing is created or upgraded.
+    """Open an existing journal read-only (reports): nothing is created, upgraded or switched to WAL.
 
     Raises
     ------
     JournalError
-        No such file, or a file that is not a console journal.
+        No such file, a folder, or a file that is not a console journal (checked before
+        anything else reads it, so another program's file is left exactly as it was).
     """
     path = Path(path)
+    if path.is_dir():
+        raise JournalError(path, "is a folder, not a journal file")
     if not path.exists():
         raise JournalError(path, "no such journal file")
-    connection = connect(path, None)
     try:
+        with path.open("rb") as file:
+            header = file.read(16)
+    except OSError as exc:
+        raise JournalError(path, f"cannot be read: {exc.strerror}") from None
+    if header != b"SQLite format 3\x00":
+        raise JournalError(path, "is not a console journal (not an SQLite database)")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
-        connection.close()
         raise JournalError(path, f"cannot be read as a journal: {exc}") from None
-    if not {"alarm", "transition", "action", "meta"} <= tables:
+    problem = None
+    if application_id != APPLICATION_ID or not {"alarm", "transition", "action", "meta"} <= tables:
+        problem = "is an SQLite database of another program, not a console journal"
+    elif version > SCHEMA_VERSION:
+        problem = f"was written by a newer console (schema {version} > {SCHEMA_VERSION})"
+    if problem is not None:
         connection.close()
-        raise JournalError(path, "is not a console journal (it has no alarm tables)")
+        raise JournalError(path, problem)
     return connection
 
 def create_schema(connection: sqlite3.Connection) -> None:
