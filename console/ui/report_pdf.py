@@ -96,9 +96,13 @@ class _Layout:
         self.y = top
 
     def space(self, height: float) -> None:
+        """Go on to a new page unless ``height`` fits below (or the page is still empty)."""
         if self.y + height > self.bottom and self.y > self.top:
-            self.pages.append(_Page())
-            self.y = self.top
+            self.new_page()
+
+    def new_page(self) -> None:
+        self.pages.append(_Page())
+        self.y = self.top
 
     def paragraph(self, text: str, key: str = "body", colour: QColor | None = None, before: float = 0.0) -> None:
         height = self.metrics[key].boundingRect(QRectF(0, 0, self.width, 1e9), WRAP, text).height()
@@ -120,7 +124,7 @@ class _Layout:
         for row, height in zip(rows, heights, strict=True):
             if self.y + height > self.bottom:
                 self._columns(widths, start)
-                self.space(self.bottom)  # next page, with the header again
+                self.new_page()  # with the header again
                 start = self.y
                 self._row(headers, widths, header_height, "bold", header=True)
             self._row(row, widths, height, "body")
