@@ -25,6 +25,7 @@ COMMANDS = {
     "scenario": "generate a drill scenario feed and its ground truth",
     "evaluate": "measure alarm quality of a feed against its ground truth",
     "cap": "read CAP warnings (alerts or Atom feeds) and print them normalised",
+    "report": "write the shift report of a journal (PDF, CSV or Markdown)",
 }
 
 

@@ -778,6 +778,11 @@
     </message>
     <message>
         <location filename="../../console/ui/main_window.py" line="148"/>
+        <source>Shift &amp;report…</source>
+        <translation>值班报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="148"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
@@ -1109,6 +1114,41 @@
         <location filename="../../console/ui/shift.py" line="60"/>
         <source>Start shift</source>
         <translation>开始值班</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReport</name>
+    <message>
+        <location filename="../../console/ui/report_pdf.py" line="1"/>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <source>Shift report</source>
+        <translation>值班报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <source>The console runs without a journal: there is nothing to report on.</source>
+        <translation>值班台未使用日志，无可报告的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <source>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</source>
+        <translation>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <source>The shift report cannot be written:
+{error}</source>
+        <translation>无法写入值班报告：
+{error}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <source>Shift report written to {path}</source>
+        <translation>值班报告已写入 {path}</translation>
     </message>
 </context>
 <context>

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         alarms_menu.addAction(pane.previous_action)
         alarms_menu.addSeparator()
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
+        self.shift_report_action = self._action(alarms_menu, self.tr("Shift &report…"), self.ask_shift_report)
         sources_menu = self.menuBar().addMenu(self.tr("S&ources"))
         self.add_sources_action = self._action(sources_menu, self.tr("&Add sources file…"), self.ask_sources)
         self.stop_sources_action = self._action(sources_menu, self.tr("&Disconnect the live sources"),
@@ -438,6 +439,11 @@ class MainWindow(QMainWindow):
         name = ask_operator(self, self.session.operator)
         if name:
             self.set_operator(name)
+
+    def ask_shift_report(self) -> None:
+        from console.ui.shift_report import ask_shift_report
+
+        ask_shift_report(self)
 
     def _on_operator_changed(self, name: str) -> None:
         self.alarm_pane.operator = name or None

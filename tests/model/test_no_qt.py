@@ -11,6 +11,7 @@ DOMAIN_GROUPS = [
     "console.model.sensors, console.model.rules, console.model.alarms, console.model.journal, "
     "console.model.pipeline, console.commands.process",
     "console.alarm_list",
+    "console.reports, console.commands.report",
     "console.cap, console.commands.cap",
     "console.engine, console.sources, console.feeds.mqtt, console.commands.serve",
 ]

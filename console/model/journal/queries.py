@@ -1,15 +1,29 @@
-"""Reading the journal back: one sensor's readings, counts, integrity."""
+"""Reading the journal back: one sensor's readings, counts, integrity, and the shift report's questions."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import numpy as np
 
+from console.model.alarms import ANNUNCIATING_KINDS
 from console.model.journal.blocks import blob_slice, block_times, read_block
 from console.model.sensors import NO_TIME
 
-__all__ = ["count_readings", "integrity_check", "query_readings"]
+__all__ = [
+    "actions_between",
+    "alarms_closed",
+    "alarms_open_at",
+    "alarms_raised",
+    "annunciations_by_sensor",
+    "count_readings",
+    "first_dispatches",
+    "integrity_check",
+    "journal_meta",
+    "last_action_ms",
+    "query_readings",
+]
 
 
 def query_readings(db: sqlite3.Connection, sensor_id: str, start_ms: int | None = None, end_ms: int | None = None):
@@ -73,3 +87,109 @@ def count_readings(db: sqlite3.Connection, start_ms: int, end_ms: int) -> int:
 def integrity_check(db: sqlite3.Connection) -> str:
     """SQLite's ``PRAGMA integrity_check`` ("ok" when sound)."""
     return "; ".join(r[0] for r in db.execute("PRAGMA integrity_check").fetchall())
+
+
+# The shift report's questions. Ranges are half-open [start_ms, end_ms) in UTC epoch ms;
+# a level read "by" a moment is the most severe (or the latest) level change before it.
+
+_LEVEL_BY_END = """COALESCE((SELECT min(t.level_to) FROM "transition" t
+    WHERE t.alarm_id = a.alarm_id AND t.level_to > 0 AND t.t_ms < :end), a.peak_level)"""
+
+
+def alarms_raised(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tuple]:
+    """Alarms first raised in the range: (alarm_id, sensor_id, category, family, level), level the most
+    severe reached before ``end_ms``; in alarm order."""
+    return db.execute(
+        f"SELECT a.alarm_id, a.sensor_id, a.category, a.family, {_LEVEL_BY_END} FROM alarm a "
+        "WHERE a.raised_ms >= :start AND a.raised_ms < :end ORDER BY a.alarm_id",
+        {"start": int(start_ms), "end": int(end_ms)},
+    ).fetchall()
+
+
+def alarms_closed(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tuple]:
+    """Alarms closed in the range: (alarm_id, sensor_id, category, family, level, classification,
+    closed_by, closed_ms), level the most severe the alarm reached; in closing order."""
+    return db.execute(
+        f"SELECT a.alarm_id, a.sensor_id, a.category, a.family, {_LEVEL_BY_END}, a.classification, "
+        "a.closed_by, a.closed_ms FROM alarm a WHERE a.closed_ms >= :start AND a.closed_ms < :end "
+        "ORDER BY a.closed_ms, a.alarm_id",
+        {"start": int(start_ms), "end": int(end_ms)},
+    ).fetchall()
+
+
+def alarms_open_at(db: sqlite3.Connection, end_ms: int) -> list[tuple]:
+    """Alarms raised before ``end_ms`` and not closed by then: (alarm_id, sensor_id, category, family,
+    district, raised_ms, level, state, dispatched_to): the most severe level reached and the state
+    after the latest transition before ``end_ms``, the unit of the latest dispatch before it (None:
+    not dispatched); most severe first, then oldest."""
+    rows = db.execute(
+        f"""SELECT a.alarm_id, a.sensor_id, a.category, a.family, a.district, a.raised_ms,
+            {_LEVEL_BY_END},
+            (SELECT t.state_to FROM "transition" t WHERE t.alarm_id = a.alarm_id AND t.t_ms < :end
+                ORDER BY t.seq DESC LIMIT 1),
+            (SELECT x.detail FROM action x WHERE x.alarm_id = a.alarm_id AND x.action = 'dispatch'
+                AND x.t_ms < :end ORDER BY x.seq DESC LIMIT 1)
+        FROM alarm a WHERE a.raised_ms < :end AND (a.closed_ms IS NULL OR a.closed_ms >= :end)""",
+        {"end": int(end_ms)},
+    ).fetchall()
+    opened = [(*row[:8], _detail(row[8]).get("unit") if row[8] else None) for row in rows]
+    return sorted(opened, key=lambda r: (r[6] or 9, r[5], r[0]))
+
+
+def first_dispatches(db: sqlite3.Connection, before_ms: int) -> list[tuple]:
+    """The first dispatch of every alarm dispatched before ``before_ms``: (alarm_id, sensor_id, category,
+    level, unit, operator, dispatched_ms, closed_ms), level the most severe reached before ``before_ms``;
+    in dispatch order."""
+    rows = db.execute(
+        f"""SELECT a.alarm_id, a.sensor_id, a.category, {_LEVEL_BY_END}, x.detail, x.operator, x.t_ms,
+            a.closed_ms
+        FROM action x JOIN alarm a ON a.alarm_id = x.alarm_id
+        WHERE x.seq = (SELECT min(y.seq) FROM action y WHERE y.alarm_id = x.alarm_id AND y.action = 'dispatch')
+            AND x.t_ms < :end
+        ORDER BY x.t_ms, x.seq""",
+        {"end": int(before_ms)},
+    ).fetchall()
+    return [(*row[:4], _detail(row[4]).get("unit", ""), *row[5:]) for row in rows]
+
+
+def actions_between(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tuple]:
+    """Operator actions in the range as ``action`` rows (seq, t_ms, operator, action, alarm_id,
+    sensor_id, detail as a dict), in the order they were taken."""
+    rows = db.execute(
+        "SELECT seq, t_ms, operator, action, alarm_id, sensor_id, detail FROM action "
+        "WHERE t_ms >= ? AND t_ms < ? ORDER BY seq",
+        (int(start_ms), int(end_ms)),
+    ).fetchall()
+    return [(*row[:6], _detail(row[6])) for row in rows]
+
+
+def annunciations_by_sensor(db: sqlite3.Connection, start_ms: int, end_ms: int, limit: int) -> list[tuple]:
+    """The sensors whose alarms annunciated most often in the range (a transition to ``unack`` by one of
+    ``ANNUNCIATING_KINDS``): (sensor_id, category, annunciations, alarms); most first, then by id."""
+    kinds = [str(kind) for kind in ANNUNCIATING_KINDS]
+    return db.execute(
+        f"""SELECT a.sensor_id, a.category, count(*), count(DISTINCT a.alarm_id)
+        FROM "transition" t JOIN alarm a ON a.alarm_id = t.alarm_id
+        WHERE t.t_ms >= ? AND t.t_ms < ? AND t.state_to = 'unack' AND t.kind IN ({",".join("?" * len(kinds))})
+        GROUP BY a.sensor_id ORDER BY count(*) DESC, a.sensor_id LIMIT ?""",
+        (int(start_ms), int(end_ms), *kinds, int(limit)),
+    ).fetchall()
+
+
+def last_action_ms(db: sqlite3.Connection, action: str, before_ms: int) -> int | None:
+    """The time of the latest ``action`` (e.g. ``shift_start``) before ``before_ms``; None if there is none."""
+    found = db.execute("SELECT max(t_ms) FROM action WHERE action = ? AND t_ms < ?", (action, int(before_ms))).fetchone()
+    return None if found[0] is None else int(found[0])
+
+
+def journal_meta(db: sqlite3.Connection) -> dict[str, str]:
+    """The journal's ``meta`` rows (``created_utc``, ``console_version``; a drill's ``drill``, ``feed``...)."""
+    return dict(db.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _detail(text: str | None) -> dict:
+    try:
+        detail = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return detail if isinstance(detail, dict) else {}

@@ -13,7 +13,15 @@ from pathlib import Path
 from console.errors import InputError
 from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "STATE_COLUMNS", "TIME_COLUMNS", "JournalError", "connect"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "STATE_COLUMNS",
+    "TIME_COLUMNS",
+    "JournalError",
+    "connect",
+    "connect_reader",
+]
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
@@ -141,6 +149,44 @@ def connect(path: Path, synchronous: str | None) -> sqlite3.Connection:
                 upgrade_schema(connection, version)
     except sqlite3.Error as exc:
         raise JournalError(path, f"cannot be opened as a journal: {exc}") from None
+    return connection
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """Open an existing journal read-only (reports): nothing is created, upgraded or switched to WAL.
+
+    Raises
+    ------
+    JournalError
+        No such file, a folder, or a file that is not a console journal (checked before
+        anything else reads it, so another program's file is left exactly as it was).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise JournalError(path, "is a folder, not a journal file")
+    if not path.exists():
+        raise JournalError(path, "no such journal file")
+    try:
+        with path.open("rb") as file:
+            header = file.read(16)
+    except OSError as exc:
+        raise JournalError(path, f"cannot be read: {exc.strerror}") from None
+    if header != b"SQLite format 3\x00":
+        raise JournalError(path, "is not a console journal (not an SQLite database)")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise JournalError(path, f"cannot be read as a journal: {exc}") from None
+    problem = None
+    if application_id != APPLICATION_ID or not {"alarm", "transition", "action", "meta"} <= tables:
+        problem = "is an SQLite database of another program, not a console journal"
+    elif version > SCHEMA_VERSION:
+        problem = f"was written by a newer console (schema {version} > {SCHEMA_VERSION})"
+    if problem is not None:
+        connection.close()
+        raise JournalError(path, problem)
     return connection
 
 def create_schema(connection: sqlite3.Connection) -> None:

@@ -1,0 +1,148 @@
+"""The window as a client of the engine process, with a real mosquitto: published readings change the map
+and the warning pane, the operator's acknowledgement is applied by the engine, the Sources pane shows the
+source's state and its refusals, and a source that goes down leaves its sensors drawn as "no data"."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+
+import pytest
+
+from console.model.alarms import AlarmState
+from console.model.sensors import SensorStatus
+from console.ui.main_window import MainWindow
+from console.ui.map.sensor_style import SensorCode
+from tests.brokers import Mosquitto, Publisher, mosquitto_available
+from tests.ui.live_fixtures import MINUTE, T0, sensor_layer
+
+pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed (scripts/system-deps.sh)")
+
+SOURCES = """
+[[source]]
+kind = "mqtt"
+name = "city-iot"
+port = {port}
+topics = ["city/+/+/reading"]
+sensor = "city/{{category}}/{{sensor}}/reading"
+client_id = "window-test"
+reconnect_min_s = 0.1
+reconnect_max_s = 0.5
+"""
+
+
+@pytest.fixture
+def broker(tmp_path):
+    with Mosquitto(tmp_path / "broker") as broker:
+        yield broker
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.open_journal(tmp_path / "live.sqlite")
+    window.set_operator("王敏")
+    layer = sensor_layer()
+    window.canvas.renderer.add_layer(layer)
+    window.start_live()
+    window.show()
+    window.test_layer = layer
+    yield window
+    window.stop_sources()
+    window.session.close()
+
+
+def connect(window, qtbot, tmp_path, port):
+    path = tmp_path / "sources.toml"
+    path.write_text(SOURCES.format(port=port), encoding="utf-8")
+    assert window.open_sources(path)
+    link = window.engine_link
+    qtbot.waitUntil(lambda: bool(link.mirror.sources) and link.mirror.sources[0]["status"] == "live", timeout=30_000)
+    return link
+
+
+def publish(publisher, sensor, minute, value, category="gas"):
+    payload = json.dumps({"t": T0 + minute * MINUTE, "value": value})
+    publisher.publish(f"city/{category}/{sensor}/reading", payload)
+
+
+def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_engine(window, qtbot, tmp_path, broker):
+    link = connect(window, qtbot, tmp_path, broker.port)
+    raster = window.canvas.renderer.painter_for(window.test_layer).raster
+    publisher = Publisher(broker.port)
+    try:
+        publish(publisher, "GAS-00002", 0, 0.4)
+        publish(publisher, "GAS-00005", 0, 30.0)  # the sensor at feature 4 alarms
+        publisher.publish("city/gas/GAS-00003/reading", "not json")
+        qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: raster.codes[4] != SensorCode.NORMAL, timeout=5_000)
+        assert window.live.table is link.table and window.alarm_pane.model.book is link.book
+        [alarm] = link.book.open_alarms()
+        assert (alarm.sensor_id, alarm.state) == ("GAS-00005", AlarmState.UNACK)
+        assert raster.codes[1] == SensorCode.NORMAL
+
+        window.alarm_pane.select_alarm(alarm.alarm_id)
+        assert window.alarm_pane.acknowledge_selected() == [alarm.alarm_id]
+        qtbot.waitUntil(lambda: link.book.alarms[alarm.alarm_id].state == AlarmState.ACK, timeout=5_000)
+        qtbot.waitUntil(lambda: link.table.alarm_state[4] == AlarmState.ACK, timeout=5_000)
+
+        pane = window.sources_pane
+        qtbot.waitUntil(lambda: pane.sources.rowCount() == 1 and pane.sources.item(0, 7).text() == "1",
+                        timeout=5_000)
+        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "mqtt", "live", "2"]
+        pane.sources.selectRow(0)
+        assert pane.rejections.rowCount() == 1 and pane.rejections.item(0, 0).text() == "malformed"
+        assert "city/gas/GAS-00003/reading" == pane.rejections.item(0, 1).text()
+        assert window.sources_label.text() == "Sources: 1 live, 0 not delivering"
+    finally:
+        publisher.close()
+    journal = tmp_path / "live.sqlite"
+    window.stop_sources()  # the engine writes and closes the journal
+    with sqlite3.connect(journal) as db:
+        actions = db.execute("SELECT action, operator, alarm_id FROM action WHERE action != 'shift_start'").fetchall()
+    assert actions == [("acknowledge", "王敏", alarm.alarm_id)]
+    # Back without sources, the window shows the journaled state through its own pipeline.
+    assert window.engine_link is None
+    assert window.session.book.alarms[alarm.alarm_id].state == AlarmState.ACK
+
+
+def test_a_killed_broker_draws_its_sensors_as_no_data_until_it_is_back(window, qtbot, tmp_path, broker):
+    link = connect(window, qtbot, tmp_path, broker.port)
+    publisher = Publisher(broker.port)
+    try:
+        publish(publisher, "GAS-00002", 0, 0.4)
+        qtbot.waitUntil(lambda: link.table.status[1] == SensorStatus.LIVE, timeout=10_000)
+        broker.kill()
+        qtbot.waitUntil(lambda: link.table.status[1] == SensorStatus.OFFLINE, timeout=10_000)
+        raster = window.canvas.renderer.painter_for(window.test_layer).raster
+        qtbot.waitUntil(lambda: raster.codes[1] == SensorCode.STALE, timeout=5_000)  # drawn "no data"
+        qtbot.waitUntil(lambda: window.sources_pane.sources.item(0, 2).text() in ("reconnecting", "down"),
+                        timeout=10_000)
+        assert "not delivering" in window.sources_label.text() and "0 live" in window.sources_label.text()
+        broker.restart()
+        qtbot.waitUntil(lambda: link.table.status[1] == SensorStatus.LIVE, timeout=30_000)
+        qtbot.waitUntil(lambda: window.sources_pane.sources.item(0, 9).text() == "1", timeout=10_000)
+    finally:
+        publisher.close()
+
+
+def test_a_killed_engine_is_shown_and_no_sensor_stays_normal(window, qtbot, tmp_path, broker):
+    link = connect(window, qtbot, tmp_path, broker.port)
+    os.kill(link.client.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: link.end_message is not None, timeout=10_000)
+    assert "ended unexpectedly" in link.end_message, link.end_message
+    assert "ended unexpectedly" in window.errors[-1]
+    assert (link.table.status == SensorStatus.OFFLINE).all()
+    assert window.sources_label.text() == "Live sources stopped"
+
+
+def test_a_bad_sources_file_is_refused_naming_the_key_and_nothing_starts(window, tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nkind = "mqtt"\nname = "x"\ntopics = ["a"]\nprot = 1\n', encoding="utf-8")
+    assert not window.open_sources(path)
+    assert "source #1 'x'.prot" in window.errors[-1] and "unknown key 'prot'" in window.errors[-1]
+    assert window.engine_link is None and window.session.pipeline is not None
