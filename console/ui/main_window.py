@@ -30,7 +30,6 @@ from console.ui.map.canvas import MapCanvas
 from console.ui.snapshot import render_snapshot
 
 OPEN_FILTER = "GIS (*.geojson *.json *.gpkg *.shp *.fgb *.csv *.toml);;*"
-SOURCES_FILTER = "TOML (*.toml);;*"
 
 
 class IdentifyPanel(QTableWidget):
@@ -95,16 +94,11 @@ class MainWindow(QMainWindow):
         self.alarm_pane.zoom_requested.connect(self.zoom_to_sensors)
         self.alarm_pane.error.connect(lambda message: self.show_error(message, self.tr("Action not done")))
         self.session.operator_changed.connect(self._on_operator_changed)
-        self.engine_link = None  # the engine process of the live sources, when the window has any
-        from console.ui.sources_pane import SourcesPane
+        from console.ui.live_sources import LiveSources
 
-        self.sources_pane = SourcesPane()
-        self.sources_pane.now_ms = self.session.now_ms
-        self.sources_dock = self._dock(self.tr("Sources"), self.sources_pane, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.identify_dock, self.sources_dock)
-        self.sources_dock.hide()
+        self.sources = LiveSources(self)  # the engine process of the live sources, its pane and status line
+        self.sources_pane, self.sources_dock, self.sources_label = self.sources.pane, self.sources.dock, self.sources.label
         self.operator_label = QLabel()
-        self.sources_label = QLabel()
         self.journal_label = QLabel()
         self.coordinates = QLabel()
         self.statusBar().addPermanentWidget(self.operator_label)
@@ -158,11 +152,7 @@ class MainWindow(QMainWindow):
         alarms_menu.addSeparator()
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
         self.shift_report_action = self._action(alarms_menu, self.tr("Shift &report…"), self.ask_shift_report)
-        sources_menu = self.menuBar().addMenu(self.tr("S&ources"))
-        self.add_sources_action = self._action(sources_menu, self.tr("&Add sources file…"), self.ask_sources)
-        self.stop_sources_action = self._action(sources_menu, self.tr("&Disconnect the live sources"),
-                                                self.stop_sources)
-        self.stop_sources_action.setEnabled(False)
+        self.sources.add_menu(self.menuBar().addMenu(self.tr("S&ources")))
         drill_menu = self.menuBar().addMenu(self.tr("&Drill"))
         self.start_drill_action = self._action(drill_menu, self.tr("&Start a drill from a recorded feed…"),
                                                self.ask_drill)
@@ -199,7 +189,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.canvas.zoom_full)
         if sensor_layers(opened):
             if self.engine_link is not None:  # the engine takes the new sensors too
-                self._start_engine(list(self.engine_link.sources), self.engine_link.source_file)
+                self.sources.restart()
             else:
                 self.start_live()
         return opened
@@ -302,120 +292,18 @@ class MainWindow(QMainWindow):
             return self.engine_link.table
         return self.session.table
 
-    # --- live sources (the engine process) -------------------------------------
-    def ask_sources(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a sources file"), "", SOURCES_FILTER)
-        if path:
-            self.open_sources(path)
+    # --- live sources (the engine process: console/ui/live_sources.py) -----------
+    @property
+    def engine_link(self):
+        return self.sources.link
 
     def open_sources(self, path) -> bool:
-        """Connect the sources of a sources file (docs/sources.md), beside those already connected.
-
-        The engine process runs every source with the sensor layers on the map, the
-        rules and the journal; the map and the warning pane show its state, and the
-        Sources pane its sources. Returns False when the file or its sources are
-        refused (reported; what ran before keeps running).
-        """
-        from console.sources import load_sources
-
-        title = self.tr("Sources not connected")
-        try:
-            sources = load_sources(path)
-        except (InputError, OSError) as exc:
-            self.show_error(str(exc), title)
-            return False
-        running = list(self.engine_link.sources) if self.engine_link is not None else []
-        clash = sorted({s.name for s in running} & {s.name for s in sources})
-        if clash:
-            self.show_error(self.tr("{path}: a source named {name} is already connected").format(
-                path=path, name=clash[0]), title)
-            return False
-        return self._start_engine(running + list(sources), str(path))
-
-    def _start_engine(self, sources, source_file: str) -> bool:
-        from console.model.sensors import SensorTable
-        from console.ui.engine_link import EngineLink
-        from console.ui.live import display_names
-
-        layers = sensor_layers(self.canvas.renderer.layers)
-        if not layers:
-            self.show_error(self.tr("Live sources need the sensor layers of the city on the map."),
-                            self.tr("Sources not connected"))
-            return False
-        try:
-            table = SensorTable.from_layers(layers)
-        except InputError as exc:
-            self.show_error(str(exc), self.tr("Sources not connected"))
-            return False
-        journal_path = self._stop_live_pipelines()
-        link = EngineLink(table, self.session.rules, journal_path, sources, source_file, parent=self)
-        link.journal_path = journal_path
-        link.ready.connect(self._on_engine_ready)
-        link.sources_changed.connect(self._on_sources_changed)
-        link.ended.connect(self._on_engine_ended)
-        link.book.refused.connect(lambda method, reason: self.show_error(reason, self.tr("Action not done")))
-        self.engine_link = link
-        self.session.names = display_names(table, layers)
-        self.sources_pane.bind(table, self.tr("Sources file: {path}").format(path=source_file))
-        self.sources_dock.show()
-        self.sources_dock.raise_()
-        self.resizeDocks([self.sources_dock], [600], Qt.Orientation.Horizontal)
-        self.stop_sources_action.setEnabled(True)
-        self.sources_label.setText(self.tr("Sources: starting…"))
-        self._show_journal()
-        return True
-
-    def _stop_live_pipelines(self):
-        """Hand the live state over to a new engine: stop the running one, close the window's pipeline.
-
-        Returns the live journal's path (the engine opens and restores it), or None.
-        """
-        if self.engine_link is not None:
-            journal_path = self.engine_link.journal_path
-            self.engine_link.ended.disconnect(self._on_engine_ended)
-            self.engine_link.stop()
-            self.engine_link.deleteLater()
-            self.engine_link = None
-            return journal_path
-        journal = self.session.journal
-        journal_path = journal.path if journal is not None else None
-        self.session.close()  # writes what is queued: the engine restores from it
-        return journal_path
+        """Connect the sources of a sources file beside those connected (``LiveSources.open``)."""
+        return self.sources.open(path)
 
     def stop_sources(self) -> None:
         """Disconnect every live source; the window shows the journaled state again."""
-        if self.engine_link is None:
-            return
-        journal_path = self._stop_live_pipelines()
-        self.stop_sources_action.setEnabled(False)
-        self.sources_pane.bind(None, self.tr("No live sources. Sources ▸ Add sources file… connects them."))
-        self.sources_pane.show_sources([])
-        self.sources_label.setText("")
-        self.session.attach_book(None)
-        if journal_path is not None:
-            self.open_journal(journal_path)
-        self.start_live()
-
-    def _on_engine_ready(self) -> None:
-        link = self.engine_link
-        self.session.attach_book(link.book)  # shift handovers go to the engine's journal
-        if self.drill is None:
-            self.show_live_state()
-
-    def _on_sources_changed(self) -> None:
-        mirror = self.engine_link.mirror
-        self.sources_pane.show_sources(mirror.sources, mirror.unknown_by_source)
-        text, down = self.sources_pane.summary()
-        self.sources_label.setText(text)
-        self.sources_label.setStyleSheet("color: #B3261E; font-weight: bold;" if down else "")
-
-    def _on_engine_ended(self, message: str) -> None:
-        self.stop_sources_action.setEnabled(False)
-        if message:
-            self.sources_label.setText(self.tr("Live sources stopped"))
-            self.sources_label.setStyleSheet("color: #B3261E; font-weight: bold;")
-            self.show_error(self.tr("The live sources stopped: {message}").format(message=message),
-                            self.tr("Live sources stopped"))
+        self.sources.stop()
 
     def feed(self, batch: ReadingBatch, source: str = "", now_ms: int | None = None):
         """Push readings into the live pipeline; returns the ``BatchReport``.
@@ -481,8 +369,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.leave_drill()
-        if self.engine_link is not None:
-            self.engine_link.stop()  # the engine writes and closes the journal
+        self.sources.close()
         self.session.close()  # writes what is queued for the journal
         super().closeEvent(event)
 

@@ -1,0 +1,166 @@
+"""The window's live sources: the engine process that runs them, the Sources pane and the status line.
+
+``LiveSources.open`` reads a sources file (docs/sources.md) and starts an engine
+process (``EngineLink``) with the sensor layers on the map, the rules and the
+live journal; from then on the map and the warning pane show the engine's state
+through its mirror, and the window runs no pipeline of its own. ``stop`` hands
+the journal back to the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QLabel
+
+from console.errors import InputError
+from console.ui.live import display_names, sensor_layers
+from console.ui.sources_pane import SourcesPane
+
+SOURCES_FILTER = "TOML (*.toml);;*"
+ALERT_STYLE = "color: #B3261E; font-weight: bold;"
+
+
+class LiveSources(QObject):
+    """Owns the window's engine link (``link``), the Sources pane and dock, and the status-bar line.
+
+    Parameters
+    ----------
+    window : MainWindow
+    """
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.link = None  # the EngineLink while sources are connected (kept after it ended, to show why)
+        self.pane = SourcesPane()
+        self.pane.now_ms = window.session.now_ms
+        self.dock = window._dock(self.tr("Sources"), self.pane, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(window.identify_dock, self.dock)
+        self.dock.hide()
+        self.label = QLabel()
+        self.stop_action = None
+
+    def add_menu(self, menu) -> None:
+        self.add_action = self.window._action(menu, self.tr("&Add sources file…"), self.ask)
+        self.stop_action = self.window._action(menu, self.tr("&Disconnect the live sources"), self.stop)
+        self.stop_action.setEnabled(False)
+
+    # --- connecting -------------------------------------------------------------
+    def ask(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Add a sources file"), "", SOURCES_FILTER)
+        if path:
+            self.open(path)
+
+    def open(self, path) -> bool:
+        """Connect the sources of a sources file, beside those already connected.
+
+        Returns False when the file or its sources are refused (reported; what ran
+        before keeps running).
+        """
+        from console.sources import load_sources
+
+        title = self.tr("Sources not connected")
+        try:
+            sources = load_sources(path)
+        except (InputError, OSError) as exc:
+            self.window.show_error(str(exc), title)
+            return False
+        running = list(self.link.sources) if self.link is not None else []
+        clash = sorted({s.name for s in running} & {s.name for s in sources})
+        if clash:
+            self.window.show_error(self.tr("{path}: a source named {name} is already connected").format(
+                path=path, name=clash[0]), title)
+            return False
+        return self._start(running + list(sources), str(path))
+
+    def restart(self) -> bool:
+        """Start the engine again with the same sources (the sensor layers changed)."""
+        return self._start(list(self.link.sources), self.link.source_file)
+
+    def _start(self, sources, source_file: str) -> bool:
+        from console.model.sensors import SensorTable
+        from console.ui.engine_link import EngineLink
+
+        window = self.window
+        title = self.tr("Sources not connected")
+        layers = sensor_layers(window.canvas.renderer.layers)
+        if not layers:
+            window.show_error(self.tr("Live sources need the sensor layers of the city on the map."), title)
+            return False
+        try:
+            table = SensorTable.from_layers(layers)
+        except InputError as exc:
+            window.show_error(str(exc), title)
+            return False
+        journal_path = self._hand_over()
+        link = EngineLink(table, window.session.rules, journal_path, sources, source_file, parent=self)
+        link.journal_path = journal_path
+        link.ready.connect(self._on_ready)
+        link.sources_changed.connect(self._on_sources_changed)
+        link.ended.connect(self._on_ended)
+        link.book.refused.connect(lambda method, reason: window.show_error(reason, self.tr("Action not done")))
+        self.link = link
+        window.session.names = display_names(table, layers)
+        self.pane.bind(table, self.tr("Sources file: {path}").format(path=source_file))
+        self.dock.show()
+        self.dock.raise_()
+        window.resizeDocks([self.dock], [600], Qt.Orientation.Horizontal)
+        self.stop_action.setEnabled(True)
+        self.label.setText(self.tr("Sources: starting…"))
+        self.label.setStyleSheet("")
+        window._show_journal()
+        return True
+
+    def _hand_over(self):
+        """Stop the running engine or close the window's pipeline; the live journal's path (or None)."""
+        if self.link is not None:
+            journal_path = self.link.journal_path
+            self.link.ended.disconnect(self._on_ended)
+            self.link.stop()
+            self.link.deleteLater()
+            self.link = None
+            return journal_path
+        session = self.window.session
+        journal_path = session.journal.path if session.journal is not None else None
+        session.close()  # writes what is queued: the engine restores from it
+        return journal_path
+
+    def stop(self) -> None:
+        """Disconnect every source; the window shows the journaled state through its own pipeline again."""
+        if self.link is None:
+            return
+        window = self.window
+        journal_path = self._hand_over()
+        self.stop_action.setEnabled(False)
+        self.pane.bind(None, self.tr("No live sources. Sources ▸ Add sources file… connects them."))
+        self.pane.show_sources([])
+        self.label.setText("")
+        window.session.attach_book(None)
+        if journal_path is not None:
+            window.open_journal(journal_path)
+        window.start_live()
+
+    # --- what the engine reports -------------------------------------------------
+    def _on_ready(self) -> None:
+        self.window.session.attach_book(self.link.book)  # shift handovers go to the engine's journal
+        if self.window.drill is None:
+            self.window.show_live_state()
+
+    def _on_sources_changed(self) -> None:
+        mirror = self.link.mirror
+        self.pane.show_sources(mirror.sources, mirror.unknown_by_source)
+        text, down = self.pane.summary()
+        self.label.setText(text)
+        self.label.setStyleSheet(ALERT_STYLE if down else "")
+
+    def _on_ended(self, message: str) -> None:
+        self.stop_action.setEnabled(False)
+        if message:
+            self.label.setText(self.tr("Live sources stopped"))
+            self.label.setStyleSheet(ALERT_STYLE)
+            self.window.show_error(self.tr("The live sources stopped: {message}").format(message=message),
+                                   self.tr("Live sources stopped"))
+
+    def close(self) -> None:
+        if self.link is not None:
+            self.link.stop()  # the engine writes and closes the journal
