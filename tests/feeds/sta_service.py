@@ -15,7 +15,9 @@ a nextLink that loops, a slow answer.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,6 +88,7 @@ class StaService:
         self.requests: list[str] = []
         self.faults: list = []  # queued: ("status", code) | ("not_json",) | ("loop",) | ("slow", seconds)
         self._server: ThreadingHTTPServer | None = None
+        self._connections: set = set()
         self._thread: threading.Thread | None = None
 
     # --- content ------------------------------------------------------------------
@@ -145,6 +148,16 @@ class StaService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self):
+                super().setup()
+                with service._lock:
+                    service._connections.add(self.connection)
+
+            def finish(self):
+                with service._lock:
+                    service._connections.discard(self.connection)
+                super().finish()
+
             def do_GET(self):  # noqa: N802 - http.server's name
                 service._answer(self)
 
@@ -163,6 +176,12 @@ class StaService:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            # Kept-alive connections too: a stopped service answers nothing, as a real one that went down.
+            with self._lock:
+                connections, self._connections = list(self._connections), set()
+            for connection in connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
             self._thread.join(5)
             self._server = None
 
@@ -176,7 +195,9 @@ class StaService:
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         self.requests.append(handler.path)
-        fault = self.faults.pop(0) if self.faults else None
+        fault = self.faults[0] if self.faults else None
+        if fault is not None and fault[0] != "loop":  # a loop waits for an answer with a nextLink to bend
+            self.faults.pop(0)
         if fault is not None and fault[0] == "slow":
             time.sleep(fault[1])
             fault = None
@@ -192,6 +213,7 @@ class StaService:
         except KeyError as exc:
             return self._send(handler, 404, {"code": 404, "type": "error", "message": f"nothing found: {exc}"})
         if fault is not None and fault[0] == "loop" and "@iot.nextLink" in body:
+            self.faults.pop(0)
             body["@iot.nextLink"] = f"http://127.0.0.1:{self.port}{handler.path}"
         self._send(handler, 200, body)
 
