@@ -13,6 +13,7 @@ DOMAIN_GROUPS = [
     "console.alarm_list",
     "console.cap, console.commands.cap",
     "console.engine, console.sources, console.feeds.mqtt, console.commands.serve",
+    "console.feeds.sensorthings.adapter, console.feeds.sensorthings.catalog, console.commands.info",
 ]
 
 
