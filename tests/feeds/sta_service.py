@@ -91,6 +91,7 @@ class StaService:
         self._lock = threading.Lock()
         self.requests: list[str] = []
         self.faults: list = []  # queued: ("status", code) | ("not_json",) | ("loop",) | ("slow", seconds)
+        self.faults_at: list = []  # (path part, fault): for the next request whose path holds the part
         self._server: ThreadingHTTPServer | None = None
         self._connections: set = set()
         self._thread: threading.Thread | None = None
@@ -213,6 +214,11 @@ class StaService:
         fault = self.faults[0] if self.faults else None
         if fault is not None and fault[0] != "loop":  # a loop waits for an answer with a nextLink to bend
             self.faults.pop(0)
+        for at, (part, aimed) in enumerate(list(self.faults_at)):
+            if fault is None and part in parts.path:
+                fault = aimed
+                del self.faults_at[at]
+                break
         if fault is not None and fault[0] == "slow":
             time.sleep(fault[1])
             fault = None

@@ -179,6 +179,26 @@ def test_a_new_datastream_is_discovered_when_its_observations_come(service):
     assert adapter.health().datastreams == 5
 
 
+def test_a_discovery_that_fails_midway_leaves_the_page_to_be_asked_again(service):
+    adapter = make_adapter(service, discovery=known_discovery(service), rediscover_s=0)
+    collector = Collector(adapter)
+    adapter.start()
+    try:
+        collector.wait_status(FeedStatus.LIVE)
+        service.faults_at.append(("/Datastreams", ("status", 502)))
+        service.add_thing(9, "New gauge", 114.4, 30.7, {"category": "rainfall"})
+        service.add_datastream(9, 9, "RG-9 rain", "rain_1h", "mm")
+        service.add_observation(900, 9, "2026-07-21T03:10:00Z", 900.0)
+        service.add_observation(901, 1, "2026-07-21T03:10:00Z", 901.0)
+        failed = collector.wait_status(FeedStatus.FAILED)
+        collector.wait_for(2)
+    finally:
+        adapter.stop()
+    assert "HTTP 502" in failed.message and "/Datastreams" in failed.message
+    collector.assert_each_once([900, 901])
+    assert adapter.health().rejected == 0
+
+
 def test_an_internal_error_never_escapes_the_worker(service, monkeypatch):
     ids = add_observations(service, 0, 8)
     real = adapter_module.parse_observations

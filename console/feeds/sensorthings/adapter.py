@@ -254,43 +254,42 @@ class SensorThingsFeedAdapter(FeedAdapter):
 
     def _take(self, client: ServiceClient, columns: ObservationColumns) -> None:
         """The new observations of one page -> one ReadingBatch; the unusable ones counted with their reason."""
-        rejected = [(reason, detail) for _, reason, detail in columns.rejected]
+        usable = columns.usable
+        # Before the cursor moves: a failed discovery must leave the page to be asked for again.
+        sensors = self._sensors_of(client, columns.datastream, usable)
         fresh = self.cursor.fresh(columns)
+        rejected = [(reason, detail) for _, reason, detail in columns.rejected]
         new = int(fresh.sum())
         with self._figures:
             self._received += new + len(rejected)
             self._repeats += len(fresh) - new
-        columns = columns.take(fresh)
-        usable = columns.usable
-        for problem in columns.problem[~usable].tolist():
-            rejected.append(problem)
-        columns = columns.take(usable)
-        sensors = self._sensors_of(client, columns.datastream)
-        known = np.not_equal(sensors, None)
-        if not known.all():
-            for key in columns.datastream[~known].tolist():
-                rejected.append((Reason.UNKNOWN_DATASTREAM, f"Datastream {key} is not one of the service's "
-                                                            "Datastreams discovered"))
-        if self.known_sensors is not None:
+        rejected += columns.problem[fresh & ~usable].tolist()
+        keep = fresh & usable
+        unknown = keep & np.equal(sensors, None)
+        for key in columns.datastream[unknown].tolist():
+            rejected.append((Reason.UNKNOWN_DATASTREAM, f"Datastream {key} is not one of the service's "
+                                                        "Datastreams discovered"))
+        keep &= ~unknown
+        if self.known_sensors is not None and keep.any():
             listed = np.fromiter((s in self.known_sensors for s in sensors.tolist()), dtype=bool, count=len(sensors))
-            strangers = known & ~listed
+            strangers = keep & ~listed
             for sensor in sensors[strangers].tolist():
                 rejected.append((Reason.UNKNOWN_SENSOR, f"sensor {sensor!r} is not known"))
-            known &= ~strangers
+            keep &= listed
         self._count_rejected(rejected)
-        if not known.any():
+        if not keep.any():
             return
-        rows = np.flatnonzero(known)
+        rows = np.flatnonzero(keep)
         batch = ReadingBatch(sensors[rows], columns.t_ms[rows], columns.value[rows], columns.quality[rows])
         if self._deliver(batch):
             with self._figures:
                 self._accepted += len(batch)
 
-    def _sensors_of(self, client: ServiceClient, datastreams: np.ndarray) -> np.ndarray:
-        """Sensor id of each Datastream key (None where unknown); discovers again when one is new."""
+    def _sensors_of(self, client: ServiceClient, datastreams: np.ndarray, usable: np.ndarray) -> np.ndarray:
+        """Sensor id of each Datastream key (None where unknown); discovers again when a usable row's is new."""
         ids = self._ids or {}
         sensors = np.array([ids.get(key) for key in datastreams.tolist()], dtype=object)
-        if len(sensors) and not np.not_equal(sensors, None).all() and self._may_rediscover():
+        if (np.equal(sensors, None) & usable).any() and self._may_rediscover():
             self._discover(client)
             ids = self._ids
             sensors = np.array([ids.get(key) for key in datastreams.tolist()], dtype=object)
