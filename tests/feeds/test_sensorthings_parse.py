@@ -223,3 +223,22 @@ def test_cursor_asks_from_the_latest_time_inclusive_and_drops_what_it_took():
 
 def test_odata_time_is_utc_with_milliseconds():
     assert odata_time(T0 + 5) == "2026-07-21T03:00:00.005Z"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=10), st.lists(st.integers(), max_size=3),
+                 st.dictionaries(st.sampled_from(["value", "@iot.nextLink", "@iot.count"]),
+                                 st.one_of(st.none(), st.integers(), st.text(max_size=20),
+                                           st.sampled_from(["a:b", "mailto:x", "?$skip=5", "//other/v1.1"]),
+                                           st.lists(st.integers(), max_size=3)), max_size=3)))
+def test_any_decoded_answer_is_a_page_or_a_named_refusal(document):
+    from console.feeds.sensorthings.client import Failure, ServiceError
+
+    try:
+        page = collection_page(document, "http://h/v1.1/Observations", "source 's'")
+    except ServiceError as exc:
+        assert exc.kind is Failure.NOT_A_COLLECTION
+        assert str(exc).startswith("source 's': http://h/v1.1/Observations: ")
+    else:
+        assert isinstance(page.values, list)
+        assert page.next_link is None or page.next_link.startswith("http")

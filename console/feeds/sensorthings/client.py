@@ -175,9 +175,12 @@ def collection_page(document: object, url: str, source: str) -> Page:
     link = document.get("@iot.nextLink")
     if link is not None and (not isinstance(link, str) or not link.strip()):
         raise ServiceError(source, url, Failure.NOT_A_COLLECTION, f"@iot.nextLink is not a URL: {link!r}")
+    if link is not None:
+        link = urljoin(url, link.strip())
+        if urlsplit(link).scheme not in ("http", "https"):
+            raise ServiceError(source, url, Failure.NOT_A_COLLECTION, f"@iot.nextLink is not an http(s) URL: {link!r}")
     count = document.get("@iot.count")
-    return Page(url, document["value"], None if link is None else urljoin(url, link),
-                count if type(count) is int else None)
+    return Page(url, document["value"], link, count if type(count) is int else None)
 
 
 def _plain(exc: BaseException) -> str:
