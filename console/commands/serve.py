@@ -1,21 +1,28 @@
 """``console serve --sources S.toml --journal J``: the live engine without a window.
 
-Sources (MQTT, recorded feeds replayed live, ...) feed the sensor table, rules,
-alarm book and journal until SIGTERM or SIGINT (the journal is flushed, exit 0),
+Sources (MQTT, SensorThings services, recorded feeds replayed live, ...) feed the
+sensor table, rules, alarm book and journal until SIGTERM or SIGINT (the journal is flushed, exit 0),
 for ``--duration`` seconds, or until every finite source is exhausted. Then it
 prints the alarm summary of ``console process`` and the per-source counters.
+
+Without ``--catalog`` or ``--sensors`` the sensors are those the sources supply
+themselves (the Datastreams of a SensorThings service, with their Locations);
+the demo city only when no source supplies any.
 """
 
 from __future__ import annotations
 
 import argparse
 
+PROBLEMS_SHOWN = 20  # Datastreams left out, printed when serve starts
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", metavar="S", required=True, help="sources file (TOML, docs/sources.md)")
     parser.add_argument("--journal", metavar="J", required=True, help="SQLite journal to write (created if absent)")
     sensors = parser.add_mutually_exclusive_group()
-    sensors.add_argument("--catalog", metavar="C", help="layer catalog whose sensor layers to use (default: demo city)")
+    sensors.add_argument("--catalog", metavar="C", help="layer catalog whose sensor layers to use (default: the sensors the sources supply, "
+                              "else the demo city)")
     sensors.add_argument("--sensors", metavar="FILE", nargs="+", help="sensor layer file(s) instead of a catalog")
     parser.add_argument("--rules", metavar="R", help="rules TOML file (default: assets/rules/default_rules.toml)")
     parser.add_argument("--duration", metavar="SECONDS", type=float,
@@ -38,16 +45,30 @@ def run(args: argparse.Namespace) -> int:
     from console.model.pipeline import Pipeline
     from console.model.rules import RuleEngine, RuleSet
     from console.model.sensors import SensorTable
-    from console.sources import build_adapters, load_sources
+    from console.sources import build_adapters, load_sources, supplied_sensor_layers
 
     if args.duration is not None and not args.duration > 0:
         raise InputError("--duration", f"must be a positive number of seconds, not {args.duration}")
     zone = time_zone(args.tz)
     # Everything that can be refused is checked before the journal is touched.
     sources = load_sources(args.sources)
-    table = SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors))
+    discoveries = None
+    if args.catalog or args.sensors:
+        layers = load_sensor_layers(args.catalog, args.sensors)
+        args.sensors_from = "the catalog" if args.catalog else "the sensor files"
+    else:
+        supplied = supplied_sensor_layers(sources)
+        for problem in supplied.problems[:PROBLEMS_SHOWN]:
+            print(f"console serve: {problem}", file=sys.stderr)
+        if len(supplied.problems) > PROBLEMS_SHOWN:
+            print(f"console serve: ... and {len(supplied.problems) - PROBLEMS_SHOWN} more Datastream(s) left out",
+                  file=sys.stderr)
+        discoveries = supplied.discoveries
+        layers = supplied.layers or load_sensor_layers(None, None)
+        args.sensors_from = ", ".join(f"source {layer.name!r}" for layer in supplied.layers) or "the demo city"
+    table = SensorTable.from_layers(layers)
     engine_rules = RuleEngine(RuleSet.load(args.rules), table)
-    adapters = build_adapters(sources, known_sensors=table.ids.tolist())
+    adapters = build_adapters(sources, known_sensors=table.ids.tolist(), discoveries=discoveries)
     journal = Journal(args.journal)
     try:
         pipeline = Pipeline(table, engine_rules, journal=journal)
@@ -93,6 +114,7 @@ def build_summary(args, engine, first_alarm: int, zone) -> dict:
         "sources_file": str(args.sources),
         "journal": str(args.journal),
         "sensors": len(table),
+        "sensors_from": getattr(args, "sensors_from", ""),
         **alarm_figures(pipeline, first_alarm, zone),
         "unknown_sensors": dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
         "sources": engine.source_figures(),
@@ -107,7 +129,7 @@ def format_text(summary: dict) -> str:
     lines = [
         f"sources:   {summary['sources_file']}",
         f"journal:   {summary['journal']}",
-        f"sensors:   {summary['sensors']}",
+        f"sensors:   {summary['sensors']} (from {summary['sensors_from']})",
         "",
         *alarm_lines(summary),
         f"incidents: {len(summary['incidents'])}",

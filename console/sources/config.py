@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from console.feeds.sensorthings.mapping import SensorMapping
+
 
 @dataclass(frozen=True)
 class MqttSource:
@@ -93,4 +95,44 @@ class ReplaySource:
     origin: Path | None = None
 
 
-SourceConfig = MqttSource | ReplaySource
+@dataclass(frozen=True)
+class SensorThingsSource:
+    """An OGC SensorThings API 1.1 service, polled for Observations (``kind = "sensorthings"``).
+
+    Attributes
+    ----------
+    name : str
+    url : str
+        The service root, ``http://host/FROST-Server/v1.1``.
+    poll_s : float
+        Wait between walks over new Observations.
+    id : str
+        Sensor id template (``{id}``: the Datastream's ``@iot.id``; also ``{name}``,
+        ``{thing}``, ``{thing_id}``, ``{property}``, ``{sensor}``).
+    page_size : int
+        ``$top`` of each page.
+    since : str or None
+        RFC 3339 time to start from; None starts ``backfill_s`` before now.
+    backfill_s, timeout_s, retry_max_s, stale_after_s : float
+    mapping : SensorMapping
+        Category, quantity, unit, owner and district for the sensors the service supplies.
+    origin : Path or None
+    """
+
+    kind: ClassVar[str] = "sensorthings"
+
+    name: str
+    url: str
+    poll_s: float = 30.0
+    id: str = "{id}"
+    page_size: int = 1000
+    since: str | None = None
+    backfill_s: float = 3600.0
+    timeout_s: float = 10.0
+    retry_max_s: float = 60.0
+    stale_after_s: float = 300.0
+    mapping: SensorMapping = SensorMapping()
+    origin: Path | None = None
+
+
+SourceConfig = MqttSource | ReplaySource | SensorThingsSource

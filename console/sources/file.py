@@ -10,10 +10,13 @@ import math
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from console.errors import InputError
 from console.feeds.payloads import PAYLOAD_KINDS, TemplateError, TopicTemplate, check_topic_filter
-from console.sources.config import MqttSource, ReplaySource, SourceConfig
+from console.feeds.sensorthings.mapping import MAPPING_KEYS, SensorMapping, check_id_template
+from console.feeds.timefmt import parse_time_value
+from console.sources.config import MqttSource, ReplaySource, SensorThingsSource, SourceConfig
 
 PROTOCOLS = ("3.1.1", "5")
 
@@ -113,6 +116,63 @@ def _env_name(value, folder: Path) -> str:
     return text
 
 
+def _http_url(value, folder: Path) -> str:
+    text = _text(value, folder).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _Bad(f"must be an http:// or https:// URL, not {_shown(text)}")
+    if parts.query or parts.fragment:
+        raise _Bad(f"must be the service root, without a query or fragment, not {_shown(text)}")
+    return text.rstrip("/")
+
+
+def _id_template(value, folder: Path) -> str:
+    text = _text(value, folder)
+    try:
+        check_id_template(text)
+    except ValueError as exc:
+        raise _Bad(f"{_shown(text)}: {exc}") from None
+    return text
+
+
+def _rfc3339(value, folder: Path) -> str:
+    if not isinstance(value, str) or parse_time_value(value) is None:
+        raise _Bad(f"must be an RFC 3339 time with an offset (2026-07-21T03:15:00+08:00), not {_shown(value)}")
+    return value
+
+
+def _mapping(value, folder: Path) -> SensorMapping:
+    """``[source.mapping]``: defaults, then ``property."NAME"`` and ``thing."NAME"`` tables of the same keys."""
+    if not isinstance(value, dict):
+        raise _Bad(f"must be a table, not {_shown(value)}")
+    default = _mapping_pairs(value, "mapping", nested=("property", "thing"))
+    by = {}
+    for part in ("property", "thing"):
+        tables = value.get(part, {})
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise _Bad(f'must hold tables, one per name ([source.mapping.{part}."NAME"])', key=f"mapping.{part}")
+        by[part] = tuple((name, _mapping_pairs(table, f"mapping.{part}.{name!r}")) for name, table in tables.items())
+    return SensorMapping(default, by["property"], by["thing"])
+
+
+def _mapping_pairs(table: dict, where: str, nested: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+    from console.model.sensors import CATEGORIES
+
+    pairs = []
+    for key, value in table.items():
+        if key in nested:
+            continue
+        if key not in MAPPING_KEYS:
+            known = ", ".join((*MAPPING_KEYS, *nested))
+            raise _Bad(f"unknown key {key!r} (known: {known})", key=f"{where}.{key}")
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad(f"must be a non-empty string, not {_shown(value)}", key=f"{where}.{key}")
+        if key == "category" and value not in CATEGORIES:
+            raise _Bad(f"{_shown(value)} is not one of {', '.join(CATEGORIES)}", key=f"{where}.{key}")
+        pairs.append((key, value.strip()))
+    return tuple(pairs)
+
+
 def _shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -136,9 +196,13 @@ _MQTT = {
 }
 _REPLAY = {**_COMMON, "path": _existing_file, "speed": _positive, "retime": _boolean,
            "reorder_window_s": _not_negative, "stale_after_s": _positive}
+_SENSORTHINGS = {**_COMMON, "url": _http_url, "poll_s": _positive, "id": _id_template, "page_size": _whole(1),
+                 "since": _rfc3339, "backfill_s": _not_negative, "timeout_s": _positive, "retry_max_s": _positive,
+                 "stale_after_s": _positive, "mapping": _mapping}
 _KINDS: dict[str, tuple[dict[str, Callable], tuple[str, ...], type]] = {
     "mqtt": (_MQTT, ("topics",), MqttSource),
     "replay": (_REPLAY, ("path",), ReplaySource),
+    "sensorthings": (_SENSORTHINGS, ("url",), SensorThingsSource),
 }
 
 
@@ -202,7 +266,7 @@ def _source(table: dict, number: int, origin: Path) -> SourceConfig:
         try:
             values[key] = checks[key](value, origin.parent)
         except _Bad as exc:
-            raise InputError(origin, str(exc), key=f"{where}.{key}") from None
+            raise InputError(origin, str(exc), key=f"{where}.{exc.key or key}") from None
     del values["kind"]
     try:
         _check_together(kind, values)

@@ -14,6 +14,7 @@ DOMAIN_GROUPS = [
     "console.reports, console.commands.report",
     "console.cap, console.commands.cap",
     "console.engine, console.sources, console.feeds.mqtt, console.commands.serve",
+    "console.feeds.sensorthings.adapter, console.feeds.sensorthings.catalog, console.commands.info",
 ]
 
 
