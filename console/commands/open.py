@@ -56,6 +56,8 @@ def run(args) -> int:
     if args.operator:
         window.set_operator(args.operator)
     paths = ([str(DEMO_CATALOG)] if args.demo else []) + args.catalog + args.files
+    if args.sources and not paths and not sources_supply_sensors(args.sources):
+        paths = [str(DEMO_CATALOG)]  # live sources with no sensors of their own watch the demo city
     window.open_paths(paths, encoding=args.encoding)
     window.canvas.zoom_full()
     for sources in args.sources:
@@ -100,14 +102,26 @@ def wait_for_sources(app, window, timeout_s: float = 20.0) -> None:
     """Without a screen: let the engine start and report its sources once before the picture is taken."""
     import time
 
-    link = window.engine_link
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and link.end_message is None:
+    while time.monotonic() < deadline:
         app.processEvents()
-        if link.running and link.mirror.sources and link.mirror.updates > 1:
+        link = window.engine_link  # None while the services are asked for their sensors
+        if link is not None and (link.end_message is not None or
+                                 (link.running and link.mirror.sources and link.mirror.updates > 1)):
+            break
+        if link is None and window.errors:
             break
         time.sleep(0.05)
+    window.canvas.zoom_full()
     app.processEvents()
+
+
+def sources_supply_sensors(paths) -> bool:
+    """Whether any of the sources files has a source that supplies its own sensors (SensorThings)."""
+    from console.sources import load_sources
+    from console.ui.live_sources import supplies_sensors
+
+    return any(supplies_sensors(load_sources(path)) for path in paths)
 
 
 def drill_moment(text: str | None, replay, busiest: bool) -> int | None:

@@ -20,6 +20,13 @@ SOURCES_FILTER = "TOML (*.toml);;*"
 ALERT_STYLE = "color: #B3261E; font-weight: bold;"
 
 
+def supplies_sensors(sources) -> bool:
+    """Whether a source can supply the sensor layer itself (a SensorThings service)."""
+    from console.sources.config import SensorThingsSource
+
+    return any(isinstance(source, SensorThingsSource) for source in sources)
+
+
 class LiveSources(QObject):
     """Owns the window's engine link (``link``), the Sources pane and dock, and the status-bar line.
 
@@ -71,7 +78,46 @@ class LiveSources(QObject):
             self.window.show_error(self.tr("{path}: a source named {name} is already connected").format(
                 path=path, name=clash[0]), title)
             return False
+        if not sensor_layers(self.window.canvas.renderer.layers) and supplies_sensors(sources):
+            return self._discover_then_start(running + list(sources), str(path))
         return self._start(running + list(sources), str(path))
+
+    def _discover_then_start(self, sources, source_file: str) -> bool:
+        """No sensor layers on the map: ask the services for their sensors (off the GUI thread), then start."""
+        import threading
+
+        from console.ui.crossing import GuiCrossing
+
+        crossing = GuiCrossing(parent=self)
+        self.label.setText(self.tr("Sources: asking the services for their sensors…"))
+
+        def discover() -> None:
+            from console.sources import supplied_sensor_layers
+
+            try:
+                supplied, problem = supplied_sensor_layers(sources), None
+            except InputError as exc:
+                supplied, problem = None, str(exc)
+            crossing.post(self._discovered, sources, source_file, supplied, problem)
+
+        self.discovery = threading.Thread(target=discover, name="sensor-discovery", daemon=True)
+        self.discovery.start()
+        return True
+
+    def _discovered(self, sources, source_file: str, supplied, problem: str | None) -> None:
+        from console.model.autostyle import auto_style
+
+        window = self.window
+        if problem is not None or not supplied.layers:
+            self.label.setText("")
+            window.show_error(problem or self.tr("{path}: the sources supply no sensors").format(path=source_file),
+                              self.tr("Sources not connected"))
+            return
+        for layer in supplied.layers:
+            layer.style = auto_style(layer, len(window.canvas.renderer.layers))
+            window.canvas.renderer.add_layer(layer)
+        window.canvas.zoom_full()
+        self._start(sources, source_file)
 
     def restart(self) -> bool:
         """Start the engine again with the same sources (the sensor layers changed)."""

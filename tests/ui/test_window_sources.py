@@ -96,7 +96,7 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
         assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "mqtt", "live", "2"]
         pane.sources.selectRow(0)
         assert pane.rejections.rowCount() == 1 and pane.rejections.item(0, 0).text() == "malformed"
-        assert "city/gas/GAS-00003/reading" == pane.rejections.item(0, 1).text()
+        assert pane.rejections.item(0, 1).text() == "city/gas/GAS-00003/reading"
         assert window.sources_label.text() == "Sources: 1 live, 0 not delivering"
     finally:
         publisher.close()
@@ -146,3 +146,55 @@ def test_a_bad_sources_file_is_refused_naming_the_key_and_nothing_starts(window,
     assert not window.open_sources(path)
     assert "source #1 'x'.prot" in window.errors[-1] and "unknown key 'prot'" in window.errors[-1]
     assert window.engine_link is None and window.session.pipeline is not None
+
+
+STA_SOURCES = """
+[[source]]
+kind = "sensorthings"
+name = "city-sta"
+url = "{url}"
+id = "STA-{{id}}"
+poll_s = 0.1
+since = "2026-07-21T11:00:00+08:00"
+"""
+
+
+def test_a_window_without_sensor_layers_shows_the_sensors_a_sensorthings_service_supplies(qtbot, tmp_path):
+    from tests.feeds.sta_helpers import T0 as STA_T0
+    from tests.feeds.sta_helpers import small_city, utc
+    from tests.feeds.sta_service import StaService
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_journal(tmp_path / "live.sqlite")
+    with StaService() as service:
+        small_city(service)
+        service.add_observation(1, 1, utc(STA_T0), 0.5)
+        service.add_observation(2, 1, utc(STA_T0 + 60_000), 30.0)
+        path = tmp_path / "sources.toml"
+        path.write_text(STA_SOURCES.format(url=service.root), encoding="utf-8")
+        try:
+            assert window.open_sources(path)
+            qtbot.waitUntil(lambda: window.engine_link is not None and window.engine_link.running, timeout=30_000)
+            layers = [layer for layer in window.canvas.renderer.layers if layer.is_sensor_layer]
+            assert [len(layer) for layer in layers] == [3]  # the located Datastreams
+            table = window.engine_link.table
+            assert sorted(table.ids.tolist()) == ["STA-1", "STA-2", "STA-3"]
+            qtbot.waitUntil(lambda: table.value[table.row_of("STA-1")] == 30.0, timeout=15_000)
+            qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: window.sources_pane.sources.rowCount() == 1
+                            and window.sources_pane.sources.item(0, 1).text() == "sensorthings", timeout=10_000)
+        finally:
+            window.stop_sources()
+            window.session.close()
+
+
+def test_a_service_that_cannot_be_reached_is_reported_and_nothing_starts(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    path = tmp_path / "sources.toml"
+    path.write_text(STA_SOURCES.format(url="http://127.0.0.1:9/FROST-Server/v1.1"), encoding="utf-8")
+    assert window.open_sources(path)  # discovery runs off the GUI thread
+    qtbot.waitUntil(lambda: bool(window.errors), timeout=30_000)
+    assert "source 'city-sta'" in window.errors[-1] and "127.0.0.1:9" in window.errors[-1]
+    assert window.engine_link is None
