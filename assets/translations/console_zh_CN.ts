@@ -1021,42 +1021,42 @@
 <context>
     <name>RejectReason</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="63"/>
+        <location filename="../../console/ui/sources_pane.py" line="72"/>
         <source>oversized</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="64"/>
+        <location filename="../../console/ui/sources_pane.py" line="73"/>
         <source>malformed</source>
         <translation>格式错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="65"/>
+        <location filename="../../console/ui/sources_pane.py" line="74"/>
         <source>wrong type</source>
         <translation>类型错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="66"/>
+        <location filename="../../console/ui/sources_pane.py" line="75"/>
         <source>missing field</source>
         <translation>缺少字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="67"/>
+        <location filename="../../console/ui/sources_pane.py" line="76"/>
         <source>bad time</source>
         <translation>时间无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="68"/>
+        <location filename="../../console/ui/sources_pane.py" line="77"/>
         <source>bad quality</source>
         <translation>质量码无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="69"/>
+        <location filename="../../console/ui/sources_pane.py" line="78"/>
         <source>topic does not fit</source>
         <translation>主题不匹配</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="70"/>
+        <location filename="../../console/ui/sources_pane.py" line="79"/>
         <source>unknown sensor</source>
         <translation>未知监测点</translation>
     </message>
@@ -1333,6 +1333,14 @@
     </message>
 </context>
 <context>
+    <name>SourceKind</name>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="63"/>
+        <source>recorded feed</source>
+        <translation>回放文件</translation>
+    </message>
+</context>
+<context>
     <name>SourceState</name>
     <message>
         <location filename="../../console/ui/sources_pane.py" line="47"/>
@@ -1388,137 +1396,143 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="138"/>
+        <location filename="../../console/ui/sources_pane.py" line="147"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Messages/s</source>
         <translation>消息/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Last message</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Accepted</source>
         <translation>采用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Rejected</source>
         <translation>拒收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Unknown ids</source>
         <translation>未知编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Reconnects</source>
         <translation>重连次数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="143"/>
+        <location filename="../../console/ui/sources_pane.py" line="152"/>
         <source>Time down</source>
         <translation>中断时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="148"/>
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>On time in the last hour, by responsible unit</source>
         <translation>近一小时按时上报率（按责任单位）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <location filename="../../console/ui/sources_pane.py" line="158"/>
         <source>On time in the last hour, by district</source>
         <translation>近一小时按时上报率（按行政区）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Sensors</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>On time</source>
         <translation>按时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="220"/>
+        <location filename="../../console/ui/sources_pane.py" line="172"/>
+        <location filename="../../console/ui/sources_pane.py" line="229"/>
         <source>Rejected messages</source>
         <translation>拒收的消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="227"/>
+        <location filename="../../console/ui/sources_pane.py" line="173"/>
+        <source>Data delivery</source>
+        <translation>数据上报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="236"/>
         <source>Rejected messages of {source} (last {n})</source>
         <translation>{source} 拒收的消息（最近 {n} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="232"/>
+        <location filename="../../console/ui/sources_pane.py" line="241"/>
         <source>Unknown sensor ids: {ids}</source>
         <translation>未知监测点编号：{ids}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="235"/>
+        <location filename="../../console/ui/sources_pane.py" line="244"/>
         <source>Dropped because the console fell behind: {n}</source>
         <translation>因处理不及而丢弃：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="248"/>
+        <location filename="../../console/ui/sources_pane.py" line="257"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="260"/>
+        <location filename="../../console/ui/sources_pane.py" line="269"/>
         <source>Sources: {live} live, {down} not delivering</source>
         <translation>数据源：{live} 个在线，{down} 个未上报</translation>
     </message>

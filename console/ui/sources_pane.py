@@ -16,12 +16,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +55,15 @@ def state_label(key: str) -> str:
         "finished": translate("SourceState", "finished"),
         "stopped": translate("SourceState", "stopped"),
     }.get(key, key)
+
+
+def kind_label(kind: str) -> str:
+    translate = QCoreApplication.translate
+    return {
+        "recorded": translate("SourceKind", "recorded feed"),
+        "mqtt": "MQTT",
+        "sensorthings": "SensorThings",
+    }.get(kind, kind)
 
 
 def reason_label(reason: str) -> str:
@@ -93,11 +102,11 @@ def _table(headers: list[str]) -> QTableWidget:
 class _Filling:
     """Fill a table without a relayout per cell; columns fit their contents when the row count changed."""
 
-    def __init__(self, table: QTableWidget, rows: int):
-        self.table, self.rows = table, rows
+    def __init__(self, table: QTableWidget, rows: int, fit: bool = False):
+        self.table, self.rows, self.fit = table, rows, fit
 
     def __enter__(self):
-        self.resize = self.table.rowCount() != self.rows
+        self.resize = self.fit or self.table.rowCount() != self.rows
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(self.rows)
         return self.table
@@ -150,22 +159,22 @@ class SourcesPane(QWidget):
         self.delivery_choice.currentIndexChanged.connect(self.update_delivery)
         self.delivery = _table([self.tr("Group"), self.tr("Sensors"), self.tr("On time"), self.tr("Share")])
 
-        lower = QWidget()
-        lower_layout = QHBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        left, right = QWidget(), QWidget()
-        left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
-        for layout in (left_layout, right_layout):
-            layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.rejections_title)
-        left_layout.addWidget(self.rejections)
-        right_layout.addWidget(self.delivery_choice)
-        right_layout.addWidget(self.delivery)
-        lower_layout.addWidget(left, 3)
-        lower_layout.addWidget(right, 2)
+        rejections_page, delivery_page = QWidget(), QWidget()
+        rejections_layout, delivery_layout = QVBoxLayout(rejections_page), QVBoxLayout(delivery_page)
+        for page_layout in (rejections_layout, delivery_layout):
+            page_layout.setContentsMargins(2, 2, 2, 2)
+        self.rejections_title.setWordWrap(True)
+        rejections_layout.addWidget(self.rejections_title)
+        rejections_layout.addWidget(self.rejections, 1)
+        delivery_layout.addWidget(self.delivery_choice)
+        delivery_layout.addWidget(self.delivery, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(rejections_page, self.tr("Rejected messages"))
+        self.tabs.addTab(delivery_page, self.tr("Data delivery"))
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.sources)
-        splitter.addWidget(lower)
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([140, 360])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
@@ -192,7 +201,7 @@ class SourcesPane(QWidget):
         self.figures = list(figures)
         self.unknown = dict(unknown or {})
         selected = self._selected_row()
-        with _Filling(self.sources, len(self.figures)):
+        with _Filling(self.sources, len(self.figures), fit=True):  # a few lines whose counts grow
             self._fill_sources()
         if self.figures and selected is None:
             self.sources.selectRow(0)
@@ -201,7 +210,7 @@ class SourcesPane(QWidget):
     def _fill_sources(self) -> None:
         for row, source in enumerate(self.figures):
             key = state_key(source)
-            texts = [source["name"], source["kind"], state_label(key), f"{source['readings_per_s']:.0f}",
+            texts = [source["name"], kind_label(source["kind"]), state_label(key), f"{source['readings_per_s']:.0f}",
                      _age(source.get("last_message_age_s")), f"{source['received']:,}", f"{source['accepted']:,}",
                      f"{source['rejected']:,}", f"{source['unknown']:,}", f"{source['reconnects']}",
                      _age(source["time_down_s"]) if source["time_down_s"] else "—"]

@@ -93,7 +93,7 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
         pane = window.sources_pane
         qtbot.waitUntil(lambda: pane.sources.rowCount() == 1 and pane.sources.item(0, 7).text() == "1",
                         timeout=5_000)
-        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "mqtt", "live", "2"]
+        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "MQTT", "live", "2"]
         pane.sources.selectRow(0)
         assert pane.rejections.rowCount() == 1 and pane.rejections.item(0, 0).text() == "malformed"
         assert pane.rejections.item(0, 1).text() == "city/gas/GAS-00003/reading"
@@ -183,7 +183,7 @@ def test_a_window_without_sensor_layers_shows_the_sensors_a_sensorthings_service
             qtbot.waitUntil(lambda: table.value[table.row_of("STA-1")] == 30.0, timeout=15_000)
             qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 1, timeout=10_000)
             qtbot.waitUntil(lambda: window.sources_pane.sources.rowCount() == 1
-                            and window.sources_pane.sources.item(0, 1).text() == "sensorthings", timeout=10_000)
+                            and window.sources_pane.sources.item(0, 1).text() == "SensorThings", timeout=10_000)
         finally:
             window.stop_sources()
             window.session.close()
