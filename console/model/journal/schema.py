@@ -24,6 +24,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2
+# The writer appends: a small page cache serves it as well as a big one, and a long-running
+# console's memory must not grow by the cache as the journal grows (bench_serve, bench_journal).
+WRITER_CACHE_KIB = 8192
 APPLICATION_ID = 0x434F4E53  # "CONS": marks a SQLite file as a console journal
 
 # Per-sensor state columns written to sensor_state (the table attribute of the same name).
@@ -142,7 +145,7 @@ def connect(path: Path, synchronous: str | None) -> sqlite3.Connection:
             raise JournalError(path, f"cannot switch to WAL mode (got {mode})")
         if synchronous is not None:
             connection.execute(f"PRAGMA synchronous={synchronous}")
-            connection.execute("PRAGMA cache_size=-65536")
+            connection.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
             if not tables:
                 create_schema(connection)
             elif version < SCHEMA_VERSION:
