@@ -1,0 +1,184 @@
+"""Checks of the sensors themselves, beside the level rules: implausible jumps, stuck and chattering sensors.
+
+A reading that moved further from the sensor's last plausible reading than its
+quantity physically can in the time between (``plausible_rate_per_min``) is
+marked suspect and not judged; once enough time has passed the same value is
+plausible again, so a real step is held back by at most step / rate minutes.
+A sensor that repeats the same value (within ``stuck_tolerance``) for
+``stuck_count`` readings and ``stuck_after_s`` is stuck; one whose readings
+cross to another level ``chatter_count`` times within ``chatter_window_min`` is
+chattering. Both are sensor faults (``SensorFault``) for the maintenance unit,
+reported to the alarm book as ``FaultChange`` and never as a level.
+
+Everything here runs on the batch's columns; only the few sensors with an
+implausible reading followed by more readings of the same batch are walked one
+reading at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from console.model.sensors import NO_TIME, SensorFault, SensorTable
+
+__all__ = ["FaultChange", "SensorChecks"]
+
+
+@dataclass(slots=True)
+class FaultChange:
+    """A sensor fault began (``active``) or ended at ``t_ms``; ``reason`` names the rule's settings that found it."""
+
+    row: int
+    t_ms: int
+    fault: SensorFault
+    active: bool
+    value: float
+    rule: str
+    reason: str
+
+
+class SensorChecks:
+    """Per-sensor settings of the checks as arrays, bound to a table (see the module docstring).
+
+    Attributes
+    ----------
+    changes : list of FaultChange
+        Faults begun or ended since the last ``take_changes``.
+    suspect_readings : int
+        Readings held back as implausible jumps since the checks were bound.
+    """
+
+    def __init__(self, table: SensorTable):
+        n = len(table)
+        self.table = table
+        self.plausible_per_min = np.full(n, np.nan)
+        self.stuck_after_ms = np.full(n, -1, dtype=np.int64)  # -1: no stuck check
+        self.stuck_tolerance = np.zeros(n)
+        self.stuck_count = np.zeros(n, dtype=np.int64)
+        self.changes: list[FaultChange] = []
+        self.suspect_readings = 0
+        self._any_plausible = False
+        self._any_stuck = False
+
+    def assign(self, rows: np.ndarray, rule) -> None:
+        self.plausible_per_min[rows] = rule.plausible_rate_per_min
+        self.stuck_after_ms[rows] = -1 if np.isnan(rule.stuck_after_s) else round(rule.stuck_after_s * 1000)
+        self.stuck_tolerance[rows] = rule.stuck_tolerance
+        self.stuck_count[rows] = rule.stuck_count
+
+    def bound(self) -> None:
+        """Settings are assigned: note which checks any sensor has."""
+        self._has_plausible = ~np.isnan(self.plausible_per_min)
+        self._any_plausible = bool(self._has_plausible.any())
+        self._has_stuck = self.stuck_after_ms >= 0
+        self._any_stuck = bool(self._has_stuck.any())
+
+    def take_changes(self) -> list[FaultChange]:
+        changes, self.changes = self.changes, []
+        return changes
+
+    # --- implausible jumps ----------------------------------------------------
+    def implausible(self, rows, t, value, first) -> np.ndarray | None:
+        """Which readings jump further from the last plausible one than the quantity can (None: none do).
+
+        ``rows`` are sorted by row then time; ``first`` marks each sensor's first reading.
+        The reference is the sensor's last judged reading (``rate_ref_*``).
+        """
+        if not self._any_plausible:
+            return None
+        table = self.table
+        limit = self.plausible_per_min[rows]
+        previous_value = np.empty(len(rows))
+        previous_value[1:] = value[:-1]
+        previous_t = np.empty(len(rows), dtype=np.int64)
+        previous_t[1:] = t[:-1]
+        previous_value[first] = table.rate_ref_value[rows[first]]
+        previous_t[first] = table.rate_ref_t_ms[rows[first]]
+        known = previous_t != NO_TIME
+        minutes = np.maximum((t - np.where(known, previous_t, t)) / 60000.0, 1.0)
+        with np.errstate(invalid="ignore"):
+            bad = known & (np.abs(value - previous_value) > limit * minutes)  # NaN limit or reference: False
+        if not bad.any():
+            return None
+        # Against the previous reading is right while that one was plausible; a sensor with an
+        # implausible reading before its last of the batch is walked against its last plausible one.
+        last = np.ones(len(rows), dtype=bool)
+        last[:-1] = first[1:]
+        for row in np.unique(rows[bad & ~last]).tolist():
+            start, end = np.searchsorted(rows, [row, row + 1])
+            ref_t, ref_v = int(table.rate_ref_t_ms[row]), float(table.rate_ref_value[row])
+            per_min = float(self.plausible_per_min[row])
+            for i in range(start, end):
+                jump = ref_t != NO_TIME and abs(value[i] - ref_v) > per_min * max((t[i] - ref_t) / 60000.0, 1.0)
+                bad[i] = jump
+                if not jump:
+                    ref_t, ref_v = int(t[i]), float(value[i])
+        self.suspect_readings += int(bad.sum())
+        return bad
+
+    # --- stuck sensors -----------------------------------------------------------
+    def check_stuck(self, rows, t, value, first, last) -> None:
+        """Follow each sensor's run of equal readings; a run long enough makes it stuck, a change ends that."""
+        if not self._any_stuck:
+            return
+        table = self.table
+        n = len(rows)
+        previous = np.empty(n)
+        previous[1:] = value[:-1]
+        previous[first] = table.steady_value[rows[first]]
+        moved = ~(np.abs(value - previous) <= self.stuck_tolerance[rows])  # NaN (no earlier reading): moved
+        position = np.arange(n)
+        last_moved = np.maximum.accumulate(np.where(moved, position, -1))
+        group_start = np.maximum.accumulate(np.where(first, position, 0))
+        at = np.flatnonzero(last)
+        r = rows[at]
+        moved_at, start_at = last_moved[at], group_start[at]
+        carried = moved_at < start_at  # no change in this batch: the run goes on from the table's
+        count = np.where(carried, table.steady_count[r] + (at - start_at + 1), at - moved_at + 1)
+        since = np.where(carried, table.steady_since_ms[r], t[np.maximum(moved_at, 0)])
+        table.steady_value[r] = value[at]
+        table.steady_since_ms[r] = since
+        table.steady_count[r] = np.minimum(count, np.iinfo(np.int32).max)
+        stuck = self._has_stuck[r] & (count >= self.stuck_count[r]) & (t[at] - since >= self.stuck_after_ms[r])
+        was = (table.fault[r] & SensorFault.STUCK) != 0
+        for k in np.flatnonzero(stuck != was).tolist():
+            row = int(r[k])
+            if stuck[k]:
+                reason = (f"stuck_after_s={self.stuck_after_ms[row] / 1000:g} stuck_count={self.stuck_count[row]}: "
+                          f"{int(count[k])} readings of {value[at[k]]:g} in {(t[at[k]] - since[k]) / 1000:g} s")
+            else:
+                reason = f"value changed to {value[at[k]]:g}"
+            self._set(row, int(t[at[k]]), SensorFault.STUCK, bool(stuck[k]), float(value[at[k]]), reason)
+
+    # --- chattering sensors --------------------------------------------------------
+    def flipped(self, row: int, t_ms: int, count: int, window_ms: int, value: float) -> None:
+        """A reading of ``row`` wanted another level than the one before: count it (few sensors, one by one)."""
+        table = self.table
+        times = [x for x in table.flip_times.get(row, ()) if x > t_ms - window_ms]
+        times.append(t_ms)
+        table.flip_times[row] = times
+        if len(times) >= count and not table.fault[row] & SensorFault.CHATTERING:
+            reason = f"chatter_count={count} chatter_window_min={window_ms / 60000:g}: {len(times)} level crossings"
+            self._set(row, t_ms, SensorFault.CHATTERING, True, value, reason)
+
+    def expire_flips(self, now_ms: int, counts: np.ndarray, windows_ms: np.ndarray) -> None:
+        """End the chattering of sensors whose crossings fell below the count; forget old crossings."""
+        table = self.table
+        for row in list(table.flip_times):
+            times = [x for x in table.flip_times[row] if x > now_ms - int(windows_ms[row])]
+            if times:
+                table.flip_times[row] = times
+            else:
+                del table.flip_times[row]
+            if table.fault[row] & SensorFault.CHATTERING and len(times) < int(counts[row]):
+                self._set(row, now_ms, SensorFault.CHATTERING, False, float(table.value[row]),
+                          f"{len(times)} level crossings in the window")
+
+    def _set(self, row: int, t_ms: int, fault: SensorFault, active: bool, value: float, reason: str) -> None:
+        table = self.table
+        bits = int(table.fault[row])
+        table.fault[row] = (bits | int(fault)) if active else (bits & ~int(fault))
+        table.mark_changed([row], style=True)
+        self.changes.append(FaultChange(row, t_ms, fault, active, value, str(table.rule[row]), reason))
