@@ -66,6 +66,7 @@ def _severity(level):
 
 _SEVERITY_WEIGHTS = np.array([1, 2, 3, 4], dtype=np.int8)  # columns IV, III, II, I
 _SEVERITY_OF_LEVEL = np.array([0, 4, 3, 2, 1], dtype=np.int64)  # level code 0, I..IV -> severity
+_SEVERITY_OF_CODE = (0, 4, 3, 2, 1)  # the same for one sensor at a time
 
 
 class RuleEngine:
@@ -349,9 +350,9 @@ class RuleEngine:
         """Judge one sensor's readings one by one (only sensors whose level may move)."""
         table = self.table
         t, value, up, down, up_all, down_all, rate_severity = columns
-        current = int(_severity(table.level[row]))
+        current = _SEVERITY_OF_CODE[int(table.level[row])]
         pending_level = int(table.pending_level[row])
-        pending = -1 if pending_level < 0 else int(_severity(pending_level))
+        pending = -1 if pending_level < 0 else _SEVERITY_OF_CODE[pending_level]
         since = int(table.pending_since_ms[row])
         count = int(table.pending_count[row])
         delay_on, delay_off = int(self.delay_on_ms[row]), int(self.delay_off_ms[row])

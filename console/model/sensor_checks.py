@@ -25,6 +25,9 @@ from console.model.sensors import NO_TIME, SensorFault, SensorTable
 
 __all__ = ["FaultChange", "SensorChecks"]
 
+# Plain ints: an enum member's lookup costs more than the check on a hot path.
+_STUCK, _CHATTERING = int(SensorFault.STUCK), int(SensorFault.CHATTERING)
+
 
 @dataclass(slots=True)
 class FaultChange:
@@ -61,6 +64,7 @@ class SensorChecks:
         self.suspect_readings = 0
         self._any_plausible = False
         self._any_stuck = False
+        self._flips_swept = 64
 
     def assign(self, rows: np.ndarray, rule) -> None:
         self.plausible_per_min[rows] = rule.plausible_rate_per_min
@@ -124,25 +128,33 @@ class SensorChecks:
         if not self._any_stuck:
             return
         table = self.table
-        n = len(rows)
-        previous = np.empty(n)
-        previous[1:] = value[:-1]
-        previous[first] = table.steady_value[rows[first]]
-        moved = ~(np.abs(value - previous) <= self.stuck_tolerance[rows])  # NaN (no earlier reading): moved
-        position = np.arange(n)
-        last_moved = np.maximum.accumulate(np.where(moved, position, -1))
-        group_start = np.maximum.accumulate(np.where(first, position, 0))
-        at = np.flatnonzero(last)
-        r = rows[at]
-        moved_at, start_at = last_moved[at], group_start[at]
-        carried = moved_at < start_at  # no change in this batch: the run goes on from the table's
-        count = np.where(carried, table.steady_count[r] + (at - start_at + 1), at - moved_at + 1)
-        since = np.where(carried, table.steady_since_ms[r], t[np.maximum(moved_at, 0)])
+        if first.all():
+            # One reading per sensor (a feed's usual batch): no run inside the batch to follow.
+            at = np.arange(len(rows))
+            r = rows
+            moved = ~(np.abs(value - table.steady_value[r]) <= self.stuck_tolerance[r])  # NaN: moved
+            count = np.where(moved, 1, table.steady_count[r] + 1)
+            since = np.where(moved, t, table.steady_since_ms[r])
+        else:
+            n = len(rows)
+            previous = np.empty(n)
+            previous[1:] = value[:-1]
+            previous[first] = table.steady_value[rows[first]]
+            moved = ~(np.abs(value - previous) <= self.stuck_tolerance[rows])  # NaN (no earlier reading): moved
+            position = np.arange(n)
+            last_moved = np.maximum.accumulate(np.where(moved, position, -1))
+            group_start = np.maximum.accumulate(np.where(first, position, 0))
+            at = np.flatnonzero(last)
+            r = rows[at]
+            moved_at, start_at = last_moved[at], group_start[at]
+            carried = moved_at < start_at  # no change in this batch: the run goes on from the table's
+            count = np.where(carried, table.steady_count[r] + (at - start_at + 1), at - moved_at + 1)
+            since = np.where(carried, table.steady_since_ms[r], t[np.maximum(moved_at, 0)])
         table.steady_value[r] = value[at]
         table.steady_since_ms[r] = since
         table.steady_count[r] = np.minimum(count, np.iinfo(np.int32).max)
         stuck = self._has_stuck[r] & (count >= self.stuck_count[r]) & (t[at] - since >= self.stuck_after_ms[r])
-        was = (table.fault[r] & SensorFault.STUCK) != 0
+        was = (table.fault[r] & _STUCK) != 0
         for k in np.flatnonzero(stuck != was).tolist():
             row = int(r[k])
             if stuck[k]:
@@ -159,22 +171,29 @@ class SensorChecks:
         times = [x for x in table.flip_times.get(row, ()) if x > t_ms - window_ms]
         times.append(t_ms)
         table.flip_times[row] = times
-        if len(times) >= count and not table.fault[row] & SensorFault.CHATTERING:
+        if len(times) >= count and not table.fault[row] & _CHATTERING:
             reason = f"chatter_count={count} chatter_window_min={window_ms / 60000:g}: {len(times)} level crossings"
             self._set(row, t_ms, SensorFault.CHATTERING, True, value, reason)
 
     def expire_flips(self, now_ms: int, counts: np.ndarray, windows_ms: np.ndarray) -> None:
-        """End the chattering of sensors whose crossings fell below the count; forget old crossings."""
+        """End the chattering of sensors whose crossings fell below the count; now and then forget old crossings."""
         table = self.table
-        for row in list(table.flip_times):
-            times = [x for x in table.flip_times[row] if x > now_ms - int(windows_ms[row])]
-            if times:
-                table.flip_times[row] = times
-            else:
-                del table.flip_times[row]
-            if table.fault[row] & SensorFault.CHATTERING and len(times) < int(counts[row]):
+        flips = table.flip_times
+        for row in np.flatnonzero(table.fault & _CHATTERING).tolist():
+            times = [x for x in flips.get(row, ()) if x > now_ms - int(windows_ms[row])]
+            flips[row] = times
+            if len(times) < int(counts[row]):
                 self._set(row, now_ms, SensorFault.CHATTERING, False, float(table.value[row]),
                           f"{len(times)} level crossings in the window")
+        # Sensors that stopped crossing keep their old times until the list has doubled since the last sweep.
+        if len(flips) > 2 * self._flips_swept:
+            for row in list(flips):
+                times = [x for x in flips[row] if x > now_ms - int(windows_ms[row])]
+                if times:
+                    flips[row] = times
+                else:
+                    del flips[row]
+            self._flips_swept = max(len(flips), 64)
 
     def _set(self, row: int, t_ms: int, fault: SensorFault, active: bool, value: float, reason: str) -> None:
         table = self.table
