@@ -268,6 +268,13 @@ class RuleEngine:
             ingest.quality[positions] = Quality.SUSPECT
             newest = positions[ingest.t_ms[positions] == table.t_ms[ingest.rows[positions]]]
             table.quality[ingest.rows[newest]] = Quality.SUSPECT
+            # A sensor that keeps jumping is chattering as much as one that keeps crossing a threshold:
+            # an implausible reading counts as a crossing out and one back.
+            for i in np.flatnonzero(implausible).tolist():
+                row = int(rows[i])
+                for direction in (1, -1):
+                    checks.flipped(row, int(t[i]), direction, int(self.chatter_count[row]),
+                                   int(self.chatter_window_ms[row]), float(value[i]))
             plausible = ~implausible
             rows, t, value = rows[plausible], t[plausible], value[plausible]
             if rows.size == 0:
@@ -308,11 +315,10 @@ class RuleEngine:
             above[rated] |= r_severity > r_current
             below[rated] &= r_severity < r_current
 
-        table.rate_ref_value[rows[last]] = value[last]
-        table.rate_ref_t_ms[rows[last]] = t[last]
-
         moving = above | below | waiting
         if not moving.any():
+            table.rate_ref_value[rows[last]] = value[last]
+            table.rate_ref_t_ms[rows[last]] = t[last]
             return []
         changes: list[LevelChange] = []
         moving_rows = np.unique(rows[moving])
@@ -329,6 +335,17 @@ class RuleEngine:
             np.greater_equal(p_signed[:, None], thresholds - self.deadband[p_rows][:, None]) * _SEVERITY_WEIGHTS
         ).max(axis=1)
         p_rate = rate_severity[picked] if rate_severity is not None else np.zeros(len(picked), dtype=np.int8)
+        # A crossing of a chattering sensor: the reading is at another threshold level than the one before
+        # it, jumped there by more than the deadband, and (``SensorChecks.flipped``) turns back from the
+        # sensor's last crossing. A real rise through the levels, one that jitters about a threshold by its
+        # noise, or passes a rate limit now and then, is the process, not the sensor.
+        previous = np.where(first[picked], table.rate_ref_value[p_rows], value[np.maximum(picked - 1, 0)])
+        signed_previous = self.sign[p_rows] * previous
+        up_previous = (np.greater_equal(signed_previous[:, None], thresholds) * _SEVERITY_WEIGHTS).max(axis=1)
+        jumped = ~(np.abs(value[picked] - previous) <= self.deadband[p_rows])
+        crossed = np.where(jumped, np.sign(up.astype(np.int64) - up_previous), 0)
+        table.rate_ref_value[rows[last]] = value[last]
+        table.rate_ref_t_ms[rows[last]] = t[last]
         columns = (
             t[picked].tolist(),
             value[picked].tolist(),
@@ -337,6 +354,7 @@ class RuleEngine:
             np.maximum(up, p_rate).tolist(),
             np.maximum(down, p_rate).tolist(),
             p_rate.tolist(),
+            crossed.tolist(),
         )
         offsets = np.cumsum(lengths) - lengths
         for row, start, end in zip(moving_rows.tolist(), offsets.tolist(), (offsets + lengths).tolist(), strict=True):
@@ -349,7 +367,7 @@ class RuleEngine:
     def _step_sensor(self, row: int, start: int, end: int, columns, changes: list[LevelChange]) -> None:
         """Judge one sensor's readings one by one (only sensors whose level may move)."""
         table = self.table
-        t, value, up, down, up_all, down_all, rate_severity = columns
+        t, value, up, down, up_all, down_all, rate_severity, crossed = columns
         current = _SEVERITY_OF_CODE[int(table.level[row])]
         pending_level = int(table.pending_level[row])
         pending = -1 if pending_level < 0 else _SEVERITY_OF_CODE[pending_level]
@@ -365,8 +383,8 @@ class RuleEngine:
                 target = down_all[i]
             else:
                 target = current
-            if target != (pending if pending >= 0 else current):
-                self.checks.flipped(row, t[i], flip_count, flip_window, value[i])
+            if crossed[i]:
+                self.checks.flipped(row, t[i], crossed[i], flip_count, flip_window, value[i])
             if target == current:
                 if pending > current:
                     self.held_back += 1  # a worse level that was never confirmed

@@ -65,6 +65,7 @@ class SensorChecks:
         self._any_plausible = False
         self._any_stuck = False
         self._flips_swept = 64
+        self._direction: dict[int, int] = {}  # per row, the direction of its last crossing
 
     def assign(self, rows: np.ndarray, rule) -> None:
         self.plausible_per_min[rows] = rule.plausible_rate_per_min
@@ -124,49 +125,56 @@ class SensorChecks:
 
     # --- stuck sensors -----------------------------------------------------------
     def check_stuck(self, rows, t, value, first, last) -> None:
-        """Follow each sensor's run of equal readings; a run long enough makes it stuck, a change ends that."""
+        """Follow each sensor's run of equal readings; a run long enough makes it stuck, a change ends that.
+
+        Judged at every reading, so a sensor stuck and freed again within one long batch is still reported.
+        """
         if not self._any_stuck:
             return
         table = self.table
+        n = len(rows)
+        position = np.arange(n)
         if first.all():
             # One reading per sensor (a feed's usual batch): no run inside the batch to follow.
-            at = np.arange(len(rows))
-            r = rows
-            moved = ~(np.abs(value - table.steady_value[r]) <= self.stuck_tolerance[r])  # NaN: moved
-            count = np.where(moved, 1, table.steady_count[r] + 1)
-            since = np.where(moved, t, table.steady_since_ms[r])
+            moved = ~(np.abs(value - table.steady_value[rows]) <= self.stuck_tolerance[rows])  # NaN: moved
+            count = np.where(moved, 1, table.steady_count[rows] + 1)
+            since = np.where(moved, t, table.steady_since_ms[rows])
         else:
-            n = len(rows)
             previous = np.empty(n)
             previous[1:] = value[:-1]
             previous[first] = table.steady_value[rows[first]]
             moved = ~(np.abs(value - previous) <= self.stuck_tolerance[rows])  # NaN (no earlier reading): moved
-            position = np.arange(n)
             last_moved = np.maximum.accumulate(np.where(moved, position, -1))
             group_start = np.maximum.accumulate(np.where(first, position, 0))
-            at = np.flatnonzero(last)
-            r = rows[at]
-            moved_at, start_at = last_moved[at], group_start[at]
-            carried = moved_at < start_at  # no change in this batch: the run goes on from the table's
-            count = np.where(carried, table.steady_count[r] + (at - start_at + 1), at - moved_at + 1)
-            since = np.where(carried, table.steady_since_ms[r], t[np.maximum(moved_at, 0)])
+            carried = last_moved < group_start  # no change yet in this batch: the run goes on from the table's
+            count = np.where(carried, table.steady_count[rows] + (position - group_start + 1),
+                             position - last_moved + 1)
+            since = np.where(carried, table.steady_since_ms[rows], t[np.maximum(last_moved, 0)])
+        stuck = self._has_stuck[rows] & (count >= self.stuck_count[rows]) & (t - since >= self.stuck_after_ms[rows])
+        before = np.empty(n, dtype=bool)
+        before[1:] = stuck[:-1]
+        before[first] = (table.fault[rows[first]] & _STUCK) != 0
+        at = np.flatnonzero(last)
+        r = rows[at]
         table.steady_value[r] = value[at]
-        table.steady_since_ms[r] = since
-        table.steady_count[r] = np.minimum(count, np.iinfo(np.int32).max)
-        stuck = self._has_stuck[r] & (count >= self.stuck_count[r]) & (t[at] - since >= self.stuck_after_ms[r])
-        was = (table.fault[r] & _STUCK) != 0
-        for k in np.flatnonzero(stuck != was).tolist():
-            row = int(r[k])
-            if stuck[k]:
+        table.steady_since_ms[r] = since[at]
+        table.steady_count[r] = np.minimum(count[at], np.iinfo(np.int32).max)
+        for i in np.flatnonzero(stuck != before).tolist():  # few: where a sensor gets stuck or free
+            row = int(rows[i])
+            if stuck[i]:
                 reason = (f"stuck_after_s={self.stuck_after_ms[row] / 1000:g} stuck_count={self.stuck_count[row]}: "
-                          f"{int(count[k])} readings of {value[at[k]]:g} in {(t[at[k]] - since[k]) / 1000:g} s")
+                          f"{int(count[i])} readings of {value[i]:g} in {(t[i] - since[i]) / 1000:g} s")
             else:
-                reason = f"value changed to {value[at[k]]:g}"
-            self._set(row, int(t[at[k]]), SensorFault.STUCK, bool(stuck[k]), float(value[at[k]]), reason)
+                reason = f"value changed to {value[i]:g}"
+            self._set(row, int(t[i]), SensorFault.STUCK, bool(stuck[i]), float(value[i]), reason)
 
     # --- chattering sensors --------------------------------------------------------
-    def flipped(self, row: int, t_ms: int, count: int, window_ms: int, value: float) -> None:
-        """A reading of ``row`` wanted another level than the one before: count it (few sensors, one by one)."""
+    def flipped(self, row: int, t_ms: int, direction: int, count: int, window_ms: int, value: float) -> None:
+        """A reading of ``row`` jumped to another level (``direction`` +1 worse, -1 better): count it when it
+        turns back from the sensor's last crossing (few sensors, one by one)."""
+        if self._direction.get(row) == direction:
+            return
+        self._direction[row] = direction
         table = self.table
         times = [x for x in table.flip_times.get(row, ()) if x > t_ms - window_ms]
         times.append(t_ms)
