@@ -65,7 +65,6 @@ class SensorChecks:
         self._any_plausible = False
         self._any_stuck = False
         self._flips_swept = 64
-        self._direction: dict[int, int] = {}  # per row, the direction of its last crossing
 
     def assign(self, rows: np.ndarray, rule) -> None:
         self.plausible_per_min[rows] = rule.plausible_rate_per_min
@@ -172,10 +171,10 @@ class SensorChecks:
     def flipped(self, row: int, t_ms: int, direction: int, count: int, window_ms: int, value: float) -> None:
         """A reading of ``row`` jumped to another level (``direction`` +1 worse, -1 better): count it when it
         turns back from the sensor's last crossing (few sensors, one by one)."""
-        if self._direction.get(row) == direction:
-            return
-        self._direction[row] = direction
         table = self.table
+        if table.flip_direction.get(row) == direction:
+            return
+        table.flip_direction[row] = direction
         times = [x for x in table.flip_times.get(row, ()) if x > t_ms - window_ms]
         times.append(t_ms)
         table.flip_times[row] = times

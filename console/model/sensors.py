@@ -180,8 +180,9 @@ class SensorTable:
         The sensor's open sensor-fault item in the alarm book (-1: none), written by the book.
     steady_value, steady_since_ms, steady_count
         The stuck check's run of equal readings: the last value, when the run began, its length.
-    flip_times : dict of int to list of int
-        Per row, recent times at which its readings crossed to another level (chattering sensors).
+    flip_times, flip_direction : dict of int to list of int, dict of int to int
+        Per row, recent times at which its readings crossed to another level and the direction of the
+        last crossing (+1 worse, -1 better): what tells a chattering sensor.
     chatter_version : int64 (n,)
         Above ``version`` at which a row's ``chatter_times`` last changed (``set_chatter_times``).
     row_version, style_version : int64 (n,)
@@ -276,6 +277,7 @@ class SensorTable:
         self.steady_since_ms = np.full(n, NO_TIME, dtype=np.int64)
         self.steady_count = np.zeros(n, dtype=np.int32)
         self.flip_times: dict[int, list[int]] = {}
+        self.flip_direction: dict[int, int] = {}
         self.chatter_times: dict[int, list[int]] = {}
         self.chatter_version = np.zeros(n, dtype=np.int64)
         # Change tracking.
@@ -362,7 +364,7 @@ class SensorTable:
         Replays and drills run on such a copy, so the live table is never touched.
         """
         copy = object.__new__(SensorTable)
-        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "flip_times", "chatter_version", "version", "row_version",
+        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "flip_times", "flip_direction", "chatter_version", "version", "row_version",
                                     "style_version", "unknown_by_source", "unknown_total_by_source"}
         for name, value in self.__dict__.items():
             if name not in live:
@@ -391,6 +393,7 @@ class SensorTable:
         copy.steady_since_ms = np.full(n, NO_TIME, dtype=np.int64)
         copy.steady_count = np.zeros(n, dtype=np.int32)
         copy.flip_times = {}
+        copy.flip_direction = {}
         copy.chatter_times = {}
         copy.chatter_version = np.zeros(n, dtype=np.int64)
         copy.version = 0
@@ -406,6 +409,7 @@ class SensorTable:
         state = {name: getattr(self, name).copy() for name in LIVE_COLUMNS}
         state["chatter_times"] = {row: list(times) for row, times in self.chatter_times.items()}
         state["flip_times"] = {row: list(times) for row, times in self.flip_times.items()}
+        state["flip_direction"] = dict(self.flip_direction)
         return state
 
     def load_state(self, state: dict) -> None:
@@ -414,6 +418,7 @@ class SensorTable:
             getattr(self, name)[:] = state[name]
         self.chatter_times = {row: list(times) for row, times in state["chatter_times"].items()}
         self.flip_times = {row: list(times) for row, times in state.get("flip_times", {}).items()}
+        self.flip_direction = dict(state.get("flip_direction", {}))
         self.version += 1
         self.row_version[:] = self.version
         self.style_version[:] = self.version
