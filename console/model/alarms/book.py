@@ -516,13 +516,11 @@ class AlarmBook(BookCheckpoints, BookFaults):
         row = alarm.sensor_row
         fault = alarm.kind == FAULT_KIND
         if row >= 0 and alarm.closed_ms is None:
-            if fault:
+            if fault:  # a fault item leaves the sensor's symbol as it is
                 self.table.fault_id[row] = alarm.alarm_id
-                self.table.mark_changed([row], style=False)
             else:
-                self.table.alarm_id[row] = alarm.alarm_id
-                self.table.alarm_state[row] = state_to
-                self.table.mark_changed([row], style=True)
+                self.table.alarm_id[row], self.table.alarm_state[row] = alarm.alarm_id, state_to
+            self.table.mark_changed([row], style=not fault)
         self._touch_alarm(alarm)
         if not fault and annunciates(kind, state_to):
             self._annunciations.add(at_ms, self.clock_ms)
