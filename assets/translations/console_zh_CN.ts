@@ -136,6 +136,26 @@
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/table_model.py"/>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/table_model.py"/>
+        <source>Sensor fault {alarm} · rule {rule}: the sensor is {fault}</source>
+        <translation>设备故障 {alarm} · 规则 {rule}：监测设备{fault}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/table_model.py"/>
+        <source>For the maintenance unit {unit}; not a process alarm</source>
+        <translation>交维护单位 {unit} 处理；不属于险情报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/table_model.py"/>
+        <source>Rule check: {reason}</source>
+        <translation>规则判定：{reason}</translation>
+    </message>
 </context>
 <context>
     <name>AlarmPane</name>
@@ -304,6 +324,31 @@
         <location filename="../../console/ui/alarm_pane/pane.py" line="287"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/chips.py"/>
+        <source>Sensor faults (stuck or chattering sensors) for their maintenance units: not process alarms, not in the level counts or the alarm rate. Check to list them instead of the alarms</source>
+        <translation>设备故障（数值卡滞或频繁跳变的监测设备），交维护单位处理：不属于险情报警，不计入各级报警数和报警频率。选中后列表改为显示设备故障</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/chips.py"/>
+        <source>Sensor faults: {n}</source>
+        <translation>设备故障：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/chips.py"/>
+        <source>({n} new)</source>
+        <translation>（{n} 条新）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/labels.py"/>
+        <source>stuck</source>
+        <translation>数值卡滞</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/labels.py"/>
+        <source>chattering</source>
+        <translation>频繁跳变</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 from console.alarm_list.rows import (
     HIDDEN_STATES,
+    KINDS,
     NEEDS_ACK,
     STATE_FILTERS,
     STATE_RANK,
@@ -13,5 +14,5 @@ from console.alarm_list.rows import (
 )
 from console.alarm_list.store import AlarmColumns
 
-__all__ = ["HIDDEN_STATES", "NEEDS_ACK", "STATE_FILTERS", "STATE_RANK", "AlarmColumns", "AlarmFilter", "AlarmList",
+__all__ = ["HIDDEN_STATES", "KINDS", "NEEDS_ACK", "STATE_FILTERS", "STATE_RANK", "AlarmColumns", "AlarmFilter", "AlarmList",
            "Column", "IncidentGroups", "Rows"]

@@ -26,6 +26,8 @@ HIDDEN_STATES = (int(AlarmState.SHELVED), int(AlarmState.OUT_OF_SERVICE))
 NEEDS_ACK = (int(AlarmState.UNACK), int(AlarmState.RTN_UNACK))
 # State filter choices (key, ...); "attention" is every open alarm not shelved or out of service.
 STATE_FILTERS = ("attention", "all", "needs_ack", "unack", "ack", "rtn_unack", "normal", "shelved", "out_of_service")
+# What the list shows: process alarms (levels) or sensor-fault items, never both in one list.
+KINDS = ("level", "fault")
 
 
 class Column(IntEnum):
@@ -47,9 +49,11 @@ _TEXT_SORT = {Column.SENSOR: "sensor_id", Column.CATEGORY: "category", Column.DI
 
 
 class AlarmFilter:
-    """What the list shows: levels, family or category, district, state and free text."""
+    """What the list shows: process alarms or sensor faults (``kind``), levels, family or category, district,
+    state and free text."""
 
     def __init__(self):
+        self.kind = "level"
         self.levels = {1, 2, 3, 4}
         self.family = ""
         self.category = ""
@@ -160,10 +164,12 @@ class AlarmList:
 
     # --- settings -----------------------------------------------------------
     def set_filter(self, **settings) -> None:
-        """Change the filter (``levels``, ``family``, ``category``, ``district``, ``state``, ``text``)."""
+        """Change the filter (``kind``, ``levels``, ``family``, ``category``, ``district``, ``state``, ``text``)."""
         for name, value in settings.items():
             if not hasattr(self.filter, name):
                 raise AttributeError(f"no filter setting {name!r}")
+            if name == "kind" and value not in KINDS:
+                raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {value!r}")
             setattr(self.filter, name, set(value) if name == "levels" else value)
 
     def set_sort(self, column: int, descending: bool = False) -> None:
@@ -190,10 +196,14 @@ class AlarmList:
     def filter_mask(self, slots: np.ndarray) -> np.ndarray:
         """Which of ``slots`` pass the filter."""
         c, f = self.store.arrays, self.filter
-        level = np.where(c["active"][slots], c["level"][slots], c["peak"][slots])
-        allowed = np.zeros(5, dtype=bool)
-        allowed[list(f.levels)] = True
-        mask = allowed[level]
+        fault = c["fault"][slots]
+        if f.kind == "fault":
+            mask = fault.copy()  # sensor faults have no level to filter by
+        else:
+            level = np.where(c["active"][slots], c["level"][slots], c["peak"][slots])
+            allowed = np.zeros(5, dtype=bool)
+            allowed[list(f.levels)] = True
+            mask = allowed[level] & ~fault
         if f.family:
             mask &= c["family"][slots] == f.family
         if f.category:
@@ -312,9 +322,11 @@ class AlarmList:
         return flags
 
     def summary(self) -> dict:
-        """Open alarms per level (active, not shelved or out of service), unacknowledged, shelved, open."""
+        """Open process alarms per level (active, not shelved or out of service), unacknowledged, shelved, open;
+        open sensor-fault items (``faults``) and those unacknowledged (``faults_unack``) apart."""
         c, size = self.store.arrays, self.store.size
-        used = c["used"][:size]
+        fault = c["fault"][:size] & c["used"][:size]
+        used = c["used"][:size] & ~fault
         state = c["state"][:size]
         shown = used & c["active"][:size] & ~np.isin(state, HIDDEN_STATES)
         counts = np.bincount(c["level"][:size][shown], minlength=5)
@@ -323,6 +335,8 @@ class AlarmList:
             "unack": int((used & np.isin(state, NEEDS_ACK)).sum()),
             "shelved": int((used & (state == AlarmState.SHELVED)).sum()),
             "open": int(used.sum()),
+            "faults": int(fault.sum()),
+            "faults_unack": int((fault & np.isin(state, NEEDS_ACK)).sum()),
         }
 
     def incident_summary(self, incident_id: int) -> dict:

@@ -29,8 +29,10 @@ NUMERIC = {
     "row": np.int64,
     "chattering": bool,
     "rate": bool,  # raised by its rate of change, not a threshold
+    "fault": bool,  # a sensor-fault item, not a process alarm
 }
-TEXT = ("sensor_id", "name", "unit", "category", "family", "district", "owner", "time_text", "value_text", "search")
+TEXT = ("sensor_id", "name", "unit", "category", "family", "district", "owner", "trigger", "time_text", "value_text",
+        "search")
 # Texts made when first shown or searched (None until then): most changed alarms are not on screen.
 LAZY_TEXT = ("time_text", "value_text", "search")
 
@@ -38,7 +40,8 @@ LAZY_TEXT = ("time_text", "value_text", "search")
 COPIED = {"alarm_id": "alarm_id", "incident": "incident_id", "level": "level", "peak": "peak_level",
           "active": "active", "state": "state", "raised_ms": "raised_ms", "changed_ms": "changed_ms",
           "value": "value", "threshold": "threshold", "row": "sensor_row", "chattering": "chattering",
-          "sensor_id": "sensor_id", "category": "category", "family": "family", "district": "district"}
+          "sensor_id": "sensor_id", "category": "category", "family": "family", "district": "district",
+          "trigger": "trigger"}
 _COPY_ATTRIBUTES = operator.attrgetter(*COPIED.values())
 
 
@@ -118,6 +121,7 @@ class AlarmColumns:
             c[column][slots] = column_values
         c["used"][slots] = True
         c["rate"][slots] = [a.trigger == "rate" for a in alarms]
+        c["fault"][slots] = [a.kind == "fault" for a in alarms]
         c["owner"][slots] = [f"→ {a.dispatched_to}" if a.dispatched_to else a.owner for a in alarms]
         rows = c["row"][slots]
         known = (rows >= 0) & (rows < (len(table) if table is not None else 0))

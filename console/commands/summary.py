@@ -6,12 +6,18 @@ from datetime import UTC, datetime
 
 
 def alarm_figures(pipeline, first_alarm: int, zone) -> dict:
-    """Alarms raised since ``first_alarm`` by level and category, incidents, open and stale counts."""
+    """Alarms raised since ``first_alarm`` by level and category, incidents, open and stale counts;
+    sensor-fault items apart (never counted as alarms), and what the rules held back."""
     from console.model.levels import LEVEL_NAMES
     from console.model.sensors import SensorStatus
 
     book, table = pipeline.book, pipeline.table
-    alarms = [a for a in book.alarms.values() if a.alarm_id >= first_alarm]
+    raised = [a for a in book.alarms.values() if a.alarm_id >= first_alarm]
+    alarms = [a for a in raised if not a.is_fault]
+    faults: dict[str, list[str]] = {}
+    for item in raised:
+        if item.is_fault:
+            faults.setdefault(item.trigger, []).append(item.sensor_id)
     by_level = {LEVEL_NAMES[level]: 0 for level in (1, 2, 3, 4)}
     by_category: dict[str, dict[str, int]] = {}
     for alarm in alarms:
@@ -43,6 +49,11 @@ def alarm_figures(pipeline, first_alarm: int, zone) -> dict:
         "stale_sensors": int(stale.sum()),
         "stale_sensor_ids": sorted(table.ids[stale].tolist()),
         "incidents": incidents,
+        "sensor_faults": sum(len(ids) for ids in faults.values()),
+        "sensor_faults_by_kind": {kind: sorted(ids) for kind, ids in sorted(faults.items())},
+        "open_sensor_faults": len(book.fault_items()),
+        "levels_held_back": pipeline.engine.held_back,
+        "suspect_readings": pipeline.engine.checks.suspect_readings,
     }
 
 
@@ -61,6 +72,18 @@ def alarm_lines(summary: dict) -> list[str]:
         f"open alarms: {summary['open_alarms']} ({summary['active_alarms']} active)   "
         f"stale sensors: {summary['stale_sensors']}"
     )
+    faults = summary["sensor_faults_by_kind"]
+    lines.append(
+        f"sensor faults (for the maintenance units, not alarms): {summary['sensor_faults']}"
+        + "".join(f"  {kind}: {len(ids)}" for kind, ids in faults.items())
+        + f"   open: {summary['open_sensor_faults']}"
+    )
+    for kind, ids in faults.items():
+        shown = ", ".join(ids[:TEXT_STALE_LIMIT])
+        more = f" ... and {len(ids) - TEXT_STALE_LIMIT} more" if len(ids) > TEXT_STALE_LIMIT else ""
+        lines.append(f"  {kind}: {shown}{more}")
+    lines.append(f"held back: {summary['levels_held_back']} level(s) never confirmed, "
+                 f"{summary['suspect_readings']} implausible reading(s) marked suspect")
     return lines + stale_lines(summary["stale_sensor_ids"])
 
 

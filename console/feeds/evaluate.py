@@ -7,6 +7,10 @@ given faults.
 
 Every raise counts as one alarm (a sensor that returns to normal and crosses
 again raises again), as alarm rates are counted for operators (ISA-18.2).
+Sensor-fault items (a stuck or chattering sensor, for its maintenance unit) are
+not alarms: they are counted apart, per fault kind of the truth, as the faults
+they found (an item on the faulty sensor during its fault) and those on sensors
+the truth calls healthy.
 
 Matching: an alarm belongs to a real event when its sensor is one of the
 event's sensors and it was raised after the event began (or at most ``lead_s``
@@ -37,6 +41,8 @@ class RaisedAlarm:
     raised_ms: int
     peak_level: int
     quantity: str = ""
+    kind: str = "level"  # or "fault": a sensor-fault item
+    trigger: str = ""
 
 
 @dataclass
@@ -69,6 +75,9 @@ class Evaluation:
     outside_minutes: float
     noisiest: list[dict]
     on_time_s: float
+    by_fault_kind: dict[str, dict] = field(default_factory=dict)
+    fault_items: int = 0
+    fault_items_unexplained: int = 0
 
     @property
     def false_alarms(self) -> int:
@@ -96,6 +105,9 @@ class Evaluation:
             "false_alarms": self.false_alarms,
             "false_alarm_share": _share(self.false_alarms, self.alarms_total),
             "false_alarms_by_cause": dict(sorted(self.false_by_cause.items())),
+            "by_fault_kind": self.by_fault_kind,
+            "sensor_fault_items": self.fault_items,
+            "sensor_fault_items_on_healthy_sensors": self.fault_items_unexplained,
             "alarms_outside_events": self.outside_alarms,
             "minutes_outside_events": round(self.outside_minutes, 1),
             "alarms_per_10_min_outside_events": (round(self.outside_alarms / self.outside_minutes * 10, 3)
@@ -166,6 +178,8 @@ def evaluate(alarms: list[RaisedAlarm], truth: dict, *, lead_s: float = 120.0, g
     """
     feed_start, feed_end = parse_time_value(truth["start"]), parse_time_value(truth["end"])
     lead_ms, grace_ms = int(lead_s * 1000), int(grace_s * 1000)
+    items = [a for a in alarms if a.kind == "fault"]
+    alarms = [a for a in alarms if a.kind != "fault"]
     by_sensor: dict[str, list[RaisedAlarm]] = {}
     for alarm in sorted(alarms, key=lambda a: (a.raised_ms, a.sensor)):
         by_sensor.setdefault(alarm.sensor, []).append(alarm)
@@ -219,8 +233,30 @@ def evaluate(alarms: list[RaisedAlarm], truth: dict, *, lead_s: float = 120.0, g
     fault_kind = {f["sensor"]: f["kind"] for f in truth.get("faults", [])}
     noisy = [{"sensor": sensor, "alarms": len(items), "matched": sum(id(a) in matched for a in items),
               "fault": fault_kind.get(sensor)} for sensor, items in counts]
+    by_kind, unexplained = _fault_kinds(truth.get("faults", []), items, false_by_cause, lead_ms, grace_ms)
     return Evaluation(scores, len(alarms), sum(id(a) in matched for a in alarms), false_by_cause, len(outside),
-                      outside_ms / 60_000, noisy, on_time_s)
+                      outside_ms / 60_000, noisy, on_time_s, by_kind, len(items), unexplained)
+
+
+def _fault_kinds(faults: list[dict], items: list[RaisedAlarm], false_by_cause: dict[str, int], lead_ms: int,
+                 grace_ms: int) -> tuple[dict[str, dict], int]:
+    """Per fault kind: how many, false alarms they caused, how many a sensor-fault item found; items unexplained."""
+    items_of: dict[str, list[int]] = {}
+    for item in items:
+        items_of.setdefault(item.sensor, []).append(item.raised_ms)
+    by_kind: dict[str, dict] = {}
+    explained: set[tuple[str, int]] = set()
+    for fault in faults:
+        kind = fault["kind"]
+        entry = by_kind.setdefault(kind, {"faults": 0, "false_alarms": false_by_cause.get(f"fault: {kind}", 0),
+                                          "found_as_sensor_fault": 0})
+        entry["faults"] += 1
+        start, end = parse_time_value(fault["start"]), parse_time_value(fault["end"])
+        hits = [t for t in items_of.get(fault["sensor"], []) if start - lead_ms <= t <= end + grace_ms]
+        explained.update((fault["sensor"], t) for t in hits)
+        entry["found_as_sensor_fault"] += bool(hits)
+    unexplained = sum(1 for item in items if (item.sensor, item.raised_ms) not in explained)
+    return dict(sorted(by_kind.items())), unexplained
 
 
 def _uncovered_ms(start: int, end: int, spans: list[tuple[int, int]]) -> int:
@@ -261,6 +297,9 @@ def alarms_from_feed(feed: str | Path, layers, rules=None) -> tuple[list[RaisedA
     pipeline.close()
     alarms = []
     for alarm in pipeline.book.alarms.values():
+        if alarm.is_fault:
+            alarms.append(RaisedAlarm(alarm.sensor_id, int(alarm.raised_ms), 0, alarm.quantity, "fault", alarm.trigger))
+            continue
         raises = [step.t_ms for step in alarm.history if step.level_from == 0 and step.level_to > 0] or [alarm.raised_ms]
         alarms.extend(RaisedAlarm(alarm.sensor_id, int(t), int(alarm.peak_level), alarm.quantity) for t in raises)
     return alarms, {"readings": readings, "rejected_lines": reader.problem_count,
@@ -293,6 +332,13 @@ def format_evaluation(figures: dict) -> str:
     ]
     for cause, count in figures["false_alarms_by_cause"].items():
         lines.append(f"  {cause:<24}{count}")
+    if figures["by_fault_kind"]:
+        lines.append("per fault kind:           faults, false alarms, found as sensor faults")
+        for kind, entry in figures["by_fault_kind"].items():
+            lines.append(f"  {kind:<24}{entry['faults']:>6} {entry['false_alarms']:>13} "
+                         f"{entry['found_as_sensor_fault']:>24}")
+    lines.append(f"sensor-fault items:       {figures['sensor_fault_items']} (not alarms), "
+                 f"{figures['sensor_fault_items_on_healthy_sensors']} on sensors the truth calls healthy")
     rate = figures["alarms_per_10_min_outside_events"]
     lines.append(f"operator load:            {'-' if rate is None else f'{rate:.2f}'} alarms per 10 min outside "
                  f"events ({figures['alarms_outside_events']} in {figures['minutes_outside_events']:.0f} min)")

@@ -17,7 +17,7 @@ import numpy as np
 from console.model.alarms import AlarmBook, BookRecords
 from console.model.journal import Journal, JournalEntry, state_snapshot
 from console.model.readings import ReadingBatch
-from console.model.rules import LevelChange, RuleEngine, RuleSet
+from console.model.rules import FaultChange, LevelChange, RuleEngine, RuleSet
 from console.model.sensors import NO_TIME, SensorStatus, SensorTable
 
 __all__ = ["BatchReport", "Pipeline"]
@@ -28,7 +28,8 @@ class BatchReport:
     """What happened to one batch.
 
     ``rejected`` lists (line, sensor id, reason) of readings that were refused.
-    ``raised`` are the ids of alarms opened by this batch.
+    ``raised`` are the ids of alarms (and sensor-fault items) opened by this batch;
+    ``faults`` the sensor faults that began or ended.
     """
 
     source: str
@@ -40,6 +41,7 @@ class BatchReport:
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)
     changes: list[LevelChange] = field(default_factory=list)
+    faults: list[FaultChange] = field(default_factory=list)
     raised: list[int] = field(default_factory=list)
 
 
@@ -108,6 +110,9 @@ class Pipeline:
             ingest = table.ingest(batch, source)
             changes = self.engine.evaluate(ingest)
             book.apply(changes)
+            faults = self.engine.checks.take_changes()
+            if faults:
+                book.apply_faults(faults)
             if now_ms is not None:
                 self._tick(now_ms)
         records = book.take_records()
@@ -127,6 +132,7 @@ class Pipeline:
             n_history_only=ingest.n_history_only,
             unknown=ingest.unknown,
             changes=changes,
+            faults=faults,
             raised=list(range(first_new_alarm, book.next_alarm_id)),
         )
         if ingest.n_rejected:
@@ -184,6 +190,9 @@ class Pipeline:
     def _tick(self, now_ms: int) -> None:
         self.engine.check_stale(now_ms)
         self.book.chatter_ended(self.engine.expire_chatter(now_ms), now_ms)
+        faults = self.engine.checks.take_changes()
+        if faults:
+            self.book.apply_faults(faults)
         self.book.expire_shelves(now_ms)
 
     def _journal_changes(self, start_version: int) -> None:

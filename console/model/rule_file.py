@@ -50,11 +50,17 @@ TUNABLES = {
     "stale_after_s": 900.0,
     "chatter_count": 6,
     "chatter_window_min": 10.0,
+    "confirm_count": 1,
+    "stuck_tolerance": 0.0,
+    "stuck_count": 20,
 }
+# Settings that are off unless given (NaN in the rule): a physical rate limit and stuck detection.
+OPTIONAL = ("rate_per_min", "rate_level", "plausible_rate_per_min", "stuck_after_s")
 RATE_KEYS = ("rate_per_min", "rate_level")
-DEFAULTS_KEYS = set(TUNABLES)
-QUANTITY_KEYS = {"direction", "levels", *TUNABLES, *RATE_KEYS}
-SENSOR_KEYS = {"levels", *TUNABLES, *RATE_KEYS}
+DEFAULTS_KEYS = {*TUNABLES, "plausible_rate_per_min", "stuck_after_s"}
+QUANTITY_KEYS = {"direction", "levels", *TUNABLES, *OPTIONAL}
+SENSOR_KEYS = {"levels", *TUNABLES, *OPTIONAL}
+_WHOLE_NUMBERS = {"chatter_count": 2, "confirm_count": 1, "stuck_count": 2}  # key: least value
 TOP_KEYS = {"defaults", "quantity", "sensor"}
 
 
@@ -79,6 +85,11 @@ class Rule:
     stale_after_s: float
     chatter_count: int
     chatter_window_min: float
+    confirm_count: int = 1
+    plausible_rate_per_min: float = math.nan
+    stuck_after_s: float = math.nan
+    stuck_tolerance: float = 0.0
+    stuck_count: int = 20
 
 
 @dataclass
@@ -141,6 +152,7 @@ class RuleSet:
             if "levels" in checked:
                 check_order(checked["levels"], checked["direction"], source, f"{key}.levels")
             rules.quantities[quantity] = checked
+            _check_together(rules, settings, rules.rule_for(quantity), key)
         for sensor_id, settings in _section(data, "sensor", source).items():
             key = f'sensor."{sensor_id}"'
             if not isinstance(settings, dict):
@@ -148,6 +160,11 @@ class RuleSet:
             _check_keys(settings, SENSOR_KEYS, source, key)
             rules.sensors[sensor_id] = _checked_settings(settings, source, key)
         return rules
+
+    def check_sensor(self, quantity: str, sensor_id: str) -> None:
+        """Check the settings in force for one ``[sensor."ID"]`` table over its quantity's rule."""
+        key = f'sensor."{sensor_id}"'
+        _check_together(self, self.sensors[sensor_id], self.rule_for(quantity, sensor_id), key)
 
     def rule_for(self, quantity: str, sensor_id: str | None = None) -> Rule:
         """The rule in force for a sensor of ``quantity`` (layer thresholds not included)."""
@@ -172,6 +189,11 @@ class RuleSet:
             stale_after_s=settings["stale_after_s"],
             chatter_count=settings["chatter_count"],
             chatter_window_min=settings["chatter_window_min"],
+            confirm_count=settings["confirm_count"],
+            plausible_rate_per_min=settings.get("plausible_rate_per_min", math.nan),
+            stuck_after_s=settings.get("stuck_after_s", math.nan),
+            stuck_tolerance=settings["stuck_tolerance"],
+            stuck_count=settings["stuck_count"],
         )
 
 
@@ -206,21 +228,47 @@ def _checked_settings(settings: dict, source: str, where: str) -> dict:
             if value not in LEVEL_OF_ROMAN:
                 raise InputError(source, f'must be one of "I", "II", "III", "IV", not {value!r}', key=full_key)
             checked[key] = LEVEL_OF_ROMAN[value]
-        elif key == "chatter_count":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-                raise InputError(source, f"must be a whole number of at least 2, not {value!r}", key=full_key)
+        elif key in _WHOLE_NUMBERS:
+            least = _WHOLE_NUMBERS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise InputError(source, f"must be a whole number of at least {least}, not {value!r}", key=full_key)
             checked[key] = value
         else:
             number = _number(value, source, full_key)
-            if key in ("deadband", "delay_on_s", "delay_off_s") and number < 0:
+            if key in ("deadband", "delay_on_s", "delay_off_s", "stuck_tolerance") and number < 0:
                 raise InputError(source, f"must not be negative, not {value!r}", key=full_key)
-            if key in ("stale_after_s", "chatter_window_min", "rate_per_min") and number <= 0:
+            if key in ("stale_after_s", "chatter_window_min", "rate_per_min", "plausible_rate_per_min",
+                       "stuck_after_s") and number <= 0:
                 raise InputError(source, f"must be positive, not {value!r}", key=full_key)
             checked[key] = number
     if ("rate_per_min" in checked) != ("rate_level" in checked):
         missing = "rate_level" if "rate_per_min" in checked else "rate_per_min"
         raise InputError(source, "rate_per_min and rate_level go together", key=f"{where}.{missing}")
     return checked
+
+
+def _check_together(rules: RuleSet, settings: dict, rule: Rule, where: str) -> None:
+    """Settings that contradict each other once merged: an error naming the rule's own key at fault."""
+    source = rules.source
+
+    def key_of(name: str) -> str:
+        # The key to name: the rule's own when it sets it, else where the value came from.
+        if name in settings:
+            return f"{where}.{name}"
+        return f"defaults.{name}" if name in rules.defaults else f"{where}.{name}"
+
+    if rule.delay_on_s >= rule.stale_after_s:
+        raise InputError(source, f"delay_on_s {rule.delay_on_s:g} s is not shorter than stale_after_s "
+                         f"{rule.stale_after_s:g} s: a level could never be confirmed", key=key_of("delay_on_s"))
+    if not math.isnan(rule.stuck_after_s) and rule.stuck_after_s < rule.stale_after_s:
+        raise InputError(source, f"stuck_after_s {rule.stuck_after_s:g} s is shorter than stale_after_s "
+                         f"{rule.stale_after_s:g} s: a sensor that reports rarely would be called stuck between "
+                         "two readings", key=key_of("stuck_after_s"))
+    if not math.isnan(rule.rate_per_min) and not math.isnan(rule.plausible_rate_per_min) \
+            and rule.rate_per_min >= rule.plausible_rate_per_min:
+        raise InputError(source, f"rate_per_min {rule.rate_per_min:g} is not below plausible_rate_per_min "
+                         f"{rule.plausible_rate_per_min:g}: the rate alarm could never be reached",
+                         key=key_of("rate_per_min"))
 
 
 def _number(value, source: str, key: str) -> float:

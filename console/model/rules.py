@@ -20,11 +20,13 @@ import numpy as np
 from console.errors import InputError
 from console.model.readings import Quality
 from console.model.rule_file import DEFAULT_RULES_PATH, KNOWN_QUANTITIES, Rule, RuleSet, check_order
+from console.model.sensor_checks import FaultChange, SensorChecks
 from console.model.sensors import NO_TIME, IngestResult, SensorStatus, SensorTable
 
 __all__ = [
     "DEFAULT_RULES_PATH",
     "KNOWN_QUANTITIES",
+    "FaultChange",
     "LevelChange",
     "Rule",
     "RuleEngine",
@@ -40,7 +42,9 @@ class LevelChange:
     ``"rate"`` (what put the sensor at the new level) or ``"clear"`` (back to 0).
     ``threshold`` is the threshold of the new level, the rate limit (per minute)
     for a rate, or the threshold of the level left when clearing. ``chattering``
-    is the sensor's chattering flag after this change.
+    is the sensor's chattering flag after this change. ``reason`` names what
+    confirmed a worse level when it was held back (``confirm_count=2: 2 readings
+    in 60 s``), empty when it was raised at the first reading.
     """
 
     row: int
@@ -52,6 +56,7 @@ class LevelChange:
     trigger: str
     rule: str
     chattering: bool
+    reason: str = ""
 
 
 def _severity(level):
@@ -61,6 +66,7 @@ def _severity(level):
 
 _SEVERITY_WEIGHTS = np.array([1, 2, 3, 4], dtype=np.int8)  # columns IV, III, II, I
 _SEVERITY_OF_LEVEL = np.array([0, 4, 3, 2, 1], dtype=np.int64)  # level code 0, I..IV -> severity
+_SEVERITY_OF_CODE = (0, 4, 3, 2, 1)  # the same for one sensor at a time
 
 
 class RuleEngine:
@@ -77,6 +83,11 @@ class RuleEngine:
     warnings : list of str
         Problems that do not stop the rules (a sensor override for an id not in
         the table, sensors without any threshold).
+    checks : SensorChecks
+        Implausible jumps, stuck and chattering sensors; its ``take_changes()``
+        gives the sensor faults begun or ended (for ``AlarmBook.apply_faults``).
+    held_back : int
+        Worse levels wanted by readings but never confirmed (``confirm_count``, ``delay_on_s``).
 
     Raises
     ------
@@ -101,6 +112,9 @@ class RuleEngine:
         self.stale_after_ms = np.zeros(n, dtype=np.int64)
         self.chatter_count = np.zeros(n, dtype=np.int64)
         self.chatter_window_ms = np.zeros(n, dtype=np.int64)
+        self.confirm_count = np.ones(n, dtype=np.int64)
+        self.checks = SensorChecks(table)
+        self.held_back = 0
         self._bind()
 
     # --- binding --------------------------------------------------------
@@ -151,6 +165,7 @@ class RuleEngine:
                 levels[row] = np.where(np.isnan(layer_levels), levels[row], layer_levels)
             else:
                 check_order(rule.levels, rule.direction, rules.source, f'sensor."{sensor_id}".levels')
+            rules.check_sensor(table.quantity[row], sensor_id)
 
         unset = np.isnan(levels).all(axis=1) & np.isnan(self.rate_limit_per_ms)
         for quantity in sorted(set(table.quantity[unset].tolist())):
@@ -162,6 +177,7 @@ class RuleEngine:
         self.signed_levels = self.sign[:, None] * levels
         table.levels = levels
         table.rule = rule_names
+        self.checks.bound()
         self._bind_bands()
 
     def _bind_bands(self) -> None:
@@ -200,6 +216,8 @@ class RuleEngine:
         self.stale_after_ms[rows] = round(rule.stale_after_s * 1000)
         self.chatter_count[rows] = rule.chatter_count
         self.chatter_window_ms[rows] = round(rule.chatter_window_min * 60000)
+        self.confirm_count[rows] = rule.confirm_count
+        self.checks.assign(rows, rule)
 
     def _check_layer_order(self, levels: np.ndarray, from_layer: np.ndarray) -> None:
         signed = self.sign[:, None] * levels
@@ -222,7 +240,10 @@ class RuleEngine:
     def evaluate(self, ingest: IngestResult) -> list[LevelChange]:
         """Judge the live readings of an ingested batch; update levels; return the changes.
 
-        Readings of ``BAD`` quality update the live value but not the level.
+        Readings of ``BAD`` quality update the live value but not the level. An
+        implausible jump is marked ``SUSPECT`` (in ``ingest.quality`` and, when it is the
+        newest, the table's) and not judged. Sensor faults found on the way wait in
+        ``checks.take_changes()``.
         """
         table = self.table
         judged = ingest.live & (ingest.quality != Quality.BAD)
@@ -235,6 +256,33 @@ class RuleEngine:
             rows, t, value = ingest.rows[index], ingest.t_ms[index], ingest.value[index]
         if rows.size == 0:
             return []
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = rows[1:] != rows[:-1]
+        last = np.ones(len(rows), dtype=bool)
+        last[:-1] = first[1:]
+        checks = self.checks
+        checks.check_stuck(rows, t, value, first, last)
+        implausible = checks.implausible(rows, t, value, first)
+        if implausible is not None:
+            positions = np.flatnonzero(implausible) if judged.all() else index[implausible]
+            ingest.quality[positions] = Quality.SUSPECT
+            newest = positions[ingest.t_ms[positions] == table.t_ms[ingest.rows[positions]]]
+            table.quality[ingest.rows[newest]] = Quality.SUSPECT
+            # A sensor that keeps jumping is chattering as much as one that keeps crossing a threshold:
+            # an implausible reading counts as a crossing out and one back.
+            for i in np.flatnonzero(implausible).tolist():
+                row = int(rows[i])
+                for direction in (1, -1):
+                    checks.flipped(row, int(t[i]), direction, int(self.chatter_count[row]),
+                                   int(self.chatter_window_ms[row]), float(value[i]))
+            plausible = ~implausible
+            rows, t, value = rows[plausible], t[plausible], value[plausible]
+            if rows.size == 0:
+                return []
+            first = np.ones(len(rows), dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            last = np.ones(len(rows), dtype=bool)
+            last[:-1] = first[1:]
         signed = self.sign[rows] * value
         current = _SEVERITY_OF_LEVEL[table.level[rows]]
         band = rows * 5 + current
@@ -243,10 +291,6 @@ class RuleEngine:
         waiting = table.pending_level[rows] >= 0
         if self._any_step_always:
             waiting |= self._step_always[rows]
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = rows[1:] != rows[:-1]
-        last = np.ones(len(rows), dtype=bool)
-        last[:-1] = first[1:]
 
         # Rate of change against the previous judged reading of the same sensor (sensors with a rate only).
         rate_severity = None
@@ -271,11 +315,10 @@ class RuleEngine:
             above[rated] |= r_severity > r_current
             below[rated] &= r_severity < r_current
 
-        table.rate_ref_value[rows[last]] = value[last]
-        table.rate_ref_t_ms[rows[last]] = t[last]
-
         moving = above | below | waiting
         if not moving.any():
+            table.rate_ref_value[rows[last]] = value[last]
+            table.rate_ref_t_ms[rows[last]] = t[last]
             return []
         changes: list[LevelChange] = []
         moving_rows = np.unique(rows[moving])
@@ -292,6 +335,17 @@ class RuleEngine:
             np.greater_equal(p_signed[:, None], thresholds - self.deadband[p_rows][:, None]) * _SEVERITY_WEIGHTS
         ).max(axis=1)
         p_rate = rate_severity[picked] if rate_severity is not None else np.zeros(len(picked), dtype=np.int8)
+        # A crossing of a chattering sensor: the reading is at another threshold level than the one before
+        # it, jumped there by more than the deadband, and (``SensorChecks.flipped``) turns back from the
+        # sensor's last crossing. A real rise through the levels, one that jitters about a threshold by its
+        # noise, or passes a rate limit now and then, is the process, not the sensor.
+        previous = np.where(first[picked], table.rate_ref_value[p_rows], value[np.maximum(picked - 1, 0)])
+        signed_previous = self.sign[p_rows] * previous
+        up_previous = (np.greater_equal(signed_previous[:, None], thresholds) * _SEVERITY_WEIGHTS).max(axis=1)
+        jumped = ~(np.abs(value[picked] - previous) <= self.deadband[p_rows])
+        crossed = np.where(jumped, np.sign(up.astype(np.int64) - up_previous), 0)
+        table.rate_ref_value[rows[last]] = value[last]
+        table.rate_ref_t_ms[rows[last]] = t[last]
         columns = (
             t[picked].tolist(),
             value[picked].tolist(),
@@ -300,6 +354,7 @@ class RuleEngine:
             np.maximum(up, p_rate).tolist(),
             np.maximum(down, p_rate).tolist(),
             p_rate.tolist(),
+            crossed.tolist(),
         )
         offsets = np.cumsum(lengths) - lengths
         for row, start, end in zip(moving_rows.tolist(), offsets.tolist(), (offsets + lengths).tolist(), strict=True):
@@ -312,12 +367,15 @@ class RuleEngine:
     def _step_sensor(self, row: int, start: int, end: int, columns, changes: list[LevelChange]) -> None:
         """Judge one sensor's readings one by one (only sensors whose level may move)."""
         table = self.table
-        t, value, up, down, up_all, down_all, rate_severity = columns
-        current = int(_severity(table.level[row]))
+        t, value, up, down, up_all, down_all, rate_severity, crossed = columns
+        current = _SEVERITY_OF_CODE[int(table.level[row])]
         pending_level = int(table.pending_level[row])
-        pending = -1 if pending_level < 0 else int(_severity(pending_level))
+        pending = -1 if pending_level < 0 else _SEVERITY_OF_CODE[pending_level]
         since = int(table.pending_since_ms[row])
+        count = int(table.pending_count[row])
         delay_on, delay_off = int(self.delay_on_ms[row]), int(self.delay_off_ms[row])
+        confirm = int(self.confirm_count[row])
+        flip_count, flip_window = int(self.chatter_count[row]), int(self.chatter_window_ms[row])
         for i in range(start, end):
             if up_all[i] > current:
                 target = up_all[i]
@@ -325,24 +383,36 @@ class RuleEngine:
                 target = down_all[i]
             else:
                 target = current
+            if crossed[i]:
+                self.checks.flipped(row, t[i], crossed[i], flip_count, flip_window, value[i])
             if target == current:
-                pending = -1
+                if pending > current:
+                    self.held_back += 1  # a worse level that was never confirmed
+                pending, count = -1, 0
                 continue
             if pending < 0 or (pending > current) != (target > current):
-                since = t[i]
+                since, count = t[i], 0
             pending = target
-            if t[i] - since < (delay_on if target > current else delay_off):
+            count += 1
+            worse = target > current
+            if t[i] - since < (delay_on if worse else delay_off) or (worse and count < confirm):
                 continue
             # The rate decides when it alone reaches the target.
-            plain = up[i] if target > current else down[i]
+            plain = up[i] if worse else down[i]
             by_rate = rate_severity[i] == target and plain < target
-            changes.append(self._change(row, t[i], current, target, value[i], by_rate))
-            current, pending = target, -1
+            reason = ""
+            if worse and (count > 1 or t[i] > since):
+                reason = f"confirm_count={confirm} delay_on_s={delay_on / 1000:g}: {count} readings in " \
+                         f"{(t[i] - since) / 1000:g} s"
+            changes.append(self._change(row, t[i], current, target, value[i], by_rate, reason))
+            current, pending, count = target, -1, 0
         table.level[row] = 0 if current == 0 else 5 - current
         table.pending_level[row] = -1 if pending < 0 else 5 - pending if pending else 0
         table.pending_since_ms[row] = since if pending >= 0 else NO_TIME
+        table.pending_count[row] = count if pending >= 0 else 0
 
-    def _change(self, row: int, t_ms: int, old: int, new: int, value: float, by_rate: bool) -> LevelChange:
+    def _change(self, row: int, t_ms: int, old: int, new: int, value: float, by_rate: bool,
+                reason: str = "") -> LevelChange:
         table = self.table
         if new == 0:
             # Back to normal: nothing triggers; keep the threshold of the level left.
@@ -362,6 +432,7 @@ class RuleEngine:
             trigger=trigger,
             rule=table.rule[row],
             chattering=chattering,
+            reason=reason,
         )
 
     def _count_transition(self, row: int, t_ms: int) -> bool:
@@ -395,4 +466,5 @@ class RuleEngine:
                 table.chattering[row] = False
                 calmed.append(row)
         table.mark_changed(calmed, style=True)
+        self.checks.expire_flips(now_ms, self.chatter_count, self.chatter_window_ms)
         return calmed

@@ -45,6 +45,7 @@ __all__ = [
     "STATIC_COLUMNS",
     "THRESHOLD_FIELDS",
     "IngestResult",
+    "SensorFault",
     "SensorStatus",
     "SensorTable",
     "level_name",
@@ -84,6 +85,12 @@ LIVE_COLUMNS = (
     "pending_since_ms",
     "rate_ref_value",
     "rate_ref_t_ms",
+    "pending_count",
+    "fault",
+    "fault_id",
+    "steady_value",
+    "steady_since_ms",
+    "steady_count",
 )
 
 # Live columns that decide a sensor's map symbol.
@@ -103,6 +110,14 @@ _TEXT_FIELDS = ("name", "name_en", "unit", "district", "owner", "contact", "asse
 _EARTH_RADIUS_M = 6378137.0
 # Distinct unknown ids remembered per source; beyond this only the total grows.
 _MAX_UNKNOWN_IDS = 1000
+
+
+class SensorFault(IntEnum):
+    """What is wrong with a sensor itself (``SensorTable.fault``, bits): a matter for its maintenance unit."""
+
+    NONE = 0
+    STUCK = 1  # the same value for longer than its rule's stuck_after_s
+    CHATTERING = 2  # its readings cross a threshold back and forth
 
 
 class SensorStatus(IntEnum):
@@ -159,8 +174,18 @@ class SensorTable:
         Thresholds in force, IV..I (set when a rule engine is bound).
     rule : object (n,)
         Name of the rule in force, e.g. ``quantity:gas_lel`` or ``sensor:GAS-00001``.
-    pending_level, pending_since_ms, rate_ref_value, rate_ref_t_ms, chatter_times
-        Rule engine state kept per sensor so that a restored console continues exactly.
+    pending_level, pending_since_ms, pending_count, rate_ref_value, rate_ref_t_ms, chatter_times
+        Rule engine state kept per sensor so that a restored console continues exactly
+        (``pending_count``: readings so far that wanted the pending level, for ``confirm_count``).
+    fault : uint8 (n,)
+        ``SensorFault`` bits found by the rule engine (stuck, chattering).
+    fault_id : int64 (n,)
+        The sensor's open sensor-fault item in the alarm book (-1: none), written by the book.
+    steady_value, steady_since_ms, steady_count
+        The stuck check's run of equal readings: the last value, when the run began, its length.
+    flip_times, flip_direction : dict of int to list of int, dict of int to int
+        Per row, recent times at which its readings crossed to another level and the direction of the
+        last crossing (+1 worse, -1 better): what tells a chattering sensor.
     chatter_version : int64 (n,)
         Above ``version`` at which a row's ``chatter_times`` last changed (``set_chatter_times``).
     row_version, style_version : int64 (n,)
@@ -248,6 +273,14 @@ class SensorTable:
         self.pending_since_ms = np.full(n, NO_TIME, dtype=np.int64)
         self.rate_ref_value = np.full(n, np.nan)
         self.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        self.pending_count = np.zeros(n, dtype=np.int32)
+        self.fault = np.zeros(n, dtype=np.uint8)
+        self.fault_id = np.full(n, -1, dtype=np.int64)
+        self.steady_value = np.full(n, np.nan)
+        self.steady_since_ms = np.full(n, NO_TIME, dtype=np.int64)
+        self.steady_count = np.zeros(n, dtype=np.int32)
+        self.flip_times: dict[int, list[int]] = {}
+        self.flip_direction: dict[int, int] = {}
         self.chatter_times: dict[int, list[int]] = {}
         self.chatter_version = np.zeros(n, dtype=np.int64)
         # Change tracking.
@@ -334,7 +367,7 @@ class SensorTable:
         Replays and drills run on such a copy, so the live table is never touched.
         """
         copy = object.__new__(SensorTable)
-        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "chatter_version", "version", "row_version",
+        live = set(LIVE_COLUMNS) | {"levels", "rule", "chatter_times", "flip_times", "flip_direction", "chatter_version", "version", "row_version",
                                     "style_version", "unknown_by_source", "unknown_total_by_source"}
         for name, value in self.__dict__.items():
             if name not in live:
@@ -356,6 +389,14 @@ class SensorTable:
         copy.pending_since_ms = np.full(n, NO_TIME, dtype=np.int64)
         copy.rate_ref_value = np.full(n, np.nan)
         copy.rate_ref_t_ms = np.full(n, NO_TIME, dtype=np.int64)
+        copy.pending_count = np.zeros(n, dtype=np.int32)
+        copy.fault = np.zeros(n, dtype=np.uint8)
+        copy.fault_id = np.full(n, -1, dtype=np.int64)
+        copy.steady_value = np.full(n, np.nan)
+        copy.steady_since_ms = np.full(n, NO_TIME, dtype=np.int64)
+        copy.steady_count = np.zeros(n, dtype=np.int32)
+        copy.flip_times = {}
+        copy.flip_direction = {}
         copy.chatter_times = {}
         copy.chatter_version = np.zeros(n, dtype=np.int64)
         copy.version = 0
@@ -370,6 +411,8 @@ class SensorTable:
         """Copies of every live-state column (``LIVE_COLUMNS``) and of the chattering history."""
         state = {name: getattr(self, name).copy() for name in LIVE_COLUMNS}
         state["chatter_times"] = {row: list(times) for row, times in self.chatter_times.items()}
+        state["flip_times"] = {row: list(times) for row, times in self.flip_times.items()}
+        state["flip_direction"] = dict(self.flip_direction)
         return state
 
     def load_state(self, state: dict) -> None:
@@ -377,6 +420,8 @@ class SensorTable:
         for name in LIVE_COLUMNS:
             getattr(self, name)[:] = state[name]
         self.chatter_times = {row: list(times) for row, times in state["chatter_times"].items()}
+        self.flip_times = {row: list(times) for row, times in state.get("flip_times", {}).items()}
+        self.flip_direction = dict(state.get("flip_direction", {}))
         self.version += 1
         self.row_version[:] = self.version
         self.style_version[:] = self.version
@@ -390,7 +435,7 @@ class SensorTable:
         each row's recent level-change times. Every restored row counts as changed.
         """
         for name in columns:
-            if name not in LIVE_COLUMNS or name in ("alarm_id", "alarm_state"):
+            if name not in LIVE_COLUMNS or name in ("alarm_id", "alarm_state", "fault_id"):
                 raise ValueError(f"{name!r} is not a restorable sensor column")
         for name, values in columns.items():
             getattr(self, name)[rows] = values
@@ -531,6 +576,8 @@ class SensorTable:
             "level": int(self.level[row]),
             "status": SensorStatus(int(self.status[row])).name.lower(),
             "alarm_id": int(self.alarm_id[row]),
+            "fault": [f.name.lower() for f in SensorFault if f and self.fault[row] & f],
+            "fault_id": int(self.fault_id[row]),
             "rule": self.rule[row],
             "levels": [float(v) for v in self.levels[row]],
         }

@@ -25,14 +25,14 @@ KINDS = [
 ]
 
 
-def sensor_frame(seed: int = 5):
-    """A GeoDataFrame (EPSG:4326) of about 70 sensors in a 10 km x 8 km city near 114.3E 30.6N."""
+def sensor_frame(seed: int = 5, scale: float = 1.0):
+    """A GeoDataFrame (EPSG:4326) of about 70 sensors (times ``scale``) in a 10 km x 8 km city near 114.3E 30.6N."""
     import geopandas as gpd
 
     rng = np.random.default_rng(seed)
     rows = []
     for prefix, category, quantity, unit, count, assets in KINDS:
-        for i in range(count):
+        for i in range(max(1, round(count * scale))):
             asset = assets[i % len(assets)]
             if quantity in ("gas_lel", "gas_pressure"):
                 # Sensors along two east-west gas mains, 150-250 m apart.

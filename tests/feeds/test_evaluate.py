@@ -92,6 +92,9 @@ def test_evaluate_command_gives_the_known_figures(drill, capsys):
     assert figures["alarms"] == 3 and figures["alarms_matched"] == 1
     assert figures["false_alarm_share"] == pytest.approx(2 / 3, abs=1e-4)
     assert figures["false_alarms_by_cause"] == {"fault: spike": 1, "no known cause": 1}
+    # These rules raise at the first reading: the spike is a false alarm, not found as a sensor fault.
+    assert figures["by_fault_kind"] == {"spike": {"faults": 1, "false_alarms": 1, "found_as_sensor_fault": 0}}
+    assert figures["sensor_fault_items"] == 0
     # Busy from the physical onset (18) to the last end (40) plus 10 minutes of grace: 28 quiet minutes, 2 alarms.
     assert figures["minutes_outside_events"] == 28
     assert figures["alarms_per_10_min_outside_events"] == pytest.approx(2 / 28 * 10, abs=1e-3)
@@ -108,6 +111,7 @@ def test_evaluate_text_output_names_the_figures(drill, capsys):
     assert "real events alarmed:      1 of 1 (100.0 %), 1 within 5 min 00 s of onset" in out
     assert "false-alarm share 66.7 %" in out
     assert "1 min 00 s after onset" in out
+    assert "per fault kind:" in out and "sensor-fault items:       0 (not alarms)" in out
 
 
 def test_early_warning_after_the_event_began_counts_and_repeats_count_as_alarms():

@@ -136,7 +136,7 @@ def test_normal_sensors_stay_below_level_iv(generated, sensors):
 def test_faults_are_listed_and_visible_in_the_feed(generated, sensors):
     result, batch, reader = generated
     faults = result.truth_data["faults"]
-    assert {f["kind"] for f in faults} == {"spike", "stuck", "dropout", "chattering"}
+    assert {f["kind"] for f in faults} == {"spike", "stuck", "dropout", "chattering", "drift", "clock_skew"}
     row_of = {str(s): i for i, s in enumerate(sensors.ids)}
     for fault in faults:
         t, v = readings_of(batch, fault["sensor"])
@@ -150,9 +150,19 @@ def test_faults_are_listed_and_visible_in_the_feed(generated, sensors):
         elif fault["kind"] == "spike":
             level = levels_of(v[inside][None, :], sensors.levels[[row]], sensors.high[[row]]).max()
             assert level > 0 and level <= 2  # a spike to level II
+        elif fault["kind"] == "drift":
+            # Towards level IV, by 60 % of the way at the end, never past it.
+            assert levels_of(v[None, :], sensors.levels[[row]], sensors.high[[row]]).max() == 0
+            sign = 1 if sensors.high[row] else -1
+            assert sign * (v[inside][-5:].mean() - v[t < start][-5:].mean()) > 0.4 * abs(fault["drift"])
+        elif fault["kind"] == "clock_skew":
+            # Stamped ahead while the clock was off: readings fall between the minute's slots.
+            assert 60 <= fault["skew_s"] < 240
+            ahead = (t >= start + fault["skew_s"] * 1000 - 3000) & (t < end + fault["skew_s"] * 1000)
+            assert ahead.sum() > 10
         else:
             levels = levels_of(v[inside][None, :], sensors.levels[[row]], sensors.high[[row]])[0]
-            assert 0.1 < (levels > 0).mean() < 0.8  # in and out of level IV
+            assert 0.3 < (levels > 0).mean() < 0.7  # past level IV every other minute
     assert result.truth_data["noise"]["duplicate_lines"] == reader.duplicates_dropped
     assert reader.problems == []
 

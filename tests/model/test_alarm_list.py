@@ -245,7 +245,8 @@ def test_selection_maps_rows_to_alarm_ids_sensor_rows_and_acknowledgement(alarm_
 
 def test_closed_alarms_leave_and_counts_follow(alarm_list, pipeline):
     book, a = pipeline.book, ids(pipeline)
-    assert alarm_list.summary() == {"levels": {1: 1, 2: 2, 3: 1, 4: 3}, "unack": 7, "shelved": 0, "open": 7}
+    assert alarm_list.summary() == {"levels": {1: 1, 2: 2, 3: 1, 4: 3}, "unack": 7, "shelved": 0, "open": 7,
+                                    "faults": 0, "faults_unack": 0}
     book.close(a["G2"], "false_alarm", "", "op", T0 + 2 * MINUTE)
     count, changed = alarm_list.pull()
     assert count == 1

@@ -265,6 +265,7 @@ def test_a_journal_of_the_first_schema_is_upgraded_in_place(tmp_path):
     pipeline.close()
     with sqlite3.connect(path) as db:  # as the first schema left it
         db.execute("DROP TABLE reading_block")
+        drop_version_3_columns(db)
         db.execute("PRAGMA user_version=1")
     restored = open_pipeline(path)
     db = restored.journal._reader
@@ -272,4 +273,29 @@ def test_a_journal_of_the_first_schema_is_upgraded_in_place(tmp_path):
     assert db.execute("SELECT count(*) FROM reading_block").fetchone()[0] == 0
     assert restored.journal.query_readings("WLG-2")[1].tolist() == [5.0, 45.0, 28.0]
     assert len(restored.book.alarms) == 4
+    restored.close()
+
+
+def drop_version_3_columns(db) -> None:
+    """Make a journal look as schema 2 left it: no confirmation or sensor-check state, no item kinds."""
+    for table, column in (("sensor_state", "pending_count"), ("sensor_state", "fault"),
+                          ("sensor_state", "steady_value"), ("sensor_state", "steady_since_ms"),
+                          ("sensor_state", "steady_count"), ("alarm", "kind"), ("alarm", "reason")):
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
+def test_a_journal_of_the_second_schema_gains_item_kinds_and_check_state(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    pipeline = open_pipeline(path)
+    busy_day(pipeline)
+    expected = {i: (a.level, a.state) for i, a in pipeline.book.alarms.items()}
+    pipeline.close()
+    with sqlite3.connect(path) as db:
+        drop_version_3_columns(db)
+        db.execute("PRAGMA user_version=2")
+    restored = open_pipeline(path)
+    db = restored.journal._reader
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {i: (a.level, a.state) for i, a in restored.book.alarms.items()} == expected
+    assert {a.kind for a in restored.book.alarms.values()} == {"level"}  # every old alarm is a process alarm
     restored.close()

@@ -63,6 +63,17 @@ def write_sensors(folder):
     return path
 
 
+def single_reading_rules(folder):
+    """The default rules with every level raised at its first reading: these feeds send one reading per step."""
+    from console.model.rule_file import DEFAULT_RULES_PATH
+
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    assert "\nconfirm_count = 2\n" in text
+    path = folder / "single_reading_rules.toml"
+    path.write_text(text.replace("\nconfirm_count = 2\n", "\nconfirm_count = 1\n"), encoding="utf-8")
+    return path
+
+
 def run(argv) -> int:
     parser = argparse.ArgumentParser()
     process.add_arguments(parser)
@@ -74,7 +85,8 @@ def test_summary_of_a_small_feed(tmp_path, capsys):
     feed = tmp_path / "night.jsonl"
     feed.write_text("\n".join(FEED_LINES) + "\n", encoding="utf-8")
     journal = tmp_path / "journal.sqlite"
-    assert run([feed, "--journal", journal, "--sensors", sensors, "--json"]) == 0
+    assert run([feed, "--journal", journal, "--sensors", sensors, "--rules", single_reading_rules(tmp_path),
+                "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["sensors"] == 6
     assert summary["alarms"] == 5
@@ -118,7 +130,8 @@ def test_text_summary_lists_rejected_lines_and_continues_a_journal(tmp_path, cap
     with gzip.open(feed, "wt", encoding="utf-8") as handle:
         handle.write("\n".join(rows) + "\n")
     journal = tmp_path / "journal.sqlite"
-    assert run([feed, "--journal", journal, "--sensors", sensors]) == 0
+    rules = single_reading_rules(tmp_path)
+    assert run([feed, "--journal", journal, "--sensors", sensors, "--rules", rules]) == 0
     text = capsys.readouterr().out
     assert "alarms raised: 1  I: 0  II: 1  III: 0  IV: 0" in text
     assert "line 3: " in text and "rejected lines: 1" in text
@@ -127,7 +140,7 @@ def test_text_summary_lists_rejected_lines_and_continues_a_journal(tmp_path, cap
     # A second run continues the journal: the alarm is already open, nothing new is raised.
     later = tmp_path / "later.jsonl"
     later.write_text('{"t": "2026-07-21T03:20:00+08:00", "sensor": "WLG-00001", "value": 42}\n', encoding="utf-8")
-    assert run([later, "--journal", journal, "--sensors", sensors, "--json"]) == 0
+    assert run([later, "--journal", journal, "--sensors", sensors, "--rules", rules, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["alarms"] == 0 and summary["open_alarms"] == 1
 
@@ -153,8 +166,10 @@ def test_without_sensor_options_the_demo_city_is_used(tmp_path, capsys):
     frame = layers[0].frame
     gas = frame[frame["quantity"] == "gas_lel"]["id"].iloc[0]
     feed = tmp_path / "demo.jsonl"
+    # Two readings: the default rules confirm a level by a second one.
     feed.write_text(
-        f'{{"t": "2026-07-21T03:00:00+08:00", "sensor": "{gas}", "value": 60}}\n', encoding="utf-8"
+        f'{{"t": "2026-07-21T03:00:00+08:00", "sensor": "{gas}", "value": 60}}\n'
+        f'{{"t": "2026-07-21T03:01:00+08:00", "sensor": "{gas}", "value": 61}}\n', encoding="utf-8"
     )
     assert run([feed, "--journal", tmp_path / "journal.sqlite", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -42,6 +42,14 @@ def sensor_layer() -> VectorLayer:
                        title_zh="监测点", is_sensor_layer=True)
 
 
+CONFIRM_BEFORE_MS = 30_000
+
+
+def confirmed(pairs, t_ms: int = T0) -> ReadingBatch:
+    """``pairs`` read at ``t_ms`` and 30 s before: the default rules raise a level at its second reading."""
+    return ReadingBatch.concat([readings(pairs, t_ms - CONFIRM_BEFORE_MS), readings(pairs, t_ms)])
+
+
 def readings(pairs, t_ms: int = T0) -> ReadingBatch:
     """``pairs``: (sensor id, value) all read at ``t_ms``."""
     n = len(pairs)

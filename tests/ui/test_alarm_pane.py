@@ -20,7 +20,7 @@ from console.model.pipeline import Pipeline
 from console.model.readings import ReadingBatch
 from console.model.sensors import SensorTable
 from console.ui.alarm_pane import AlarmPane, Column
-from tests.ui.live_fixtures import MINUTE, T0, readings, sensor_layer
+from tests.ui.live_fixtures import CONFIRM_BEFORE_MS, MINUTE, T0, confirmed, readings, sensor_layer
 
 OPERATOR = "李明"
 
@@ -46,7 +46,7 @@ def pane(qtbot, pipeline):
 
 
 def feed(pipeline, pane, pairs, t_ms=T0):
-    pipeline.process(readings(pairs, t_ms), "test", t_ms)
+    pipeline.process(confirmed(pairs, t_ms), "test", t_ms)
     pane.refresh()
 
 
@@ -118,8 +118,9 @@ def test_thousands_of_open_alarms_update_row_by_row(qtbot):
                         x=np.arange(n + 1) * 5_000.0, y=np.zeros(n + 1))  # 5 km apart: no incidents
     pipeline = Pipeline(table)
     values = np.tile([6.0, 12.0, 30.0, 60.0], n // 4)  # the last sensor stays calm for now
-    pipeline.process(ReadingBatch(np.array(ids[:n], dtype=object), np.full(n, T0, np.int64), values,
-                                  np.zeros(n, np.uint8)), "test", T0)
+    for t in (T0 - CONFIRM_BEFORE_MS, T0):  # a level is raised at its second reading
+        pipeline.process(ReadingBatch(np.array(ids[:n], dtype=object), np.full(n, t, np.int64), values,
+                                      np.zeros(n, np.uint8)), "test", t)
     pane = AlarmPane(interval_ms=0)
     qtbot.addWidget(pane)
     pane.bind(pipeline.book, table)
@@ -130,8 +131,7 @@ def test_thousands_of_open_alarms_update_row_by_row(qtbot):
     for name in ("modelReset", "rowsInserted", "rowsRemoved", "layoutChanged"):
         getattr(pane.model, name).connect(lambda *args, name=name: events.append(name))
     # GAS-00000 escalates from IV to I (it moves up the list) and the calm sensor raises an alarm.
-    pipeline.process(ReadingBatch(np.array([ids[0], ids[n]], dtype=object), np.full(2, T0 + MINUTE, np.int64),
-                                  np.array([70.0, 6.0]), np.zeros(2, np.uint8)), "test", T0 + MINUTE)
+    pipeline.process(confirmed([(ids[0], 55.0), (ids[n], 6.0)], T0 + MINUTE), "test", T0 + MINUTE)
     pane.refresh()
     assert events == ["rowsInserted", "layoutChanged"]
     assert pane.model.rowCount() == n + 1
@@ -342,8 +342,9 @@ def test_the_rate_strip_flags_a_flood_above_ten_alarms_in_ten_minutes(qtbot):
     pane.clock = lambda: pipeline.book.clock_ms
     pane.bind(pipeline.book, table)
     for i in range(n):
-        pipeline.process(ReadingBatch(np.array([ids[i]], dtype=object), np.array([T0 + i * 30_000]),
-                                      np.array([30.0]), np.zeros(1, np.uint8)), "test", T0 + i * 30_000)
+        t = T0 + i * 30_000
+        pipeline.process(ReadingBatch(np.array([ids[i]] * 2, dtype=object), np.array([t - 10_000, t]),
+                                      np.array([30.0, 30.0]), np.zeros(2, np.uint8)), "test", t)
         pane.refresh()
         pane.update_rate()  # refresh recounts at most once a second
         assert pane.flood == (i + 1 > 10)
@@ -362,7 +363,7 @@ def test_double_click_zooms_the_map_and_a_map_click_selects_the_alarm(qtbot):
     window.canvas.renderer.add_layer(layer)
     window.start_live()
     window.show()
-    window.feed(readings([("GAS-00006", 30.0), ("GAS-00001", 12.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00006", 30.0), ("GAS-00001", 12.0)]), "test", now_ms=T0)
     window.refresh_live()
     pane = window.alarm_pane
     row = [s.split()[0] for s in column(pane, Column.SENSOR)].index("GAS-00006")
@@ -391,7 +392,7 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         pane.operator = OPERATOR
         pane.clock = lambda: pipeline.book.clock_ms
         pane.bind(pipeline.book, pipeline.table, sign=pipeline.engine.sign)
-        pipeline.process(readings([*FLOOD_BURST, ("GAS-00002", 30.0)]), "test", T0)
+        pipeline.process(confirmed([*FLOOD_BURST, ("GAS-00002", 30.0)]), "test", T0)
         pane.refresh()
         pane.update_rate()
         model = pane.model
@@ -404,6 +405,15 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         assert pane.unack_label.text() == "未确认：5"
         assert pane.acknowledge_action.text() == "确认"
         assert pane.rate_label.text() == "报警频率：5 条 / 10 分钟"
+        assert pane.fault_chip.text() == "设备故障：0"
+        for minute in range(1, 9):  # GAS-00003 chattering: a sensor fault, in its own list
+            t = T0 + minute * MINUTE
+            pipeline.process(readings([("GAS-00003", 6.0 if minute % 2 else 0.4)], t), "test", t)
+        pane.refresh()
+        assert pane.fault_chip.text() == "设备故障：1 （1 条新）"
+        pane.fault_chip.setChecked(True)
+        assert column(pane, Column.LEVEL) == ["故障"] and column(pane, Column.VALUE)[0].endswith("· 频繁跳变")
+        pane.fault_chip.setChecked(False)
         assert pane.state_filter.currentText() == "全部（不含搁置）"
         pane.select_row(0)
         dialog = pane.ask_shelve()
@@ -412,3 +422,36 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         dialog.reject()
     finally:
         application("en")
+
+
+def test_sensor_faults_are_listed_apart_and_never_counted_as_alarms(pane, pipeline, qtbot):
+    feed(pipeline, pane, [("GAS-00002", 30.0)])
+    for minute in range(1, 9):  # GAS-00003 flips in and out of level IV every minute: chattering
+        t = T0 + minute * MINUTE
+        pipeline.process(readings([("GAS-00003", 6.0 if minute % 2 else 0.4)], t), "test", t)
+    pane.refresh()
+    (item,) = pipeline.book.fault_items()
+    assert item.trigger == "chattering" and pipeline.book.open_alarms()[0].sensor_id == "GAS-00002"
+    # The alarm list shows the process alarm only; the fault chip counts the fault apart.
+    assert [s.split()[0] for s in column(pane, Column.SENSOR)] == ["GAS-00002"]
+    assert pane.fault_chip.text() == "Sensor faults: 1 (1 new)"
+    assert pane.unack_label.text() == "Unacknowledged: 1"
+    assert [chip.count for chip in pane.chips.values()] == [0, 1, 0, 0]
+    pane.update_rate()
+    assert pane.rate == 1 and not pane.flood  # the fault is not in the alarm rate
+
+    qtbot.mouseClick(pane.fault_chip, Qt.MouseButton.LeftButton)
+    assert pane.fault_chip.isChecked() and not pane.chips[1].isEnabled()
+    assert [s.split()[0] for s in column(pane, Column.SENSOR)] == ["GAS-00003"]
+    assert column(pane, Column.LEVEL) == ["Fault"]
+    assert column(pane, Column.VALUE)[0].endswith("· chattering")
+    assert column(pane, Column.OWNER) == ["市燃气集团"]
+    tip = pane.model.index(0, Column.SENSOR).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Sensor fault" in tip and "rule quantity:gas_lel" in tip and "chatter_count=6" in tip
+    pane.select_row(0)
+    assert pane.acknowledge_selected() == [item.alarm_id]
+    assert pane.fault_chip.text() == "Sensor faults: 1"
+    assert actions(pipeline)[-1][:3] == (OPERATOR, "acknowledge", item.alarm_id)
+
+    qtbot.mouseClick(pane.fault_chip, Qt.MouseButton.LeftButton)  # back to the process alarms
+    assert [s.split()[0] for s in column(pane, Column.SENSOR)] == ["GAS-00002"]

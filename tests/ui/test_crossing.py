@@ -9,7 +9,7 @@ from psygnal import Signal
 from console.model.sensors import SensorTable
 from console.ui.crossing import GuiCrossing
 from console.ui.live import LiveSession
-from tests.ui.live_fixtures import T0, readings, sensor_layer
+from tests.ui.live_fixtures import T0, confirmed, sensor_layer
 
 
 class Feed:
@@ -93,7 +93,7 @@ def test_live_session_reports_a_batch_processed_on_a_worker_thread_on_the_gui_th
     session.processed.connect(lambda report: reports.append((report, threading.get_ident())))
 
     returned = []
-    run_on_worker(lambda: returned.append(session.process(readings([("GAS-00002", 30.0)]), "test", T0)))
+    run_on_worker(lambda: returned.append(session.process(confirmed([("GAS-00002", 30.0)]), "test", T0)))
 
     qtbot.waitUntil(lambda: len(reports) == 1, timeout=2000)
     assert reports == [(returned[0], gui_thread)]

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage
 from console.ui.drill import DRILL_COLOUR
 from console.ui.main_window import MainWindow
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from tests.ui.live_fixtures import MINUTE, T0, readings, sensor_layer
+from tests.ui.live_fixtures import MINUTE, T0, confirmed, sensor_layer
 
 
 def write_feed(path, rows):
@@ -58,7 +58,7 @@ def open_alarm_sensors(window):
 
 
 def test_a_drill_shows_its_own_alarms_marked_as_a_drill_and_leaves_live_untouched(window, drill_feed, tmp_path):
-    window.feed(readings([("GAS-00006", 30.0)]), "live", now_ms=T0)  # a live alarm before the drill
+    window.feed(confirmed([("GAS-00006", 30.0)]), "live", now_ms=T0)  # a live alarm before the drill
     live_book = window.session.pipeline.book
     live_alarms = [(a.alarm_id, a.state) for a in live_book.open_alarms()]
     assert len(live_alarms) == 1

@@ -20,7 +20,7 @@ from console.model.sensors import SensorTable
 from console.ui.alarm_pane import Column
 from console.ui.main_window import MainWindow
 from console.ui.map.sensor_style import LEVEL_COLOURS, SensorCode
-from tests.ui.live_fixtures import MINUTE, T0, readings, sensor_layer
+from tests.ui.live_fixtures import MINUTE, T0, confirmed, readings, sensor_layer
 
 ORANGE = LEVEL_COLOURS[2].lower()
 
@@ -72,7 +72,7 @@ def test_acknowledging_in_the_pane_steadies_the_map_symbol_changes_counts_and_is
     assert pixel(window, px, py, True) != ORANGE  # calm before the alarm
     assert pane.chips[2].count == 0
 
-    window.feed(readings([("GAS-00002", 30.0), ("GAS-00001", 1.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00002", 30.0), ("GAS-00001", 1.0)]), "test", now_ms=T0)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1)  # the timers pick the alarm up
     window.refresh_live()
     assert pane.model.index(0, Column.SENSOR).data().startswith("GAS-00002")
@@ -107,14 +107,14 @@ def test_acknowledging_in_the_pane_steadies_the_map_symbol_changes_counts_and_is
 
 
 def test_the_map_shows_another_table_and_back_without_touching_the_live_state(window, layer):
-    window.feed(readings([("GAS-00002", 30.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00002", 30.0)]), "test", now_ms=T0)
     window.refresh_live()
     raster = window.canvas.renderer.painter_for(layer).raster
     assert raster.codes[1] == SensorCode.UNACK_II
 
     drill_table = SensorTable.from_layers([layer])
     drill = Pipeline(drill_table)
-    drill.process(readings([("GAS-00005", 60.0)]), "drill", T0)
+    drill.process(confirmed([("GAS-00005", 60.0)]), "drill", T0)
     live_version, live_states = window.session.table.version, window.session.table.alarm_state.copy()
     window.show_state(drill.table, drill.book)
     assert raster.codes[4] == SensorCode.UNACK_I
@@ -136,7 +136,7 @@ def test_a_refresh_restyles_only_what_changed(window, layer):
     assert binding.refresh() == 2  # first readings: "no data" -> live
     window.feed(readings([("GAS-00001", 1.5), ("GAS-00002", 1.2)], T0 + MINUTE), "test", now_ms=T0 + MINUTE)
     assert binding.refresh() == 0  # new values, same look
-    window.feed(readings([("GAS-00003", 12.0)], T0 + 2 * MINUTE), "test", now_ms=T0 + 2 * MINUTE)
+    window.feed(confirmed([("GAS-00003", 12.0)], T0 + 2 * MINUTE), "test", now_ms=T0 + 2 * MINUTE)
     assert binding.refresh() == 1
     assert window.canvas.renderer.painter_for(layer).raster.codes[2] == SensorCode.UNACK_III
 
@@ -144,10 +144,10 @@ def test_a_refresh_restyles_only_what_changed(window, layer):
 def test_the_map_and_the_pane_timers_add_nothing_right_after_a_refresh_asked_for(window, layer, qtbot):
     # A drill refreshes both as its clock moves; their own timers then skip, not repaint a second time.
     raster = window.canvas.renderer.painter_for(layer).raster
-    window.feed(readings([("GAS-00002", 30.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00002", 30.0)]), "test", now_ms=T0)
     window.refresh_live()
     assert raster.codes[1] == SensorCode.UNACK_II
-    window.feed(readings([("GAS-00005", 60.0)], T0 + MINUTE), "test", now_ms=T0 + MINUTE)
+    window.feed(confirmed([("GAS-00005", 60.0)], T0 + MINUTE), "test", now_ms=T0 + MINUTE)
     window.live._on_timer()
     window.alarm_pane._on_timer()
     assert raster.codes[4] == SensorCode.NORMAL  # not drawn yet: a refresh was just done
@@ -158,7 +158,7 @@ def test_the_map_and_the_pane_timers_add_nothing_right_after_a_refresh_asked_for
 
 
 def test_hover_tells_value_level_state_and_the_age_of_a_stale_sensor(window, layer, qtbot):
-    window.feed(readings([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
     # Twenty minutes of silence: past the 15-minute stale time of the default rules.
     window.session.feed_clock_ms = T0 + 20 * MINUTE
     window.session.tick()
@@ -194,7 +194,7 @@ def test_an_action_without_an_operator_on_duty_asks_for_one_and_is_not_done(qtbo
     window.start_live()
     window.show()
     assert window.operator_label.text() == "No operator on duty"
-    window.feed(readings([("GAS-00002", 30.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00002", 30.0)]), "test", now_ms=T0)
     window.refresh_live()
     window.alarm_pane.select_row(0)
 
@@ -236,7 +236,7 @@ def test_a_journal_that_cannot_be_opened_is_kept_and_a_fresh_one_starts_beside_i
     window.set_operator("李明")
     window.canvas.renderer.add_layer(layer)
     window.start_live()
-    window.feed(readings([("GAS-00003", 60.0)]), "test", now_ms=T0)
+    window.feed(confirmed([("GAS-00003", 60.0)]), "test", now_ms=T0)
     window.refresh_live()
     window.alarm_pane.select_row(0)
     window.alarm_pane.acknowledge_selected()
@@ -267,7 +267,7 @@ def test_a_restarted_console_shows_the_alarms_of_its_journal(qtbot, tmp_path, la
     first.set_operator("李明")
     first.canvas.renderer.add_layer(layer)
     first.start_live()
-    first.feed(readings([("GAS-00002", 30.0), ("GAS-00004", 60.0)]), "test", now_ms=T0)
+    first.feed(confirmed([("GAS-00002", 30.0), ("GAS-00004", 60.0)]), "test", now_ms=T0)
     first.refresh_live()
     first.alarm_pane.select_alarm(1)
     first.alarm_pane.acknowledge_selected()
@@ -327,7 +327,7 @@ def test_hover_and_status_bar_read_in_chinese(qtbot, layer):
         window.canvas.renderer.add_layer(layer)
         window.start_live()
         window.set_operator("王敏")
-        window.feed(readings([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
+        window.feed(confirmed([("GAS-00001", 2.5), ("GAS-00002", 30.0)]), "test", now_ms=T0)
         window.session.feed_clock_ms = T0 + 95 * MINUTE
         window.session.tick()
         window.refresh_live()

@@ -4,8 +4,8 @@ A scenario name is one of ``rainstorm``, ``gas-leak``, ``hazmat-tank`` and
 ``bridge-overload``, or several joined by ``+`` (``rainstorm+gas-leak``). Every
 sensor of the layer reports once a minute (rain gauges every five minutes) with
 realistic noise; the events push the sensors they touch past level IV, mostly
-higher; a few sensors are given faults (spikes, stuck values, dropouts,
-chattering near a threshold); clocks jitter, lines arrive a little out of order
+higher; a few sensors are given faults (one-sample spikes, stuck values,
+dropouts, chattering past a threshold, drift, a clock running ahead); clocks jitter, lines arrive a little out of order
 and a few twice. The truth file lists the events (sensor ids, onset = first
 report at level IV or beyond, end, peak level) and the faults.
 
@@ -243,6 +243,12 @@ def _truth(name, kinds, sensors, normal, events, faults, counts, schedule, *, se
         for row, first, end, _ in items:
             fault_list.append({"sensor": str(sensors.ids[row]), "kind": kind, "start": time_of(row, first),
                                "end": time_of(row, end)})
+    for row, first, end, total in faults.drift:
+        fault_list.append({"sensor": str(sensors.ids[row]), "kind": "drift", "start": time_of(row, first),
+                           "end": time_of(row, end), "drift": round(total, 4)})
+    for row, first, end, ahead_s in faults.skew:
+        fault_list.append({"sensor": str(sensors.ids[row]), "kind": "clock_skew", "start": time_of(row, first),
+                           "end": time_of(row, end), "skew_s": ahead_s})
     fault_list.sort(key=lambda f: (f["start"], f["sensor"], f["kind"]))
     records = [s for e in out_events for s in e["sensors"]] + fault_list + out_events
     _times_as_text(records, ("onset", "end", "start"), utc_offset_minutes)

@@ -11,7 +11,7 @@ import gzip
 import json
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -84,12 +84,23 @@ def levels_of(values: np.ndarray, thresholds: np.ndarray, high: np.ndarray) -> n
 
 @dataclass
 class Faults:
-    """Deliberate sensor faults: which sensors, what kind, when (minutes)."""
+    """Deliberate sensor faults: which sensors, what kind, when (minutes).
+
+    A spike is one reading at level II; a stuck sensor repeats one value; a dropout
+    is silent (half of them announced by offline/online status lines); a
+    chattering sensor flips past level IV and back every minute (a loose contact);
+    a drifting one wanders linearly towards level IV, to 60 % of the way (a
+    calibration error the level rules cannot tell from the truth, so it stays
+    inside level IV); a skewed clock runs ahead by ``skew_s`` until it is
+    corrected, after which its next readings are older than its last ones.
+    """
 
     spikes: list[tuple[int, int, float]]  # row, minute, value
     stuck: list[tuple[int, int, int, float]]  # row, first minute, end minute, value
     dropouts: list[tuple[int, int, int, bool]]  # row, first minute, end minute, announced by status lines
-    chatter: list[tuple[int, int, int, float]]  # row, first minute, end minute, noise sd
+    chatter: list[tuple[int, int, int, float]]  # row, first minute, end minute, overshoot past level IV
+    drift: list[tuple[int, int, int, float]] = field(default_factory=list)  # row, first, end, total drift
+    skew: list[tuple[int, int, int, int]] = field(default_factory=list)  # row, first, end minute, seconds ahead
 
     @classmethod
     def draw(cls, sensors: SensorSet, normal: Normal, busy: np.ndarray, minutes: int, start_local_h: float,
@@ -128,12 +139,22 @@ class Faults:
         for row in take(0.0005, 12):  # a few: about ten in a city of 20,000
             first, end = window(60, 180)
             gap = abs(sensors.levels[row, 0] - normal.base[row])
-            chatter.append((row, first, end, float(max(0.04 * gap, normal.noise_sd[row]))))
-        return cls(spikes, stuck, dropouts, chatter)
+            chatter.append((row, first, end, float(max(0.15 * gap, 3 * normal.noise_sd[row]))))
+        drift = []
+        for row in take(0.0005, 12):
+            first, end = window(120, 240)
+            toward = sensors.levels[row, 0] - normal.base[row]  # signed: towards level IV
+            drift.append((row, first, end, float(0.6 * toward)))
+        skew = []
+        for row in take(0.0005, 12):
+            first, end = window(60, 180)
+            # Ahead by 1-4 minutes (not whole ones): within the recorded reader's reorder window of 5 minutes.
+            skew.append((row, first, end, int(rng.integers(60, 240))))
+        return cls(spikes, stuck, dropouts, chatter, drift, skew)
 
     def rows(self) -> set[int]:
-        return {f[0] for f in self.spikes} | {f[0] for f in self.stuck} | {f[0] for f in self.dropouts} | {
-            f[0] for f in self.chatter}
+        return {f[0] for kind in (self.spikes, self.stuck, self.dropouts, self.chatter, self.drift, self.skew)
+                for f in kind}
 
 
 def sensor_truth(sensors: SensorSet, event: Event, total: np.ndarray, report: np.ndarray, time_of) -> list[dict]:
@@ -292,12 +313,16 @@ def _chunk(first, last, sensors, normal, event_rows, event_delta, event_active, 
     active = np.zeros((n, span), dtype=bool)
     if len(event_rows):
         active[event_rows] = event_active[:, first:last]
-    for row, lo, hi, sd in faults.chatter:
+    for row, lo, hi, overshoot in faults.chatter:
         sel = (minute >= lo) & (minute < hi)
         active[row, sel] = True
-        if sel.any():
+        on = sel & ((minute - lo) % 2 == 0)  # past level IV every other minute, normal between
+        if on.any():
             sign = 1.0 if sensors.high[row] else -1.0
-            values[row, sel] = thresholds_iv[row] + sign * (-0.3 + rng.standard_normal(int(sel.sum()))) * sd
+            values[row, on] = thresholds_iv[row] + sign * overshoot
+    for row, lo, hi, total in faults.drift:
+        sel = (minute >= lo) & (minute < hi)
+        values[row, sel] += total * (minute[sel] - lo + 1) / (hi - lo)
     for row, lo, hi, value in faults.stuck:
         values[row, (minute >= lo) & (minute < hi)] = value
     for row, at, value in faults.spikes:
@@ -316,6 +341,10 @@ def _chunk(first, last, sensors, normal, event_rows, event_delta, event_active, 
     jitter = rng.random(len(t_ms)) < 0.05
     t_ms[jitter] += rng.choice(np.array([-3000, -2000, -1000, 1000, 2000, 3000]), int(jitter.sum()))
     arrival = t_ms + rng.exponential(1500, len(t_ms)).astype(np.int64)
+    for row, lo, hi, ahead_s in faults.skew:
+        # The reading is sent on time but stamped by a clock that runs ahead.
+        sel = (rows == row) & (first + mins >= lo) & (first + mins < hi)
+        t_ms[sel] += ahead_s * 1000
     late = rng.random(len(t_ms)) < 0.0005
     arrival[late] += rng.integers(30_000, 120_000, int(late.sum()))
     duplicate = np.flatnonzero(rng.random(len(t_ms)) < 0.0005)

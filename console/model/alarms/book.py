@@ -17,10 +17,10 @@ import json
 from collections import deque
 from contextlib import contextmanager
 
-import numpy as np
 from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
+from console.model.alarms.faults import BookFaults
 from console.model.alarms.incidents import IncidentGrid
 from console.model.alarms.lifecycle import (
     AlarmState,
@@ -33,6 +33,7 @@ from console.model.alarms.lifecycle import (
 from console.model.alarms.rate import RATE_WINDOW_S, AlarmRate
 from console.model.alarms.records import (
     CLASSIFICATIONS,
+    FAULT_KIND,
     ActionRecord,
     Alarm,
     BookChanges,
@@ -44,6 +45,12 @@ from console.model.alarms.records import (
     alarm_row,
     incident_row,
 )
+from console.model.alarms.records import (
+    checked_operator as _operator,
+)
+from console.model.alarms.records import (
+    id_list as _ids,
+)
 from console.model.rules import LevelChange
 from console.model.sensors import SensorTable
 
@@ -52,13 +59,13 @@ __all__ = ["AlarmBook"]
 _CHANGE_LOG_LIMIT = 100_000
 
 
-class AlarmBook(BookCheckpoints):
+class AlarmBook(BookCheckpoints, BookFaults):
     """Alarms and incidents of one sensor table.
 
     Parameters
     ----------
     table : SensorTable
-        The book writes ``alarm_id``, ``alarm_state`` and ``out_of_service``.
+        The book writes ``alarm_id``, ``alarm_state``, ``fault_id`` and ``out_of_service``.
     incident_distance_m : float
         An alarm joins an incident when within this ground distance of one of
         its alarms of the same family raised at most ``incident_window_s`` before.
@@ -67,7 +74,8 @@ class AlarmBook(BookCheckpoints):
     Attributes
     ----------
     alarms : dict of int to Alarm
-        Every alarm, open and closed (``purge_closed`` forgets old closed ones).
+        Every alarm, open and closed (``purge_closed`` forgets old closed ones), and
+        the sensor-fault items (``kind == "fault"``, see ``apply_faults``).
     incidents : dict of int to Incident
     version : int
         Grows with every change; see ``changes_since``.
@@ -120,12 +128,12 @@ class AlarmBook(BookCheckpoints):
         return self.alarms[alarm_id]
 
     def open_alarms(self) -> list[Alarm]:
-        """Alarms not closed, by id."""
-        return [a for a in self.alarms.values() if a.closed_ms is None]
+        """Process alarms not closed, by id (sensor-fault items: ``fault_items``)."""
+        return [a for a in self.alarms.values() if a.closed_ms is None and a.kind != FAULT_KIND]
 
     def active_alarms(self) -> list[Alarm]:
-        """Open alarms whose condition is active, by id."""
-        return [a for a in self.alarms.values() if a.closed_ms is None and a.active]
+        """Open process alarms whose condition is active, by id."""
+        return [a for a in self.alarms.values() if a.closed_ms is None and a.active and a.kind != FAULT_KIND]
 
     def alarms_of_incident(self, incident_id: int) -> list[Alarm]:
         return [self.alarms[i] for i in self.incidents[incident_id].alarm_ids if i in self.alarms]
@@ -135,15 +143,15 @@ class AlarmBook(BookCheckpoints):
         hidden = {AlarmState.OUT_OF_SERVICE} | (set() if include_shelved else {AlarmState.SHELVED})
         counts = dict.fromkeys((1, 2, 3, 4), 0)
         for alarm in self.alarms.values():
-            if alarm.closed_ms is None and alarm.active and alarm.state not in hidden:
+            if alarm.closed_ms is None and alarm.active and alarm.state not in hidden and alarm.level:
                 counts[alarm.level] += 1
         return counts
 
     def counts_by_state(self) -> dict[str, int]:
-        """Open alarms per state key."""
+        """Open process alarms per state key."""
         counts = {state.key: 0 for state in AlarmState}
         for alarm in self.alarms.values():
-            if alarm.closed_ms is None:
+            if alarm.closed_ms is None and alarm.kind != FAULT_KIND:
                 counts[alarm.state.key] += 1
         return counts
 
@@ -151,8 +159,8 @@ class AlarmBook(BookCheckpoints):
         """Alarms annunciated in the ``window_s`` up to ``now_ms`` (default: the book's clock).
 
         An annunciation is a raise, reactivation or escalation that reaches the
-        operator (not shelved or out of service). EEMUA 191 calls more than 10 per
-        10 minutes a flood.
+        operator (not shelved or out of service); sensor-fault items never count.
+        EEMUA 191 calls more than 10 per 10 minutes a flood.
         """
         now = self.clock_ms if now_ms is None else int(now_ms)
         return self._annunciations.count(now, window_s)
@@ -195,6 +203,7 @@ class AlarmBook(BookCheckpoints):
             alarm = self._raise(
                 row, change.t_ms, change.level_from, change.level_to, change.value, change.threshold, change.trigger
             )
+            alarm.reason = change.reason
         else:
             step = LevelStep(change.t_ms, change.level_from, change.level_to, change.value, change.threshold, change.trigger)
             if change.level_to == 0:
@@ -212,6 +221,8 @@ class AlarmBook(BookCheckpoints):
             if change.level_to:
                 # A return keeps what raised the alarm on show.
                 alarm.threshold, alarm.trigger = change.threshold, change.trigger
+                if change.reason:
+                    alarm.reason = change.reason  # what confirmed the worse level
             alarm.changed_ms = change.t_ms
             if change.level_to and change.level_to < alarm.peak_level:
                 alarm.peak_level = change.level_to
@@ -399,7 +410,10 @@ class AlarmBook(BookCheckpoints):
         self._transition(alarm, at_ms, TransitionKind.CLOSE, None, operator)
         self._action(at_ms, operator, OperatorAction.CLOSE, alarm, {"classification": classification, "note": note})
         row = alarm.sensor_row
-        if row >= 0 and self.table.alarm_id[row] == alarm.alarm_id:
+        if row >= 0 and alarm.kind == FAULT_KIND and self.table.fault_id[row] == alarm.alarm_id:
+            self.table.fault_id[row] = -1
+            self.table.mark_changed([row], style=False)
+        elif row >= 0 and self.table.alarm_id[row] == alarm.alarm_id:
             self.table.alarm_id[row] = -1
             self.table.alarm_state[row] = AlarmState.NORMAL
             self.table.mark_changed([row], style=True)
@@ -500,12 +514,15 @@ class AlarmBook(BookCheckpoints):
         )
         self._next_transition += 1
         row = alarm.sensor_row
+        fault = alarm.kind == FAULT_KIND
         if row >= 0 and alarm.closed_ms is None:
-            self.table.alarm_id[row] = alarm.alarm_id
-            self.table.alarm_state[row] = state_to
-            self.table.mark_changed([row], style=True)
+            if fault:  # a fault item leaves the sensor's symbol as it is
+                self.table.fault_id[row] = alarm.alarm_id
+            else:
+                self.table.alarm_id[row], self.table.alarm_state[row] = alarm.alarm_id, state_to
+            self.table.mark_changed([row], style=not fault)
         self._touch_alarm(alarm)
-        if annunciates(kind, state_to):
+        if not fault and annunciates(kind, state_to):
             self._annunciations.add(at_ms, self.clock_ms)
 
     def _action(self, at_ms, operator, action, alarm: Alarm | None, detail: dict, sensor_id: str | None = None) -> None:
@@ -579,17 +596,3 @@ class AlarmBook(BookCheckpoints):
                 # A listener's own error (the journal's JournalError) reaches the caller unwrapped, as it did.
                 raise error.__cause__ from None
 
-
-
-def _operator(operator: str) -> str:
-    operator = (operator or "").strip()
-    if not operator:
-        raise ValueError("an operator action needs the operator's name")
-    return operator
-
-
-def _ids(alarm_ids) -> list[int]:
-    """One id or several, each once, in the order given."""
-    if isinstance(alarm_ids, int | np.integer):
-        return [int(alarm_ids)]
-    return list(dict.fromkeys(int(i) for i in alarm_ids))

@@ -14,7 +14,7 @@ from collections import deque
 
 from console.model.alarms.lifecycle import AlarmState
 from console.model.alarms.rate import AlarmRate
-from console.model.alarms.records import Alarm, BookRecords, Incident
+from console.model.alarms.records import FAULT_KIND, Alarm, BookRecords, Incident
 
 __all__ = ["BookCheckpoints"]
 
@@ -83,8 +83,11 @@ class BookCheckpoints:
             self.alarms[alarm.alarm_id] = alarm
             self._touch_alarm(alarm)
             if alarm.closed_ms is None and alarm.sensor_row >= 0:
-                table.alarm_id[alarm.sensor_row] = alarm.alarm_id
-                table.alarm_state[alarm.sensor_row] = alarm.state
+                if alarm.kind == FAULT_KIND:
+                    table.fault_id[alarm.sensor_row] = alarm.alarm_id
+                else:
+                    table.alarm_id[alarm.sensor_row] = alarm.alarm_id
+                    table.alarm_state[alarm.sensor_row] = alarm.state
                 self.clock_ms = max(self.clock_ms, alarm.changed_ms)
         for incident in incidents:
             self.incidents[incident.incident_id] = incident

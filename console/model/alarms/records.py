@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
+import numpy as np
+
 from console.model.alarms.lifecycle import AlarmState
 
 __all__ = [
     "ALARM_COLUMNS",
     "CLASSIFICATIONS",
+    "FAULT_KIND",
     "INCIDENT_COLUMNS",
+    "LEVEL_KIND",
     "ActionRecord",
     "Alarm",
     "BookChanges",
@@ -30,6 +34,8 @@ __all__ = [
 ]
 
 CLASSIFICATIONS = ("handled", "false_alarm", "test", "duplicate")
+# Alarm kinds: a process alarm (a level of the rules) or a sensor-fault item.
+LEVEL_KIND, FAULT_KIND = "level", "fault"
 
 
 @dataclass(slots=True)
@@ -62,6 +68,14 @@ class Alarm:
     de-escalation (a return keeps them). ``rule`` names the rule in force
     (``quantity:<q>`` or ``sensor:<id>``). Times are UTC epoch ms. ``history`` lists the level changes and
     ``notes`` the operators' notes. Views read alarms; only the book changes them.
+
+    ``kind`` is ``"level"`` for a process alarm or ``"fault"`` for a sensor-fault
+    item (the sensor itself is stuck or chattering: a matter for its maintenance
+    unit, ``owner``): such an item has level 0, ``trigger`` ``stuck`` or
+    ``chattering``, no incident, and never counts as a level alarm or in the
+    alarm rate. ``reason`` names the rule's settings that raised the item or held
+    it back (``confirm_count=2 ...: 2 readings in 60 s``); empty when a level was
+    raised at its first reading.
     """
 
     alarm_id: int
@@ -96,6 +110,8 @@ class Alarm:
     classification: str | None = None
     closed_by: str | None = None
     close_note: str | None = None
+    kind: str = "level"
+    reason: str = ""
     history: list[LevelStep] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     version: int = field(default=0, compare=False)
@@ -103,6 +119,10 @@ class Alarm:
     @property
     def closed(self) -> bool:
         return self.closed_ms is not None
+
+    @property
+    def is_fault(self) -> bool:
+        return self.kind == FAULT_KIND
 
     @property
     def needs_ack(self) -> bool:
@@ -215,3 +235,17 @@ def alarm_row(alarm: Alarm) -> tuple:
 
 def incident_row(incident: Incident) -> tuple:
     return tuple(getattr(incident, name) for name in INCIDENT_COLUMNS)
+
+
+def checked_operator(operator: str) -> str:
+    operator = (operator or "").strip()
+    if not operator:
+        raise ValueError("an operator action needs the operator's name")
+    return operator
+
+
+def id_list(alarm_ids) -> list[int]:
+    """One id or several, each once, in the order given."""
+    if isinstance(alarm_ids, int | np.integer):
+        return [int(alarm_ids)]
+    return list(dict.fromkeys(int(i) for i in alarm_ids))

@@ -12,6 +12,7 @@ import sqlite3
 from console.model.alarms import (
     ALARM_COLUMNS,
     ANNUNCIATING_KINDS,
+    FAULT_KIND,
     INCIDENT_COLUMNS,
     LEVEL_KINDS,
     RATE_MEMORY_MS,
@@ -85,8 +86,9 @@ def restore_book(
     annunciations = [
         t
         for (t,) in db.execute(
-            f"SELECT t_ms FROM \"transition\" WHERE kind IN ({kinds}) AND state_to = ? AND t_ms > ?",
-            (AlarmState.UNACK.key, clock - RATE_MEMORY_MS),
+            f"SELECT t_ms FROM \"transition\" WHERE kind IN ({kinds}) AND state_to = ? AND t_ms > ? "
+            "AND alarm_id NOT IN (SELECT alarm_id FROM alarm WHERE kind = ?)",
+            (AlarmState.UNACK.key, clock - RATE_MEMORY_MS, FAULT_KIND),
         )
     ]
     next_ids = {

@@ -23,7 +23,7 @@ __all__ = [
     "connect_reader",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The writer appends: a small page cache serves it as well as a big one, and a long-running
 # console's memory must not grow by the cache as the journal grows (bench_serve, bench_journal).
 WRITER_CACHE_KIB = 8192
@@ -42,8 +42,24 @@ STATE_COLUMNS = (
     "pending_since_ms",
     "rate_ref_value",
     "rate_ref_t_ms",
+    "pending_count",
+    "fault",
+    "steady_value",
+    "steady_since_ms",
+    "steady_count",
 )
-TIME_COLUMNS = {"t_ms", "pending_since_ms", "rate_ref_t_ms"}
+TIME_COLUMNS = {"t_ms", "pending_since_ms", "rate_ref_t_ms", "steady_since_ms"}
+
+# Added in schema version 3: confirmation and sensor-check state, and sensor-fault items.
+V3_COLUMNS = """
+ALTER TABLE sensor_state ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sensor_state ADD COLUMN fault INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sensor_state ADD COLUMN steady_value REAL;
+ALTER TABLE sensor_state ADD COLUMN steady_since_ms INTEGER;
+ALTER TABLE sensor_state ADD COLUMN steady_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alarm ADD COLUMN kind TEXT NOT NULL DEFAULT 'level';
+ALTER TABLE alarm ADD COLUMN reason TEXT NOT NULL DEFAULT ''
+"""
 
 # Readings of a large transaction, stored as columns (docs/journal.md); added in schema version 2.
 BLOCK_SCHEMA = """
@@ -78,7 +94,9 @@ CREATE TABLE sensor_state (
     value REAL, t_ms INTEGER, quality INTEGER, level INTEGER, status INTEGER,
     out_of_service INTEGER NOT NULL DEFAULT 0, chattering INTEGER NOT NULL DEFAULT 0,
     pending_level INTEGER, pending_since_ms INTEGER, rate_ref_value REAL, rate_ref_t_ms INTEGER,
-    chatter_times TEXT
+    chatter_times TEXT,
+    pending_count INTEGER NOT NULL DEFAULT 0, fault INTEGER NOT NULL DEFAULT 0,
+    steady_value REAL, steady_since_ms INTEGER, steady_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE alarm (
     {", ".join(("alarm_id INTEGER PRIMARY KEY", *ALARM_COLUMNS[1:]))}
@@ -209,10 +227,18 @@ def create_schema(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
-    """Upgrade a journal of an older schema in place (version 1 had no reading blocks)."""
+    """Upgrade a journal of an older schema in place.
+
+    Version 1 had no reading blocks; version 2 no confirmation, sensor-check state or fault items
+    (its alarms are all process alarms).
+    """
     connection.execute("BEGIN IMMEDIATE")
     if version < 2:
         for statement in BLOCK_SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+    if version < 3:
+        for statement in V3_COLUMNS.split(";"):
             if statement.strip():
                 connection.execute(statement)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -1,4 +1,4 @@
-"""Level chips of the warning pane: a level's count in its colour, a toggle for its alarms."""
+"""Chips of the warning pane: a level's count in its colour, a toggle for its alarms; the sensor-fault chip."""
 
 from __future__ import annotations
 
@@ -35,3 +35,33 @@ class LevelChip(QToolButton):
         self.count = int(count)
         self.setText(f"{level_name(self.level)}  {self.count}")
 
+
+
+FAULT_COLOUR, FAULT_TEXT = "#5B4B8A", "#FFFFFF"  # apart from every level colour: not a process alarm
+
+
+class FaultChip(QToolButton):
+    """Open sensor-fault items (stuck, chattering sensors); checked, the list shows them instead of the alarms."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.count = 0
+        self.unack = 0
+        self.setCheckable(True)
+        self.setChecked(False)
+        self.setStyleSheet(
+            f"QToolButton {{ background: #EEEAF6; color: {FAULT_COLOUR}; border: 1px solid {FAULT_COLOUR};"
+            f" border-radius: 3px; padding: 2px 8px; }}"
+            f"QToolButton:checked {{ background: {FAULT_COLOUR}; color: {FAULT_TEXT}; font-weight: bold; }}"
+        )
+        self.setToolTip(QCoreApplication.translate(
+            "AlarmPane", "Sensor faults (stuck or chattering sensors) for their maintenance units: not process "
+            "alarms, not in the level counts or the alarm rate. Check to list them instead of the alarms"))
+        self.set_count(0, 0)
+
+    def set_count(self, count: int, unack: int) -> None:
+        self.count, self.unack = int(count), int(unack)
+        text = QCoreApplication.translate("AlarmPane", "Sensor faults: {n}").format(n=self.count)
+        if self.unack:
+            text += " " + QCoreApplication.translate("AlarmPane", "({n} new)").format(n=self.unack)
+        self.setText(text)

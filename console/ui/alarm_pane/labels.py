@@ -79,3 +79,12 @@ def state_filter_label(key: str) -> str:
         "all": translate("AlarmPane", "All states"),
         "needs_ack": translate("AlarmPane", "Needing acknowledgement"),
     }[key]
+
+
+def fault_label(trigger: str) -> str:
+    """What is wrong with a sensor (a sensor-fault item's trigger)."""
+    translate = QCoreApplication.translate
+    return {
+        "stuck": translate("AlarmPane", "stuck"),
+        "chattering": translate("AlarmPane", "chattering"),
+    }.get(trigger, trigger)

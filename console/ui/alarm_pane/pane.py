@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from console.alarm_list import STATE_FILTERS, Column
 from console.model.alarms import AlarmBook
 from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable
-from console.ui.alarm_pane.chips import LevelChip
+from console.ui.alarm_pane.chips import FaultChip, LevelChip
 from console.ui.alarm_pane.dialogs import CloseDialog, DispatchDialog, NoteDialog, ShelveDialog
 from console.ui.alarm_pane.labels import category_label, family_label, state_filter_label
 from console.ui.alarm_pane.table_model import AlarmListModel
@@ -105,6 +105,8 @@ class AlarmPane(QWidget):
         self.chips = {level: LevelChip(level) for level in (1, 2, 3, 4)}
         for chip in self.chips.values():
             chip.toggled.connect(self._on_filter_changed)
+        self.fault_chip = FaultChip()
+        self.fault_chip.toggled.connect(self._on_filter_changed)
         self.unack_label = QLabel()
         self.shelved_label = QLabel()
         self.shown_label = QLabel()
@@ -184,6 +186,8 @@ class AlarmPane(QWidget):
             strip.addWidget(label)
             strip.addSpacing(10)
         strip.addStretch(1)
+        strip.addWidget(self.fault_chip)
+        strip.addSpacing(10)
         strip.addWidget(self.rate_label)
 
         toolbar = QToolBar()
@@ -253,7 +257,11 @@ class AlarmPane(QWidget):
         choice = self.category_filter.currentData() or ""
         family = choice.split(":", 1)[1] if choice.startswith("family:") else ""
         category = choice.split(":", 1)[1] if choice.startswith("category:") else ""
+        faults = self.fault_chip.isChecked()
+        for chip in self.chips.values():
+            chip.setEnabled(not faults)  # sensor faults have no level
         self.model.set_filter(
+            kind="fault" if faults else "level",
             levels={level for level, chip in self.chips.items() if chip.isChecked()},
             family=family,
             category=category,
@@ -266,6 +274,7 @@ class AlarmPane(QWidget):
         summary = self.model.summary()
         for level, chip in self.chips.items():
             chip.set_count(summary["levels"][level])
+        self.fault_chip.set_count(summary["faults"], summary["faults_unack"])
         self.unack_label.setText(self.tr("Unacknowledged: {n}").format(n=summary["unack"]))
         weight = "bold" if summary["unack"] else "normal"
         if self.unack_label.property("weight") != weight:  # restyling costs a re-polish: only on change
@@ -276,7 +285,7 @@ class AlarmPane(QWidget):
             shown=summary["shown"], open=summary["open"]))
 
     def update_rate(self) -> None:
-        """Recount the alarms annunciated in the last ten minutes; flag a flood."""
+        """Recount the alarms annunciated in the last ten minutes; flag a flood (sensor faults never count)."""
         self._rate_counted = time.monotonic()
         book = self.model.book
         rate = book.alarm_rate(self.clock()) if book is not None else 0

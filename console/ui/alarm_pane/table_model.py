@@ -22,7 +22,14 @@ from console.alarm_list import AlarmList, Column
 from console.model.alarms import AlarmBook, AlarmState
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
-from console.ui.alarm_pane.labels import LEVEL_TEXT_COLOURS, category_label, column_titles, family_label
+from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
+from console.ui.alarm_pane.labels import (
+    LEVEL_TEXT_COLOURS,
+    category_label,
+    column_titles,
+    family_label,
+    fault_label,
+)
 from console.ui.i18n import current_language
 from console.ui.live import alarm_state_label, format_value, level_label
 from console.ui.map.sensor_style import LEVEL_COLOURS
@@ -93,6 +100,8 @@ class AlarmListModel(QAbstractTableModel):
         self._muted = QBrush(QColor("#7A7A7A"))
         self._header_brush = QBrush(QColor("#E8ECF1"))
         self._child_brush = QBrush(QColor("#F6F8FA"))
+        self._fault_brush = QBrush(QColor(FAULT_COLOUR))
+        self._fault_text = QBrush(QColor(FAULT_TEXT))
 
     @property
     def book(self) -> AlarmBook | None:
@@ -140,6 +149,9 @@ class AlarmListModel(QAbstractTableModel):
 
     def _value_of_slot(self, slot: int) -> str:
         c = self.alarm_list.store.arrays
+        if c["fault"][slot]:
+            return f"{format_value(float(c['value'][slot]))} {c['unit'][slot]}".strip() + " · " + \
+                fault_label(c["trigger"][slot])
         return self._value_text(float(c["value"][slot]), float(c["threshold"][slot]), bool(c["rate"][slot]),
                                 float(c["sign"][slot]), c["unit"][slot])
 
@@ -345,8 +357,14 @@ class AlarmListModel(QAbstractTableModel):
         if c["chattering"][slot]:
             label += " · " + QCoreApplication.translate("AlarmListModel", "chattering")
         incident = int(c["incident"][slot])
+        fault = bool(c["fault"][slot])
+        if fault:
+            level_text = QCoreApplication.translate("AlarmListModel", "Fault")
+            level_text = level_text if active else f"({level_text})"
+        else:
+            level_text = level_name(level) if active else f"({level_name(level)})"
         texts = (
-            level_name(level) if active else f"({level_name(level)})",
+            level_text,
             store.text("time_text", slot, self._time_of_slot),
             f"    └ {sensor}" if child else sensor,
             category_label(c["category"][slot]),
@@ -363,10 +381,15 @@ class AlarmListModel(QAbstractTableModel):
             font = FontKind.ITALIC
         else:
             font = FontKind.PLAIN
+        if fault:
+            level_fill, level_pen = (self._fault_brush, self._fault_text) if active else (self._returned_brush, muted)
+        else:
+            level_fill = self._level_brushes[level] if active else self._returned_brush
+            level_pen = self._level_text[level] if active else muted
         return RowLook(
             texts=texts,
-            level_fill=self._level_brushes[level] if active else self._returned_brush,
-            level_pen=self._level_text[level] if active else muted,
+            level_fill=level_fill,
+            level_pen=level_pen,
             fill=self._child_brush if child else None,
             pen=muted,
             font=font,
@@ -377,10 +400,18 @@ class AlarmListModel(QAbstractTableModel):
         if book is None or alarm_id not in book.alarms:
             return None
         alarm = book.alarms[alarm_id]
-        lines = [
-            self.tr("Alarm {alarm} · rule {rule}").format(alarm=alarm_id, rule=alarm.rule),
-            level_label(alarm.peak_level) + " " + self.tr("(peak)"),
-        ]
+        if alarm.is_fault:
+            lines = [self.tr("Sensor fault {alarm} · rule {rule}: the sensor is {fault}").format(
+                alarm=alarm_id, rule=alarm.rule, fault=fault_label(alarm.trigger)),
+                self.tr("For the maintenance unit {unit}; not a process alarm").format(unit=alarm.owner)]
+        else:
+            lines = [
+                self.tr("Alarm {alarm} · rule {rule}").format(alarm=alarm_id, rule=alarm.rule),
+                level_label(alarm.peak_level) + " " + self.tr("(peak)"),
+            ]
+        if alarm.reason:
+            # The rule's own settings and what they found: file keys, the same in every language.
+            lines.append(self.tr("Rule check: {reason}").format(reason=alarm.reason))
         if alarm.acked_by:
             lines.append(self.tr("Acknowledged by {operator} at {time}").format(
                 operator=alarm.acked_by, time=self._time_text(alarm.acked_ms)))
