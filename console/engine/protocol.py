@@ -20,6 +20,7 @@ import numpy as np
 # The per-sensor columns the window's mirror table receives (what views draw and hover shows).
 MIRRORED_COLUMNS = (
     "value", "t_ms", "quality", "level", "status", "alarm_id", "alarm_state", "out_of_service", "chattering",
+    "fault", "fault_id",
 )
 
 # Book methods a window may ask the engine to run, with the operator and time as their last arguments.
