@@ -153,6 +153,9 @@ def main() -> int:
     print("  the journal held every published reading " + (f"{caught_up_s:.1f} s after the last publish"
           if caught_up_s is not None else "only after more than 60 s: serve fell behind"))
     print(f"  alarms raised {summary['alarms']}, open at the end {summary['open_alarms']}")
+    step = max(60.0, seconds / 10)  # the curve at ten points: a plateau reads differently from a climb
+    curve = [f"{t / 60:.0f} min {mb:.0f}" for t, mb in samples if t % step < 5 and t >= 55]
+    print("  memory curve (MB): " + ", ".join(curve))
     print(f"  memory: after the first minute {after_minute:.0f} MB, at the end {end_rss:.0f} MB, peak {peak:.0f} MB; "
           f"end / first minute = {end_rss / after_minute:.2f} (target <= 1.2 over 30 min)")
     return 0

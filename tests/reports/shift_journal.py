@@ -36,7 +36,7 @@ def make_shift_journal(path) -> None:
     alarm 2  GAS-1  II  08:00, acknowledged 08:05, dispatched 08:06 to 燃气公司, returned 08:29, closed handled 08:30
     alarm 3  WLG-1  IV -> I  08:10, escalated 08:20, returned 08:25, closed false_alarm 08:40
     alarm 4  RG-1   III 09:00, dispatched 09:01 to Hydrology Bureau, closed 21:00 (after the shift)
-    alarm 5  GAS-2  IV  09:40, returns and comes back twice (3 annunciations), closed false_alarm 09:50
+    alarm 5  GAS-2  IV  09:40, returns and comes back twice (3 annunciations, 3 minutes apart), closed false_alarm 09:50
     alarm 6  GAS-1  III 11:20, a note at 13:00, left open and unacknowledged
     alarm 7  WLG-1  IV  20:10 (after the shift)
     """
@@ -61,12 +61,13 @@ def make_shift_journal(path) -> None:
     book.close([3], "false_alarm", "gauge | flooded by a burst pipe test", SECOND, at(40))
     readings(("RG-1", 60, 35.0))
     book.dispatch([4], "Hydrology Bureau", SECOND, at(61))
+    # Three minutes apart: four level changes in ten minutes stay below chatter (six), so no sensor fault.
     readings(("GAS-2", 100, 6.0))
-    readings(("GAS-2", 101, 1.0))
-    readings(("GAS-2", 102, 7.0))
     readings(("GAS-2", 103, 1.0))
-    readings(("GAS-2", 104, 8.0))
-    readings(("GAS-2", 105, 1.0))
+    readings(("GAS-2", 106, 7.0))
+    readings(("GAS-2", 109, 1.0))
+    readings(("GAS-2", 112, 8.0))
+    readings(("GAS-2", 115, 1.0))
     book.close([5], "false_alarm", "", SECOND, at(110))
     readings(("GAS-1", 200, 12.0))
     book.note([6], "巡检人员已出发", ON_DUTY, at(300))

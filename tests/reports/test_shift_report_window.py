@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from console.ui.main_window import MainWindow
 from console.ui.shift_report import write_shift_report
-from tests.ui.live_fixtures import MINUTE, T0, readings, sensor_layer
+from tests.ui.live_fixtures import MINUTE, T0, confirmed, sensor_layer
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def window(qtbot, tmp_path):
     win.set_operator("Zhao")
     win.canvas.renderer.add_layer(sensor_layer())
     assert win.start_live()
-    win.feed(readings([("GAS-00001", 30.0)], T0 - 25 * MINUTE))
+    win.feed(confirmed([("GAS-00001", 30.0)], T0 - 25 * MINUTE))
     now["ms"] = T0
     win.set_operator("李明")
-    win.feed(readings([("GAS-00002", 30.0), ("WLG-00001", 20.0)], T0 + MINUTE))
+    win.feed(confirmed([("GAS-00002", 30.0), ("WLG-00001", 20.0)], T0 + MINUTE))
     alarm = {a.sensor_id: a.alarm_id for a in win.session.book.alarms.values()}
     win.session.book.acknowledge([alarm["GAS-00002"]], "李明", T0 + 2 * MINUTE)
     now["ms"] = T0 + 5 * MINUTE

@@ -66,7 +66,7 @@ def connect(window, qtbot, tmp_path, port):
 
 
 def publish(publisher, sensor, minute, value, category="gas"):
-    payload = json.dumps({"t": T0 + minute * MINUTE, "value": value})
+    payload = json.dumps({"t": T0 + round(minute * MINUTE), "value": value})
     publisher.publish(f"city/{category}/{sensor}/reading", payload)
 
 
@@ -76,7 +76,8 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
     publisher = Publisher(broker.port)
     try:
         publish(publisher, "GAS-00002", 0, 0.4)
-        publish(publisher, "GAS-00005", 0, 30.0)  # the sensor at feature 4 alarms
+        publish(publisher, "GAS-00005", 0, 30.0)  # the sensor at feature 4 alarms once a second reading confirms
+        publish(publisher, "GAS-00005", 0.5, 31.0)
         publisher.publish("city/gas/GAS-00003/reading", "not json")
         qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 1, timeout=10_000)
         qtbot.waitUntil(lambda: raster.codes[4] != SensorCode.NORMAL, timeout=5_000)
@@ -93,7 +94,7 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
         pane = window.sources_pane
         qtbot.waitUntil(lambda: pane.sources.rowCount() == 1 and pane.sources.item(0, 7).text() == "1",
                         timeout=5_000)
-        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "MQTT", "live", "2"]
+        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "MQTT", "live", "3"]
         pane.sources.selectRow(0)
         assert pane.rejections.rowCount() == 1 and pane.rejections.item(0, 0).text() == "malformed"
         assert pane.rejections.item(0, 1).text() == "city/gas/GAS-00003/reading"
@@ -171,6 +172,7 @@ def test_a_window_without_sensor_layers_shows_the_sensors_a_sensorthings_service
         small_city(service)
         service.add_observation(1, 1, utc(STA_T0), 0.5)
         service.add_observation(2, 1, utc(STA_T0 + 60_000), 30.0)
+        service.add_observation(3, 1, utc(STA_T0 + 90_000), 30.0)  # the second reading confirms the level
         path = tmp_path / "sources.toml"
         path.write_text(STA_SOURCES.format(url=service.root), encoding="utf-8")
         try:
@@ -198,3 +200,32 @@ def test_a_service_that_cannot_be_reached_is_reported_and_nothing_starts(qtbot, 
     qtbot.waitUntil(lambda: bool(window.errors), timeout=30_000)
     assert "source 'city-sta'" in window.errors[-1] and "127.0.0.1:9" in window.errors[-1]
     assert window.engine_link is None
+
+
+def test_console_open_with_sources_and_no_screen_renders_the_live_state_and_journals_it(tmp_path):
+    import subprocess
+    import sys
+
+    from console.model.journal import Journal
+    from tests.ui.test_drill_window import write_feed
+
+    feed = write_feed(tmp_path / "feed.jsonl", [(T0, "GAS-00001", 0.5), (T0 + MINUTE, "GAS-00001", 0.6)])
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nkind = "replay"\nname = "recorded"\npath = "{feed}"\nspeed = 100000\n',
+                       encoding="utf-8")
+    png, journal = tmp_path / "live.png", tmp_path / "live.sqlite"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "console", "open", "--demo", "--sources", str(sources),
+                           "--journal", str(journal), "--snapshot", str(png), "--lang", "en"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert png.stat().st_size > 10_000
+    with Journal(journal) as reader:
+        _, values, _ = reader.query_readings("GAS-00001")
+    assert values.tolist() == [0.5, 0.6]
+
+    sources.write_text('[[source]]\nkind = "replay"\nname = "recorded"\npath = "x"\nsped = 1\n', encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "console", "open", "--demo", "--sources", str(sources),
+                              "--snapshot", str(png)], capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 2
+    assert "source #1 'recorded'.sped" in refused.stderr and "unknown key 'sped'" in refused.stderr

@@ -92,6 +92,8 @@ def integrity_check(db: sqlite3.Connection) -> str:
 # The shift report's questions. Ranges are half-open [start_ms, end_ms) in UTC epoch ms;
 # a level read "by" a moment is the most severe (or the latest) level change before it.
 
+# The report's alarm figures are about process alarms (kind 'level'); sensor-fault items are the
+# maintenance units' matter and never counted among them.
 _LEVEL_BY_END = """COALESCE((SELECT min(t.level_to) FROM "transition" t
     WHERE t.alarm_id = a.alarm_id AND t.level_to > 0 AND t.t_ms < :end), a.peak_level)"""
 
@@ -101,7 +103,7 @@ def alarms_raised(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tu
     severe reached before ``end_ms``; in alarm order."""
     return db.execute(
         f"SELECT a.alarm_id, a.sensor_id, a.category, a.family, {_LEVEL_BY_END} FROM alarm a "
-        "WHERE a.raised_ms >= :start AND a.raised_ms < :end ORDER BY a.alarm_id",
+        "WHERE a.kind = 'level' AND a.raised_ms >= :start AND a.raised_ms < :end ORDER BY a.alarm_id",
         {"start": int(start_ms), "end": int(end_ms)},
     ).fetchall()
 
@@ -111,7 +113,7 @@ def alarms_closed(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tu
     closed_by, closed_ms), level the most severe the alarm reached; in closing order."""
     return db.execute(
         f"SELECT a.alarm_id, a.sensor_id, a.category, a.family, {_LEVEL_BY_END}, a.classification, "
-        "a.closed_by, a.closed_ms FROM alarm a WHERE a.closed_ms >= :start AND a.closed_ms < :end "
+        "a.closed_by, a.closed_ms FROM alarm a WHERE a.kind = 'level' AND a.closed_ms >= :start AND a.closed_ms < :end "
         "ORDER BY a.closed_ms, a.alarm_id",
         {"start": int(start_ms), "end": int(end_ms)},
     ).fetchall()
@@ -129,7 +131,8 @@ def alarms_open_at(db: sqlite3.Connection, end_ms: int) -> list[tuple]:
                 ORDER BY t.seq DESC LIMIT 1),
             (SELECT x.detail FROM action x WHERE x.alarm_id = a.alarm_id AND x.action = 'dispatch'
                 AND x.t_ms < :end ORDER BY x.seq DESC LIMIT 1)
-        FROM alarm a WHERE a.raised_ms < :end AND (a.closed_ms IS NULL OR a.closed_ms >= :end)""",
+        FROM alarm a WHERE a.kind = 'level' AND a.raised_ms < :end
+            AND (a.closed_ms IS NULL OR a.closed_ms >= :end)""",
         {"end": int(end_ms)},
     ).fetchall()
     opened = [(*row[:8], _detail(row[8]).get("unit") if row[8] else None) for row in rows]
@@ -145,7 +148,7 @@ def first_dispatches(db: sqlite3.Connection, before_ms: int) -> list[tuple]:
             a.closed_ms
         FROM action x JOIN alarm a ON a.alarm_id = x.alarm_id
         WHERE x.seq = (SELECT min(y.seq) FROM action y WHERE y.alarm_id = x.alarm_id AND y.action = 'dispatch')
-            AND x.t_ms < :end
+            AND x.t_ms < :end AND a.kind = 'level'
         ORDER BY x.t_ms, x.seq""",
         {"end": int(before_ms)},
     ).fetchall()
@@ -170,7 +173,7 @@ def annunciations_by_sensor(db: sqlite3.Connection, start_ms: int, end_ms: int, 
     return db.execute(
         f"""SELECT a.sensor_id, a.category, count(*), count(DISTINCT a.alarm_id)
         FROM "transition" t JOIN alarm a ON a.alarm_id = t.alarm_id
-        WHERE t.t_ms >= ? AND t.t_ms < ? AND t.state_to = 'unack' AND t.kind IN ({",".join("?" * len(kinds))})
+        WHERE a.kind = 'level' AND t.t_ms >= ? AND t.t_ms < ? AND t.state_to = 'unack' AND t.kind IN ({",".join("?" * len(kinds))})
         GROUP BY a.sensor_id ORDER BY count(*) DESC, a.sensor_id LIMIT ?""",
         (int(start_ms), int(end_ms), *kinds, int(limit)),
     ).fetchall()
