@@ -453,74 +453,82 @@
     </message>
 </context>
 <context>
+    <name>EngineLink</name>
+    <message>
+        <location filename="../../console/ui/engine_link.py" line="101"/>
+        <source>the engine process ended unexpectedly (exit code {code})</source>
+        <translation>引擎进程意外退出（退出码 {code}）</translation>
+    </message>
+</context>
+<context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="76"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="76"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="76"/>
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_panel.py" line="79"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="85"/>
+        <location filename="../../console/ui/replay_panel.py" line="86"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="154"/>
+        <location filename="../../console/ui/replay_panel.py" line="155"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="155"/>
+        <location filename="../../console/ui/replay_panel.py" line="156"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="167"/>
+        <location filename="../../console/ui/replay_panel.py" line="168"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="169"/>
+        <location filename="../../console/ui/replay_panel.py" line="170"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="171"/>
+        <location filename="../../console/ui/replay_panel.py" line="172"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="178"/>
+        <location filename="../../console/ui/replay_panel.py" line="179"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -639,59 +647,129 @@
         <translation>{d}天{h}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="461"/>
+        <location filename="../../console/ui/live.py" line="467"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="466"/>
+        <location filename="../../console/ui/live.py" line="472"/>
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="468"/>
+        <location filename="../../console/ui/live.py" line="474"/>
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="469"/>
+        <location filename="../../console/ui/live.py" line="475"/>
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="471"/>
+        <location filename="../../console/ui/live.py" line="477"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="477"/>
+        <location filename="../../console/ui/live.py" line="483"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="478"/>
+        <location filename="../../console/ui/live.py" line="484"/>
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="480"/>
+        <location filename="../../console/ui/live.py" line="486"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="483"/>
+        <location filename="../../console/ui/live.py" line="489"/>
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="483"/>
+        <location filename="../../console/ui/live.py" line="489"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="488"/>
+        <location filename="../../console/ui/live.py" line="494"/>
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在{age}前</translation>
+    </message>
+</context>
+<context>
+    <name>LiveSources</name>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="37"/>
+        <source>Sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="44"/>
+        <source>&amp;Add sources file…</source>
+        <translation>添加数据源文件(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="45"/>
+        <source>&amp;Disconnect the live sources</source>
+        <translation>断开实时数据源(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="50"/>
+        <source>Add a sources file</source>
+        <translation>添加数据源文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="62"/>
+        <location filename="../../console/ui/live_sources.py" line="85"/>
+        <source>Sources not connected</source>
+        <translation>数据源未连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="71"/>
+        <source>{path}: a source named {name} is already connected</source>
+        <translation>{path}：名为 {name} 的数据源已连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="88"/>
+        <source>Live sources need the sensor layers of the city on the map.</source>
+        <translation>实时数据源需要地图上已打开城市的监测点图层。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="101"/>
+        <source>Action not done</source>
+        <translation>操作未完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="104"/>
+        <source>Sources file: {path}</source>
+        <translation>数据源文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="109"/>
+        <source>Sources: starting…</source>
+        <translation>数据源：正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="135"/>
+        <source>No live sources. Sources ▸ Add sources file… connects them.</source>
+        <translation>没有实时数据源。请用“数据源 ▸ 添加数据源文件…”连接。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="159"/>
+        <location filename="../../console/ui/live_sources.py" line="162"/>
+        <source>Live sources stopped</source>
+        <translation>实时数据源已停止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="161"/>
+        <source>The live sources stopped: {message}</source>
+        <translation>实时数据源已停止：{message}</translation>
     </message>
 </context>
 <context>
@@ -717,158 +795,164 @@
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="113"/>
+        <location filename="../../console/ui/main_window.py" line="121"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="125"/>
+        <location filename="../../console/ui/main_window.py" line="133"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="126"/>
+        <location filename="../../console/ui/main_window.py" line="134"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="127"/>
+        <location filename="../../console/ui/main_window.py" line="135"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="129"/>
+        <location filename="../../console/ui/main_window.py" line="137"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="130"/>
+        <location filename="../../console/ui/main_window.py" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="131"/>
+        <location filename="../../console/ui/main_window.py" line="139"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="132"/>
+        <location filename="../../console/ui/main_window.py" line="140"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="133"/>
+        <location filename="../../console/ui/main_window.py" line="141"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="134"/>
+        <location filename="../../console/ui/main_window.py" line="142"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="139"/>
+        <location filename="../../console/ui/main_window.py" line="149"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147"/>
+        <location filename="../../console/ui/main_window.py" line="157"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="148"/>
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="148"/>
+        <location filename="../../console/ui/main_window.py" line="159"/>
+        <source>S&amp;ources</source>
+        <translation>数据源(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="149"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="151"/>
+        <location filename="../../console/ui/main_window.py" line="163"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="201"/>
+        <location filename="../../console/ui/main_window.py" line="216"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="218"/>
+        <location filename="../../console/ui/main_window.py" line="233"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="257"/>
+        <location filename="../../console/ui/main_window.py" line="272"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="299"/>
+        <location filename="../../console/ui/main_window.py" line="344"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="302"/>
+        <location filename="../../console/ui/main_window.py" line="347"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="308"/>
+        <location filename="../../console/ui/main_window.py" line="357"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="309"/>
+        <location filename="../../console/ui/main_window.py" line="358"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="311"/>
+        <location filename="../../console/ui/main_window.py" line="354"/>
+        <location filename="../../console/ui/main_window.py" line="360"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="333"/>
+        <location filename="../../console/ui/main_window.py" line="384"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="334"/>
+        <location filename="../../console/ui/main_window.py" line="385"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="349"/>
+        <location filename="../../console/ui/main_window.py" line="400"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="350"/>
-        <location filename="../../console/ui/main_window.py" line="361"/>
+        <location filename="../../console/ui/main_window.py" line="401"/>
+        <location filename="../../console/ui/main_window.py" line="412"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="371"/>
+        <location filename="../../console/ui/main_window.py" line="422"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="422"/>
+        <location filename="../../console/ui/main_window.py" line="475"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="442"/>
+        <location filename="../../console/ui/main_window.py" line="495"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -924,54 +1008,97 @@
     </message>
 </context>
 <context>
+    <name>RejectReason</name>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="63"/>
+        <source>oversized</source>
+        <translation>过大</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="64"/>
+        <source>malformed</source>
+        <translation>格式错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="65"/>
+        <source>wrong type</source>
+        <translation>类型错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="66"/>
+        <source>missing field</source>
+        <translation>缺少字段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="67"/>
+        <source>bad time</source>
+        <translation>时间无效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="68"/>
+        <source>bad quality</source>
+        <translation>质量码无效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="69"/>
+        <source>topic does not fit</source>
+        <translation>主题不匹配</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="70"/>
+        <source>unknown sensor</source>
+        <translation>未知监测点</translation>
+    </message>
+</context>
+<context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="55"/>
+        <location filename="../../console/ui/replay_panel.py" line="56"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="61"/>
+        <location filename="../../console/ui/replay_panel.py" line="62"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="63"/>
+        <location filename="../../console/ui/replay_panel.py" line="64"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64"/>
+        <location filename="../../console/ui/replay_panel.py" line="65"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="69"/>
+        <location filename="../../console/ui/replay_panel.py" line="70"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="257"/>
+        <location filename="../../console/ui/replay_panel.py" line="258"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="262"/>
+        <location filename="../../console/ui/replay_panel.py" line="263"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="263"/>
+        <location filename="../../console/ui/replay_panel.py" line="264"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="264"/>
+        <location filename="../../console/ui/replay_panel.py" line="265"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="265"/>
+        <location filename="../../console/ui/replay_panel.py" line="266"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -979,55 +1106,253 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="289"/>
+        <location filename="../../console/ui/replay_panel.py" line="290"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="290"/>
+        <location filename="../../console/ui/replay_panel.py" line="291"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291"/>
-        <location filename="../../console/ui/replay_panel.py" line="317"/>
+        <location filename="../../console/ui/replay_panel.py" line="292"/>
+        <location filename="../../console/ui/replay_panel.py" line="318"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="292"/>
+        <location filename="../../console/ui/replay_panel.py" line="293"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="293"/>
+        <location filename="../../console/ui/replay_panel.py" line="294"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="295"/>
+        <location filename="../../console/ui/replay_panel.py" line="296"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="299"/>
+        <location filename="../../console/ui/replay_panel.py" line="300"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="317"/>
+        <location filename="../../console/ui/replay_panel.py" line="318"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="332"/>
+        <location filename="../../console/ui/replay_panel.py" line="333"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="333"/>
+        <location filename="../../console/ui/replay_panel.py" line="334"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>SensorDetail</name>
+    <message>
+        <location filename="../../console/ui/sensor_detail/history.py" line="84"/>
+        <source>No journal: the history is not recorded, only live values are shown.</source>
+        <translation>无日志：历史未记录，仅显示实时值。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/history.py" line="89"/>
+        <location filename="../../console/ui/sensor_detail/history.py" line="99"/>
+        <source>History not available: {problem}</source>
+        <translation>历史数据不可用：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="129"/>
+        <source>Raised</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="130"/>
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="131"/>
+        <source>Dispatched</source>
+        <translation>派发</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
+        <source>Closed</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="35"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="52"/>
+        <source>Sensor detail</source>
+        <translation>监测点详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="40"/>
+        <source>Show sensor detail</source>
+        <translation>查看监测点详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="41"/>
+        <source>History and thresholds of the selected warning&apos;s sensors</source>
+        <translation>所选预警监测点的历史曲线与阈值</translation>
+    </message>
+</context>
+<context>
+    <name>SensorDetailPanel</name>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="122"/>
+        <source>Add a sensor by id</source>
+        <translation>按编号添加监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="123"/>
+        <source>Up to four sensors are shown together; Ctrl+click on the map adds one too</source>
+        <translation>最多同时显示四个监测点；在地图上按住 Ctrl 单击也可添加</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="127"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="128"/>
+        <source>Take the selected sensor off the plot</source>
+        <translation>从曲线图中移除所选监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <source>Quantity</source>
+        <translation>监测量</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <source>Owner</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="136"/>
+        <source>Asset</source>
+        <translation>监测对象</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="136"/>
+        <source>District</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="137"/>
+        <source>Coordinates</source>
+        <translation>经纬度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="137"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <source>Value</source>
+        <translation>当前值</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="156"/>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <source>1 h</source>
+        <translation>1小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <source>6 h</source>
+        <translation>6小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <source>24 h</source>
+        <translation>24小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <source>7 d</source>
+        <translation>7天</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="176"/>
+        <source>Click a sensor on the map, or choose “Show sensor detail” on a warning.</source>
+        <translation>在地图上单击监测点，或在预警上选择“查看监测点详情”。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="230"/>
+        <source>At most {n} sensors are shown together: remove one before adding {sensor}.</source>
+        <translation>最多同时显示 {n} 个监测点：请先移除一个，再添加 {sensor}。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="255"/>
+        <source>No sensor {sensor} in the sensor layers.</source>
+        <translation>监测点图层中没有 {sensor}。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="308"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="359"/>
+        <source>No reading since the console started</source>
+        <translation>启动以来尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="363"/>
+        <source>{value} at {time}</source>
+        <translation>{value}（{time}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="365"/>
+        <source>No alarm level</source>
+        <translation>无报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="368"/>
+        <source>alarm {alarm}: {state}</source>
+        <translation>报警 {alarm}：{state}</translation>
     </message>
 </context>
 <context>
@@ -1119,34 +1444,34 @@
 <context>
     <name>ShiftReport</name>
     <message>
-        <location filename="../../console/ui/report_pdf.py" line="1"/>
+        <location filename="../../console/ui/report_pdf.py" line="240"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <location filename="../../console/ui/shift_report.py" line="55"/>
         <source>Shift report</source>
         <translation>值班报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <location filename="../../console/ui/shift_report.py" line="58"/>
         <source>The console runs without a journal: there is nothing to report on.</source>
         <translation>值班台未使用日志，无可报告的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <location filename="../../console/ui/shift_report.py" line="64"/>
         <source>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</source>
         <translation>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <location filename="../../console/ui/shift_report.py" line="71"/>
         <source>The shift report cannot be written:
 {error}</source>
         <translation>无法写入值班报告：
 {error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="1"/>
+        <location filename="../../console/ui/shift_report.py" line="74"/>
         <source>Shift report written to {path}</source>
         <translation>值班报告已写入 {path}</translation>
     </message>
@@ -1154,7 +1479,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="427"/>
+        <location filename="../../console/ui/main_window.py" line="480"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -1195,29 +1520,220 @@
     </message>
 </context>
 <context>
+    <name>SourceState</name>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="47"/>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="48"/>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="49"/>
+        <source>live</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="50"/>
+        <source>reconnecting</source>
+        <translation>正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="51"/>
+        <source>down</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="52"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="53"/>
+        <source>no messages</source>
+        <translation>无消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="54"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="55"/>
+        <source>finished</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="56"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPane</name>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="138"/>
+        <source>No live sources. Sources ▸ Add sources file… connects them.</source>
+        <translation>没有实时数据源。请用“数据源 ▸ 添加数据源文件…”连接。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="140"/>
+        <source>Messages/s</source>
+        <translation>消息/秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <source>Last message</source>
+        <translation>最近消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <source>Received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="141"/>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <source>Rejected</source>
+        <translation>已拒收</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <source>Unknown ids</source>
+        <translation>未知编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="142"/>
+        <source>Reconnects</source>
+        <translation>重连次数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="143"/>
+        <source>Time down</source>
+        <translation>中断时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="146"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="148"/>
+        <source>On time in the last hour, by responsible unit</source>
+        <translation>近一小时按时上报率（按责任单位）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <source>On time in the last hour, by district</source>
+        <translation>近一小时按时上报率（按行政区）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <source>Sensors</source>
+        <translation>监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <source>On time</source>
+        <translation>按时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <source>Share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="220"/>
+        <source>Rejected messages</source>
+        <translation>拒收消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="227"/>
+        <source>Rejected messages of {source} (last {n})</source>
+        <translation>{source} 的拒收消息（最近 {n} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="232"/>
+        <source>Unknown sensor ids: {ids}</source>
+        <translation>未知监测点编号：{ids}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="235"/>
+        <source>Dropped because the console fell behind: {n}</source>
+        <translation>因处理不及而丢弃：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="248"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="260"/>
+        <source>Sources: {live} live, {down} not delivering</source>
+        <translation>数据源：{live} 个在线，{down} 个无数据</translation>
+    </message>
+</context>
+<context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="226"/>
+        <location filename="../../console/ui/timeline.py" line="224"/>
         <source>Reading the feed: {percent} %</source>
         <translation>正在读取数据：{percent}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="229"/>
+        <location filename="../../console/ui/timeline.py" line="227"/>
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="232"/>
+        <location filename="../../console/ui/timeline.py" line="230"/>
         <source>No alarms in this feed</source>
         <translation>此数据中没有报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="281"/>
+        <location filename="../../console/ui/timeline.py" line="279"/>
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="283"/>
+        <location filename="../../console/ui/timeline.py" line="281"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>

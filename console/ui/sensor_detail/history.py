@@ -9,6 +9,7 @@ back to the GUI thread with a queued Qt signal.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -108,10 +109,8 @@ class _LoadJob(QRunnable):
 
     def run(self) -> None:
         result = load_history(self.request)
-        try:
+        with contextlib.suppress(RuntimeError):  # the loader went away while reading (the window closed)
             self.loader.loaded.emit(result)  # queued: the slot runs on the GUI thread
-        except RuntimeError:  # the loader went away while reading (the window closed)
-            pass
 
 
 class HistoryLoader(QObject):

@@ -38,7 +38,7 @@ from console.ui.alarm_pane.labels import category_label
 from console.ui.live import alarm_state_label, format_value, level_label
 from console.ui.map.decorations import format_lonlat, mercator_to_lonlat
 from console.ui.sensor_detail.history import HistoryLoader, HistoryRequest, HistoryResult
-from console.ui.sensor_detail.plot import Marker, SensorPlot, threshold_bands
+from console.ui.sensor_detail.plot import SERIES_COLOURS, Marker, SensorPlot, threshold_bands
 
 MAX_SENSORS = 4
 HOUR_MS = 3_600_000
@@ -100,6 +100,7 @@ class SensorDetailPanel(QWidget):
         self._events: dict[str, list[tuple]] = {}
         self._window_end_ms = 0
         self._follow_now = True
+        self._setting_range = False
         self.loader = HistoryLoader(self)
         self.loader.loaded.connect(self._on_loaded)
         self._build()
@@ -317,11 +318,7 @@ class SensorDetailPanel(QWidget):
                 widget.deleteLater()
         if self.table is None:
             return
-        colours = {}
-        for series in self.plot.series.values():
-            colours[series.sensor_id] = series.colour
-        from console.ui.sensor_detail.plot import SERIES_COLOURS
-
+        colours = {series.sensor_id: series.colour for series in self.plot.series.values()}
         for index, sensor_id in enumerate(self.sensor_ids):
             chip = QToolButton()
             chip.setCheckable(True)
@@ -488,7 +485,7 @@ class SensorDetailPanel(QWidget):
 
     def _on_user_range(self, *_) -> None:
         # A zoom or pan by the operator stops the view from following the clock until a range is chosen.
-        if not getattr(self, "_setting_range", False):
+        if not self._setting_range:
             self._follow_now = False
 
     def close_reads(self) -> None:

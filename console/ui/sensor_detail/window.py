@@ -17,6 +17,8 @@ from console.ui.drill import drill_title
 from console.ui.live import layer_ids, sensor_layers
 from console.ui.sensor_detail.panel import MAX_SENSORS, SensorDetailPanel
 
+DOCK_WIDTH_PX = 640
+
 
 class SensorDetail(QObject):
     """Owns the sensor detail panel and its dock in ``window``; opens sensors on the operator's request.
@@ -70,6 +72,9 @@ class SensorDetail(QObject):
         if self.panel.table is None:
             return False
         shown = self.panel.add_sensor(row) if add and self.panel.sensor_ids else (self.panel.show_sensor(row) or True)
+        if not self.dock.isVisible() and not self.dock.isFloating():
+            # A trend needs width: the dock shared with the attributes opens wider than they need.
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH_PX], Qt.Orientation.Horizontal)
         self.dock.show()
         self.dock.raise_()
         return shown
