@@ -31,7 +31,7 @@ ReadingsSource = Callable[[str, int | None, int | None], tuple[np.ndarray, np.nd
 class HistoryRequest:
     """What to read: the sensors, the time range (UTC epoch ms, ``end_ms`` None: up to the newest) and where.
 
-    ``token`` tells a current answer from one overtaken by a newer request.
+    ``token`` tells an answer for the current binding from one for an earlier binding.
     ``readings`` replaces the journal as the source of readings (a drill's feed);
     the journal still gives the alarm handling.
     """
@@ -42,6 +42,7 @@ class HistoryRequest:
     end_ms: int | None
     journal_path: Path | None
     readings: ReadingsSource | None = None
+    catch_up: bool = False  # what came since the newest reading held, to add to it
 
 
 @dataclass

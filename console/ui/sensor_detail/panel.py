@@ -92,8 +92,11 @@ class SensorDetailPanel(QWidget):
         self.message = ""
         self.attributes_of: Callable[[str], dict] = lambda sensor_id: {}
         self.range_ms = DEFAULT_RANGE_MS
-        self._token = 0
+        self._token = 0  # grows with every binding: answers for an earlier one are dropped
+        self._pending: set[str] = set()  # sensors whose full history is being read
         self._catching_up = False
+        self._error = ""
+        self._rows: dict[str, int] = {}
         self._ticks = 0
         self._history: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._tail: dict[str, list[tuple[int, float]]] = {}
@@ -110,6 +113,7 @@ class SensorDetailPanel(QWidget):
         if interval_ms > 0:
             self.timer.start()
         self._show_metadata()
+        self.plot.events_plot.sigXRangeChanged.connect(self._on_user_range)
 
     # --- construction -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -205,10 +209,21 @@ class SensorDetailPanel(QWidget):
         if self.current not in self.sensor_ids:
             self.current = self.sensor_ids[0] if self.sensor_ids else None
         self._follow_now = True
+        self._forget()
         self._rebuild()
 
+    def _forget(self) -> None:
+        """Drop what was read: a new binding reads everything from its own source."""
+        self._token += 1
+        self._history, self._tail, self._events = {}, {}, {}
+        self._pending, self._catching_up, self._error = set(), False, ""
+        self._rows: dict[str, int] = {}
+
     def _row(self, sensor_id: str) -> int:
-        return self.table.row_of(sensor_id)
+        row = self._rows.get(sensor_id)
+        if row is None:  # a lookup in the table's index costs ~1 ms: each tick asks for every sensor shown
+            row = self._rows[sensor_id] = self.table.row_of(sensor_id)
+        return row
 
     # --- choosing sensors -------------------------------------------------------------------------
     def show_sensor(self, row: int) -> None:
@@ -269,8 +284,10 @@ class SensorDetailPanel(QWidget):
         return f"{sensor_id} {name}".strip()
 
     def _rebuild(self) -> None:
-        """New plots for the sensors shown, and a full read of their history."""
-        self._history, self._tail, self._events = {}, {}, {}
+        """New plots for the sensors shown; the history of those not read yet is asked for."""
+        for cache in (self._history, self._tail, self._events):
+            for sensor_id in [s for s in cache if s not in self.sensor_ids]:
+                del cache[sensor_id]
         self._show_chips()
         self._show_metadata()
         has_sensors = bool(self.sensor_ids) and self.table is not None
@@ -282,8 +299,6 @@ class SensorDetailPanel(QWidget):
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             self.add_edit.setCompleter(completer)
-        self._token += 1
-        self._catching_up = False
         if not has_sensors:
             self.loading = False
             self._say("")
@@ -299,15 +314,23 @@ class SensorDetailPanel(QWidget):
                                                threshold_bands(self.table.levels[row], sign)))
         self.plot.show_groups(list(groups.values()), now)
         self.plot.set_time_limits(now - HISTORY_MS, now)
-        self.plot.set_time_range(now - self.range_ms, now)
-        self.plot.events_plot.sigXRangeChanged.connect(self._on_user_range)
+        self._set_range_quietly(now - self.range_ms, now)
         for sensor_id in self.sensor_ids:
             self._draw(sensor_id)
         self._draw_markers()
-        self.loading = True
-        self._say(self.tr("Loading…"))
-        self.loader.request(HistoryRequest(self._token, tuple(self.sensor_ids), now - HISTORY_MS, None,
-                                           self.journal_path, self.readings))
+        missing = tuple(s for s in self.sensor_ids if s not in self._history and s not in self._pending)
+        if missing:
+            self._pending.update(missing)
+            self.loader.request(HistoryRequest(self._token, missing, now - HISTORY_MS, None,
+                                               self.journal_path, self.readings))
+        self._show_loading()
+
+    def _show_loading(self) -> None:
+        self.loading = any(s in self._pending for s in self.sensor_ids)
+        if self.loading:
+            self._say(self.tr("Loading…"))
+        else:
+            self._say(self._error, error=bool(self._error))
 
     def _show_chips(self) -> None:
         while self.chips_row.count():
@@ -405,11 +428,15 @@ class SensorDetailPanel(QWidget):
     def _on_loaded(self, result: HistoryResult) -> None:
         request = result.request
         if request.token != self._token:
-            return  # overtaken by another choice of sensors or another binding
-        incremental = self._catching_up
-        self._catching_up = False
+            return  # read for an earlier binding
+        incremental = request.catch_up
+        if incremental:
+            self._catching_up = False
+        else:
+            self._pending.difference_update(request.sensor_ids)
+            self._error = result.error
         for sensor_id, history in result.sensors.items():
-            if sensor_id not in self.sensor_ids:
+            if sensor_id not in self.sensor_ids or incremental and sensor_id not in self._history:
                 continue
             if incremental:
                 old_t, old_v = self._history.get(sensor_id, (np.empty(0, np.int64), np.empty(0)))
@@ -424,8 +451,7 @@ class SensorDetailPanel(QWidget):
             self._draw(sensor_id)
         self._draw_markers()
         if not incremental:
-            self.loading = False
-            self._say(result.error, error=bool(result.error))
+            self._show_loading()
         self.loaded.emit(result)
 
     def tick(self) -> None:
@@ -457,13 +483,14 @@ class SensorDetailPanel(QWidget):
 
     def catch_up(self) -> None:
         """Read in the background what the journal (or the drill's feed) has since the newest reading shown."""
-        if self.loading or self._catching_up or not self.sensor_ids:
+        held = [s for s in self.sensor_ids if s in self._history]
+        if self._catching_up or not held:
             return
-        newest = [int(t[-1]) for t, _ in self._history.values() if len(t)]
-        start = min(newest) + 1 if len(newest) == len(self.sensor_ids) else int(self.now_ms()) - HISTORY_MS
+        newest = [int(self._history[s][0][-1]) for s in held if len(self._history[s][0])]
+        start = min(newest) + 1 if len(newest) == len(held) else int(self.now_ms()) - HISTORY_MS
         self._catching_up = True
-        self.loader.request(HistoryRequest(self._token, tuple(self.sensor_ids), start, None,
-                                           self.journal_path, self.readings))
+        self.loader.request(HistoryRequest(self._token, tuple(held), start, None, self.journal_path,
+                                           self.readings, catch_up=True))
 
     def set_range(self, span_ms: int) -> None:
         """Show the last ``span_ms`` up to now (and follow now again)."""
@@ -472,7 +499,7 @@ class SensorDetailPanel(QWidget):
         if button is not None:
             button.setChecked(True)
         self._follow_now = True
-        if self.sensor_ids and self.plot.events_plot is not None:
+        if self.sensor_ids:
             end = max(self._window_end_ms, int(self.now_ms()))
             self._set_range_quietly(end - self.range_ms, end)
 
@@ -491,5 +518,5 @@ class SensorDetailPanel(QWidget):
     def close_reads(self) -> None:
         """Stop following and wait for reads in progress (before the window goes)."""
         self.timer.stop()
-        self._token += 1
+        self._forget()
         self.loader.wait()

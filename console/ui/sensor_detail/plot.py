@@ -158,33 +158,38 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         self.series: dict[str, Series] = {}
         self.bands: list[list[BandItem]] = []
         self.markers: list[Marker] = []
-        self.events_plot: pg.PlotItem | None = None
         self._thresholds: list[list[float]] = []
         self._event_lines: list[pg.InfiniteLine] = []
         self._utc_offset_s = display_utc_offset_s(0)
+        self._pool: list[pg.PlotItem] = []  # value plots made so far: a new PlotItem costs ~40 ms, reuse is free
+        self.events_plot = self._make_events_plot()
 
     # --- building -------------------------------------------------------------------------------
     def show_groups(self, groups, at_ms: int) -> None:
         """Plots for ``groups``: lists of (sensor id, label, unit, bands) sharing a quantity."""
-        self.clear()
+        for plot in self.value_plots:
+            self.ci.removeItem(plot)
+            plot.clear()  # lines, bands, threshold and event lines
         self._utc_offset_s = display_utc_offset_s(at_ms)
+        for plot in [self.events_plot, *self._pool]:
+            plot.getAxis("bottom").utcOffset = self._utc_offset_s
         self.value_plots, self.series, self.bands, self.markers, self._thresholds = [], {}, [], [], []
         self._event_lines = []
-        self.events_plot = self._make_events_plot()
+        self.event_points.setData([])
         colours = iter(SERIES_COLOURS)
         for index, group in enumerate(groups):
-            plot = self.addPlot(row=index + 1, col=0, axisItems={"bottom": self._date_axis()})
-            plot.setXLink(self.events_plot)
-            plot.disableAutoRange()  # time follows the range chosen, values are fitted in _fit_values
-            plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.setMouseEnabled(x=True, y=False)
-            plot.hideButtons()
-            plot.setMenuEnabled(False)
+            plot = self._value_plot(index)
+            self.ci.addItem(plot, row=index + 1, col=0)
             unit = group[0][2]
             plot.setLabel("left", unit or None)
-            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
             if len(group) > 1:
-                plot.addLegend(offset=(-8, 4), labelTextSize="9pt", brush=QColor(255, 255, 255, 200))
+                if plot.legend is None:
+                    plot.addLegend(offset=(-8, 4), labelTextSize="9pt", brush=QColor(255, 255, 255, 200))
+                plot.legend.clear()
+                plot.legend.show()
+            elif plot.legend is not None:
+                plot.legend.clear()
+                plot.legend.hide()
             bands, thresholds = [], []
             rising = _rising(group[0][3])
             for level, low, high in group[0][3]:
@@ -214,6 +219,19 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         for row in range(1, last + 1):
             self.ci.layout.setRowStretchFactor(row, 4)
 
+    def _value_plot(self, index: int) -> pg.PlotItem:
+        while len(self._pool) <= index:
+            plot = pg.PlotItem(axisItems={"bottom": self._date_axis()})
+            plot.setXLink(self.events_plot)
+            plot.disableAutoRange()  # time follows the range chosen, values are fitted in _fit_values
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setMouseEnabled(x=True, y=False)
+            plot.hideButtons()
+            plot.setMenuEnabled(False)
+            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+            self._pool.append(plot)
+        return self._pool[index]
+
     def _date_axis(self) -> pg.DateAxisItem:
         return pg.DateAxisItem(orientation="bottom", utcOffset=self._utc_offset_s)
 
@@ -231,8 +249,8 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         plot.getAxis("bottom").setStyle(showValues=False)
         plot.getViewBox().invertY(True)
         plot.showGrid(x=True, y=False, alpha=0.25)
-        plot.setMaximumHeight(104)
-        plot.setMinimumHeight(92)
+        plot.setMaximumHeight(88)
+        plot.setMinimumHeight(76)
         self.event_points = pg.ScatterPlotItem(size=9, pxMode=True)
         plot.addItem(self.event_points)
         return plot
@@ -285,8 +303,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
                 self._event_lines.append(line)
 
     def set_time_range(self, start_ms: int, end_ms: int) -> None:
-        if self.events_plot is not None:
-            self.events_plot.setXRange(start_ms / 1000.0, end_ms / 1000.0, padding=0.01)
+        self.events_plot.setXRange(start_ms / 1000.0, end_ms / 1000.0, padding=0.01)
 
     def time_range_ms(self) -> tuple[int, int]:
         (start, end), _ = self.events_plot.viewRange()

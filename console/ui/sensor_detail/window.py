@@ -72,11 +72,12 @@ class SensorDetail(QObject):
         if self.panel.table is None:
             return False
         shown = self.panel.add_sensor(row) if add and self.panel.sensor_ids else (self.panel.show_sensor(row) or True)
-        if not self.dock.isVisible() and not self.dock.isFloating():
-            # A trend needs width: the dock shared with the attributes opens wider than they need.
-            self.window.resizeDocks([self.dock], [DOCK_WIDTH_PX], Qt.Orientation.Horizontal)
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if first and not self.dock.isFloating():
+            # A trend needs width: the dock shared with the attributes opens wider than they need.
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH_PX], Qt.Orientation.Horizontal)
         return shown
 
     def open_from_map(self, row: int) -> bool:
