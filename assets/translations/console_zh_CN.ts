@@ -1160,49 +1160,49 @@
 <context>
     <name>SensorDetail</name>
     <message>
-        <location filename="../../console/ui/sensor_detail/history.py" line="84"/>
+        <location filename="../../console/ui/sensor_detail/history.py" line="85"/>
         <source>No journal: the history is not recorded, only live values are shown.</source>
         <translation>无日志：历史未记录，仅显示实时值。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/history.py" line="89"/>
-        <location filename="../../console/ui/sensor_detail/history.py" line="99"/>
+        <location filename="../../console/ui/sensor_detail/history.py" line="90"/>
+        <location filename="../../console/ui/sensor_detail/history.py" line="100"/>
         <source>History not available: {problem}</source>
         <translation>历史数据不可用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="129"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="130"/>
         <source>Raised</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="130"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="131"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="131"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
         <source>Dispatched</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="133"/>
         <source>Closed</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/window.py" line="35"/>
-        <location filename="../../console/ui/sensor_detail/window.py" line="52"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="37"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="54"/>
         <source>Sensor detail</source>
         <translation>监测点详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/window.py" line="40"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="42"/>
         <source>Show sensor detail</source>
         <translation>查看监测点详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/window.py" line="41"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="43"/>
         <source>History and thresholds of the selected warning&apos;s sensors</source>
         <translation>所选预警监测点的历史曲线与阈值</translation>
     </message>
@@ -1210,147 +1210,147 @@
 <context>
     <name>SensorDetailPanel</name>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="122"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="126"/>
         <source>Add a sensor by id</source>
         <translation>按编号添加监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="123"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="127"/>
         <source>Up to four sensors are shown together; Ctrl+click on the map adds one too</source>
         <translation>最多同时显示四个监测点；在地图上按住 Ctrl 单击也可添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="127"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="131"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="128"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="132"/>
         <source>Take the selected sensor off the plot</source>
         <translation>从曲线图中移除所选监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
         <source>Id</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="134"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
         <source>Quantity</source>
         <translation>监测量</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="135"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
         <source>Contact</source>
         <translation>联系方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="136"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="140"/>
         <source>Asset</source>
         <translation>监测对象</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="136"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="140"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="137"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="141"/>
         <source>Coordinates</source>
         <translation>经纬度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="137"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="141"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="142"/>
         <source>Value</source>
         <translation>当前值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="142"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="156"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="160"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
         <source>1 h</source>
         <translation>1小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
         <source>6 h</source>
         <translation>6小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
         <source>24 h</source>
         <translation>24小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="158"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
         <source>7 d</source>
         <translation>7天</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="176"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="180"/>
         <source>Click a sensor on the map, or choose “Show sensor detail” on a warning.</source>
         <translation>在地图上单击监测点，或在预警上选择“查看监测点详情”。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="230"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="245"/>
         <source>At most {n} sensors are shown together: remove one before adding {sensor}.</source>
         <translation>最多同时显示 {n} 个监测点：请先移除一个，再添加 {sensor}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="255"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="270"/>
         <source>No sensor {sensor} in the sensor layers.</source>
         <translation>监测点图层中没有 {sensor}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="308"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="331"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="359"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="382"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="363"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="386"/>
         <source>{value} at {time}</source>
         <translation>{value}（{time}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="365"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="388"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/panel.py" line="368"/>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="391"/>
         <source>alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>

@@ -276,3 +276,50 @@ def test_times_read_in_the_display_zone_and_falling_quantities_band_downwards(qt
     assert threshold_bands([3.0, 2.0, 1.0, 0.5], -1.0) == [
         (4, 2.0, 3.0), (3, 1.0, 2.0), (2, 0.5, 1.0), (1, -math.inf, 0.5)]
     assert threshold_bands([5.0, np.nan, 25.0, 50.0], 1.0) == [(4, 5.0, 25.0), (2, 25.0, 50.0), (1, 50.0, math.inf)]
+
+
+def test_ctrl_click_on_the_map_adds_a_sensor_and_a_plain_click_shows_one_alone(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    table, canvas = window.live.table, window.canvas
+
+    def click(sensor_id, modifier=Qt.KeyboardModifier.NoModifier):
+        row = table.row_of(sensor_id)
+        scene = canvas.viewbox.mapViewToScene(QPointF(float(table.x[row]), float(table.y[row])))
+        with qtbot.waitSignal(canvas.feature_clicked):
+            qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, modifier, canvas.mapFromScene(scene))
+
+    click(LEAK)
+    click("GAS-00001", Qt.KeyboardModifier.ControlModifier)
+    assert window.sensor_detail.panel.sensor_ids == [LEAK, "GAS-00001"]
+    click("GAS-00005")
+    assert window.sensor_detail.panel.sensor_ids == ["GAS-00005"]
+
+
+def test_the_dock_reads_in_chinese_and_renders(qtbot, tmp_path):
+    from console.model.pipeline import Pipeline
+    from console.model.sensors import SensorTable
+    from console.ui.app import application
+
+    application("zh_CN")
+    try:
+        table = SensorTable.from_layers([sensor_layer()])
+        pipeline = Pipeline(table, None)
+        for minute in range(30):
+            pipeline.process(readings([(LEAK, gas_value(minute + 30))], T0 + minute * MINUTE), "feed",
+                             now_ms=T0 + minute * MINUTE)
+        panel = SensorDetailPanel(interval_ms=0)
+        qtbot.addWidget(panel)
+        panel.resize(760, 640)
+        panel.bind(table, pipeline.book, None, lambda: T0 + 30 * MINUTE, sign=pipeline.engine.sign)
+        panel.show_sensor(table.row_of(LEAK))
+        wait_loaded(qtbot, panel)
+        panel.tick()
+        assert panel.message == "无日志：历史未记录，仅显示实时值。"
+        assert [b.text() for b in panel.range_group.buttons()] == ["1小时", "6小时", "24小时", "7天"]
+        assert panel.fields["category"].text() == "燃气"
+        assert panel.plot.events_plot.getAxis("left")._tickLevels[0][0][1] == "报警"
+        image = panel.grab()
+        assert image.save(str(tmp_path / "detail_zh.png")) and image.width() == 760
+    finally:
+        application("en")

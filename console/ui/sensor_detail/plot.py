@@ -110,6 +110,7 @@ class Series:
     t_ms: np.ndarray
     value: np.ndarray
     item: pg.PlotDataItem
+    newest: pg.PlotDataItem  # a dot on the newest reading: the live value, even before there is a line
 
 
 @dataclass
@@ -210,7 +211,11 @@ class SensorPlot(pg.GraphicsLayoutWidget):
                 colour = next(colours)
                 item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite",
                                  clipToView=True, autoDownsample=True, downsampleMethod="peak")
-                self.series[sensor_id] = Series(sensor_id, label, colour, np.empty(0, np.int64), np.empty(0), item)
+                newest = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=colour,
+                                         symbolPen="w")
+                plot.addItem(newest)
+                self.series[sensor_id] = Series(sensor_id, label, colour, np.empty(0, np.int64), np.empty(0), item,
+                                                newest)
             self.value_plots.append(plot)
         last = len(self.value_plots)
         for index, plot in enumerate(self.value_plots):
@@ -260,6 +265,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         series = self.series[sensor_id]
         series.t_ms, series.value = t_ms, value
         series.item.setData(*with_gaps(t_ms, value))
+        series.newest.setData(t_ms[-1:] / 1000.0, value[-1:])
         self._fit_values()
 
     def _fit_values(self) -> None:
