@@ -209,8 +209,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
             self._thresholds.append(thresholds)
             for sensor_id, label, _unit, _bands in group:
                 colour = next(colours)
-                item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite",
-                                 clipToView=True, autoDownsample=True, downsampleMethod="peak")
+                item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite")
                 newest = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=colour,
                                          symbolPen="w")
                 plot.addItem(newest)
@@ -234,6 +233,9 @@ class SensorPlot(pg.GraphicsLayoutWidget):
             plot.hideButtons()
             plot.setMenuEnabled(False)
             plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+            # Set on the plot: it imposes its own on every line added (a week is 10,080 points a sensor).
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
             self._pool.append(plot)
         return self._pool[index]
 
