@@ -1,30 +1,30 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AlarmLevel</name>
     <message>
-        <location filename="../../console/ui/live.py" line="144" />
+        <location filename="../../console/ui/live.py" line="144"/>
         <source>particularly serious</source>
         <translation>特别重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="145" />
+        <location filename="../../console/ui/live.py" line="145"/>
         <source>serious</source>
         <translation>重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="146" />
+        <location filename="../../console/ui/live.py" line="146"/>
         <source>relatively serious</source>
         <translation>较大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="147" />
+        <location filename="../../console/ui/live.py" line="147"/>
         <source>general</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="149" />
+        <location filename="../../console/ui/live.py" line="149"/>
         <source>Level {roman} ({meaning})</source>
         <translation>{roman}级（{meaning}）</translation>
     </message>
@@ -32,127 +32,127 @@
 <context>
     <name>AlarmListModel</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="18" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="18"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="19" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="19"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="20" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="20"/>
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="21" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="21"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="22" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="22"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="23" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="23"/>
         <source>Value / threshold</source>
         <translation>监测值 / 阈值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="24" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="24"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="25" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="25"/>
         <source>Unit</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="26" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="26"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="167" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="167"/>
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="358" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="358"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="409" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="409"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="410" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="410"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="416" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="416"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="419" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="419"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="422" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="422"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="425" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="425"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="441" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="441"/>
         <source>{n} alarms</source>
         <translation>{n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="447" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="447"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="456" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="456"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="317" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="317"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="362" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="362"/>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="404" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="404"/>
         <source>Sensor fault {alarm} · rule {rule}: the sensor is {fault}</source>
         <translation>设备故障 {alarm} · 规则 {rule}：监测设备{fault}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="406" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="406"/>
         <source>For the maintenance unit {unit}; not a process alarm</source>
         <translation>交维护单位 {unit} 处理；不属于险情报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="414" />
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="414"/>
         <source>Rule check: {reason}</source>
         <translation>规则判定：{reason}</translation>
     </message>
@@ -160,193 +160,193 @@
 <context>
     <name>AlarmPane</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="66" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="66"/>
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="67" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="67"/>
         <source>False alarm</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="68" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="68"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="69" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="69"/>
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="78" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="78"/>
         <source>All but shelved</source>
         <translation>全部（不含搁置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="79" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="79"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="80" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="80"/>
         <source>Needing acknowledgement</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/chips.py" line="30" />
+        <location filename="../../console/ui/alarm_pane/chips.py" line="30"/>
         <source>Show or hide {level} alarms</source>
         <translation>显示或隐藏{level}报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="114" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="114"/>
         <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="141" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="141"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="142" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="142"/>
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="143" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="143" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="144" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="144"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="145" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="145"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="145" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="145"/>
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="146" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="146"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="147" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="147"/>
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="148" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="148" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="149" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="150" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="151" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="152" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="158" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="160" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="160"/>
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="166" />
-        <location filename="../../console/ui/alarm_pane/pane.py" line="230" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="166"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="230"/>
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="171" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="171"/>
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="278" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="278"/>
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="283" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="283"/>
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="284" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="284"/>
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="294" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="294"/>
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="296" />
+        <location filename="../../console/ui/alarm_pane/pane.py" line="296"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/chips.py" line="57" />
+        <location filename="../../console/ui/alarm_pane/chips.py" line="57"/>
         <source>Sensor faults (stuck or chattering sensors) for their maintenance units: not process alarms, not in the level counts or the alarm rate. Check to list them instead of the alarms</source>
         <translation>设备故障（数值卡滞或频繁跳变的监测设备），交维护单位处理：不属于险情报警，不计入各级报警数和报警频率。选中后列表改为显示设备故障</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/chips.py" line="64" />
+        <location filename="../../console/ui/alarm_pane/chips.py" line="64"/>
         <source>Sensor faults: {n}</source>
         <translation>设备故障：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/chips.py" line="66" />
+        <location filename="../../console/ui/alarm_pane/chips.py" line="66"/>
         <source>({n} new)</source>
         <translation>（{n} 条新）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="88" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="88"/>
         <source>stuck</source>
         <translation>数值卡滞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="89" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="89"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
@@ -354,32 +354,32 @@
 <context>
     <name>AlarmState</name>
     <message>
-        <location filename="../../console/ui/live.py" line="127" />
+        <location filename="../../console/ui/live.py" line="127"/>
         <source>Cleared</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="128" />
+        <location filename="../../console/ui/live.py" line="128"/>
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="129" />
+        <location filename="../../console/ui/live.py" line="129"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="130" />
+        <location filename="../../console/ui/live.py" line="130"/>
         <source>Returned, unacknowledged</source>
         <translation>已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="131" />
+        <location filename="../../console/ui/live.py" line="131"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="132" />
+        <location filename="../../console/ui/live.py" line="132"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
@@ -387,68 +387,68 @@
 <context>
     <name>Category</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="35" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="35"/>
         <source>Gas</source>
         <translation>燃气</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="36" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="36"/>
         <source>Water supply</source>
         <translation>供水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="37" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="37"/>
         <source>Drainage</source>
         <translation>排水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="38" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="38"/>
         <source>Bridge</source>
         <translation>桥梁</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="39" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="39"/>
         <source>Heating</source>
         <translation>供热</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="40" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="40"/>
         <source>Power</source>
         <translation>电力</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="41" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="41"/>
         <source>Utility tunnel</source>
         <translation>综合管廊</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="42" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="42"/>
         <source>Rainfall</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="43" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="43"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="44" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="44"/>
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="45" />
-        <location filename="../../console/ui/alarm_pane/labels.py" line="58" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="45"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="58"/>
         <source>Hazmat</source>
         <translation>危化品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="56" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="56"/>
         <source>Lifeline</source>
         <translation>生命线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="57" />
+        <location filename="../../console/ui/alarm_pane/labels.py" line="57"/>
         <source>Flood</source>
         <translation>防汛</translation>
     </message>
@@ -456,22 +456,22 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="85" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="85"/>
         <source>Close {n} alarm(s)</source>
         <translation>关闭 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="90" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="90"/>
         <source>How it ended</source>
         <translation>处置结果说明</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="92" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="92"/>
         <source>Classification:</source>
         <translation>结论：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="93" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="93"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -479,12 +479,12 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="72" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="72"/>
         <source>Dispatch {n} alarm(s)</source>
         <translation>派发 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="76" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="76"/>
         <source>Responsible unit:</source>
         <translation>责任单位：</translation>
     </message>
@@ -492,7 +492,7 @@
 <context>
     <name>Drill</name>
     <message>
-        <location filename="../../console/ui/drill.py" line="34" />
+        <location filename="../../console/ui/drill.py" line="34"/>
         <source>Exercise: not a real event</source>
         <translation>演练状态：非真实警情</translation>
     </message>
@@ -500,7 +500,7 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../../console/ui/engine_link.py" line="101" />
+        <location filename="../../console/ui/engine_link.py" line="101"/>
         <source>the engine process ended unexpectedly (exit code {code})</source>
         <translation>引擎进程意外退出（退出码 {code}）</translation>
     </message>
@@ -508,72 +508,72 @@
 <context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77" />
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77" />
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77" />
+        <location filename="../../console/ui/replay_panel.py" line="77"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78" />
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78" />
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78" />
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="79" />
+        <location filename="../../console/ui/replay_panel.py" line="79"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="86" />
+        <location filename="../../console/ui/replay_panel.py" line="86"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="155" />
+        <location filename="../../console/ui/replay_panel.py" line="155"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="156" />
+        <location filename="../../console/ui/replay_panel.py" line="156"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="168" />
+        <location filename="../../console/ui/replay_panel.py" line="168"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="170" />
+        <location filename="../../console/ui/replay_panel.py" line="170"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="172" />
+        <location filename="../../console/ui/replay_panel.py" line="172"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="179" />
+        <location filename="../../console/ui/replay_panel.py" line="179"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -581,17 +581,17 @@
 <context>
     <name>IdentifyPanel</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40" />
+        <location filename="../../console/ui/main_window.py" line="40"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40" />
+        <location filename="../../console/ui/main_window.py" line="40"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="49" />
+        <location filename="../../console/ui/main_window.py" line="49"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
@@ -599,29 +599,29 @@
 <context>
     <name>JournalProblemBox</name>
     <message>
-        <location filename="../../console/ui/shift.py" line="89" />
+        <location filename="../../console/ui/shift.py" line="89"/>
         <source>Journal cannot be opened</source>
         <translation>无法打开日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="90" />
+        <location filename="../../console/ui/shift.py" line="90"/>
         <source>The journal cannot be opened:
 {error}</source>
         <translation>无法打开日志：
 {error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="91" />
+        <location filename="../../console/ui/shift.py" line="91"/>
         <source>A fresh journal can be started beside it; the old file is kept as it is. Without a journal nothing the console sees or does is recorded.</source>
         <translation>可在原文件旁新建一个日志，原文件保持不变。不使用日志时，监测台收到的数据和所做的操作都不会被记录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="93" />
+        <location filename="../../console/ui/shift.py" line="93"/>
         <source>Start a fresh journal</source>
         <translation>新建日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="94" />
+        <location filename="../../console/ui/shift.py" line="94"/>
         <source>Continue without a journal</source>
         <translation>不使用日志继续</translation>
     </message>
@@ -629,42 +629,42 @@
 <context>
     <name>LayerTree</name>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="64" />
+        <location filename="../../console/ui/layer_tree.py" line="64"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="64" />
+        <location filename="../../console/ui/layer_tree.py" line="64"/>
         <source>Features</source>
         <translation>要素数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="143" />
+        <location filename="../../console/ui/layer_tree.py" line="143"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="178" />
+        <location filename="../../console/ui/layer_tree.py" line="178"/>
         <source>Zoom to layer</source>
         <translation>缩放到图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="179" />
+        <location filename="../../console/ui/layer_tree.py" line="179"/>
         <source>Opacity…</source>
         <translation>透明度…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="181" />
+        <location filename="../../console/ui/layer_tree.py" line="181"/>
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="185" />
+        <location filename="../../console/ui/layer_tree.py" line="185"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/layer_tree.py" line="185" />
+        <location filename="../../console/ui/layer_tree.py" line="185"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
@@ -672,77 +672,77 @@
 <context>
     <name>LiveMapBinding</name>
     <message>
-        <location filename="../../console/ui/live.py" line="90" />
+        <location filename="../../console/ui/live.py" line="90"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="93" />
+        <location filename="../../console/ui/live.py" line="93"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="96" />
+        <location filename="../../console/ui/live.py" line="96"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h}小时{m:02d}分</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="98" />
+        <location filename="../../console/ui/live.py" line="98"/>
         <source>{d} d {h} h</source>
         <translation>{d}天{h}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="467" />
+        <location filename="../../console/ui/live.py" line="467"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="472" />
+        <location filename="../../console/ui/live.py" line="472"/>
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="474" />
+        <location filename="../../console/ui/live.py" line="474"/>
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="475" />
+        <location filename="../../console/ui/live.py" line="475"/>
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="477" />
+        <location filename="../../console/ui/live.py" line="477"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="483" />
+        <location filename="../../console/ui/live.py" line="483"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="484" />
+        <location filename="../../console/ui/live.py" line="484"/>
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="486" />
+        <location filename="../../console/ui/live.py" line="486"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="489" />
+        <location filename="../../console/ui/live.py" line="489"/>
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="489" />
+        <location filename="../../console/ui/live.py" line="489"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="494" />
+        <location filename="../../console/ui/live.py" line="494"/>
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在{age}前</translation>
     </message>
@@ -750,80 +750,80 @@
 <context>
     <name>LiveSources</name>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="44" />
+        <location filename="../../console/ui/live_sources.py" line="44"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="51" />
+        <location filename="../../console/ui/live_sources.py" line="51"/>
         <source>&amp;Add sources file…</source>
         <translation>添加数据源文件(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="52" />
+        <location filename="../../console/ui/live_sources.py" line="52"/>
         <source>&amp;Disconnect the live sources</source>
         <translation>断开实时数据源(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="57" />
+        <location filename="../../console/ui/live_sources.py" line="57"/>
         <source>Add a sources file</source>
         <translation>添加数据源文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="69" />
-        <location filename="../../console/ui/live_sources.py" line="114" />
-        <location filename="../../console/ui/live_sources.py" line="131" />
+        <location filename="../../console/ui/live_sources.py" line="69"/>
+        <location filename="../../console/ui/live_sources.py" line="114"/>
+        <location filename="../../console/ui/live_sources.py" line="131"/>
         <source>Sources not connected</source>
         <translation>数据源未接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="78" />
+        <location filename="../../console/ui/live_sources.py" line="78"/>
         <source>{path}: a source named {name} is already connected</source>
         <translation>{path}：名为 {name} 的数据源已接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="92" />
+        <location filename="../../console/ui/live_sources.py" line="92"/>
         <source>Sources: asking the services for their sensors…</source>
         <translation>数据源：正在向服务查询监测点…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="113" />
+        <location filename="../../console/ui/live_sources.py" line="113"/>
         <source>{path}: the sources supply no sensors</source>
         <translation>{path}：这些数据源没有提供监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="134" />
+        <location filename="../../console/ui/live_sources.py" line="134"/>
         <source>Live sources need the sensor layers of the city on the map.</source>
         <translation>实时数据源需要地图上有城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="147" />
+        <location filename="../../console/ui/live_sources.py" line="147"/>
         <source>Action not done</source>
         <translation>操作未执行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="150" />
+        <location filename="../../console/ui/live_sources.py" line="150"/>
         <source>Sources file: {path}</source>
         <translation>数据源文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="155" />
+        <location filename="../../console/ui/live_sources.py" line="155"/>
         <source>Sources: starting…</source>
         <translation>数据源：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="181" />
+        <location filename="../../console/ui/live_sources.py" line="181"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="205" />
-        <location filename="../../console/ui/live_sources.py" line="208" />
+        <location filename="../../console/ui/live_sources.py" line="205"/>
+        <location filename="../../console/ui/live_sources.py" line="208"/>
         <source>Live sources stopped</source>
         <translation>实时数据源已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="207" />
+        <location filename="../../console/ui/live_sources.py" line="207"/>
         <source>The live sources stopped: {message}</source>
         <translation>实时数据源已停止：{message}</translation>
     </message>
@@ -831,184 +831,184 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="84" />
+        <location filename="../../console/ui/main_window.py" line="84"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="85" />
+        <location filename="../../console/ui/main_window.py" line="85"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="91" />
+        <location filename="../../console/ui/main_window.py" line="91"/>
         <source>Warnings</source>
         <translation>实时预警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="95" />
+        <location filename="../../console/ui/main_window.py" line="95"/>
         <source>Action not done</source>
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="118" />
+        <location filename="../../console/ui/main_window.py" line="121"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="130" />
+        <location filename="../../console/ui/main_window.py" line="133"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="131" />
+        <location filename="../../console/ui/main_window.py" line="134"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="132" />
+        <location filename="../../console/ui/main_window.py" line="135"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="134" />
+        <location filename="../../console/ui/main_window.py" line="137"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="135" />
+        <location filename="../../console/ui/main_window.py" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="136" />
+        <location filename="../../console/ui/main_window.py" line="139"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="137" />
+        <location filename="../../console/ui/main_window.py" line="140"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="138" />
+        <location filename="../../console/ui/main_window.py" line="141"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="139" />
+        <location filename="../../console/ui/main_window.py" line="142"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="145" />
+        <location filename="../../console/ui/main_window.py" line="149"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="153" />
+        <location filename="../../console/ui/main_window.py" line="157"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="154" />
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155" />
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="156" />
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="157" />
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159" />
+        <location filename="../../console/ui/main_window.py" line="163"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="212" />
+        <location filename="../../console/ui/main_window.py" line="216"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="229" />
+        <location filename="../../console/ui/main_window.py" line="233"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="268" />
+        <location filename="../../console/ui/main_window.py" line="272"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="339" />
+        <location filename="../../console/ui/main_window.py" line="344"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="342" />
+        <location filename="../../console/ui/main_window.py" line="347"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="352" />
+        <location filename="../../console/ui/main_window.py" line="357"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="353" />
+        <location filename="../../console/ui/main_window.py" line="358"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="349" />
-        <location filename="../../console/ui/main_window.py" line="355" />
+        <location filename="../../console/ui/main_window.py" line="354"/>
+        <location filename="../../console/ui/main_window.py" line="360"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="378" />
+        <location filename="../../console/ui/main_window.py" line="384"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="379" />
+        <location filename="../../console/ui/main_window.py" line="385"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="394" />
+        <location filename="../../console/ui/main_window.py" line="400"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="395" />
-        <location filename="../../console/ui/main_window.py" line="406" />
+        <location filename="../../console/ui/main_window.py" line="401"/>
+        <location filename="../../console/ui/main_window.py" line="412"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="416" />
+        <location filename="../../console/ui/main_window.py" line="422"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="467" />
+        <location filename="../../console/ui/main_window.py" line="475"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="487" />
+        <location filename="../../console/ui/main_window.py" line="495"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -1016,22 +1016,22 @@
 <context>
     <name>MapDecorations</name>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="104" />
+        <location filename="../../console/ui/map/decorations.py" line="104"/>
         <source>{value}°E</source>
         <translation>东经{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="104" />
+        <location filename="../../console/ui/map/decorations.py" line="104"/>
         <source>{value}°W</source>
         <translation>西经{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="105" />
+        <location filename="../../console/ui/map/decorations.py" line="105"/>
         <source>{value}°N</source>
         <translation>北纬{value}°</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="105" />
+        <location filename="../../console/ui/map/decorations.py" line="105"/>
         <source>{value}°S</source>
         <translation>南纬{value}°</translation>
     </message>
@@ -1039,8 +1039,8 @@
 <context>
     <name>NorthArrow</name>
     <message>
-        <location filename="../../console/ui/map/decorations.py" line="97" />
-        <location filename="../../console/ui/map/canvas.py" line="376" />
+        <location filename="../../console/ui/map/decorations.py" line="97"/>
+        <location filename="../../console/ui/map/canvas.py" line="376"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -1048,17 +1048,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="59" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="59"/>
         <source>Note on {n} alarm(s)</source>
         <translation>为 {n} 条报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="61" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="61"/>
         <source>What you saw or did</source>
         <translation>所见情况或所做处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="63" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="63"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -1066,42 +1066,42 @@
 <context>
     <name>RejectReason</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="72" />
+        <location filename="../../console/ui/sources_pane.py" line="72"/>
         <source>oversized</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="73" />
+        <location filename="../../console/ui/sources_pane.py" line="73"/>
         <source>malformed</source>
         <translation>格式错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="74" />
+        <location filename="../../console/ui/sources_pane.py" line="74"/>
         <source>wrong type</source>
         <translation>类型错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="75" />
+        <location filename="../../console/ui/sources_pane.py" line="75"/>
         <source>missing field</source>
         <translation>缺少字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="76" />
+        <location filename="../../console/ui/sources_pane.py" line="76"/>
         <source>bad time</source>
         <translation>时间无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="77" />
+        <location filename="../../console/ui/sources_pane.py" line="77"/>
         <source>bad quality</source>
         <translation>质量码无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="78" />
+        <location filename="../../console/ui/sources_pane.py" line="78"/>
         <source>topic does not fit</source>
         <translation>主题不匹配</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="79" />
+        <location filename="../../console/ui/sources_pane.py" line="79"/>
         <source>unknown sensor</source>
         <translation>未知监测点</translation>
     </message>
@@ -1109,52 +1109,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="56" />
+        <location filename="../../console/ui/replay_panel.py" line="56"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="62" />
+        <location filename="../../console/ui/replay_panel.py" line="62"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64" />
+        <location filename="../../console/ui/replay_panel.py" line="64"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65" />
+        <location filename="../../console/ui/replay_panel.py" line="65"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="70" />
+        <location filename="../../console/ui/replay_panel.py" line="70"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="258" />
+        <location filename="../../console/ui/replay_panel.py" line="258"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="263" />
+        <location filename="../../console/ui/replay_panel.py" line="263"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="264" />
+        <location filename="../../console/ui/replay_panel.py" line="264"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="265" />
+        <location filename="../../console/ui/replay_panel.py" line="265"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="266" />
+        <location filename="../../console/ui/replay_panel.py" line="266"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -1162,106 +1162,304 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="290" />
+        <location filename="../../console/ui/replay_panel.py" line="290"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291" />
+        <location filename="../../console/ui/replay_panel.py" line="291"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="292" />
-        <location filename="../../console/ui/replay_panel.py" line="318" />
+        <location filename="../../console/ui/replay_panel.py" line="292"/>
+        <location filename="../../console/ui/replay_panel.py" line="318"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="293" />
+        <location filename="../../console/ui/replay_panel.py" line="293"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="294" />
+        <location filename="../../console/ui/replay_panel.py" line="294"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="296" />
+        <location filename="../../console/ui/replay_panel.py" line="296"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="300" />
+        <location filename="../../console/ui/replay_panel.py" line="300"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="318" />
+        <location filename="../../console/ui/replay_panel.py" line="318"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="333" />
+        <location filename="../../console/ui/replay_panel.py" line="333"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="334" />
+        <location filename="../../console/ui/replay_panel.py" line="334"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
 </context>
 <context>
+    <name>SensorDetail</name>
+    <message>
+        <location filename="../../console/ui/sensor_detail/history.py" line="85"/>
+        <source>No journal: the history is not recorded, only live values are shown.</source>
+        <translation>无日志：历史未记录，仅显示实时值。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/history.py" line="90"/>
+        <location filename="../../console/ui/sensor_detail/history.py" line="100"/>
+        <source>History not available: {problem}</source>
+        <translation>历史数据不可用：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="130"/>
+        <source>Raised</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="131"/>
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
+        <source>Dispatched</source>
+        <translation>派发</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="133"/>
+        <source>Closed</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="37"/>
+        <location filename="../../console/ui/sensor_detail/window.py" line="54"/>
+        <source>Sensor detail</source>
+        <translation>监测点详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="42"/>
+        <source>Show sensor detail</source>
+        <translation>查看监测点详情</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/window.py" line="43"/>
+        <source>History and thresholds of the selected warning&apos;s sensors</source>
+        <translation>所选预警监测点的历史曲线与阈值</translation>
+    </message>
+</context>
+<context>
+    <name>SensorDetailPanel</name>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="126"/>
+        <source>Add a sensor by id</source>
+        <translation>按编号添加监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="127"/>
+        <source>Up to four sensors are shown together; Ctrl+click on the map adds one too</source>
+        <translation>最多同时显示四个监测点；在地图上按住 Ctrl 单击也可添加</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="131"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="132"/>
+        <source>Take the selected sensor off the plot</source>
+        <translation>从曲线图中移除所选监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="138"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
+        <source>Quantity</source>
+        <translation>监测量</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
+        <source>Owner</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="139"/>
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="140"/>
+        <source>Asset</source>
+        <translation>监测对象</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="140"/>
+        <source>District</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="141"/>
+        <source>Coordinates</source>
+        <translation>经纬度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="141"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="142"/>
+        <source>Value</source>
+        <translation>当前值</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="142"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="160"/>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
+        <source>1 h</source>
+        <translation>1小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
+        <source>6 h</source>
+        <translation>6小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
+        <source>24 h</source>
+        <translation>24小时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="162"/>
+        <source>7 d</source>
+        <translation>7天</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="180"/>
+        <source>Click a sensor on the map, or choose “Show sensor detail” on a warning.</source>
+        <translation>在地图上单击监测点，或在预警上选择“查看监测点详情”。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="245"/>
+        <source>At most {n} sensors are shown together: remove one before adding {sensor}.</source>
+        <translation>最多同时显示 {n} 个监测点：请先移除一个，再添加 {sensor}。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="270"/>
+        <source>No sensor {sensor} in the sensor layers.</source>
+        <translation>监测点图层中没有 {sensor}。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="331"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="382"/>
+        <source>No reading since the console started</source>
+        <translation>启动以来尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="386"/>
+        <source>{value} at {time}</source>
+        <translation>{value}（{time}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="388"/>
+        <source>No alarm level</source>
+        <translation>无报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/panel.py" line="391"/>
+        <source>alarm {alarm}: {state}</source>
+        <translation>报警 {alarm}：{state}</translation>
+    </message>
+</context>
+<context>
     <name>ShelveDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="31" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="31"/>
         <source>Shelve {n} alarm(s)</source>
         <translation>搁置 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
         <source>Chattering sensor</source>
         <translation>监测点频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
         <source>Maintenance work</source>
         <translation>检修作业</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
         <source>Sensor test</source>
         <translation>监测点测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="37" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="37"/>
         <source>Why the alarm is hidden (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44" />
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44"/>
         <source>For:</source>
         <translation>时长：</translation>
     </message>
@@ -1269,32 +1467,32 @@
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../console/ui/shift.py" line="48" />
+        <location filename="../../console/ui/shift.py" line="48"/>
         <source>Start of shift</source>
         <translation>接班</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="49" />
+        <location filename="../../console/ui/shift.py" line="49"/>
         <source>Every acknowledgement, note and dispatch is journaled with the name of the operator on duty.</source>
         <translation>每一次确认、备注和派发都会连同值班员姓名记入日志。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="53" />
+        <location filename="../../console/ui/shift.py" line="53"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="57" />
+        <location filename="../../console/ui/shift.py" line="57"/>
         <source>Handing over:</source>
         <translation>交班人：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="58" />
+        <location filename="../../console/ui/shift.py" line="58"/>
         <source>Operator on duty:</source>
         <translation>值班员：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift.py" line="60" />
+        <location filename="../../console/ui/shift.py" line="60"/>
         <source>Start shift</source>
         <translation>开始值班</translation>
     </message>
@@ -1302,34 +1500,34 @@
 <context>
     <name>ShiftReport</name>
     <message>
-        <location filename="../../console/ui/report_pdf.py" line="240" />
+        <location filename="../../console/ui/report_pdf.py" line="240"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} 页，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="55" />
+        <location filename="../../console/ui/shift_report.py" line="55"/>
         <source>Shift report</source>
         <translation>值班报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="58" />
+        <location filename="../../console/ui/shift_report.py" line="58"/>
         <source>The console runs without a journal: there is nothing to report on.</source>
         <translation>值班台未使用日志，无可报告的内容。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="64" />
+        <location filename="../../console/ui/shift_report.py" line="64"/>
         <source>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</source>
         <translation>PDF (*.pdf);;CSV (*.csv);;Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="71" />
+        <location filename="../../console/ui/shift_report.py" line="71"/>
         <source>The shift report cannot be written:
 {error}</source>
         <translation>无法写入值班报告：
 {error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shift_report.py" line="74" />
+        <location filename="../../console/ui/shift_report.py" line="74"/>
         <source>Shift report written to {path}</source>
         <translation>值班报告已写入 {path}</translation>
     </message>
@@ -1337,42 +1535,42 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="472" />
+        <location filename="../../console/ui/main_window.py" line="480"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="99" />
+        <location filename="../../console/ui/snapshot.py" line="99"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="124" />
+        <location filename="../../console/ui/snapshot.py" line="124"/>
         <source>Level I warning (red)</source>
         <translation>Ⅰ级预警（红色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="125" />
+        <location filename="../../console/ui/snapshot.py" line="125"/>
         <source>Level II warning (orange)</source>
         <translation>Ⅱ级预警（橙色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="126" />
+        <location filename="../../console/ui/snapshot.py" line="126"/>
         <source>Level III warning (yellow)</source>
         <translation>Ⅲ级预警（黄色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="127" />
+        <location filename="../../console/ui/snapshot.py" line="127"/>
         <source>Level IV warning (blue)</source>
         <translation>Ⅳ级预警（蓝色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="133" />
+        <location filename="../../console/ui/snapshot.py" line="133"/>
         <source>No data (stale, offline)</source>
         <translation>无数据（超时、离线）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="134" />
+        <location filename="../../console/ui/snapshot.py" line="134"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
@@ -1380,7 +1578,7 @@
 <context>
     <name>SourceKind</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="63" />
+        <location filename="../../console/ui/sources_pane.py" line="63"/>
         <source>recorded feed</source>
         <translation>回放文件</translation>
     </message>
@@ -1388,52 +1586,52 @@
 <context>
     <name>SourceState</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="47" />
+        <location filename="../../console/ui/sources_pane.py" line="47"/>
         <source>idle</source>
         <translation>未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="48" />
+        <location filename="../../console/ui/sources_pane.py" line="48"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="49" />
+        <location filename="../../console/ui/sources_pane.py" line="49"/>
         <source>live</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="50" />
+        <location filename="../../console/ui/sources_pane.py" line="50"/>
         <source>reconnecting</source>
         <translation>重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="51" />
+        <location filename="../../console/ui/sources_pane.py" line="51"/>
         <source>down</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="52" />
+        <location filename="../../console/ui/sources_pane.py" line="52"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="53" />
+        <location filename="../../console/ui/sources_pane.py" line="53"/>
         <source>no messages</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="54" />
+        <location filename="../../console/ui/sources_pane.py" line="54"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="55" />
+        <location filename="../../console/ui/sources_pane.py" line="55"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="56" />
+        <location filename="../../console/ui/sources_pane.py" line="56"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
@@ -1441,143 +1639,143 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="147" />
+        <location filename="../../console/ui/sources_pane.py" line="147"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149" />
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149" />
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149" />
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149" />
+        <location filename="../../console/ui/sources_pane.py" line="149"/>
         <source>Messages/s</source>
         <translation>消息/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150" />
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Last message</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150" />
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150" />
+        <location filename="../../console/ui/sources_pane.py" line="150"/>
         <source>Accepted</source>
         <translation>采用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151" />
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Rejected</source>
         <translation>拒收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151" />
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Unknown ids</source>
         <translation>未知编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151" />
+        <location filename="../../console/ui/sources_pane.py" line="151"/>
         <source>Reconnects</source>
         <translation>重连次数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="152" />
+        <location filename="../../console/ui/sources_pane.py" line="152"/>
         <source>Time down</source>
         <translation>中断时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155" />
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155" />
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155" />
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="157" />
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>On time in the last hour, by responsible unit</source>
         <translation>近一小时按时上报率（按责任单位）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="158" />
+        <location filename="../../console/ui/sources_pane.py" line="158"/>
         <source>On time in the last hour, by district</source>
         <translation>近一小时按时上报率（按行政区）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160" />
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160" />
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Sensors</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160" />
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>On time</source>
         <translation>按时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160" />
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="172" />
-        <location filename="../../console/ui/sources_pane.py" line="229" />
+        <location filename="../../console/ui/sources_pane.py" line="172"/>
+        <location filename="../../console/ui/sources_pane.py" line="229"/>
         <source>Rejected messages</source>
         <translation>拒收的消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="173" />
+        <location filename="../../console/ui/sources_pane.py" line="173"/>
         <source>Data delivery</source>
         <translation>数据上报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="236" />
+        <location filename="../../console/ui/sources_pane.py" line="236"/>
         <source>Rejected messages of {source} (last {n})</source>
         <translation>{source} 拒收的消息（最近 {n} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="241" />
+        <location filename="../../console/ui/sources_pane.py" line="241"/>
         <source>Unknown sensor ids: {ids}</source>
         <translation>未知监测点编号：{ids}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="244" />
+        <location filename="../../console/ui/sources_pane.py" line="244"/>
         <source>Dropped because the console fell behind: {n}</source>
         <translation>因处理不及而丢弃：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="257" />
+        <location filename="../../console/ui/sources_pane.py" line="257"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="269" />
+        <location filename="../../console/ui/sources_pane.py" line="269"/>
         <source>Sources: {live} live, {down} not delivering</source>
         <translation>数据源：{live} 个在线，{down} 个未上报</translation>
     </message>
@@ -1585,27 +1783,27 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="224" />
+        <location filename="../../console/ui/timeline.py" line="224"/>
         <source>Reading the feed: {percent} %</source>
         <translation>正在读取数据：{percent}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="227" />
+        <location filename="../../console/ui/timeline.py" line="227"/>
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="230" />
+        <location filename="../../console/ui/timeline.py" line="230"/>
         <source>No alarms in this feed</source>
         <translation>此数据中没有报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="279" />
+        <location filename="../../console/ui/timeline.py" line="279"/>
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="281" />
+        <location filename="../../console/ui/timeline.py" line="281"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>

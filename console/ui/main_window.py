@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
 
         self.sources = LiveSources(self)  # the engine process of the live sources, its pane and status line
         self.sources_pane, self.sources_dock, self.sources_label = self.sources.pane, self.sources.dock, self.sources.label
+        from console.ui.sensor_detail import install_sensor_detail
+
+        self.sensor_detail = install_sensor_detail(self)  # one to four sensors' history (ui/sensor_detail)
         self.operator_label = QLabel()
         self.journal_label = QLabel()
         self.coordinates = QLabel()
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.identify_dock.toggleViewAction())
         view_menu.addAction(self.alarms_dock.toggleViewAction())
         view_menu.addAction(self.sources_dock.toggleViewAction())
+        view_menu.addAction(self.sensor_detail.dock.toggleViewAction())
         alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
         pane = self.alarm_pane
         for action in pane.selection_actions:
@@ -274,6 +278,7 @@ class MainWindow(QMainWindow):
         """Point the map and the warning pane at a table and book (a drill's, or the live ones)."""
         self.live.bind(table, book, names=names)
         self.alarm_pane.bind(book, table, names, sign)
+        self.sensor_detail.bind_state(table, book, names, sign)
 
     def show_live_state(self) -> None:
         """Back to the live state after showing another state: the engine's mirror, or the window's pipeline."""
@@ -369,6 +374,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.leave_drill()
+        self.sensor_detail.close()
         self.sources.close()
         self.session.close()  # writes what is queued for the journal
         super().closeEvent(event)
@@ -453,6 +459,8 @@ class MainWindow(QMainWindow):
         if layer is not None:
             self.identify_dock.raise_()
             sensor = self.live.row_of_feature(layer, row)
+            if sensor is not None:
+                self.sensor_detail.open_from_map(sensor)  # Ctrl+click adds it to the sensors shown
             if sensor is not None and self.live.table is not None:
                 alarm_id = int(self.live.table.alarm_id[sensor])
                 if alarm_id >= 0:

@@ -299,3 +299,27 @@ def test_a_journal_of_the_second_schema_gains_item_kinds_and_check_state(tmp_pat
     assert {i: (a.level, a.state) for i, a in restored.book.alarms.items()} == expected
     assert {a.kind for a in restored.book.alarms.values()} == {"level"}  # every old alarm is a process alarm
     restored.close()
+
+
+def test_the_handling_of_a_sensors_alarms_reads_back_in_time_order(tmp_path):
+    from console.model.journal.queries import sensor_alarm_events
+    from console.model.journal.schema import connect_reader
+
+    path = tmp_path / "journal.sqlite"
+    pipeline = open_pipeline(path)
+    busy_day(pipeline)
+    pipeline.close()
+    with connect_reader(path) as db:
+        gas = sensor_alarm_events(db, "GAS-1")
+        wlg = sensor_alarm_events(db, "WLG-1")
+        assert sensor_alarm_events(db, "GAS-1", T0 + 5 * MINUTE, T0 + 8 * MINUTE) == []
+        assert sensor_alarm_events(db, "NO-SUCH") == []
+    alarm = gas[0][2]
+    assert gas == [(T0 + 4 * MINUTE, "raise", alarm, 3, None, ""), (T0 + 9 * MINUTE, "close", alarm, None, OPERATOR, "test")]
+    first = wlg[0][2]
+    assert [(t, event, level, operator, detail) for t, event, _, level, operator, detail in wlg] == [
+        (T0, "raise", 4, None, ""),
+        (T0 + 3 * MINUTE, "acknowledge", None, OPERATOR, ""),
+        (T0 + 3 * MINUTE, "dispatch", None, OPERATOR, "Drainage Office"),
+    ]
+    assert {e[2] for e in wlg} == {first} != {alarm}

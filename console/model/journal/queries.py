@@ -23,6 +23,7 @@ __all__ = [
     "journal_meta",
     "last_action_ms",
     "query_readings",
+    "sensor_alarm_events",
 ]
 
 
@@ -183,6 +184,44 @@ def last_action_ms(db: sqlite3.Connection, action: str, before_ms: int) -> int |
     """The time of the latest ``action`` (e.g. ``shift_start``) before ``before_ms``; None if there is none."""
     found = db.execute("SELECT max(t_ms) FROM action WHERE action = ? AND t_ms < ?", (action, int(before_ms))).fetchone()
     return None if found[0] is None else int(found[0])
+
+
+# The steps of an alarm's handling a plot of its sensor marks, and where the journal keeps each:
+# raise and reactivation, acknowledgement and closure are transitions, a dispatch an operator action.
+ALARM_EVENT_KINDS = ("raise", "acknowledge", "dispatch", "close")
+_EVENT_OF_TRANSITION = {"raise": "raise", "reactivate": "raise", "ack": "acknowledge", "close": "close"}
+
+
+def sensor_alarm_events(db: sqlite3.Connection, sensor_id: str, start_ms: int | None = None,
+                        end_ms: int | None = None) -> list[tuple]:
+    """How the alarms of one sensor were raised, acknowledged, dispatched and closed in [start_ms, end_ms].
+
+    Rows (t_ms, event, alarm_id, level, operator, detail) in time order (then journal order);
+    ``event`` is one of ``ALARM_EVENT_KINDS``, ``level`` the level raised at (None for the
+    other events), ``operator`` None for what the console did itself, ``detail`` the unit
+    of a dispatch and the classification of a closure ("" otherwise).
+    """
+    bounds = {"sensor": sensor_id, "start": NO_TIME if start_ms is None else int(start_ms),
+              "end": 2**63 - 1 if end_ms is None else int(end_ms)}
+    kinds = ", ".join(f"'{kind}'" for kind in _EVENT_OF_TRANSITION)
+    transitions = db.execute(
+        f"""SELECT t.t_ms, t.kind, t.alarm_id, t.level_to, t.operator, a.classification, t.seq
+        FROM "transition" t JOIN alarm a ON a.alarm_id = t.alarm_id
+        WHERE a.sensor_id = :sensor AND t.kind IN ({kinds}) AND t.t_ms BETWEEN :start AND :end""",
+        bounds,
+    ).fetchall()
+    dispatches = db.execute(
+        """SELECT x.t_ms, x.alarm_id, x.operator, x.detail, x.seq FROM action x JOIN alarm a ON a.alarm_id = x.alarm_id
+        WHERE a.sensor_id = :sensor AND x.action = 'dispatch' AND x.t_ms BETWEEN :start AND :end""",
+        bounds,
+    ).fetchall()
+    events = [(t, _EVENT_OF_TRANSITION[kind], alarm, level if kind in ("raise", "reactivate") else None, operator,
+               (classification or "") if kind == "close" else "", 0, seq)
+              for t, kind, alarm, level, operator, classification, seq in transitions]
+    events += [(t, "dispatch", alarm, None, operator, str(_detail(detail).get("unit", "")), 1, seq)
+               for t, alarm, operator, detail, seq in dispatches]
+    events.sort(key=lambda e: (e[0], e[6], e[7]))
+    return [e[:6] for e in events]
 
 
 def journal_meta(db: sqlite3.Connection) -> dict[str, str]:

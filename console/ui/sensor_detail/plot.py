@@ -1,0 +1,329 @@
+"""The time series of the sensor detail: readings against threshold bands, and the alarms' handling.
+
+One value plot per quantity (sensors measuring the same thing share an axis,
+others are stacked under it, all linked in time), and above them a strip with
+one lane per step of an alarm's handling (raised, acknowledged, dispatched,
+closed). Times are seconds since the epoch on a ``DateAxisItem`` shown in the
+display zone; the mouse zooms and pans in time only, the value axis is fitted
+to the readings and the thresholds so the bands stay in sight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from console.model.journal.queries import ALARM_EVENT_KINDS
+from console.model.levels import DISPLAY_ZONE, level_name
+from console.ui.map.sensor_style import LEVEL_COLOURS
+
+BAND_ALPHA = 46  # of 255: the level's colour behind the readings, the line stays readable on yellow
+# Series colours of up to four sensors on one axis: none of them a level colour or the drill violet.
+SERIES_COLOURS = ("#1F2A36", "#00897B", "#C2185B", "#6D4C41")
+EVENT_SYMBOLS = {"raise": "t1", "acknowledge": "o", "dispatch": "s", "close": "d"}
+EVENT_COLOURS = {"acknowledge": "#37474F", "dispatch": "#00695C", "close": "#2E7D32"}
+GAP_MIN_MS = 10 * 60_000  # a silence this long (or five usual intervals) breaks the line
+LEFT_AXIS_PX = 104  # the same for every plot, so their times line up; room for the lane names
+MAX_EVENT_LINES = 300  # vertical lines through the value plots; beyond that only the strip's symbols
+
+
+def display_utc_offset_s(at_ms: int) -> int:
+    """The display zone's offset as pyqtgraph's ``DateAxisItem`` takes it: seconds west of UTC."""
+    offset = datetime.fromtimestamp(at_ms / 1000, UTC).astimezone(ZoneInfo(DISPLAY_ZONE)).utcoffset()
+    return -int(offset.total_seconds())
+
+
+def threshold_bands(levels, sign: float) -> list[tuple[int, float, float]]:
+    """(level, low edge, high edge) per threshold in force; ``levels`` are IV..I as ``SensorTable.levels``.
+
+    Rising quantities (sign +1): level IV from its threshold up to III's, level I
+    from its threshold up. Falling ones (sign -1) mirror it downwards. A NaN
+    threshold (a rule with fewer levels) has no band.
+    """
+    steps = [(4 - i, float(v)) for i, v in enumerate(levels) if np.isfinite(v)]
+    bands = []
+    for k, (level, threshold) in enumerate(steps):
+        beyond = steps[k + 1][1] if k + 1 < len(steps) else math.copysign(math.inf, sign)
+        bands.append((level, threshold, beyond) if sign > 0 else (level, beyond, threshold))
+    return bands
+
+
+def with_gaps(t_ms: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds and values with a NaN in each long silence, so the line does not bridge it."""
+    t_s = t_ms / 1000.0
+    if len(t_ms) < 3:
+        return t_s, value
+    dt = np.diff(t_ms)
+    limit = max(GAP_MIN_MS, 5 * float(np.median(dt)))
+    gaps = np.flatnonzero(dt > limit) + 1
+    if gaps.size == 0:
+        return t_s, value
+    return np.insert(t_s, gaps, np.nan), np.insert(value, gaps, np.nan)
+
+
+class BandItem(pg.GraphicsObject):
+    """A horizontal band from ``low`` to ``high`` (either may be infinite) across the whole view."""
+
+    def __init__(self, level: int, low: float, high: float):
+        super().__init__()
+        self.level, self.low, self.high = level, low, high
+        colour = QColor(LEVEL_COLOURS[level])
+        colour.setAlpha(BAND_ALPHA)
+        self._brush = QBrush(colour)
+        self.setZValue(-20)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        view = self.viewRect()
+        if view is None:
+            return QRectF()
+        bottom, top = max(self.low, view.top()), min(self.high, view.bottom())
+        if not top > bottom:
+            return QRectF()
+        return QRectF(view.left(), bottom, view.width(), top - bottom)
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        self.prepareGeometryChange()
+        self.update()
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph hook)
+        self.prepareGeometryChange()
+        super().viewTransformChanged()
+
+    def paint(self, painter, *args) -> None:
+        painter.fillRect(self.boundingRect(), self._brush)
+
+
+@dataclass
+class Series:
+    """One sensor's line: readings (UTC epoch ms, values) as drawn, before gaps are cut in."""
+
+    sensor_id: str
+    label: str
+    colour: str
+    t_ms: np.ndarray
+    value: np.ndarray
+    item: pg.PlotDataItem
+    newest: pg.PlotDataItem  # a dot on the newest reading: the live value, even before there is a line
+
+
+@dataclass
+class Marker:
+    """One step of an alarm's handling as plotted."""
+
+    event: str
+    t_ms: int
+    alarm_id: int
+    sensor_id: str
+    level: int | None
+
+
+def event_label(event: str) -> str:
+    translate = QCoreApplication.translate
+    return {
+        "raise": translate("SensorDetail", "Raised"),
+        "acknowledge": translate("SensorDetail", "Acknowledged"),
+        "dispatch": translate("SensorDetail", "Dispatched"),
+        "close": translate("SensorDetail", "Closed"),
+    }[event]
+
+
+class SensorPlot(pg.GraphicsLayoutWidget):
+    """The event strip and the stacked value plots of up to four sensors.
+
+    ``show_groups`` draws everything anew; ``set_series_data`` changes one line.
+
+    Attributes
+    ----------
+    value_plots : list of PlotItem
+        One per group of sensors sharing a quantity, top to bottom.
+    series : dict of str to Series
+        The lines, by sensor id.
+    bands : list of list of BandItem
+        The threshold bands of each value plot.
+    markers : list of Marker
+        The alarm events drawn, in time order.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.ci.layout.setSpacing(2)
+        self.value_plots: list[pg.PlotItem] = []
+        self.series: dict[str, Series] = {}
+        self.bands: list[list[BandItem]] = []
+        self.markers: list[Marker] = []
+        self._thresholds: list[list[float]] = []
+        self._event_lines: list[pg.InfiniteLine] = []
+        self._utc_offset_s = display_utc_offset_s(0)
+        self._pool: list[pg.PlotItem] = []  # value plots made so far: a new PlotItem costs ~40 ms, reuse is free
+        self.events_plot = self._make_events_plot()
+
+    # --- building -------------------------------------------------------------------------------
+    def show_groups(self, groups, at_ms: int) -> None:
+        """Plots for ``groups``: lists of (sensor id, label, unit, bands) sharing a quantity."""
+        for plot in self.value_plots:
+            self.ci.removeItem(plot)
+            plot.clear()  # lines, bands, threshold and event lines
+        self._utc_offset_s = display_utc_offset_s(at_ms)
+        for plot in [self.events_plot, *self._pool]:
+            plot.getAxis("bottom").utcOffset = self._utc_offset_s
+        self.value_plots, self.series, self.bands, self.markers, self._thresholds = [], {}, [], [], []
+        self._event_lines = []
+        self.event_points.setData([])
+        colours = iter(SERIES_COLOURS)
+        for index, group in enumerate(groups):
+            plot = self._value_plot(index)
+            self.ci.addItem(plot, row=index + 1, col=0)
+            unit = group[0][2]
+            plot.setLabel("left", unit or None)
+            if len(group) > 1:
+                if plot.legend is None:
+                    plot.addLegend(offset=(-8, 4), labelTextSize="9pt", brush=QColor(255, 255, 255, 200))
+                plot.legend.clear()
+                plot.legend.show()
+            elif plot.legend is not None:
+                plot.legend.clear()
+                plot.legend.hide()
+            bands, thresholds = [], []
+            rising = _rising(group[0][3])
+            for level, low, high in group[0][3]:
+                band = BandItem(level, low, high)
+                plot.addItem(band, ignoreBounds=True)
+                bands.append(band)
+                threshold = low if rising else high
+                thresholds.append(threshold)
+                line = pg.InfiniteLine(pos=threshold, angle=0,
+                                       pen=pg.mkPen(LEVEL_COLOURS[level], width=1, style=Qt.PenStyle.DashLine),
+                                       label=level_name(level),
+                                       labelOpts={"position": 0.015, "color": "#333333", "anchors": [(0, 1), (0, 1)]})
+                line.setZValue(-10)
+                plot.addItem(line, ignoreBounds=True)
+            self.bands.append(bands)
+            self._thresholds.append(thresholds)
+            for sensor_id, label, _unit, _bands in group:
+                colour = next(colours)
+                item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite")
+                newest = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=colour,
+                                         symbolPen="w")
+                plot.addItem(newest)
+                self.series[sensor_id] = Series(sensor_id, label, colour, np.empty(0, np.int64), np.empty(0), item,
+                                                newest)
+            self.value_plots.append(plot)
+        last = len(self.value_plots)
+        for index, plot in enumerate(self.value_plots):
+            plot.getAxis("bottom").setStyle(showValues=index == last - 1)
+        self.ci.layout.setRowStretchFactor(0, 1)
+        for row in range(1, last + 1):
+            self.ci.layout.setRowStretchFactor(row, 4)
+
+    def _value_plot(self, index: int) -> pg.PlotItem:
+        while len(self._pool) <= index:
+            plot = pg.PlotItem(axisItems={"bottom": self._date_axis()})
+            plot.setXLink(self.events_plot)
+            plot.disableAutoRange()  # time follows the range chosen, values are fitted in _fit_values
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setMouseEnabled(x=True, y=False)
+            plot.hideButtons()
+            plot.setMenuEnabled(False)
+            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+            # Set on the plot: it imposes its own on every line added (a week is 10,080 points a sensor).
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            self._pool.append(plot)
+        return self._pool[index]
+
+    def _date_axis(self) -> pg.DateAxisItem:
+        return pg.DateAxisItem(orientation="bottom", utcOffset=self._utc_offset_s)
+
+    def _make_events_plot(self) -> pg.PlotItem:
+        lanes = [(i, event_label(event)) for i, event in enumerate(ALARM_EVENT_KINDS)]
+        plot = self.addPlot(row=0, col=0, axisItems={"bottom": self._date_axis()})
+        plot.disableAutoRange()
+        plot.setMouseEnabled(x=True, y=False)
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.setYRange(-0.6, len(lanes) - 0.4, padding=0)
+        plot.getAxis("left").setTicks([lanes])
+        plot.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every lane named, however low the strip
+        plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+        plot.getAxis("bottom").setStyle(showValues=False)
+        plot.getViewBox().invertY(True)
+        plot.showGrid(x=True, y=False, alpha=0.25)
+        plot.setMaximumHeight(88)
+        plot.setMinimumHeight(76)
+        self.event_points = pg.ScatterPlotItem(size=9, pxMode=True)
+        plot.addItem(self.event_points)
+        return plot
+
+    # --- data -----------------------------------------------------------------------------------
+    def set_series_data(self, sensor_id: str, t_ms: np.ndarray, value: np.ndarray) -> None:
+        series = self.series[sensor_id]
+        series.t_ms, series.value = t_ms, value
+        series.item.setData(*with_gaps(t_ms, value))
+        series.newest.setData(t_ms[-1:] / 1000.0, value[-1:])
+        self._fit_values()
+
+    def _fit_values(self) -> None:
+        """Each value plot spans its readings and its thresholds (the bands are the point of it)."""
+        for plot, thresholds in zip(self.value_plots, self._thresholds, strict=True):
+            values = [s.value for s in self.series.values() if s.item in plot.listDataItems() and len(s.value)]
+            finite = [v[np.isfinite(v)] for v in values]
+            low = min([float(v.min()) for v in finite if v.size] + thresholds, default=0.0)
+            high = max([float(v.max()) for v in finite if v.size] + thresholds, default=1.0)
+            if high <= low:
+                low, high = low - 1.0, high + 1.0
+            # Headroom above the top threshold for its level's name, drawn just over the line.
+            plot.setYRange(low, high + 0.08 * (high - low), padding=0.04)
+
+    def set_markers(self, markers: list[Marker]) -> None:
+        """The alarm events: symbols in their lanes, thin lines through the value plots."""
+        self.markers = sorted(markers, key=lambda m: (m.t_ms, ALARM_EVENT_KINDS.index(m.event)))
+        spots = []
+        colour_of = {s.sensor_id: s.colour for s in self.series.values()}
+        for marker in self.markers:
+            fill = LEVEL_COLOURS.get(marker.level or 0, EVENT_COLOURS.get(marker.event, "#37474F"))
+            spots.append({"pos": (marker.t_ms / 1000.0, ALARM_EVENT_KINDS.index(marker.event)),
+                          "symbol": EVENT_SYMBOLS[marker.event], "brush": fill,
+                          "pen": pg.mkPen(colour_of.get(marker.sensor_id, "#000000"), width=1.2),
+                          "data": marker})
+        self.event_points.setData(spots)
+        for plot in self.value_plots:
+            for line in self._event_lines:
+                if line.scene() is not None and line in plot.items:
+                    plot.removeItem(line)
+        self._event_lines = []
+        if len(self.markers) > MAX_EVENT_LINES:
+            return
+        for marker in self.markers:
+            pen = pg.mkPen(LEVEL_COLOURS.get(marker.level or 0, EVENT_COLOURS.get(marker.event)), width=1,
+                           style=Qt.PenStyle.DotLine)
+            for plot in self.value_plots:
+                line = pg.InfiniteLine(pos=marker.t_ms / 1000.0, angle=90, pen=pen)
+                line.setZValue(-5)
+                plot.addItem(line, ignoreBounds=True)
+                self._event_lines.append(line)
+
+    def set_time_range(self, start_ms: int, end_ms: int) -> None:
+        self.events_plot.setXRange(start_ms / 1000.0, end_ms / 1000.0, padding=0.01)
+
+    def time_range_ms(self) -> tuple[int, int]:
+        (start, end), _ = self.events_plot.viewRange()
+        return round(start * 1000), round(end * 1000)
+
+    def set_time_limits(self, start_ms: int, end_ms: int) -> None:
+        span = max(end_ms - start_ms, 60_000) / 1000.0
+        for plot in [self.events_plot, *self.value_plots]:
+            plot.setLimits(xMin=start_ms / 1000.0 - 0.02 * span, xMax=end_ms / 1000.0 + 0.05 * span,
+                           minXRange=120.0)
+
+
+def _rising(bands) -> bool:
+    """Whether bands (``threshold_bands``) belong to a rising quantity: the last, level I, is open upwards."""
+    return not bands or bands[-1][2] == math.inf
