@@ -22,7 +22,7 @@ from console.ui.main_window import MainWindow
 from console.ui.map.decorations import format_lonlat, mercator_to_lonlat
 from console.ui.sensor_detail import MAX_SENSORS, SensorDetailPanel
 from console.ui.sensor_detail.plot import display_utc_offset_s, threshold_bands
-from tests.ui.live_fixtures import GAS_IDS, MINUTE, T0, readings, sensor_layer
+from tests.ui.live_fixtures import GAS_IDS, MINUTE, T0, confirmed, readings, sensor_layer
 
 OPERATOR = "王敏"
 LEAK = "GAS-00003"
@@ -134,7 +134,8 @@ def test_a_click_on_the_map_opens_the_journal_history_with_bands_markers_and_met
     assert all(band in plot.items for band in bands)
 
     # Raise, acknowledge, dispatch and close at the journaled times.
-    assert [(e[1], e[0]) for e in events] == [("raise", T0 + 40 * MINUTE), ("acknowledge", T0 + 45 * MINUTE),
+    # The raise: the second reading past the threshold (minute 41) confirms the level of the first (minute 40).
+    assert [(e[1], e[0]) for e in events] == [("raise", T0 + 41 * MINUTE), ("acknowledge", T0 + 45 * MINUTE),
                                                ("dispatch", T0 + 50 * MINUTE), ("close", T0 + 90 * MINUTE)]
     assert [(m.event, m.t_ms, m.alarm_id) for m in panel.plot.markers] == [(e[1], e[0], handled) for e in events]
     assert panel.plot.event_points.data["x"].tolist() == [e[0] / 1000 for e in events]
@@ -149,7 +150,7 @@ def test_a_click_on_the_map_opens_the_journal_history_with_bands_markers_and_met
 
 
 def test_the_warning_pane_opens_the_detail_of_a_warnings_sensor(window, qtbot):
-    window.feed(readings([(LEAK, 30.0)], T0), "feed", now_ms=T0)
+    window.feed(confirmed([(LEAK, 30.0)], T0), "feed", now_ms=T0)
     window.refresh_live()
     pane = window.alarm_pane
     pane.select_row(0)
@@ -224,7 +225,7 @@ def test_in_a_drill_the_detail_reads_the_drill_feed_and_journal_on_the_feed_cloc
     assert [(e[1], e[0]) for e in events] == [("acknowledge", alarm.acked_ms)]
     assert [(m.event, m.t_ms) for m in panel.plot.markers] == [("raise", alarm.raised_ms),
                                                                ("acknowledge", alarm.acked_ms)]
-    assert alarm.raised_ms == drill.replay.start_ms + 20 * MINUTE
+    assert alarm.raised_ms == drill.replay.start_ms + 21 * MINUTE  # confirmed by the second reading
     assert panel.plot.time_range_ms()[1] <= drill.now_ms + 0.05 * 86_400_000
 
     window.leave_drill()
@@ -244,7 +245,7 @@ def test_a_missing_or_unreadable_journal_says_so_and_the_live_value_still_shows(
 
     table = SensorTable.from_layers([sensor_layer()])
     pipeline = Pipeline(table, None)
-    pipeline.process(readings([(LEAK, 30.0)], T0), "feed", now_ms=T0)
+    pipeline.process(confirmed([(LEAK, 30.0)], T0), "feed", now_ms=T0)
     path = tmp_path / "journal.sqlite"
     make(path)
     panel = SensorDetailPanel(interval_ms=0)
@@ -255,7 +256,7 @@ def test_a_missing_or_unreadable_journal_says_so_and_the_live_value_still_shows(
     wait_loaded(qtbot, panel)
     assert expected in panel.message and "journal.sqlite" in panel.message
     panel.tick()
-    assert plotted(panel, LEAK)[1].tolist() == [30.0]
+    assert plotted(panel, LEAK)[1].tolist() == [30.0]  # the live value (the journal cannot be read)
     assert len(panel.plot.markers) == 1  # the raise, from the book
 
 
