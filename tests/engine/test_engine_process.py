@@ -187,3 +187,59 @@ def test_mirror_table_writes_mark_only_symbol_changes_as_style_changes():
     assert table.changed_since(version, style_only=True).tolist() == [1]
     with pytest.raises(ValueError, match="'ids' is not a live sensor column"):
         table.apply_mirrored(np.array([0]), {"ids": np.array(["X"])})
+
+
+WINDOW_SCRIPT = """
+import sys, time
+from pathlib import Path
+from console.engine.client import EngineClient
+from console.engine.mirror import EngineMirror
+from console.engine.protocol import EngineSpec
+from console.sources import load_sources
+from tests.engine.test_engine_process import small_table
+
+if __name__ == "__main__":
+    table = small_table()
+    client = EngineClient(EngineSpec(table=table.fresh_copy(), rules=None, journal_path=Path(sys.argv[1]),
+                                     sources=tuple(load_sources(sys.argv[2]))))
+    mirror = EngineMirror(table, client.act)
+    while table.t_ms[0] != int(sys.argv[3]):
+        for message in client.take():
+            mirror.apply(message)
+        time.sleep(0.02)
+    print(client.process.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_window_killed_outright_leaves_the_engine_to_close_its_journal(tmp_path):
+    import subprocess
+    import sys
+
+    rows = [(T0 + m * MINUTE, "GAS-1", 0.5 + m) for m in range(3)]
+    feed = write_feed(tmp_path / "feed.jsonl", rows)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nkind = "replay"\nname = "recorded"\npath = "{feed}"\nspeed = 100000\n',
+                       encoding="utf-8")
+    script = tmp_path / "window.py"
+    script.write_text(WINDOW_SCRIPT, encoding="utf-8")
+    journal = tmp_path / "live.sqlite"
+    window = subprocess.Popen([sys.executable, str(script), str(journal), str(sources), str(T0 + 2 * MINUTE)],
+                              stdout=subprocess.PIPE, text=True, cwd=os.getcwd(),
+                              env={**os.environ, "PYTHONPATH": os.getcwd()})
+    engine_pid = int(window.stdout.readline())
+    window.kill()  # SIGKILL: no handler runs, the pipe's end closes with the process
+    window.wait(30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{engine_pid}"):
+        with open(f"/proc/{engine_pid}/stat") as stat:
+            if stat.read().split()[2] == "Z":  # exited; its parent is gone and init reaps it
+                break
+        time.sleep(0.05)
+    else:
+        assert not os.path.exists(f"/proc/{engine_pid}"), "the engine outlived its window by 30 s"
+    with Journal(journal) as reader:
+        _, values, _ = reader.query_readings("GAS-1")
+    assert values.tolist() == [0.5, 1.5, 2.5]
+    with sqlite3.connect(journal) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
