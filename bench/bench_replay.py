@@ -2,9 +2,11 @@
 
 Uses the feed of bench_process.py (the scenario generator's 24-hour rainstorm +
 gas leak for the demo city, ~28 million readings; generated on first use). Prints
-the time to decode the feed into columns, to build the checkpoints and alarm
-density (the indexing pass), the time of seeks to several moments (target: under
-2 s each), how fast the clock advances in one-minute steps (what a 3600x replay
+the time to decode the feed into columns; first seeks into parts not yet indexed
+while the indexing child works (target: under 2 s), beside the old way (indexing
+in this process up to the moment); how long the child takes to index the whole
+feed; the time of seeks to several moments once indexed (target: under 2 s
+each), how fast the clock advances in one-minute steps (what a 3600x replay
 asks for every frame), and the memory held.
 
     python bench/bench_replay.py              # 24 h x ~20,000 sensors
@@ -53,16 +55,45 @@ def main() -> int:
     opened_s = time.perf_counter() - began
     span_ms = replay.end_ms - replay.start_ms
 
-    # A seek before any indexing has to index up to its moment first.
+    # The reference, the old way: a seek with no index indexes up to its moment in this process first.
+    reference = Replay(columns, table)
     began = time.perf_counter()
-    replay.seek(replay.start_ms + span_ms // 2)
+    reference.seek(reference.start_ms + span_ms // 2)
     cold_s = time.perf_counter() - began
+    del reference
+    print(f"open:    {opened_s:.2f} s; reference: first seek to the middle, indexing in this process up to it: "
+          f"{cold_s:.1f} s")
+
+    # The child indexes from the start; seeks meanwhile start from the nearest checkpoint it has sent.
     began = time.perf_counter()
-    replay.build_index()
+    replay.index_in_background()
+    first_seeks = []
+    for label, ahead_ms in (("1 h beyond", 3_600_000), ("15 min beyond", 900_000)):
+        while replay.indexed_until_ms < replay.start_ms + span_ms * (0.25 if not first_seeks else 0.5):
+            time.sleep(0.05)
+        frontier = replay.indexed_until_ms
+        seek_began = time.perf_counter()
+        summary = replay.seek(frontier + ahead_ms)
+        seconds = time.perf_counter() - seek_began
+        first_seeks.append(seconds)
+        print(f"first seek {label} what the child had indexed ({(frontier - replay.start_ms) / 3_600_000:.1f} h): "
+              f"{seconds:.2f} s ({summary.readings:,} readings played) -> "
+              f"{'ok' if seconds < SEEK_TARGET_S else 'OVER TARGET'} (target {SEEK_TARGET_S:g} s)")
+    frontier = replay.indexed_until_ms
+    seek_began = time.perf_counter()
+    replay.seek(replay.end_ms - 3_600_000)
+    far_s = time.perf_counter() - seek_began
+    print(f"first seek to 23:00 with the child at {(frontier - replay.start_ms) / 3_600_000:.1f} h: {far_s:.1f} s "
+          f"(played from the nearest checkpoint: as far as the child has still to go)")
+    while replay.indexed_until_ms < replay.end_ms and replay.index_error is None:
+        time.sleep(0.05)
     index_s = time.perf_counter() - began
-    print(f"open:    {opened_s:.2f} s; first seek to the middle before indexing {cold_s:.1f} s; "
-          f"indexing the rest {index_s:.1f} s ({len(replay.checkpoint_times)} checkpoints every "
-          f"{replay.checkpoint_every_ms / 60_000:g} min, {replay.checkpoint_bytes / 1e6:.0f} MB)")
+    if replay.index_error:
+        print(f"the indexing child failed: {replay.index_error}")
+        return 1
+    print(f"index:   the child indexed the whole feed in {index_s:.1f} s, seeks included "
+          f"({len(replay.checkpoint_times)} checkpoints every {replay.checkpoint_every_ms / 60_000:g} min, "
+          f"{replay.checkpoint_bytes / 1e6:.0f} MB)")
     density = replay.alarm_density(200)
     print(f"density: {int(density.counts.sum()):,} alarms raised in 200 bins, complete: {density.complete}")
 
@@ -88,9 +119,43 @@ def main() -> int:
     total = sum(steps)
     print(f"advance: {len(steps)} one-minute steps (3600x at 60 frames/s): median {statistics.median(steps) * 1000:.1f} "
           f"ms, worst {max(steps) * 1000:.1f} ms per step; {readings / total:,.0f} readings/s")
+    del replay, columns
+    drill_open(feed, table)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"memory:  peak {peak_mb:.0f} MB in this process (columns, checkpoints, two tables and books)")
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"memory:  peak {peak_mb:.0f} MB in this process (columns, checkpoints, two tables and books), "
+          f"{child_mb:.0f} MB in the largest child (the reading child, or the indexing child with its copy "
+          f"of the columns)")
     return 0
+
+
+def drill_open(feed, table) -> None:
+    """As a drill opens a feed: indexed by a child while it is decoded; then first seeks far into it."""
+    from console.feeds.replay import Replay
+
+    began = time.perf_counter()
+    replay = Replay(feed, table, index_while_decoding=True)
+    opened = time.perf_counter()
+    opened_s = opened - began
+    span_ms = replay.end_ms - replay.start_ms
+    share = (replay.indexed_until_ms - replay.start_ms) / span_ms
+    print(f"drill:   decoded with the child indexing meanwhile in {opened_s:.1f} s; indexed at open: {share:.0%}")
+    worst = 0.0
+    for share in (0.96, 0.5, 0.75, 0.2):
+        frontier = replay.indexed_until_ms
+        began = time.perf_counter()
+        summary = replay.seek(replay.start_ms + int(span_ms * share) + 37_000)
+        seconds = time.perf_counter() - began
+        worst = max(worst, seconds)
+        print(f"first seek to {share:>4.0%} with the child at {(frontier - replay.start_ms) / span_ms:.0%}: "
+              f"{seconds:.2f} s ({summary.readings:,} readings played)")
+    print(f"drill:   worst first seek {worst:.2f} s (target {SEEK_TARGET_S:g} s) -> "
+          f"{'ok' if worst < SEEK_TARGET_S else 'OVER TARGET'}")
+    while replay.indexed_until_ms < replay.end_ms and replay.index_error is None:
+        time.sleep(0.05)
+    print(f"drill:   index complete {time.perf_counter() - opened:.1f} s after the open"
+          + (f" (the child failed: {replay.index_error})" if replay.index_error else ""))
+    replay.close()
 
 
 if __name__ == "__main__":

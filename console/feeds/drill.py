@@ -16,17 +16,34 @@ The drill journal holds no readings and no sensor states: the feed file has the
 readings, and the state at any moment is rebuilt by seeking. A seek rewinds it to
 the new moment (``Journal.rewind``): on a seek back, the alarms, transitions and
 operator actions after that moment are deleted from it, as they are from the book.
+
+A seek leaves a stretch of the feed that nobody watched; so that the debrief of
+a drill (the shift report of its journal) is complete, every seek is journaled
+as an operator action ``drill_seek`` at the moment the drill resumed, with the
+feed times it went from and to and what the skipped stretch held: alarms raised
+(by level), reactivated, escalated and returned to normal, CAP warnings and offline reports
+(counted from the rebuilt book and the feed). A seek back says which moment it
+resumed at and how many operator actions after it were undone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
+from console.feeds.events import CapWarning, SensorStatusEvent
 from console.feeds.replay import FeedColumns, Replay
+from console.model.alarms import AlarmBook
 from console.model.journal import Journal
 
-__all__ = ["DrillSession", "drill_journal_path"]
+__all__ = ["SEEK_ACTION", "DrillSession", "drill_journal_path", "skipped_stretch"]
+
+SEEK_ACTION = "drill_seek"
+# Who moved the clock, when the console has no operator on duty.
+DEFAULT_OPERATOR = "replay"
 
 
 def drill_journal_path(beside) -> Path:
@@ -62,7 +79,10 @@ class DrillSession:
         The live journal (or a folder); where the drill journal goes by default.
         One of ``journal_path`` and ``beside`` is needed.
     **replay_options
-        Passed to ``Replay`` (checkpoint_every_s, tick_s, ...).
+        Passed to ``Replay`` (checkpoint_every_s, tick_s, ...). A drill from a
+        feed file indexes it in a child process while it is decoded
+        (``index_while_decoding``, on unless turned off), so that a first seek
+        anywhere finds a checkpoint near.
 
     Attributes
     ----------
@@ -71,6 +91,9 @@ class DrillSession:
         The drill journal.
     is_drill : bool
         Always True: views and exports mark everything they show as a drill.
+    operator : callable returning str
+        Who is on duty: the name a seek is journaled with (``DEFAULT_OPERATOR``
+        when it gives none).
     """
 
     is_drill = True
@@ -79,9 +102,14 @@ class DrillSession:
         if journal_path is None and beside is None:
             raise ValueError("a drill needs journal_path or beside (the live journal) for its journal")
         # The feed is read first: a bad feed leaves no journal file behind.
+        replay_options.setdefault("index_while_decoding", True)
         self.replay = Replay(feed, sensors, rules, **replay_options)
         path = Path(journal_path) if journal_path is not None else drill_journal_path(beside)
-        self.journal = Journal(path, synchronous="NORMAL", keep_readings=False, keep_states=False)
+        try:
+            self.journal = Journal(path, synchronous="NORMAL", keep_readings=False, keep_states=False)
+        except BaseException:
+            self.replay.close()
+            raise
         feed_path = feed.path if isinstance(feed, FeedColumns) else Path(feed)
         self.journal.set_meta(
             drill="1",
@@ -91,6 +119,8 @@ class DrillSession:
             started_utc=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         self.replay.attach_journal(self.journal)
+        self.replay.after_seek = self._journal_seek
+        self.operator: Callable[[], str] = lambda: DEFAULT_OPERATOR
         self.closed = False
 
     @property
@@ -105,11 +135,17 @@ class DrillSession:
     def now_ms(self) -> int:
         return self.replay.now_ms
 
+    def _journal_seek(self, from_ms: int, to_ms: int, undone: int) -> None:
+        detail = skipped_stretch(self.replay, from_ms, to_ms) if to_ms > from_ms else {
+            "from_ms": int(from_ms), "to_ms": int(to_ms), "undone_actions": int(undone)}
+        self.book.record_action(SEEK_ACTION, (self.operator() or "").strip() or DEFAULT_OPERATOR, to_ms, **detail)
+
     def close(self) -> None:
         """Leave the drill: note the end time and close the drill journal (everything written)."""
         if self.closed:
             return
         self.closed = True
+        self.replay.close()
         self.journal.set_meta(ended_utc=datetime.now(UTC).isoformat(timespec="seconds"), ended_at_feed_ms=self.now_ms)
         self.journal.close()
 
@@ -118,3 +154,50 @@ class DrillSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def skipped_stretch(replay: Replay, from_ms: int, to_ms: int) -> dict:
+    """What happened in the feed between ``from_ms`` (excluded) and ``to_ms``, for a seek's journal record.
+
+    Counted from the replay's book as rebuilt at ``to_ms`` (no operator acted in
+    the stretch, so every alarm raised in it is still in the book) and from the
+    feed's events: ``raised`` (new alarms) and ``raised_by_level`` (I..IV),
+    ``reactivated`` (active again after a return), ``escalated``, ``returned``
+    (to normal), ``cap_warnings`` and ``offline_reports``; process alarms only,
+    with the sensor faults raised in the stretch counted apart (``faults``).
+    """
+    raised, reactivated, escalated, returned, faults = [0, 0, 0, 0], 0, 0, 0, 0
+    book: AlarmBook = replay.book
+    for alarm in book.alarms.values():
+        if alarm.changed_ms <= from_ms:
+            continue  # nothing of it in the stretch
+        if alarm.kind != "level":
+            faults += from_ms < alarm.raised_ms <= to_ms
+            continue
+        for i, step in enumerate(alarm.history):
+            if not from_ms < step.t_ms <= to_ms:
+                continue
+            if step.level_from == 0 and step.level_to:
+                if i == 0:
+                    raised[step.level_to - 1] += 1
+                else:
+                    reactivated += 1
+            elif step.level_to == 0:
+                returned += 1
+            elif step.level_to < step.level_from:  # level I is the most severe
+                escalated += 1
+    columns = replay.columns
+    lo, hi = np.searchsorted(columns.event_t, [from_ms, to_ms], side="right") if len(columns.event_t) else (0, 0)
+    events = columns.events[int(lo):int(hi)]
+    return {
+        "from_ms": int(from_ms),
+        "to_ms": int(to_ms),
+        "raised": sum(raised),
+        "raised_by_level": raised,
+        "reactivated": reactivated,
+        "escalated": escalated,
+        "returned": returned,
+        "faults": faults,
+        "cap_warnings": sum(isinstance(e, CapWarning) for e in events),
+        "offline_reports": sum(isinstance(e, SensorStatusEvent) and e.status == "offline" for e in events),
+    }

@@ -39,12 +39,17 @@ drops the actions made after ``t`` (they are lost) and replays the others at the
 moments they were made, so the state after the seek is what the operators saw at
 ``t``.
 
-Checkpoints come from an indexing pass (``build_index``, or as far as a seek
-needs) that plays the feed on a second, private table and book without
-operator actions; it also collects the alarm density. Once operators have acted,
-the replay also keeps checkpoints of its own as it plays. The indexing pass
-touches nothing the caller holds, so it may run on a worker thread while the
-replay plays on another (``build_index`` and seeks take turns on a lock).
+Checkpoints come from an indexing pass (``console.feeds.player.IndexPass``)
+that plays the feed on a second, private table and book without operator
+actions; it also collects the alarm density. It runs in a child process
+(``index_in_background``: the console's threads keep their interpreter lock),
+or here (``build_index``, or as far as a seek needs when no child is at work).
+While a child indexes, a seek beyond what it has reached starts from the nearest
+checkpoint known (or from the replay's own clock, when nearer) and plays on from
+there; it never waits for the child. Once operators have acted on alarms, the
+replay also keeps checkpoints of its own as it plays. Actions that change no
+alarm (a drill's seek record, ``AlarmBook.record_action``) are journaled and
+made again after a seek, but leave the index checkpoints usable.
 
 Not thread-safe otherwise: one thread drives ``advance_to``, ``seek`` and the
 operator actions.
@@ -55,17 +60,19 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from console.errors import InputError
 from console.feeds.columns import FeedColumns, decode_feed
-from console.feeds.events import CapWarning, SensorStatusEvent
+from console.feeds.events import CapWarning
+from console.feeds.index_child import IndexChild, IndexOnFirstPiece
+from console.feeds.player import AdvanceSummary, Checkpoint, IndexPass, IndexStep, Player
 from console.model.alarms import AlarmBook, BookRecords, lifecycle
 from console.model.journal import Journal, JournalEntry
 from console.model.pipeline import Pipeline
-from console.model.readings import ReadingBatch
 from console.model.rules import RuleEngine, RuleSet
 from console.model.sensors import SensorTable
 
@@ -80,29 +87,9 @@ __all__ = [
 
 DEFAULT_CHECKPOINT_EVERY_S = 900.0
 DEFAULT_TICK_S = 10.0
-# Most readings handed to the pipeline at once (cut between two feed times, never inside one).
-MAX_BATCH_READINGS = 200_000
 
 
 # --- what the replay hands back ------------------------------------------------------------------
-
-
-@dataclass
-class AdvanceSummary:
-    """What one ``advance_to`` (or ``seek``) did.
-
-    ``raised`` are the ids of alarms opened on the way; ``status_events`` and
-    ``cap_warnings`` the other feed events passed. ``finished``: the clock is at
-    the end of the feed.
-    """
-
-    from_ms: int
-    to_ms: int
-    readings: int = 0
-    raised: list[int] = field(default_factory=list)
-    status_events: list[SensorStatusEvent] = field(default_factory=list)
-    cap_warnings: list[CapWarning] = field(default_factory=list)
-    finished: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,103 +126,6 @@ class OperatorAction:
     detail: dict
 
 
-@dataclass
-class _Checkpoint:
-    now_ms: int
-    position: int
-    event_index: int
-    next_tick_ms: int
-    table: dict
-    book: bytes
-    actions: int  # how many of the replay's actions the state includes
-
-    @property
-    def nbytes(self) -> int:
-        return len(self.book) + sum(getattr(v, "nbytes", 0) for v in self.table.values())
-
-
-# --- one table and book moving through the columns ---------------------------------------------------
-
-
-class _Player:
-    """A pipeline and a position in the feed columns, moved forward on a fixed tick grid."""
-
-    def __init__(self, columns: FeedColumns, pipeline: Pipeline, origin_ms: int, tick_ms: int, source: str):
-        self.columns = columns
-        self.pipeline = pipeline
-        self.origin_ms = origin_ms
-        self.tick_ms = tick_ms
-        self.source = source
-        self.position = 0
-        self.event_index = 0
-        self.now_ms = origin_ms - 1
-        self.next_tick_ms = origin_ms
-        # Called with the tick time right after each tick (checkpoints are taken there).
-        self.after_tick: Callable[[int], None] | None = None
-
-    def advance_to(self, t_ms: int, summary: AdvanceSummary) -> None:
-        while self.next_tick_ms <= t_ms:
-            tick = self.next_tick_ms
-            self._process_until(tick, summary)
-            self.pipeline.tick(tick)
-            self.now_ms = tick
-            self.next_tick_ms = tick + self.tick_ms
-            if self.after_tick is not None:
-                self.after_tick(tick)
-        self._process_until(t_ms, summary)
-        self.now_ms = max(self.now_ms, t_ms)
-
-    def _process_until(self, t_ms: int, summary: AdvanceSummary) -> None:
-        c = self.columns
-        stop = self.position + int(np.searchsorted(c.t_ms[self.position:], t_ms, side="right"))
-        while self.event_index < len(c.events) and c.event_t[self.event_index] <= t_ms:
-            at = int(c.event_pos[self.event_index])
-            self._readings(self.position, at, summary)
-            self.position = max(self.position, at)
-            self._event(c.events[self.event_index], summary)
-            self.event_index += 1
-        self._readings(self.position, stop, summary)
-        self.position = max(self.position, stop)
-
-    def _readings(self, start: int, stop: int, summary: AdvanceSummary) -> None:
-        c = self.columns
-        while start < stop:
-            end = stop
-            if end - start > MAX_BATCH_READINGS:
-                # Cut where a new time begins, so that equal times stay in one batch.
-                t_cut = c.t_ms[start + MAX_BATCH_READINGS]
-                end = start + int(np.searchsorted(c.t_ms[start:stop], t_cut, side="left"))
-                if end == start:
-                    end = start + int(np.searchsorted(c.t_ms[start:stop], t_cut, side="right"))
-            batch = ReadingBatch(c.row[start:end], c.t_ms[start:end], c.value[start:end], c.quality[start:end])
-            report = self.pipeline.process(batch, self.source)
-            summary.readings += report.n_total
-            summary.raised += report.raised
-            start = end
-
-    def _event(self, event, summary: AdvanceSummary) -> None:
-        if isinstance(event, SensorStatusEvent):
-            if event.status == "offline":
-                self.pipeline.mark_offline([event.sensor], event.t_ms)
-            else:
-                self.pipeline.mark_online([event.sensor], event.t_ms)
-            summary.status_events.append(event)
-        else:
-            summary.cap_warnings.append(event)
-
-    def save(self, actions: int) -> _Checkpoint:
-        return _Checkpoint(self.now_ms, self.position, self.event_index, self.next_tick_ms,
-                           self.pipeline.table.save_state(), self.pipeline.book.save_state(), actions)
-
-    def load(self, checkpoint: _Checkpoint) -> None:
-        self.pipeline.table.load_state(checkpoint.table)
-        self.pipeline.book.load_state(checkpoint.book)
-        self.position = checkpoint.position
-        self.event_index = checkpoint.event_index
-        self.now_ms = checkpoint.now_ms
-        self.next_tick_ms = checkpoint.next_tick_ms
-
-
 # --- the replay ----------------------------------------------------------------------------------------
 
 
@@ -267,6 +157,9 @@ class Replay:
         See ``checkpoint_every_s``.
     on_progress : callable, optional
         Called with the number of readings decoded so far, while the feed is decoded.
+    index_while_decoding : bool
+        For a feed file: index it in a child process while it is decoded, so that
+        when the replay opens much of the index is there (a drill does this).
 
     Attributes
     ----------
@@ -280,6 +173,14 @@ class Replay:
         Operator actions made in this replay up to now, in order.
     cap_warnings : list of CapWarning
         CAP warnings passed so far (rebuilt by a seek).
+    index_error : str or None
+        Why the indexing child failed, if it did (indexing then goes on here, as seeks need it).
+    after_seek : callable or None
+        Called after each seek with the feed times it went from and to and the
+        number of operator actions on alarms it undid (a drill journals the seek).
+    on_index_step : callable or None
+        Called with the time indexed up to, whenever the index grows (on the
+        indexing child's reading thread, or the thread indexing here).
     """
 
     def __init__(
@@ -295,6 +196,7 @@ class Replay:
         incident_distance_m: float = 500.0,
         incident_window_s: float = 600.0,
         on_progress: Callable[[int], None] | None = None,
+        index_while_decoding: bool = False,
     ):
         template = sensors() if callable(sensors) else sensors
         if not isinstance(template, SensorTable):
@@ -306,47 +208,85 @@ class Replay:
         # Rules are checked before the feed is read: a bad rules file fails fast.
         self.pipeline = Pipeline(self.table, RuleEngine(self._rules, self.table), **self._book_options)
         self.book: AlarmBook = self.pipeline.book
-        self.columns = feed if isinstance(feed, FeedColumns) else decode_feed(feed, template, on_progress=on_progress)
-        span = self.columns.span
-        if span is None:
-            raise InputError(self.columns.path, "the feed has no readings or events to replay")
-        self.start_ms, self.end_ms = span
         if tick_s <= 0:
             raise ValueError("tick_s must be positive")
         self.tick_ms = max(1, round(tick_s * 1000))
+        self._index_checkpoints: list[Checkpoint] = []
+        self._index_until_ms = -(2**62)  # checkpoints and density are known up to here
+        self._index_lock = threading.Lock()  # one in-process indexing step at a time
+        self._data_lock = threading.Lock()  # short: the index checkpoints and density lists
+        self._raised_t: list[int] = []
+        self._raised_level: list[int] = []
+        self._child: IndexChild | None = None
+        self.index_error: str | None = None  # why the indexing child failed, if it did
+        self.on_index_step: Callable[[int], None] | None = None  # called (any thread) as the index grows
+        decoding = None
+        if isinstance(feed, FeedColumns):
+            self.columns = feed
+        else:
+            # Checkpoint times while decoding: those of a feed up to max_checkpoints x 15 minutes long.
+            every = checkpoint_every_s if checkpoint_every_s is not None else DEFAULT_CHECKPOINT_EVERY_S
+            every_ms, name = self._on_grid(every * 1000), Path(feed).name
+            decoding = IndexOnFirstPiece(
+                lambda first_ms: {**self._child_setup(template, first_ms, every_ms, name), "path": str(feed)},
+                self._add_index_step, self._on_child_end) if index_while_decoding else None
+            try:
+                self.columns = decode_feed(feed, template, on_progress=on_progress,
+                                           on_piece=None if decoding is None else decoding.add)
+            except BaseException:
+                if decoding is not None:
+                    decoding.stop()
+                raise
+            self._child = None if decoding is None else decoding.child
+        span = self.columns.span
+        if span is None:
+            self.stop_background_index()
+            raise InputError(self.columns.path, "the feed has no readings or events to replay")
+        self.start_ms, self.end_ms = span
+        self._index_until_ms = max(self._index_until_ms, self.start_ms - 1)
         if checkpoint_every_s is None:
             every_ms = max(DEFAULT_CHECKPOINT_EVERY_S * 1000, (self.end_ms - self.start_ms) / max(1, max_checkpoints))
         else:
             every_ms = checkpoint_every_s * 1000
-        # Checkpoints sit on ticks, so the state at a checkpoint is one the tick grid passes through.
-        self.checkpoint_every_ms = max(1, round(every_ms / self.tick_ms)) * self.tick_ms
+        self.checkpoint_every_ms = self._on_grid(every_ms)
         self.source = self.columns.path.name
         self.generation = 0
         self.actions: list[OperatorAction] = []
         self.cap_warnings: list[CapWarning] = []
 
-        self._player = _Player(self.columns, self.pipeline, self.start_ms, self.tick_ms, self.source)
+        self._player = Player(self.columns, self.pipeline, self.start_ms, self.tick_ms, self.source)
         self._player.after_tick = self._after_play_tick
         self._blank = self._player.save(0)
-        self._play_checkpoints: list[_Checkpoint] = []
+        self._play_checkpoints: list[Checkpoint] = []
         self._replaying = False
         self._actions_applied = 0  # how many of ``actions`` the current state includes
+        self._first_state_action: int | None = None  # index in ``actions`` of the first that changes the book
+        # Called after each seek with (from_ms, to_ms, actions on alarms undone): a drill journals the seek.
+        self.after_seek: Callable[[int, int, int], None] | None = None
         self.book.records_emitted.connect(self._on_book_records)
 
-        indexer_table = template.fresh_copy()
-        indexer = Pipeline(indexer_table, RuleEngine(self._rules, indexer_table), **self._book_options)
-        self._indexer = _Player(self.columns, indexer, self.start_ms, self.tick_ms, self.source)
-        self._indexer.after_tick = self._after_index_tick
-        self._index_checkpoints: list[_Checkpoint] = []
-        self._index_lock = threading.Lock()  # one indexing step at a time
-        self._data_lock = threading.Lock()  # short: the index checkpoints and density lists
-        self._raised_t: list[int] = []
-        self._raised_level: list[int] = []
+        self._index_setup = self._child_setup(template, self.start_ms, self.checkpoint_every_ms, self.source)
+        self._indexer = IndexPass(self.columns, end_ms=self.end_ms, **self._index_setup)
+        if self._child is not None:
+            used = decoding.setup
+            if (used["checkpoint_every_ms"], used["origin_ms"]) != (self.checkpoint_every_ms, self.start_ms):
+                self._drop_index()  # a long feed, checkpoints further apart: indexed again when asked
+            else:
+                decoding.finish(self.end_ms)
 
         self.journal: Journal | None = None
         if journal is not None:
             self.attach_journal(journal)
         self.advance_to(self.start_ms)
+
+    def _on_grid(self, every_ms: float) -> int:
+        # Checkpoints sit on ticks, so the state at a checkpoint is one the tick grid passes through.
+        return max(1, round(every_ms / self.tick_ms)) * self.tick_ms
+
+    def _child_setup(self, template: SensorTable, origin_ms: int, every_ms: int, source: str) -> dict:
+        return {"template": template, "rules": self._rules, "book_options": self._book_options,
+                "origin_ms": origin_ms, "tick_ms": self.tick_ms, "checkpoint_every_ms": every_ms,
+                "source": source}
 
     def attach_journal(self, journal: Journal) -> None:
         """Write the replay's alarms, transitions and operator actions to ``journal`` from now on.
@@ -391,16 +331,26 @@ class Replay:
         grows. The summary covers the replay from the checkpoint used.
         """
         t_ms = min(max(int(t_ms), self.start_ms), self.end_ms)
+        from_ms, undone = self.now_ms, 0
         if t_ms < self.now_ms:
+            undone = sum(_changes_state(a) for a in self.actions if a.clock_ms > t_ms)
             self.actions = [a for a in self.actions if a.clock_ms <= t_ms]
             self._play_checkpoints = [c for c in self._play_checkpoints
                                       if c.now_ms <= t_ms and c.actions <= len(self.actions)]
             self._actions_applied = min(self._actions_applied, len(self.actions))
+            self._first_state_action = next((i for i, a in enumerate(self.actions) if _changes_state(a)), None)
         self._ensure_indexed(t_ms)
         checkpoint = self._best_checkpoint(t_ms)
         self.generation += 1
         if checkpoint is None:  # going forward from here is the shortest way
-            return self._replay_actions_to(t_ms)
+            summary = self._replay_actions_to(t_ms)
+        else:
+            summary = self._rebuild(checkpoint, t_ms)
+        if self.after_seek is not None:
+            self.after_seek(from_ms, self.now_ms, undone)
+        return summary
+
+    def _rebuild(self, checkpoint: Checkpoint, t_ms: int) -> AdvanceSummary:
         journal = self.journal
         self.pipeline.journal = None  # what is rebuilt is not written again; the rewind below sets the journal right
         try:
@@ -413,14 +363,16 @@ class Replay:
             journal.rewind(self.table, self.book, self.now_ms)
         return summary
 
-    def _best_checkpoint(self, t_ms: int) -> _Checkpoint | None:
+    def _best_checkpoint(self, t_ms: int) -> Checkpoint | None:
         """The latest usable checkpoint at or before ``t_ms``; None when playing on from now is as good."""
-        first_action_ms = self.actions[0].clock_ms if self.actions else None
+        first = self._first_state_action
+        first_action_ms = None if first is None else self.actions[first].clock_ms
         best = self._blank
         with self._data_lock:
             index = list(self._index_checkpoints)
         for checkpoint in index:
-            # An index checkpoint knows no actions: usable up to the first one.
+            # An index checkpoint knows no actions: usable up to the first that changes the book (those
+            # that do not, a drill's seek records, are made again at once after loading it).
             if checkpoint.now_ms <= t_ms and (first_action_ms is None or first_action_ms >= checkpoint.now_ms):
                 best = checkpoint if checkpoint.now_ms > best.now_ms else best
         for checkpoint in self._play_checkpoints:
@@ -453,15 +405,18 @@ class Replay:
     def _on_book_records(self, records: BookRecords) -> None:
         if not self._replaying:
             for _seq, t_ms, operator, action, alarm_id, sensor_id, detail in records.actions:
-                self.actions.append(OperatorAction(self.now_ms, t_ms, operator, action, alarm_id, sensor_id,
-                                                   json.loads(detail)))
+                made = OperatorAction(self.now_ms, t_ms, operator, action, alarm_id, sensor_id, json.loads(detail))
+                if self._first_state_action is None and _changes_state(made):
+                    self._first_state_action = len(self.actions)
+                self.actions.append(made)
             self._actions_applied = len(self.actions)
         if self.pipeline.journal is not None:
             self.pipeline.journal.submit(JournalEntry(records=records))
 
     def _after_play_tick(self, tick_ms: int) -> None:
-        # Only actions make the replay's own state differ from the index pass.
-        if not self._actions_applied or (tick_ms - self.start_ms) % self.checkpoint_every_ms:
+        # Only actions that change the book make the replay's own state differ from the index pass.
+        first = self._first_state_action
+        if first is None or self._actions_applied <= first or (tick_ms - self.start_ms) % self.checkpoint_every_ms:
             return
         if any(c.now_ms == tick_ms for c in self._play_checkpoints):
             return
@@ -471,7 +426,7 @@ class Replay:
     @property
     def indexed_until_ms(self) -> int:
         """How far the indexing pass has gone (checkpoints and density are known up to here)."""
-        return self._indexer.now_ms
+        return self._index_until_ms
 
     @property
     def checkpoint_bytes(self) -> int:
@@ -487,45 +442,88 @@ class Replay:
 
     def build_index(self, on_progress: Callable[[float], None] | None = None,
                     cancel: Callable[[], bool] | None = None) -> bool:
-        """Run the indexing pass to the end of the feed (checkpoints and alarm density).
+        """Run the indexing pass to the end of the feed (checkpoints and alarm density) in this process.
 
         May run on a worker thread. ``on_progress`` gets the share done (0..1);
         ``cancel`` returning True stops early. Returns True when complete.
         """
-        while self._indexer.now_ms < self.end_ms:
+        while self._index_until_ms < self.end_ms:
             if cancel is not None and cancel():
                 return False
-            self._extend_index(self._indexer.now_ms + self.checkpoint_every_ms)
+            self._extend_index(self._index_until_ms + self.checkpoint_every_ms)
             if on_progress is not None:
-                on_progress((self._indexer.now_ms - self.start_ms) / max(1, self.end_ms - self.start_ms))
+                on_progress((self._index_until_ms - self.start_ms) / max(1, self.end_ms - self.start_ms))
         return True
 
+    def index_in_background(self) -> bool:
+        """Run the indexing pass in a child process (``console.feeds.index_child``); returns at once.
+
+        The checkpoints and the density fill in as the child sends them; seeks
+        meanwhile start from the nearest checkpoint known. False when there is
+        nothing left to index (or a child runs already).
+        """
+        if self._index_until_ms >= self.end_ms or self.background_indexing:
+            return False
+        self.index_error = None
+        self._child = IndexChild({**self._index_setup, "path": str(self.columns.path)}, self._add_index_step,
+                                 self._on_child_end)
+        self._child.send_columns(self.columns, self.end_ms)
+        return True
+
+    def stop_background_index(self, wait_s: float = 0.0) -> None:
+        """Stop the indexing child; what it sent stays."""
+        child = self._child
+        if child is not None:
+            child.stop(wait_s)
+
+    @property
+    def background_indexing(self) -> bool:
+        """An indexing child is at work."""
+        return self._child is not None and self._child.running
+
+    def close(self) -> None:
+        """Stop indexing in the background (a replay put away must not leave a child working)."""
+        self.stop_background_index()
+
+    def _on_child_end(self, error: str | None) -> None:
+        self.index_error = error
+
+    def _drop_index(self) -> None:
+        self.stop_background_index()
+        self._child = None
+        with self._data_lock:
+            self._index_checkpoints, self._raised_t, self._raised_level = [], [], []
+            self._index_until_ms = self.start_ms - 1
+
     def _ensure_indexed(self, t_ms: int) -> None:
-        while self._indexer.now_ms < t_ms:
+        """Index in this process up to ``t_ms``, unless a child does it (then a seek starts from what is known)."""
+        while self._index_until_ms < min(t_ms, self.end_ms) and not self.background_indexing:
             self._extend_index(t_ms)
 
     def _extend_index(self, t_ms: int) -> None:
         with self._index_lock:
-            target = min(t_ms, self.end_ms)
-            # Stop at the next checkpoint time at most, so a seek waiting on the lock gets its turn.
-            done = self._indexer.now_ms - self.start_ms
-            next_checkpoint = self.start_ms + (done // self.checkpoint_every_ms + 1) * self.checkpoint_every_ms
-            target = min(target, next_checkpoint)
-            if target <= self._indexer.now_ms:
-                return
-            summary = AdvanceSummary(self._indexer.now_ms, self._indexer.now_ms)
-            self._indexer.advance_to(target, summary)
-            book = self._indexer.pipeline.book
-            raised = [book.alarms[alarm_id] for alarm_id in summary.raised]
-            with self._data_lock:
-                self._raised_t += [alarm.raised_ms for alarm in raised]
-                self._raised_level += [alarm.history[0].level_to for alarm in raised]
+            if self._indexer.now_ms < self._index_until_ms:
+                # A child went further: go on from its last checkpoint rather than index that stretch again.
+                with self._data_lock:
+                    latest = max(self._index_checkpoints, key=lambda c: c.now_ms, default=None)
+                if latest is not None and latest.now_ms > self._indexer.now_ms:
+                    self._indexer.load(latest)
+            self._add_index_step(self._indexer.step(t_ms))
 
-    def _after_index_tick(self, tick_ms: int) -> None:
-        if (tick_ms - self.start_ms) % self.checkpoint_every_ms == 0:
-            checkpoint = self._indexer.save(0)
-            with self._data_lock:
-                self._index_checkpoints.append(checkpoint)
+    def _add_index_step(self, step: IndexStep) -> None:
+        """Keep what an indexing step found beyond what is known (steps of a child and of this process agree)."""
+        with self._data_lock:
+            known = self._index_until_ms
+            if step.until_ms <= known:
+                return
+            have = {c.now_ms for c in self._index_checkpoints}
+            self._index_checkpoints += [c for c in step.checkpoints if c.now_ms > known and c.now_ms not in have]
+            new = [i for i, t in enumerate(step.raised_t) if t > known]
+            self._raised_t += [step.raised_t[i] for i in new]
+            self._raised_level += [step.raised_level[i] for i in new]
+            self._index_until_ms = step.until_ms
+        if self.on_index_step is not None:
+            self.on_index_step(step.until_ms)
 
     def alarm_density(self, n_bins: int) -> AlarmDensity:
         """Alarms raised per level in ``n_bins`` equal bins over the feed (as far as indexed)."""
@@ -571,6 +569,17 @@ def _apply_action(book: AlarmBook, action: OperatorAction) -> None:
     elif a.action in (kind.OUT_OF_SERVICE, kind.IN_SERVICE):
         book.set_out_of_service([a.sensor_id], a.action == kind.OUT_OF_SERVICE, detail.get("reason", ""),
                                 a.operator, a.t_ms)
+    elif not _changes_state(a) and a.alarm_id is None:
+        book.record_action(a.action, a.operator, a.t_ms, **detail)
     else:
         raise ValueError(f"cannot replay the operator action {a.action!r}")
+
+
+# Actions on alarms or sensors; the others (a handover, a drill's seek record) only go to the journal.
+_STATE_ACTIONS = frozenset(lifecycle.OperatorAction) - {lifecycle.OperatorAction.SHIFT_START}
+
+
+def _changes_state(action: OperatorAction) -> bool:
+    return action.action in _STATE_ACTIONS
+
 

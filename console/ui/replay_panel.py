@@ -337,9 +337,10 @@ class ReplayToolBar(QToolBar):
 class ReplayPanel(QFrame):
     """Feed clock, toolbar and timeline wired to a ``ReplayController`` over ``replay``.
 
-    With ``index_in_background`` the replay reads the whole feed on a worker thread
-    while paused (its ``build_index``, when it has one) so the histogram covers the
-    whole span.
+    With ``index_in_background`` the replay indexes the whole feed in a child
+    process (its ``index_in_background``), or else on a worker thread while paused
+    (its ``build_index``), so the histogram covers the whole span and seeks find
+    their checkpoints.
     """
 
     def __init__(self, replay: ReplaySource, zone: str = DISPLAY_ZONE, drill: bool = False,
@@ -420,9 +421,9 @@ class ReplayPanel(QFrame):
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.toolbar.show_playing(playing)
-        if playing:
-            self.stop_indexing()
-        elif self.index_in_background:
+        if playing and self._index_thread is not None:
+            self.stop_indexing()  # a worker thread shares the GUI thread's interpreter lock; a child does not
+        elif not playing and self.index_in_background:
             self.start_indexing()
         if playing and self.keeps_objects_frozen:
             self._freeze_timer.start()
@@ -457,14 +458,23 @@ class ReplayPanel(QFrame):
             self._density_timer.stop()
 
     def start_indexing(self) -> None:
-        """Let the replay read the whole feed on a worker thread (``build_index``), if it can.
+        """Let the replay index the whole feed in the background, if it can.
 
         The histogram then fills in over the whole span, and seeks find their
-        checkpoints ready. Only while paused: the indexing pass holds Python's GIL
-        for long stretches, and during playback that held the GUI thread for up to
-        ~170 ms at a time; so play stops it (after its current step, at most a few
-        hundred ms) and pause starts it again where it left off.
+        checkpoints ready. A replay that indexes in a child process
+        (``index_in_background``) does so whether playing or not: the GUI thread
+        only reads what the child sends. Otherwise the replay reads the feed on a
+        worker thread (``build_index``), only while paused: there the indexing
+        pass holds Python's GIL for long stretches, and during playback that held
+        the GUI thread for up to ~170 ms at a time; so play stops it (after its
+        current step) and pause starts it again where it left off.
         """
+        in_child = getattr(self.replay, "index_in_background", None)
+        if in_child is not None and not self.density_complete:
+            if not self.replay.background_indexing:
+                in_child()
+            self._update_density_timer()
+            return
         build = getattr(self.replay, "build_index", None)
         if build is None or self.density_complete or self.controller.playing:
             return
@@ -478,13 +488,18 @@ class ReplayPanel(QFrame):
         self._update_density_timer()
 
     def stop_indexing(self, wait_s: float = 0.0) -> None:
+        stop_child = getattr(self.replay, "stop_background_index", None)
+        if stop_child is not None:
+            stop_child(wait_s)
         self._index_stop.set()
         if self._index_thread is not None and wait_s > 0:
             self._index_thread.join(wait_s)
 
     @property
     def indexing(self) -> bool:
-        """A worker thread is reading the feed (and has not been asked to stop)."""
+        """The replay is indexing the feed in its child, or a worker thread reads it (not asked to stop)."""
+        if getattr(self.replay, "background_indexing", False):
+            return True
         return self._index_thread is not None and self._index_thread.is_alive() and not self._index_stop.is_set()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)

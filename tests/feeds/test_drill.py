@@ -98,8 +98,9 @@ def test_the_drill_journal_is_marked_and_follows_the_drill(city, tmp_path):
     drill.close()
     rows = dict(journal._reader.execute("SELECT alarm_id, state FROM alarm").fetchall())
     assert rows == {a.alarm_id: a.state.key for a in drill.book.alarms.values()}
-    actions = journal._reader.execute("SELECT alarm_id, operator FROM action ORDER BY seq").fetchall()
-    assert actions == [(alarm_id, "trainee") for alarm_id in first]
+    actions = journal._reader.execute("SELECT alarm_id, operator, action FROM action ORDER BY seq").fetchall()
+    # ... and the seek back is journaled after the actions kept.
+    assert actions == [(alarm_id, "trainee", "acknowledge") for alarm_id in first] + [(None, "replay", "drill_seek")]
     transitions = journal._reader.execute('SELECT max(seq) FROM "transition"').fetchone()[0]
     assert transitions == drill.book.numbering()["transition"] - 1
     assert "ended_utc" in journal.meta()

@@ -630,15 +630,11 @@ def test_the_panel_plays_seeks_and_charts_the_real_replay(small_feed, qtbot, clo
     panel.resize(1200, 140)
     panel.show()
     qtbot.waitExposed(panel)
-    # The feed is read on a worker thread while paused, never while playing (the GIL).
-    assert panel.indexing
+    # The feed is indexed in a child process, playing or not: it shares no interpreter lock with the GUI.
+    assert panel.indexing and replay.background_indexing
     panel.controller.play()
-    assert not panel.indexing
-    qtbot.waitUntil(lambda: not panel._index_thread.is_alive(), timeout=10_000)
-    panel.refresh_density()
-    assert not panel.density_complete
-    panel.controller.pause()
     assert panel.indexing
+    panel.controller.pause()
     # The histogram fills in with every alarm of the feed.
     qtbot.waitUntil(lambda: (panel.refresh_density(), panel.density_complete)[1], timeout=30_000)
     panel.controller.seek(replay.start_ms)
@@ -669,4 +665,49 @@ def test_the_panel_plays_seeks_and_charts_the_real_replay(small_feed, qtbot, clo
     # And back to the start.
     panel.toolbar.start_action.trigger()
     assert replay.now_ms == replay.start_ms and not replay.book.alarms
+    panel.remove()
+
+
+def test_the_gui_answers_posted_events_between_the_slices_of_the_indexing(small_feed, qtbot):
+    """The index grows a checkpoint interval at a time, and between two slices the GUI thread runs its event loop."""
+    import threading
+
+    from PySide6.QtCore import QObject, Signal
+
+    from console.feeds.replay import Replay
+
+    class Post(QObject):
+        posted = Signal(object)
+
+    table, columns = small_feed
+    replay = Replay(columns, table)
+    answered: list[tuple[int, bool]] = []  # (slice end, was the panel still indexing when the GUI answered)
+    gui_thread = threading.get_ident()
+    post = Post()
+    handled = threading.Event()
+
+    def answer(until_ms: int) -> None:
+        assert threading.get_ident() == gui_thread
+        answered.append((until_ms, panel.indexing))
+        handled.set()
+
+    post.posted.connect(answer)  # queued: emitted on the indexing child's reading thread
+    slices = []
+
+    def on_slice(until_ms: int) -> None:
+        slices.append(until_ms)
+        handled.clear()
+        post.posted.emit(until_ms)
+        handled.wait(10)  # the next slice is taken only once the GUI has answered this one (or 10 s passed)
+
+    replay.on_index_step = on_slice
+    panel = ReplayPanel(replay)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: (panel.refresh_density(), panel.density_complete)[1], timeout=60_000)
+    qtbot.waitUntil(lambda: len(answered) == len(slices), timeout=10_000)
+    assert replay.index_error is None
+    assert len(slices) > 10 and slices == sorted(slices) and slices[-1] == replay.end_ms
+    # Every slice was answered by the GUI thread before the next one came, most while indexing went on.
+    assert [until for until, _ in answered] == slices
+    assert sum(indexing for _, indexing in answered) >= len(slices) - 1
     panel.remove()
