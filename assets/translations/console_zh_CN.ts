@@ -77,82 +77,82 @@
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="167"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="169"/>
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="358"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="360"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="409"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="411"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="410"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="412"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="416"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="418"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="419"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="421"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="422"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="424"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="425"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="427"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="441"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="445"/>
         <source>{n} alarms</source>
         <translation>{n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="447"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="451"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="456"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="460"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="317"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="319"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="362"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="364"/>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="404"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="406"/>
         <source>Sensor fault {alarm} · rule {rule}: the sensor is {fault}</source>
         <translation>设备故障 {alarm} · 规则 {rule}：监测设备{fault}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="406"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="408"/>
         <source>For the maintenance unit {unit}; not a process alarm</source>
         <translation>交维护单位 {unit} 处理；不属于险情报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="414"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="416"/>
         <source>Rule check: {reason}</source>
         <translation>规则判定：{reason}</translation>
     </message>
@@ -385,6 +385,59 @@
     </message>
 </context>
 <context>
+    <name>CapLevel</name>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="43"/>
+        <source>no level</source>
+        <translation>无级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="44"/>
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="44"/>
+        <source>Orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="45"/>
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="45"/>
+        <source>Blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="46"/>
+        <source>{colour} (level {roman})</source>
+        <translation>{colour}（{roman}级）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="52"/>
+        <source>from the CAP severity</source>
+        <translation>依据CAP严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="54"/>
+        <source>from the colour word in the message</source>
+        <translation>依据预警信息中的颜色词</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="56"/>
+        <source>from the message&apos;s colour parameter</source>
+        <translation>依据预警信息的颜色参数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="57"/>
+        <source>the message gives no level</source>
+        <translation>预警信息未给出级别</translation>
+    </message>
+</context>
+<context>
     <name>Category</name>
     <message>
         <location filename="../../console/ui/alarm_pane/labels.py" line="35"/>
@@ -500,7 +553,7 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../../console/ui/engine_link.py" line="101"/>
+        <location filename="../../console/ui/engine_link.py" line="106"/>
         <source>the engine process ended unexpectedly (exit code {code})</source>
         <translation>引擎进程意外退出（退出码 {code}）</translation>
     </message>
@@ -750,80 +803,95 @@
 <context>
     <name>LiveSources</name>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="44"/>
+        <location filename="../../console/ui/live_sources.py" line="48"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="51"/>
+        <location filename="../../console/ui/live_sources.py" line="54"/>
+        <source>CAP warnings</source>
+        <translation>CAP预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="58"/>
+        <source>CAP warning areas</source>
+        <translation>CAP预警区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="65"/>
         <source>&amp;Add sources file…</source>
         <translation>添加数据源文件(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="52"/>
+        <location filename="../../console/ui/live_sources.py" line="66"/>
         <source>&amp;Disconnect the live sources</source>
         <translation>断开实时数据源(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="57"/>
+        <location filename="../../console/ui/live_sources.py" line="71"/>
         <source>Add a sources file</source>
         <translation>添加数据源文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="69"/>
-        <location filename="../../console/ui/live_sources.py" line="114"/>
-        <location filename="../../console/ui/live_sources.py" line="131"/>
+        <location filename="../../console/ui/live_sources.py" line="83"/>
+        <location filename="../../console/ui/live_sources.py" line="128"/>
+        <location filename="../../console/ui/live_sources.py" line="145"/>
         <source>Sources not connected</source>
         <translation>数据源未接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="78"/>
+        <location filename="../../console/ui/live_sources.py" line="92"/>
         <source>{path}: a source named {name} is already connected</source>
         <translation>{path}：名为 {name} 的数据源已接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="92"/>
+        <location filename="../../console/ui/live_sources.py" line="106"/>
         <source>Sources: asking the services for their sensors…</source>
         <translation>数据源：正在向服务查询监测点…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="113"/>
+        <location filename="../../console/ui/live_sources.py" line="127"/>
         <source>{path}: the sources supply no sensors</source>
         <translation>{path}：这些数据源没有提供监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="134"/>
+        <location filename="../../console/ui/live_sources.py" line="148"/>
         <source>Live sources need the sensor layers of the city on the map.</source>
         <translation>实时数据源需要地图上有城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="147"/>
+        <location filename="../../console/ui/live_sources.py" line="163"/>
         <source>Action not done</source>
         <translation>操作未执行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="150"/>
+        <location filename="../../console/ui/live_sources.py" line="166"/>
         <source>Sources file: {path}</source>
         <translation>数据源文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="155"/>
+        <location filename="../../console/ui/live_sources.py" line="171"/>
         <source>Sources: starting…</source>
         <translation>数据源：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="181"/>
+        <location filename="../../console/ui/live_sources.py" line="197"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="205"/>
-        <location filename="../../console/ui/live_sources.py" line="208"/>
+        <location filename="../../console/ui/live_sources.py" line="255"/>
+        <source>Inside CAP warning: {headline} ({level})</source>
+        <translation>位于CAP预警区域内：{headline}（{level}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live_sources.py" line="267"/>
+        <location filename="../../console/ui/live_sources.py" line="270"/>
         <source>Live sources stopped</source>
         <translation>实时数据源已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="207"/>
+        <location filename="../../console/ui/live_sources.py" line="269"/>
         <source>The live sources stopped: {message}</source>
         <translation>实时数据源已停止：{message}</translation>
     </message>
@@ -901,114 +969,114 @@
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="149"/>
+        <location filename="../../console/ui/main_window.py" line="150"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="157"/>
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="158"/>
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159"/>
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="160"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="161"/>
+        <location filename="../../console/ui/main_window.py" line="162"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163"/>
+        <location filename="../../console/ui/main_window.py" line="164"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="216"/>
+        <location filename="../../console/ui/main_window.py" line="217"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="233"/>
+        <location filename="../../console/ui/main_window.py" line="234"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="272"/>
+        <location filename="../../console/ui/main_window.py" line="273"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="344"/>
+        <location filename="../../console/ui/main_window.py" line="345"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="347"/>
+        <location filename="../../console/ui/main_window.py" line="348"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="357"/>
+        <location filename="../../console/ui/main_window.py" line="358"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="358"/>
+        <location filename="../../console/ui/main_window.py" line="359"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="354"/>
-        <location filename="../../console/ui/main_window.py" line="360"/>
+        <location filename="../../console/ui/main_window.py" line="355"/>
+        <location filename="../../console/ui/main_window.py" line="361"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="384"/>
+        <location filename="../../console/ui/main_window.py" line="385"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="385"/>
+        <location filename="../../console/ui/main_window.py" line="386"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="400"/>
+        <location filename="../../console/ui/main_window.py" line="401"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="401"/>
-        <location filename="../../console/ui/main_window.py" line="412"/>
+        <location filename="../../console/ui/main_window.py" line="402"/>
+        <location filename="../../console/ui/main_window.py" line="413"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="422"/>
+        <location filename="../../console/ui/main_window.py" line="424"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="475"/>
+        <location filename="../../console/ui/main_window.py" line="477"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="495"/>
+        <location filename="../../console/ui/main_window.py" line="497"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -1066,44 +1134,64 @@
 <context>
     <name>RejectReason</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="72"/>
+        <location filename="../../console/ui/sources_pane.py" line="73"/>
         <source>oversized</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="73"/>
+        <location filename="../../console/ui/sources_pane.py" line="74"/>
         <source>malformed</source>
         <translation>格式错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="74"/>
+        <location filename="../../console/ui/sources_pane.py" line="75"/>
         <source>wrong type</source>
         <translation>类型错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="75"/>
+        <location filename="../../console/ui/sources_pane.py" line="76"/>
         <source>missing field</source>
         <translation>缺少字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="76"/>
+        <location filename="../../console/ui/sources_pane.py" line="77"/>
         <source>bad time</source>
         <translation>时间无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="77"/>
+        <location filename="../../console/ui/sources_pane.py" line="78"/>
         <source>bad quality</source>
         <translation>质量码无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="78"/>
+        <location filename="../../console/ui/sources_pane.py" line="79"/>
         <source>topic does not fit</source>
         <translation>主题不匹配</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="79"/>
+        <location filename="../../console/ui/sources_pane.py" line="80"/>
         <source>unknown sensor</source>
         <translation>未知监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="81"/>
+        <source>refused by the CAP parser</source>
+        <translation>CAP解析拒收</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="82"/>
+        <source>unreadable file</source>
+        <translation>文件无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="83"/>
+        <source>fetch failed</source>
+        <translation>获取失败</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="84"/>
+        <source>entry without a link</source>
+        <translation>条目无链接</translation>
     </message>
 </context>
 <context>
@@ -1535,7 +1623,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="480"/>
+        <location filename="../../console/ui/main_window.py" line="482"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -1581,6 +1669,11 @@
         <location filename="../../console/ui/sources_pane.py" line="63"/>
         <source>recorded feed</source>
         <translation>回放文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sources_pane.py" line="66"/>
+        <source>CAP warnings</source>
+        <translation>CAP预警</translation>
     </message>
 </context>
 <context>
@@ -1639,143 +1732,143 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="147"/>
+        <location filename="../../console/ui/sources_pane.py" line="152"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <location filename="../../console/ui/sources_pane.py" line="154"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <location filename="../../console/ui/sources_pane.py" line="154"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <location filename="../../console/ui/sources_pane.py" line="154"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="149"/>
+        <location filename="../../console/ui/sources_pane.py" line="154"/>
         <source>Messages/s</source>
         <translation>消息/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Last message</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="150"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Accepted</source>
         <translation>采用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Rejected</source>
         <translation>拒收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Unknown ids</source>
         <translation>未知编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="151"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Reconnects</source>
         <translation>重连次数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="152"/>
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>Time down</source>
         <translation>中断时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="160"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="157"/>
+        <location filename="../../console/ui/sources_pane.py" line="162"/>
         <source>On time in the last hour, by responsible unit</source>
         <translation>近一小时按时上报率（按责任单位）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="158"/>
+        <location filename="../../console/ui/sources_pane.py" line="163"/>
         <source>On time in the last hour, by district</source>
         <translation>近一小时按时上报率（按行政区）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="165"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="165"/>
         <source>Sensors</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="165"/>
         <source>On time</source>
         <translation>按时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="165"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="172"/>
-        <location filename="../../console/ui/sources_pane.py" line="229"/>
+        <location filename="../../console/ui/sources_pane.py" line="177"/>
+        <location filename="../../console/ui/sources_pane.py" line="234"/>
         <source>Rejected messages</source>
         <translation>拒收的消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="173"/>
+        <location filename="../../console/ui/sources_pane.py" line="178"/>
         <source>Data delivery</source>
         <translation>数据上报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="236"/>
+        <location filename="../../console/ui/sources_pane.py" line="241"/>
         <source>Rejected messages of {source} (last {n})</source>
         <translation>{source} 拒收的消息（最近 {n} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="241"/>
+        <location filename="../../console/ui/sources_pane.py" line="246"/>
         <source>Unknown sensor ids: {ids}</source>
         <translation>未知监测点编号：{ids}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="244"/>
+        <location filename="../../console/ui/sources_pane.py" line="249"/>
         <source>Dropped because the console fell behind: {n}</source>
         <translation>因处理不及而丢弃：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="257"/>
+        <location filename="../../console/ui/sources_pane.py" line="262"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="269"/>
+        <location filename="../../console/ui/sources_pane.py" line="274"/>
         <source>Sources: {live} live, {down} not delivering</source>
         <translation>数据源：{live} 个在线，{down} 个未上报</translation>
     </message>
@@ -1806,6 +1899,109 @@
         <location filename="../../console/ui/timeline.py" line="281"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
+    </message>
+</context>
+<context>
+    <name>WarningsPane</name>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <source>Sender</source>
+        <translation>发布单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <source>Effective</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <source>Expires</source>
+        <translation>失效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <source>Alarms inside</source>
+        <translation>区域内报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="119"/>
+        <source>CAP warnings in force: {n}</source>
+        <translation>生效中的CAP预警：{n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="120"/>
+        <source>No CAP warning in force.</source>
+        <translation>当前无生效的CAP预警。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="169"/>
+        <source>until cancelled</source>
+        <translation>至解除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="171"/>
+        <source>expired</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="197"/>
+        <source>Click a warning to read its full text and zoom to its area.</source>
+        <translation>点击预警查看全文并缩放至其区域。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="200"/>
+        <source>Level: {level}, {how}</source>
+        <translation>级别：{level}，{how}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="202"/>
+        <source>Area: {area}</source>
+        <translation>区域：{area}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="203"/>
+        <source>Sender: {sender}</source>
+        <translation>发布单位：{sender}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="204"/>
+        <source>Effective {effective}, onset {onset}, expires {expires}</source>
+        <translation>生效 {effective}，开始 {onset}，失效 {expires}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="210"/>
+        <source>Instruction: {text}</source>
+        <translation>防御指引：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="212"/>
+        <source>This warning gives no area the map can draw.</source>
+        <translation>此预警未给出可在地图上绘制的区域。</translation>
     </message>
 </context>
 </TS>

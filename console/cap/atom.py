@@ -16,7 +16,7 @@ from console.cap.parse import CAP_NAMESPACES, parse_time_ms
 from console.cap.xmlsafe import local_name, namespace, parse_xml
 from console.errors import InputError
 
-__all__ = ["ATOM_NAMESPACE", "FeedEntry", "parse_feed"]
+__all__ = ["ATOM_NAMESPACE", "FeedEntry", "parse_feed", "parse_index"]
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 _A = "{" + ATOM_NAMESPACE + "}"
@@ -94,7 +94,38 @@ def parse_feed(data: str | bytes, source: str = "Atom feed", *, lonlat_circles: 
     InputError
         For XML refused by ``parse_xml``, a root that is not an Atom feed, or a bad area.
     """
+    return _atom_entries(parse_xml(data, source), source, lonlat_circles)
+
+
+def parse_index(data: str | bytes, source: str = "CAP feed", *, lonlat_circles: bool = False) -> list[FeedEntry]:
+    """The entries of an index feed of CAP alerts: Atom (``parse_feed``) or RSS 2.0 ``<item>``s.
+
+    An RSS item's ``guid`` (else its link) is its id, ``pubDate`` its updated time.
+    """
     root = parse_xml(data, source)
+    if local_name(root.tag) != "rss":
+        return _atom_entries(root, source, lonlat_circles)
+    from email.utils import parsedate_to_datetime
+
+    entries = []
+    for number, item in enumerate(root.iter("item"), start=1):
+        link = _text(item, "link")
+        entry_id = _text(item, "guid") or link
+        if not entry_id:
+            raise InputError(f"{source}: item {number}", "missing required element: guid or link")
+        updated_ms, warnings = None, []
+        published = _text(item, "pubDate")
+        if published:
+            try:
+                updated_ms = int(parsedate_to_datetime(published).timestamp() * 1000)
+            except (TypeError, ValueError):
+                warnings.append(f"pubDate {published!r} is not an RFC 822 date")
+        entries.append(FeedEntry(entry_id, _text(item, "title"), link, _text(item, "description"), updated_ms,
+                                 warnings=tuple(warnings)))
+    return entries
+
+
+def _atom_entries(root, source: str, lonlat_circles: bool) -> list[FeedEntry]:
     if root.tag != _A + "feed":
         raise InputError(source, f"root element is <{local_name(root.tag)}>, not an Atom <feed>")
     entries = []

@@ -278,7 +278,7 @@ def parse_alert(data: str | bytes, source: str = "CAP message", *, lonlat_circle
     return alerts[0]
 
 
-def alerts_from_warning(warning, source: str = "feed") -> list[CapAlert]:
+def alerts_from_warning(warning, source: str = "feed", *, lonlat_circles: bool = False) -> list[CapAlert]:
     """The alerts of a ``console.feeds.events.CapWarning``, errors naming ``source`` and its line."""
     where = f"{source}:{warning.line}" if warning.line else source
-    return parse_alerts(warning.xml, where)
+    return parse_alerts(warning.xml, where, lonlat_circles=lonlat_circles)

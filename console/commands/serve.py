@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print(format_text(summary))
+        print(format_text(summary, zone))
     failed = [s for s in summary["sources"] if s["status"] == "failed"]
     for source in failed:
         print(f"console serve: source {source['name']!r} failed: {source['message']}", file=sys.stderr)
@@ -119,12 +119,23 @@ def build_summary(args, engine, first_alarm: int, zone) -> dict:
         "unknown_sensors": dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
         "sources": engine.source_figures(),
         "warnings": pipeline.engine.warnings,
+        "cap_warnings": [warning.to_json() for warning in engine.warnings.active],
+        "cap_refused": list(engine.warnings.problems),
     }
 
 
-def format_text(summary: dict) -> str:
-    """The human-readable summary."""
+def _local(iso_utc: str, zone) -> str:
+    """An ISO UTC time in the summary's zone (UTC without one), to the minute."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone(zone or UTC)
+    return moment.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def format_text(summary: dict, zone=None) -> str:
+    """The human-readable summary, CAP times in ``zone``."""
     from console.commands.summary import alarm_lines
+    from console.model.levels import LEVEL_ROMAN
 
     lines = [
         f"sources:   {summary['sources_file']}",
@@ -148,4 +159,12 @@ def format_text(summary: dict) -> str:
         lines.append(f"unknown sensors: {shown}")
     for warning in summary["warnings"]:
         lines.append(f"warning: {warning}")
+    lines.append(f"CAP warnings in force: {len(summary['cap_warnings'])}")
+    for cap in summary["cap_warnings"]:
+        level = f"level {LEVEL_ROMAN[cap['level']]}" if cap["level"] else "no level"
+        expires = _local(cap["expires"], zone) if cap["expires"] else "no expiry"
+        lines.append(f"  {level}  {cap['event']}: {cap['headline']}  (expires {expires}; "
+                     f"from {cap['sender']} via source {cap['source']})")
+    for problem in summary["cap_refused"]:
+        lines.append(f"  CAP refused: {problem}")
     return "\n".join(lines)

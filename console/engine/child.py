@@ -86,6 +86,7 @@ class EngineHost:
         self._table_version = -1  # the first update carries every row
         self._book_version = 0
         self._sent_alarms: set[int] = set()
+        self._warnings_version = 0  # the window starts with none
         self._closed = False
 
     # --- loop ---------------------------------------------------------------
@@ -162,7 +163,10 @@ class EngineHost:
         if figures:
             gone = [alarm_id for alarm_id in self._sent_alarms if alarm_id not in book.alarms]
             self._sent_alarms.difference_update(gone)
-        if not (rows.size or changes.alarms or changes.incidents or gone or figures):
+        warnings = self.engine.warnings
+        changed_warnings = warnings.version != self._warnings_version
+        self._warnings_version = warnings.version
+        if not (rows.size or changes.alarms or changes.incidents or gone or figures or changed_warnings):
             return True
         self._seq += 1
         update = Update(
@@ -177,6 +181,7 @@ class EngineHost:
             sources=self._figures() if figures else None,
             unknown_by_source={source: dict(counter.most_common(UNKNOWN_IDS_SHOWN))
                                for source, counter in table.unknown_by_source.items()} if figures else None,
+            warnings=list(warnings.active) if changed_warnings else None,
         )
         return _send(self.conn, update)  # pickled now: the window gets copies of this moment
 
@@ -203,7 +208,7 @@ def source_detail(health) -> dict:
     if health is None:
         return {"link": "", "rejected_by_reason": {}, "rejections": [], "overflow": 0}
     recent = getattr(health, "recent_rejected", None)
-    if recent is not None:
+    if recent is not None and all(hasattr(r, "topic") for r in recent):
         rejections = [{"reason": str(r.reason), "where": r.topic, "detail": r.detail} for r in recent]
     else:
         rejections = [{"reason": reason, "where": f"line {line}", "detail": ""}

@@ -23,7 +23,8 @@ from concurrent.futures import Future
 import numpy as np
 
 from console.engine.health import DOWN_STATUSES, SourceHealth
-from console.feeds.base import AdapterStatusEvent, FeedAdapter, FeedStatus, SensorStatusEvent
+from console.engine.warnings import EngineWarnings
+from console.feeds.base import AdapterStatusEvent, CapWarning, FeedAdapter, FeedStatus, SensorStatusEvent
 from console.model.pipeline import Pipeline
 from console.model.readings import ReadingBatch
 
@@ -54,8 +55,10 @@ class Engine:
     ----------
     health : dict of str to SourceHealth
         Per source, written only by the loop.
+    warnings : EngineWarnings
+        The CAP warnings in force, on ``clock_ms``, from every source's ``CapWarning`` events.
     other_events : Counter
-        Events the engine received but does not act on yet, by type name.
+        Events the engine received but does not act on, by type name.
     """
 
     def __init__(self, pipeline: Pipeline, adapters: Iterable[FeedAdapter], *,
@@ -67,6 +70,7 @@ class Engine:
             raise ValueError(f"source names must be unique: {names}")
         self.clock_ms = clock_ms
         self.health = {a.name: SourceHealth(a.name, a.kind) for a in self.adapters}
+        self.warnings = EngineWarnings()
         self.other_events: Counter = Counter()
         self._seen = {a.name: np.zeros(len(pipeline.table), dtype=bool) for a in self.adapters}
         self._actions: queue.SimpleQueue = queue.SimpleQueue()
@@ -114,6 +118,9 @@ class Engine:
         if self._last_tick_ms is None or now - self._last_tick_ms >= TICK_INTERVAL_MS:
             self._last_tick_ms = now
             self.pipeline.tick(now)
+            self.warnings.refresh(now, prune=True)  # effective and expires times pass without a message
+        elif self.warnings.dirty:
+            self.warnings.refresh(now)
         journal = self.pipeline.journal
         if taken and journal is not None:
             journal.throttle(JOURNAL_BACKLOG_ROWS)
@@ -157,6 +164,9 @@ class Engine:
                     self.pipeline.mark_offline([event.sensor], event.t_ms)
                 else:
                     self.pipeline.mark_online([event.sensor], event.t_ms)
+            elif isinstance(event, CapWarning):
+                if self.warnings.take(event, adapter.name, lonlat_circles=getattr(adapter, "lonlat_circles", False)):
+                    self.health[adapter.name].accepted += 1  # a CAP source's "accepted" counts its documents
             else:
                 self.other_events[type(event).__name__] += 1
         return taken + self._process(adapter.name, readings)

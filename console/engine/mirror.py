@@ -153,6 +153,10 @@ class EngineMirror:
         Per-source figures at the last report (``Engine.source_figures`` plus link and rejections).
     unknown_by_source : dict
         The most frequent unknown sensor ids per source.
+    warnings : list of ActiveWarning
+        The CAP warnings in force, most severe first, as the engine last reported them.
+    warnings_version : int
+        Grows when ``warnings`` changes (views ask by it).
     updates : int
         Updates applied.
     """
@@ -164,6 +168,8 @@ class EngineMirror:
         self.journal = ""
         self.sources: list[dict] = []
         self.unknown_by_source: dict[str, dict[str, int]] = {}
+        self.warnings: list = []
+        self.warnings_version = 0
         self.updates = 0
 
     def apply(self, message) -> None:
@@ -179,6 +185,9 @@ class EngineMirror:
             if message.sources is not None:
                 self.sources = message.sources
                 self.unknown_by_source = message.unknown_by_source or {}
+            if message.warnings is not None:
+                self.warnings = list(message.warnings)
+                self.warnings_version += 1
             self.updates += 1
         elif isinstance(message, Answer):
             self.book.answer(message)

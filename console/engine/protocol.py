@@ -3,7 +3,8 @@
 The engine process is the only owner of the sensor table, rules, alarm book and
 journal. Ten times a second it sends the window an ``Update`` with what changed:
 the live columns of the changed sensor rows, copies of the changed alarms and
-incidents, the alarm rate and, once a second, the sources' figures. The window
+incidents, the alarm rate, the CAP warnings in force when they changed and, once a
+second, the sources' figures. The window
 sends ``Act`` commands (operator actions) and gets an ``Answer`` for each:
 applied, with the book's result, or refused, with the reason.
 
@@ -78,6 +79,8 @@ class Update:
     alarm_rate: int = 0
     sources: list[dict] | None = None
     unknown_by_source: dict[str, dict[str, int]] | None = None
+    # Every CAP warning in force (console.cap.ActiveWarning), when the set changed; None when it did not.
+    warnings: list | None = None
 
 
 @dataclass(frozen=True)

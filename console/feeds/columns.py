@@ -78,11 +78,14 @@ class FeedColumns:
 
 
 def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] | None = None,
-                **reader_options) -> FeedColumns:
+                on_piece: Callable | None = None, **reader_options) -> FeedColumns:
     """Read a recorded feed (JSON Lines or CSV, plain or gzip) into ``FeedColumns`` for ``table``.
 
     ``on_progress`` is called now and then with the number of readings decoded so
-    far. Reader options are those of ``FeedReader`` (``in_process`` is on unless
+    far. ``on_piece`` is given the feed as it is decoded, in feed order:
+    ``on_piece("readings", rows, t_ms, value, quality)`` for each block of known
+    sensors' readings and ``on_piece("event", event, position)`` for each other
+    event (``position``: readings before it). Reader options are those of ``FeedReader`` (``in_process`` is on unless
     turned off); bad lines are reported in the result's ``problems``, never raised.
     """
     # Read in a child process: faster, and the caller's thread (maybe the GUI's) keeps its interpreter lock.
@@ -99,6 +102,8 @@ def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] 
         if not isinstance(item, CodedReadings):
             events.append(item)
             event_pos.append(count)
+            if on_piece is not None:
+                on_piece("event", item, count)
             continue
         if len(item.code) and int(item.code.max()) >= len(row_of_code):
             new_ids = reader.sensor_ids[len(row_of_code):]
@@ -114,6 +119,8 @@ def decode_feed(path, table: SensorTable, *, on_progress: Callable[[int], None] 
         pieces["t_ms"].append(item.t_ms)
         pieces["value"].append(item.value)
         pieces["quality"].append(item.quality)
+        if on_piece is not None and len(rows):
+            on_piece("readings", rows, item.t_ms, item.value, item.quality)
         count += len(rows)
         if on_progress is not None:
             on_progress(count)

@@ -30,7 +30,8 @@ class AdapterKind:
 _KINDS: dict[str, AdapterKind] = {}
 
 # Modules that register the built-in kinds; imported when the registry is first asked.
-_BUILTIN_MODULES = ("console.feeds.recorded", "console.feeds.mqtt", "console.feeds.sensorthings.adapter")
+_BUILTIN_MODULES = ("console.feeds.recorded", "console.feeds.mqtt", "console.feeds.sensorthings.adapter",
+                    "console.feeds.cap_adapter")
 
 
 def register_adapter(kind: str, label: str, priority: int = 0):

@@ -72,6 +72,10 @@ _EN = {
     "separator": "; ",
     "hours": "{n} h",
     "minutes": "{n} min",
+    "seek_forward": "skipped {start} to {end}: {raised} alarms raised ({levels}), {reactivated} reactivated, "
+                    "{escalated} escalated, {returned} returned to normal, {cap} CAP warnings, "
+                    "{offline} offline reports",
+    "seek_back": "went back from {start}, resumed at {end}; {undone} later operator actions undone",
 }
 
 _ZH = {
@@ -132,6 +136,9 @@ _ZH = {
     "separator": "；",
     "hours": "{n}小时",
     "minutes": "{n}分钟",
+    "seek_forward": "跳过 {start} 至 {end}：新发报警{raised}条（{levels}），再次触发{reactivated}条，升级{escalated}条，"
+                    "恢复正常{returned}条，CAP预警{cap}条，离线报告{offline}条",
+    "seek_back": "自 {start} 回退，于 {end} 继续；其后的值班员操作{undone}项已撤销",
 }
 
 _NAMES = {
@@ -151,7 +158,7 @@ _NAMES = {
         "action": {
             "acknowledge": "Acknowledge", "shelve": "Shelve", "unshelve": "Unshelve", "note": "Note",
             "dispatch": "Dispatch", "close": "Close", "out_of_service": "Out of service",
-            "in_service": "Back in service", "shift_start": "Shift start",
+            "in_service": "Back in service", "shift_start": "Shift start", "drill_seek": "Drill clock moved",
         },
     },
     "zh_CN": {
@@ -169,6 +176,7 @@ _NAMES = {
         "action": {
             "acknowledge": "确认", "shelve": "搁置", "unshelve": "取消搁置", "note": "备注", "dispatch": "派发",
             "close": "关闭", "out_of_service": "停用", "in_service": "恢复使用", "shift_start": "交接班",
+            "drill_seek": "演练时钟跳转",
         },
     },
 }  # fmt: skip

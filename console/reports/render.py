@@ -127,6 +127,8 @@ def report_sections(report: ShiftReport, words: Labels) -> list[Section]:
 
 def _detail(action: str, detail: dict, words: Labels, zone: str) -> str:
     """What an action said, in words: the unit, the classification and note, the reason..."""
+    if action == "drill_seek" and {"from_ms", "to_ms"} <= detail.keys():
+        return _seek_detail(detail, words, zone)
     detail = dict(detail)
     parts = []
     if "unit" in detail:
@@ -144,6 +146,19 @@ def _detail(action: str, detail: dict, words: Labels, zone: str) -> str:
     detail.pop("previous", None)
     parts.extend(f"{key}: {value}" for key, value in sorted(detail.items()))
     return words["separator"].join(parts)
+
+
+def _seek_detail(detail: dict, words: Labels, zone: str) -> str:
+    """A drill's seek: the stretch it skipped and what happened in it, or the moment it went back to."""
+    start, end = clock(int(detail["from_ms"]), zone), clock(int(detail["to_ms"]), zone)
+    if "raised" not in detail:
+        return words["seek_back"].format(start=start, end=end, undone=detail.get("undone_actions", 0))
+    by_level = detail.get("raised_by_level") or [0, 0, 0, 0]
+    levels = " ".join(f"{words.level(roman)} {n}" for roman, n in zip(LEVEL_ROMAN.values(), by_level, strict=False))
+    return words["seek_forward"].format(start=start, end=end, raised=detail["raised"], levels=levels,
+                                        reactivated=detail.get("reactivated", 0),
+                                        escalated=detail.get("escalated", 0), returned=detail.get("returned", 0),
+                                        cap=detail.get("cap_warnings", 0), offline=detail.get("offline_reports", 0))
 
 
 def to_markdown(report: ShiftReport, words: Labels) -> str:

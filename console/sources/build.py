@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from console.errors import InputError
 from console.feeds.base import FeedAdapter, create_adapter
 from console.feeds.timefmt import parse_time_value
-from console.sources.config import MqttSource, ReplaySource, SensorThingsSource, SourceConfig
+from console.sources.config import CapSource, MqttSource, ReplaySource, SensorThingsSource, SourceConfig
 
 KEYRING_SERVICE = "duty-console"
 # Source kind -> (registered adapter kind, module that registers it).
 ADAPTER_KINDS = {"mqtt": ("mqtt", "console.feeds.mqtt"), "replay": ("recorded", "console.feeds.recorded"),
-                 "sensorthings": ("sensorthings", "console.feeds.sensorthings.adapter")}
+                 "sensorthings": ("sensorthings", "console.feeds.sensorthings.adapter"),
+                 "cap": ("cap", "console.feeds.cap_adapter")}
 
 
 @dataclass
@@ -106,6 +107,10 @@ def build_adapter(source: SourceConfig, *, known_sensors: Iterable[str] | None =
             reconnect_max_s=source.reconnect_max_s, stale_after_s=source.stale_after_s,
             known_sensors=known_sensors,
         )
+    if isinstance(source, CapSource):
+        return create_adapter(kind, source.name, path=source.path, url=source.url, poll_s=source.poll_s,
+                              timeout_s=source.timeout_s, lonlat_circles=source.lonlat_circles,
+                              stale_after_s=source.stale_after_s)
     if isinstance(source, ReplaySource):
         return create_adapter(kind, source.path, speed=source.speed, reorder_window_s=source.reorder_window_s,
                               name=source.name, stale_after_s=source.stale_after_s, retime=source.retime)

@@ -135,4 +135,39 @@ class SensorThingsSource:
     origin: Path | None = None
 
 
-SourceConfig = MqttSource | ReplaySource | SensorThingsSource
+@dataclass(frozen=True)
+class CapSource:
+    """CAP 1.2 warnings from a file, a watched folder, or an Atom/RSS feed over HTTP (``kind = "cap"``).
+
+    Exactly one of ``path`` and ``url`` is set.
+
+    Attributes
+    ----------
+    name : str
+    path : Path or None
+        A CAP file, or a folder whose ``.xml`` files are read as they appear or change.
+    url : str or None
+        An Atom or RSS feed listing CAP alerts; each entry's CAP document is fetched once.
+    poll_s : float
+        How often the file, folder or feed is looked at again.
+    timeout_s : float
+        Per HTTP request.
+    lonlat_circles : bool
+        The source writes circle centres as "lon,lat" (CAP says "lat,lon").
+    stale_after_s : float
+    origin : Path or None
+    """
+
+    kind: ClassVar[str] = "cap"
+
+    name: str
+    path: Path | None = None
+    url: str | None = None
+    poll_s: float = 60.0
+    timeout_s: float = 10.0
+    lonlat_circles: bool = False
+    stale_after_s: float = 86400.0
+    origin: Path | None = None
+
+
+SourceConfig = MqttSource | ReplaySource | SensorThingsSource | CapSource

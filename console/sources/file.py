@@ -16,7 +16,7 @@ from console.errors import InputError
 from console.feeds.payloads import PAYLOAD_KINDS, TemplateError, TopicTemplate, check_topic_filter
 from console.feeds.sensorthings.mapping import MAPPING_KEYS, SensorMapping, check_id_template
 from console.feeds.timefmt import parse_time_value
-from console.sources.config import MqttSource, ReplaySource, SensorThingsSource, SourceConfig
+from console.sources.config import CapSource, MqttSource, ReplaySource, SensorThingsSource, SourceConfig
 
 PROTOCOLS = ("3.1.1", "5")
 
@@ -109,6 +109,22 @@ def _existing_file(value, folder: Path) -> Path:
     return path
 
 
+def _existing_path(value, folder: Path) -> Path:
+    path = Path(_text(value, folder)).expanduser()
+    path = path if path.is_absolute() else folder / path
+    if not path.exists():
+        raise _Bad(f"no such file or folder: {path}")
+    return path
+
+
+def _feed_url(value, folder: Path) -> str:
+    text = _text(value, folder).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _Bad(f"must be an http:// or https:// URL, not {_shown(text)}")
+    return text
+
+
 def _env_name(value, folder: Path) -> str:
     text = _text(value, folder)
     if "=" in text or any(c.isspace() for c in text):
@@ -199,10 +215,13 @@ _REPLAY = {**_COMMON, "path": _existing_file, "speed": _positive, "retime": _boo
 _SENSORTHINGS = {**_COMMON, "url": _http_url, "poll_s": _positive, "id": _id_template, "page_size": _whole(1),
                  "since": _rfc3339, "backfill_s": _not_negative, "timeout_s": _positive, "retry_max_s": _positive,
                  "stale_after_s": _positive, "mapping": _mapping}
+_CAP = {**_COMMON, "path": _existing_path, "url": _feed_url, "poll_s": _positive, "timeout_s": _positive,
+        "lonlat_circles": _boolean, "stale_after_s": _positive}
 _KINDS: dict[str, tuple[dict[str, Callable], tuple[str, ...], type]] = {
     "mqtt": (_MQTT, ("topics",), MqttSource),
     "replay": (_REPLAY, ("path",), ReplaySource),
     "sensorthings": (_SENSORTHINGS, ("url",), SensorThingsSource),
+    "cap": (_CAP, (), CapSource),
 }
 
 
@@ -277,6 +296,9 @@ def _source(table: dict, number: int, origin: Path) -> SourceConfig:
 
 def _check_together(kind: str, values: dict) -> None:
     """Checks that involve several keys of one source."""
+    if kind == "cap" and ("path" in values) == ("url" in values):
+        raise _Bad("a CAP source needs either 'path' (a file or folder) or 'url' (an Atom/RSS feed), not "
+                   + ("both" if "path" in values else "neither"))
     if kind != "mqtt":
         return
     if "sensor" in values:

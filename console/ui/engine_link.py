@@ -37,12 +37,14 @@ class EngineLink(QObject):
     ready(): the engine runs and the first state arrived (``mirror.sign`` is set).
     changed(int): an update was applied (rows that changed).
     sources_changed(): new per-source figures.
+    warnings_changed(): the CAP warnings in force changed (``mirror.warnings``).
     ended(str): the engine stopped; '' when asked to, else why.
     """
 
     ready = Signal()
     changed = Signal(int)
     sources_changed = Signal()
+    warnings_changed = Signal()
     ended = Signal(str)
 
     def __init__(self, table, rules, journal_path, sources, source_file: str = "", parent=None):
@@ -70,7 +72,7 @@ class EngineLink(QObject):
     def take(self) -> int:
         """Apply what the engine sent since the last look; returns the sensor rows that changed."""
         rows = 0
-        figures = False
+        figures = warnings = False
         for message in self.client.take():
             if isinstance(message, (Stopped, Failed, Died)):
                 self._end(message)
@@ -82,10 +84,13 @@ class EngineLink(QObject):
             elif isinstance(message, Update):
                 rows += len(message.rows)
                 figures |= message.sources is not None
+                warnings |= message.warnings is not None
         if rows:
             self.changed.emit(rows)
         if figures:
             self.sources_changed.emit()
+        if warnings:
+            self.warnings_changed.emit()
         return rows
 
     def _end(self, message) -> None:

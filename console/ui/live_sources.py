@@ -1,10 +1,12 @@
-"""The window's live sources: the engine process that runs them, the Sources pane and the status line.
+"""The window's live sources: the engine process that runs them, the Sources and CAP Warnings panes,
+the warning areas on the map and the status line.
 
 ``LiveSources.open`` reads a sources file (docs/sources.md) and starts an engine
 process (``EngineLink``) with the sensor layers on the map, the rules and the
 live journal; from then on the map and the warning pane show the engine's state
-through its mirror, and the window runs no pipeline of its own. ``stop`` hands
-the journal back to the window.
+through its mirror, and the window runs no pipeline of its own. The CAP warnings
+the engine keeps are listed in the Warnings pane and drawn as translucent areas
+beneath the sensors. ``stop`` hands the journal back to the window.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 
 from console.errors import InputError
 from console.ui.live import display_names, sensor_layers
+from console.ui.map.warning_areas import WarningAreas
 from console.ui.sources_pane import SourcesPane
+from console.ui.warnings_pane import WarningsPane
 
 SOURCES_FILTER = "TOML (*.toml);;*"
 ALERT_STYLE = "color: #B3261E; font-weight: bold;"
@@ -44,6 +48,16 @@ class LiveSources(QObject):
         self.dock = window._dock(self.tr("Sources"), self.pane, Qt.DockWidgetArea.RightDockWidgetArea)
         window.tabifyDockWidget(window.identify_dock, self.dock)
         self.dock.hide()
+        self.warnings_pane = WarningsPane()
+        self.warnings_pane.now_ms = window.session.now_ms
+        self.warnings_pane.zoom_requested.connect(self.zoom_to_warning)
+        self.warnings_dock = window._dock(self.tr("CAP warnings"), self.warnings_pane,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.tabifyDockWidget(window.alarms_dock, self.warnings_dock)
+        window.alarms_dock.raise_()
+        self.areas = WarningAreas(window.canvas.renderer, self.tr("CAP warning areas"), "CAP预警区域")
+        self.cover = None  # which sensors lie inside which warning (console.cap.cover.WarningCover)
+        window.alarm_pane.model.context_lines = self.warning_lines
         self.label = QLabel()
         self.stop_action = None
 
@@ -143,6 +157,8 @@ class LiveSources(QObject):
         link.journal_path = journal_path
         link.ready.connect(self._on_ready)
         link.sources_changed.connect(self._on_sources_changed)
+        link.warnings_changed.connect(self._on_warnings_changed)
+        link.changed.connect(self._count_alarms_inside)
         link.ended.connect(self._on_ended)
         link.book.refused.connect(lambda method, reason: window.show_error(reason, self.tr("Action not done")))
         self.link = link
@@ -180,6 +196,7 @@ class LiveSources(QObject):
         self.stop_action.setEnabled(False)
         self.pane.bind(None, self.tr("No live sources. Sources ▸ Add sources file… connects them."))
         self.pane.show_sources([])
+        self.show_warnings([])
         self.label.setText("")
         window.session.attach_book(None)
         if journal_path is not None:
@@ -199,9 +216,54 @@ class LiveSources(QObject):
         self.label.setText(text)
         self.label.setStyleSheet(ALERT_STYLE if down else "")
 
+    def _on_warnings_changed(self) -> None:
+        self.show_warnings(self.link.mirror.warnings)
+
+    def show_warnings(self, warnings) -> None:
+        """List ``warnings`` in the Warnings pane and draw their areas (a first warning brings the pane up)."""
+        from console.cap.cover import WarningCover
+
+        first = bool(warnings) and not self.warnings_pane.warnings
+        table = self.link.table if self.link is not None else None
+        self.cover = WarningCover(warnings, table.ids, table.x, table.y) if warnings and table is not None else None
+        self.warnings_pane.show_warnings(warnings)
+        self._count_alarms_inside()
+        self.areas.show(warnings)
+        if first:
+            self.warnings_dock.show()
+            self.warnings_dock.raise_()
+
+    def _active_alarm_sensors(self) -> list[str]:
+        if self.link is None:
+            return []
+        return [alarm.sensor_id for alarm in self.link.book.open_alarms() if alarm.active and not alarm.is_fault]
+
+    def _count_alarms_inside(self, *_) -> None:
+        if self.cover is None:
+            self.warnings_pane.show_alarms_inside({})
+            return
+        sensors = self._active_alarm_sensors()
+        self.warnings_pane.show_alarms_inside({w.id: self.cover.count_inside(w.id, sensors)
+                                               for w in self.cover.warnings})
+
+    def warning_lines(self, alarm) -> list[str]:
+        """Tooltip lines of an alarm: the CAP warnings in force whose area holds its sensor."""
+        from console.ui.warnings_pane import colour_label
+
+        if self.cover is None:
+            return []
+        return [self.tr("Inside CAP warning: {headline} ({level})").format(
+            headline=w.headline or w.event, level=colour_label(w.level)) for w in self.cover.warnings_of(alarm.sensor_id)]
+
+    def zoom_to_warning(self, warning) -> None:
+        bounds = self.areas.bounds_of(warning)
+        if bounds is not None:
+            self.window.canvas.set_extent(bounds, padding=0.1)
+
     def _on_ended(self, message: str) -> None:
         self.stop_action.setEnabled(False)
         if message:
+            self.show_warnings([])  # nothing the engine reported is current any more
             self.label.setText(self.tr("Live sources stopped"))
             self.label.setStyleSheet(ALERT_STYLE)
             self.window.show_error(self.tr("The live sources stopped: {message}").format(message=message),

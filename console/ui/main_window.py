@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.alarms_dock.toggleViewAction())
         view_menu.addAction(self.sources_dock.toggleViewAction())
         view_menu.addAction(self.sensor_detail.dock.toggleViewAction())
+        view_menu.addAction(self.sources.warnings_dock.toggleViewAction())
         alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
         pane = self.alarm_pane
         for action in pane.selection_actions:
@@ -412,6 +413,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc), self.tr("Drill not started"))
             return None
         self.drill = drill
+        drill.operator = lambda: self.session.operator  # a seek is journaled with the operator on duty
         self.replay_panel = install_replay_panel(self, drill.replay, drill=True)
         self.replay_panel.controller.time_changed.connect(self._follow_drill)
         self.alarm_pane.clock = lambda: drill.replay.now_ms

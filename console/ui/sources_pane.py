@@ -63,6 +63,7 @@ def kind_label(kind: str) -> str:
         "recorded": translate("SourceKind", "recorded feed"),
         "mqtt": "MQTT",
         "sensorthings": "SensorThings",
+        "cap": translate("SourceKind", "CAP warnings"),
     }.get(kind, kind)
 
 
@@ -77,6 +78,10 @@ def reason_label(reason: str) -> str:
         "bad_quality": translate("RejectReason", "bad quality"),
         "topic_mismatch": translate("RejectReason", "topic does not fit"),
         "unknown_sensor": translate("RejectReason", "unknown sensor"),
+        "refused": translate("RejectReason", "refused by the CAP parser"),
+        "unreadable": translate("RejectReason", "unreadable file"),
+        "fetch_failed": translate("RejectReason", "fetch failed"),
+        "no_link": translate("RejectReason", "entry without a link"),
     }.get(reason, reason)
 
 

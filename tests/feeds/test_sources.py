@@ -89,8 +89,8 @@ def test_an_unknown_key_is_named_with_file_and_source():
 
 def test_an_unknown_kind_and_a_missing_kind_are_named():
     assert error('[[source]]\nkind = "amqp"\nname = "bus"\n') == (
-        "sources.toml: source #1 'bus'.kind: unknown kind 'amqp' (known: mqtt, replay, sensorthings)")
-    assert error('[[source]]\nname = "bus"\n') == "sources.toml: source #1 'bus': no 'kind' (one of mqtt, replay, sensorthings)"
+        "sources.toml: source #1 'bus'.kind: unknown kind 'amqp' (known: mqtt, replay, sensorthings, cap)")
+    assert error('[[source]]\nname = "bus"\n') == "sources.toml: source #1 'bus': no 'kind' (one of mqtt, replay, sensorthings, cap)"
 
 
 def test_an_unknown_top_level_key_is_named():

@@ -102,6 +102,8 @@ class AlarmListModel(QAbstractTableModel):
         self._child_brush = QBrush(QColor("#F6F8FA"))
         self._fault_brush = QBrush(QColor(FAULT_COLOUR))
         self._fault_text = QBrush(QColor(FAULT_TEXT))
+        # Optional ``context_lines(alarm) -> list of str`` added to an alarm's tooltip (live sources set it).
+        self.context_lines = None
 
     @property
     def book(self) -> AlarmBook | None:
@@ -425,6 +427,8 @@ class AlarmListModel(QAbstractTableModel):
             lines.append(self.tr("Chattering: consider shelving it"))
         for note in alarm.notes[-3:]:
             lines.append(f"{self._time_text(note.t_ms)} {note.operator}: {note.text}")
+        if self.context_lines is not None:  # e.g. the CAP warnings whose area holds the sensor
+            lines += self.context_lines(alarm)
         return "\n".join(lines)
 
     def _incident_look(self, incident_id: int) -> RowLook:
