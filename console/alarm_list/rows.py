@@ -18,6 +18,7 @@ import numpy as np
 
 from console.alarm_list.store import AlarmColumns
 from console.model.alarms import AlarmState
+from console.model.alarms.incidents import incident_trend
 from console.model.sensors import CATEGORIES
 
 # Sort rank of each AlarmState: what needs the operator first.
@@ -350,9 +351,13 @@ class AlarmList:
         levels = np.where(active, c["level"][members], c["peak"][members])
         first = members[np.argmin(c["raised_ms"][members])] if len(members) else -1
         states = c["state"][members]
+        peaks = c["peak"][members]
         summary = {
             "count": len(members),
+            "sensors": len(set(c["sensor_id"][members].tolist())),
             "level": int(levels.min()) if len(levels) else 0,
+            "peak": int(peaks.min()) if len(peaks) else 0,
+            "trend": self._trend(incident_id),
             "active": bool(active.any()),
             "first": int(first),
             "categories": sorted(set(c["category"][members].tolist())),
@@ -364,6 +369,13 @@ class AlarmList:
         }
         self._incident_summaries[incident_id] = summary
         return summary
+
+    def _trend(self, incident_id: int) -> str:
+        """The incident's trend over the last minutes, on the book's clock (``steady`` when unknown)."""
+        incident = getattr(self.book, "incidents", {}).get(incident_id)
+        if incident is None:
+            return "steady"
+        return incident_trend(incident, int(getattr(self.book, "clock_ms", 0)))
 
     def districts(self) -> list[str]:
         """Districts of the bound table's sensors, sorted."""

@@ -53,6 +53,14 @@ class WarningCover:
             return []
         return [w for w in self.warnings if self.inside[w.id][row]]
 
+    def area_per_row(self) -> list[str]:
+        """Per sensor row, the id of the most severe warning whose area holds it ("" for none)."""
+        areas = [""] * len(self._row)
+        for warning in reversed(self.warnings):  # most severe last, so it wins
+            for row in np.flatnonzero(self.inside[warning.id]).tolist():
+                areas[row] = warning.id
+        return areas
+
     def count_inside(self, warning_id: str, sensor_ids) -> int:
         """How many of ``sensor_ids`` lie inside the warning's area."""
         inside = self.inside.get(warning_id)

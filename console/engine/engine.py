@@ -115,16 +115,28 @@ class Engine:
         for adapter in self.adapters:
             taken += self._take(adapter, adapter.poll(), now)
             self.health[adapter.name].adapter = adapter.health()
+        warnings_changed = False
         if self._last_tick_ms is None or now - self._last_tick_ms >= TICK_INTERVAL_MS:
             self._last_tick_ms = now
             self.pipeline.tick(now)
-            self.warnings.refresh(now, prune=True)  # effective and expires times pass without a message
+            # effective and expires times pass without a message
+            warnings_changed = self.warnings.refresh(now, prune=True)
         elif self.warnings.dirty:
-            self.warnings.refresh(now)
+            warnings_changed = self.warnings.refresh(now)
+        if warnings_changed:
+            self._group_by_warnings()
         journal = self.pipeline.journal
         if taken and journal is not None:
             journal.throttle(JOURNAL_BACKLOG_ROWS)
         return taken
+
+    def _group_by_warnings(self) -> None:
+        """New alarms inside an active warning's area group by that area (the book's incidents)."""
+        from console.cap.cover import WarningCover
+
+        table, active = self.pipeline.table, self.warnings.active
+        cover = WarningCover(active, table.ids, table.x, table.y) if active else None
+        self.pipeline.book.set_incident_areas(cover.area_per_row() if cover is not None else None)
 
     # --- operator actions ---------------------------------------------------
     def post(self, action: Callable[[Pipeline], object]) -> Future:

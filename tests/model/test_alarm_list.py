@@ -32,16 +32,16 @@ delay_on_s = 0
 delay_off_s = 0
 """
 
-# Gas sensors 2 km apart (an incident each); three waterlogging sensors 50 m apart (one incident);
-# a rain gauge far from them (its own).
+# Gas sensors in three districts (an incident each); three waterlogging sensors of one district (one
+# incident); a rain gauge in another district (its own).
 SENSORS = [
     ("G1", "gas_lel", 0.0, 0.0, "North"),
     ("G2", "gas_lel", 2_000.0, 0.0, "South"),
-    ("G3", "gas_lel", 4_000.0, 0.0, "North"),
+    ("G3", "gas_lel", 4_000.0, 0.0, "West"),
     ("W1", "depth", 10_000.0, 0.0, "East"),
     ("W2", "depth", 10_050.0, 0.0, "East"),
     ("W3", "depth", 10_100.0, 0.0, "East"),
-    ("R1", "rain_1h", 20_000.0, 0.0, "East"),
+    ("R1", "rain_1h", 20_000.0, 0.0, "Harbour"),
 ]
 
 
@@ -115,7 +115,7 @@ def test_an_incident_with_one_member_passing_the_filter_is_a_plain_row(alarm_lis
     ({"family": "flood"}, ["incident", "R1"]),
     ({"family": "lifeline"}, ["G3", "G1", "G2"]),
     ({"category": "rainfall"}, ["R1"]),
-    ({"district": "North"}, ["G3", "G1"]),
+    ({"district": "North"}, ["G1"]),
     ({"text": "g2"}, ["G2"]),
     ({"text": "WATERLOG"}, ["incident"]),  # the category's label is searched too
     ({"text": "south"}, ["G2"]),
@@ -150,7 +150,7 @@ SORTED = {
     Column.TIME: ["G1", "G2", "W1", "G3", "W2", "W3", "R1"],  # oldest first; same time by id
     Column.SENSOR: ["G1", "G2", "G3", "R1", "W1", "W2", "W3"],
     Column.CATEGORY: ["G3", "G1", "G2", "R1", "W2", "W3", "W1"],  # Gas < Rainfall < Waterlogging
-    Column.DISTRICT: ["W2", "W3", "R1", "W1", "G3", "G1", "G2"],  # East < North < South
+    Column.DISTRICT: ["W2", "W3", "W1", "R1", "G1", "G2", "G3"],  # East < Harbour < North < South < West
     # How far beyond its threshold, (value - threshold) / threshold: W3 3/27, W1 5/40, G3 10/50, G1 5/25,
     # G2 1/5 (a tie at 0.2: newest first, then by id), R1 5/20, W2 5/15
     Column.VALUE: ["W3", "W1", "G3", "G1", "G2", "R1", "W2"],

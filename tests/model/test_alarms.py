@@ -185,16 +185,16 @@ def test_changes_since_returns_only_what_changed(gas):
     assert gas.table.alarm_state.tolist() == [AlarmState.UNACK, AlarmState.ACK, AlarmState.NORMAL]
 
 
-def test_incidents_group_one_family_in_space_and_time():
+def test_incidents_of_sensors_without_a_district_group_one_family_in_space_and_time():
     table = make_table(
         [
-            ("WLG-A", "depth", 0, 0),
-            ("WLG-B", "depth", 300, 0),
-            ("WLG-C", "depth", 5000, 0),
-            ("RG-D", "rain_1h", 100, 0),
-            ("GAS-E", "gas_lel", 50, 0),
-            ("WLG-F", "depth", 750, 0),  # 750 m from A, 450 m from B
-            ("WLG-G", "depth", 200, 0),
+            ("WLG-A", "depth", 0, 0, ""),
+            ("WLG-B", "depth", 300, 0, ""),
+            ("WLG-C", "depth", 5000, 0, ""),
+            ("RG-D", "rain_1h", 100, 0, ""),
+            ("GAS-E", "gas_lel", 50, 0, ""),
+            ("WLG-F", "depth", 750, 0, ""),  # 750 m from A, 450 m from B
+            ("WLG-G", "depth", 200, 0, ""),
         ]
     )
     pipeline = Pipeline(table, rules(FLOOD_RULES))
@@ -211,7 +211,7 @@ def test_incidents_group_one_family_in_space_and_time():
 
 
 def test_incident_distance_and_window_are_settings():
-    table = make_table([("WLG-A", "depth", 0, 0), ("WLG-B", "depth", 900, 0), ("WLG-C", "depth", 1800, 0)])
+    table = make_table([("WLG-A", "depth", 0, 0, ""), ("WLG-B", "depth", 900, 0, ""), ("WLG-C", "depth", 1800, 0, "")])
     pipeline = Pipeline(table, rules(FLOOD_RULES), incident_distance_m=1000, incident_window_s=120)
     read(pipeline, "WLG-A", 0, 20.0)
     read(pipeline, "WLG-B", 2, 20.0)  # 900 m, 2 minutes: joins

@@ -98,10 +98,10 @@ def test_summary_of_a_small_feed(tmp_path, capsys):
     }
     incidents = {i["first_sensor"]: (i["alarms"], i["first_time"], i["family"]) for i in summary["incidents"]}
     assert incidents == {
-        "WLG-00001": (2, "2026-07-21T03:05:00+08:00", "flood"),
+        # the river gauge is in Huangpu too: its alarm joins the district's flood incident
+        "WLG-00001": (3, "2026-07-21T03:05:00+08:00", "flood"),
         "WLG-00003": (1, "2026-07-21T03:07:00+08:00", "flood"),
         "GAS-00001": (1, "2026-07-21T03:08:00+08:00", "lifeline"),
-        "WL-00001": (1, "2026-07-21T03:10:00+08:00", "flood"),
     }
     assert summary["unknown_sensors"] == {"readings": 2, "ids": {"NOPE-00001": 2}}
     assert [(r["line"], r["reason"]) for r in summary["rejected"]] == [

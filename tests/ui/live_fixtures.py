@@ -13,10 +13,11 @@ T0 = 1_784_592_000_000  # 2026-07-21T00:00:00Z
 MINUTE = 60_000
 ORIGIN = (12_720_000.0, 3_570_000.0)  # Web Mercator, central China
 
-# Gas sensors in a row 2 km apart (each its own incident); waterlogging sensors in a 200 m cluster.
+# Gas sensors in a row 2 km apart, each in its own district (each its own incident); waterlogging
+# sensors in a 200 m cluster of one district (one incident).
 GAS_IDS = [f"GAS-{i:05d}" for i in range(1, 7)]
 FLOOD_IDS = [f"WLG-{i:05d}" for i in range(1, 6)]
-DISTRICTS = ["江北区", "滨江区", "江北区", "东湖区", "滨江区", "东湖区"]
+DISTRICTS = ["江北区", "滨江区", "西城区", "东湖区", "南湖区", "北湖区"]
 
 
 def sensor_layer() -> VectorLayer:

@@ -71,7 +71,7 @@ def test_a_burst_of_one_incident_is_one_line_that_expands(pane, pipeline, qtbot)
     feed(pipeline, pane, [*FLOOD_BURST, ("GAS-00002", 30.0)])
     assert pane.model.rowCount() == 2
     sensors = column(pane, Column.SENSOR)
-    line = sensors.index(next(s for s in sensors if s.startswith("4 alarms")))
+    line = sensors.index(next(s for s in sensors if s.startswith("4 sensors")))
     assert pane.model.index(line, Column.LEVEL).data() == "▸ I"  # the worst member's level
     assert pane.model.index(line, Column.INCIDENT).data().startswith("#")
     assert pane.model.index(line, Column.STATE).data() == "Unacknowledged"
@@ -108,14 +108,14 @@ def test_a_new_member_joins_its_incident_line_without_resetting_the_list(pane, p
     # The lone alarm's row gives way to the incident line.
     assert resets == [] and inserted == [1] and removed == [1]
     assert pane.model.rowCount() == 2
-    assert any(s.startswith("2 alarms") for s in column(pane, Column.SENSOR))
+    assert any(s.startswith("2 sensors") for s in column(pane, Column.SENSOR))
 
 
 def test_thousands_of_open_alarms_update_row_by_row(qtbot):
     n = 2_000
     ids = [f"GAS-{i:05d}" for i in range(n + 1)]
-    table = SensorTable(ids, ["gas_lel"] * (n + 1), ["gas"] * (n + 1), districts=["江北区"] * (n + 1),
-                        x=np.arange(n + 1) * 5_000.0, y=np.zeros(n + 1))  # 5 km apart: no incidents
+    table = SensorTable(ids, ["gas_lel"] * (n + 1), ["gas"] * (n + 1), districts=[""] * (n + 1),
+                        x=np.arange(n + 1) * 5_000.0, y=np.zeros(n + 1))  # no district, 5 km apart: no incidents
     pipeline = Pipeline(table)
     values = np.tile([6.0, 12.0, 30.0, 60.0], n // 4)  # the last sensor stays calm for now
     for t in (T0 - CONFIRM_BEFORE_MS, T0):  # a level is raised at its second reading
@@ -401,7 +401,7 @@ def test_the_pane_reads_in_chinese(qtbot, pipeline):
         states = set(column(pane, Column.STATE))
         assert states == {"未确认"}
         assert set(column(pane, Column.CATEGORY)) == {"燃气", "内涝积水"}
-        assert any(s.startswith("4 条报警") for s in column(pane, Column.SENSOR))
+        assert any(s.startswith("4 个传感器") for s in column(pane, Column.SENSOR))
         assert pane.unack_label.text() == "未确认：5"
         assert pane.acknowledge_action.text() == "确认"
         assert pane.rate_label.text() == "报警频率：5 条 / 10 分钟"

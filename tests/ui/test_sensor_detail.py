@@ -143,7 +143,7 @@ def test_a_click_on_the_map_opens_the_journal_history_with_bands_markers_and_met
     fields = {key: label.text() for key, label in panel.fields.items()}
     row = table.row_of(LEAK)
     assert fields["id"] == LEAK and fields["name"] == "Gas pit 3"
-    assert fields["category"] == "Gas" and fields["owner"] == "市燃气集团" and fields["district"] == "江北区"
+    assert fields["category"] == "Gas" and fields["owner"] == "市燃气集团" and fields["district"] == "西城区"
     assert fields["contact"] == "027-8888-0002" and fields["asset"] == "DN300 中压管 2"
     assert fields["coordinates"] == format_lonlat(*mercator_to_lonlat(float(table.x[row]), float(table.y[row])))
     assert fields["value"].startswith("1.5 %LEL")

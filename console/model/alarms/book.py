@@ -3,8 +3,9 @@
 One open alarm per sensor at most. A sensor's level changes (from the rule
 engine) raise, escalate, de-escalate, return and reactivate its alarm; operators
 acknowledge, shelve, annotate, dispatch and close. Every transition and every
-operator action is recorded for the journal. Alarms of the same family close in
-space and time form one incident, so a burst of alarms reads as one event.
+operator action is recorded for the journal. Alarms of the same family in one
+area (district or warning area) and close in time form one incident, so a storm
+reads as a few events per district (``incidents``).
 
 Which transition leads where is the table of ``lifecycle``; the book applies it.
 Views pull ``changes_since(version)`` on a timer; the book never calls back per
@@ -21,7 +22,7 @@ from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
 from console.model.alarms.faults import BookFaults
-from console.model.alarms.incidents import IncidentGrid
+from console.model.alarms.incidents import IncidentIndex, area_of, record_step, severity
 from console.model.alarms.lifecycle import (
     AlarmState,
     OperatorAction,
@@ -67,9 +68,12 @@ class AlarmBook(BookCheckpoints, BookFaults):
     table : SensorTable
         The book writes ``alarm_id``, ``alarm_state``, ``fault_id`` and ``out_of_service``.
     incident_distance_m : float
-        An alarm joins an incident when within this ground distance of one of
-        its alarms of the same family raised at most ``incident_window_s`` before.
+        A sensor with no district joins an incident when within this ground
+        distance of one of its alarms of the same family raised at most
+        ``incident_window_s`` before.
     incident_window_s : float
+        An alarm joins the incident of its family and area while that has an
+        active member or its last alarm came at most this long before.
 
     Attributes
     ----------
@@ -112,7 +116,8 @@ class AlarmBook(BookCheckpoints, BookFaults):
         self._next_incident = 1
         self._annunciations = AlarmRate()
         self._change_log: deque[tuple[int, str, int]] = deque()
-        self._grid = IncidentGrid(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
+        self._index = IncidentIndex(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
+        self._warning_area: list | None = None  # per table row: the warning area grouping it, or ""
         self._shelved: set[int] = set()
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
@@ -215,6 +220,7 @@ class AlarmBook(BookCheckpoints, BookFaults):
             else:
                 kind = TransitionKind.DEESCALATE
             alarm.history.append(step)
+            self._incident_step(alarm, change.t_ms, severity(change.level_to) - severity(alarm.level))
             alarm.level = change.level_to
             alarm.active = change.level_to > 0
             alarm.value = change.value
@@ -273,13 +279,26 @@ class AlarmBook(BookCheckpoints, BookFaults):
         return alarm
 
     # --- incidents --------------------------------------------------------
+    def set_incident_areas(self, areas) -> None:
+        """Per table row, the active warning's area that groups its new alarms ("" or None: its district).
+
+        The engine sets it when the warnings in force change; alarms already
+        raised keep their incidents.
+        """
+        self._warning_area = None if areas is None else [str(a or "") for a in areas]
+
+    def _area_of_row(self, row: int) -> str:
+        warning = self._warning_area[row] if self._warning_area is not None else ""
+        return area_of(self.table.district[row], warning)
+
     def _join_incident(self, alarm: Alarm) -> None:
         table = self.table
         row = alarm.sensor_row
         x, y = float(table.x[row]), float(table.y[row])
         scale = float(table.ground_scale[row])
         t = alarm.raised_ms
-        found = self._grid.nearest(alarm.family, x, y, scale, t)
+        area = self._area_of_row(row)
+        found = self._index.find(self.incidents, alarm.family, area, x, y, scale, t)
         best = None if found is None else self.incidents[found]
         if best is None:
             best = Incident(
@@ -292,6 +311,7 @@ class AlarmBook(BookCheckpoints, BookFaults):
                 peak_level=alarm.level,
                 x=x,
                 y=y,
+                area=area,
             )
             self._next_incident += 1
             self.incidents[best.incident_id] = best
@@ -305,7 +325,15 @@ class AlarmBook(BookCheckpoints, BookFaults):
         if alarm.district and alarm.district not in incident.districts:
             incident.districts = sorted([*incident.districts, alarm.district])
         alarm.incident_id = incident.incident_id
-        self._grid.remember(incident.incident_id, alarm.family, x, y, alarm.raised_ms)
+        self._index.remember(incident.incident_id, alarm.family, incident.area, x, y, alarm.raised_ms)
+        record_step(incident, alarm.raised_ms, severity(alarm.level))
+
+    def _incident_step(self, alarm: Alarm, t_ms: int, delta: int) -> None:
+        """A member's level changed by ``delta`` in severity: the incident's score and trend follow."""
+        incident = self.incidents.get(alarm.incident_id)
+        if incident is not None and delta:
+            record_step(incident, t_ms, delta)
+            self._touch_incident(incident)
 
     def _raise_incident_peak(self, alarm: Alarm) -> None:
         incident = self.incidents.get(alarm.incident_id)
@@ -406,6 +434,8 @@ class AlarmBook(BookCheckpoints, BookFaults):
         self._flush()
 
     def _close_one(self, alarm: Alarm, classification: str, note: str, operator: str, at_ms: int) -> None:
+        if alarm.active:
+            self._incident_step(alarm, int(at_ms), -severity(alarm.level))
         alarm.closed_ms, alarm.classification, alarm.closed_by, alarm.close_note = int(at_ms), classification, operator, note
         self._transition(alarm, at_ms, TransitionKind.CLOSE, None, operator)
         self._action(at_ms, operator, OperatorAction.CLOSE, alarm, {"classification": classification, "note": note})

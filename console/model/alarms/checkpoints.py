@@ -13,6 +13,7 @@ import zlib
 from collections import deque
 from dataclasses import fields
 
+from console.model.alarms.incidents import rebuild_index
 from console.model.alarms.lifecycle import AlarmState
 from console.model.alarms.rate import AlarmRate
 from console.model.alarms.records import FAULT_KIND, Alarm, BookRecords, Incident, LevelStep, Note
@@ -38,7 +39,7 @@ class BookCheckpoints:
         "_next_action",
         "_next_incident",
         "_annunciations",
-        "_grid",
+        "_index",
         "_shelved",
     )
 
@@ -104,13 +105,6 @@ class BookCheckpoints:
                 self.clock_ms = max(self.clock_ms, alarm.changed_ms)
         for incident in incidents:
             self.incidents[incident.incident_id] = incident
-            for alarm_id in incident.alarm_ids:
-                alarm = self.alarms.get(alarm_id)
-                if alarm is not None and alarm.sensor_row >= 0:
-                    row = alarm.sensor_row
-                    self._grid.remember(
-                        incident.incident_id, alarm.family, float(table.x[row]), float(table.y[row]), alarm.raised_ms
-                    )
             self._touch_incident(incident)
         self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
         table.mark_changed(table.alarm_id >= 0, style=True)
@@ -122,6 +116,8 @@ class BookCheckpoints:
         self._next_transition = max(self._next_transition, next_ids.get("transition", 1))
         self._next_action = max(self._next_action, next_ids.get("action", 1))
         self._next_incident = max(self._next_incident, next_ids.get("incident", 1))
+        # Areas, scores and trends are not journaled: rebuilt from the members (ids stay as they were).
+        rebuild_index(self._index, self.incidents, self.alarms, table, self.clock_ms)
         self._dirty_alarms, self._dirty_incidents = {}, {}
 
 

@@ -1,4 +1,17 @@
-"""Grouping alarms into incidents: recent alarm positions by family and grid cell."""
+"""Grouping alarms into incidents: by family and area, in time; the neighbourhood for sensors with no area.
+
+An area is a sensor's district, or the area of an active CAP warning holding
+the sensor when the engine has set one (``AlarmBook.set_incident_areas``). A
+storm moves hundreds of sensors of a district at once: grouped by area, they
+read as one line per district and family instead of one per 500 m patch. A
+sensor with no district joins the nearest recent alarm of its family within the
+incident distance, as before areas were known.
+
+An incident keeps a severity score (the sum over its active members of 5 minus
+the level: I counts 4, IV counts 1) and the score's steps of the last
+``TREND_WINDOW_MS``, from which ``incident_trend`` says whether it is rising,
+falling or steady.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +19,53 @@ import math
 
 import numpy as np
 
-__all__ = ["IncidentGrid"]
+__all__ = [
+    "TREND_WINDOW_MS",
+    "TRENDS",
+    "IncidentGrid",
+    "IncidentIndex",
+    "area_of",
+    "incident_trend",
+    "rebuild_index",
+    "record_step",
+    "severity",
+]
+
+# The trend compares an incident now with this long ago.
+TREND_WINDOW_MS = 10 * 60_000
+TRENDS = ("rising", "falling", "steady")
+DISTRICT_PREFIX = "district:"
+WARNING_PREFIX = "warning:"
+
+
+def severity(level: int) -> int:
+    """What an active alarm of ``level`` adds to its incident's score (I: 4 .. IV: 1, none: 0)."""
+    return 5 - int(level) if level else 0
+
+
+def area_of(district: str, warning_area: str = "") -> str:
+    """The grouping area of a sensor: its warning's area, else its district; "" for neither."""
+    if warning_area:
+        return WARNING_PREFIX + warning_area
+    return DISTRICT_PREFIX + district if district else ""
+
+
+def record_step(incident, t_ms: int, delta: int) -> None:
+    """Add ``delta`` to an incident's score at ``t_ms``; steps older than the trend window go."""
+    if not delta:
+        return
+    incident.score += delta
+    steps = incident.trend
+    steps.append((int(t_ms), int(delta)))
+    horizon = t_ms - TREND_WINDOW_MS
+    if steps[0][0] < horizon:
+        incident.trend = [step for step in steps if step[0] >= horizon]
+
+
+def incident_trend(incident, now_ms: int, window_ms: int = TREND_WINDOW_MS) -> str:
+    """``rising``, ``falling`` or ``steady``: the score now against ``window_ms`` before ``now_ms``."""
+    change = sum(delta for t, delta in incident.trend if t > now_ms - window_ms)
+    return "rising" if change > 0 else "falling" if change < 0 else "steady"
 
 
 class IncidentGrid:
@@ -61,3 +120,56 @@ class IncidentGrid:
             entries = self._cells.setdefault(key, [])
             entries.append((x, y, t_ms, incident_id))
             entries.sort(key=lambda entry: entry[2])
+
+
+class IncidentIndex:
+    """Which incident a new alarm joins.
+
+    With an area (see ``area_of``): the newest incident of the same family and
+    area, while it still has an active member or its last alarm came at most
+    ``window_ms`` before. Without one: the neighbourhood search of ``IncidentGrid``.
+    """
+
+    def __init__(self, distance_m: float, window_ms: int, ground_scale: np.ndarray):
+        self.window_ms = int(window_ms)
+        self.grid = IncidentGrid(distance_m, window_ms, ground_scale)
+        self.by_area: dict[tuple[str, str], int] = {}
+
+    def find(self, incidents: dict, family: str, area: str, x: float, y: float, scale: float, t_ms: int) -> int | None:
+        if not area:
+            return self.grid.nearest(family, x, y, scale, t_ms)
+        incident_id = self.by_area.get((family, area))
+        incident = incidents.get(incident_id) if incident_id is not None else None
+        if incident is not None and (incident.score > 0 or t_ms - incident.last_ms <= self.window_ms):
+            return incident_id
+        return None
+
+    def remember(self, incident_id: int, family: str, area: str, x: float, y: float, t_ms: int) -> None:
+        if area:
+            self.by_area[(family, area)] = incident_id
+        else:
+            self.grid.remember(incident_id, family, x, y, t_ms)
+
+
+def rebuild_index(index: IncidentIndex, incidents: dict, alarms: dict, table, clock_ms: int) -> None:
+    """Fill an index, the incidents' areas, scores and trends from restored incidents and their alarms.
+
+    The journal keeps neither areas nor scores: the area comes back from the
+    first member's district (a warning area is not known after a restart, so a
+    later alarm inside it starts an incident of its own), the score from the
+    members' current levels and the trend from their level changes in the window.
+    """
+    horizon = clock_ms - TREND_WINDOW_MS
+    for incident in sorted(incidents.values(), key=lambda i: i.incident_id):
+        members = [alarms[i] for i in incident.alarm_ids if i in alarms]
+        if not incident.area and members:
+            incident.area = area_of(members[0].district)
+        incident.score = sum(severity(a.level) for a in members if a.active and a.closed_ms is None)
+        steps = []
+        for alarm in members:
+            steps += [(s.t_ms, severity(s.level_to) - severity(s.level_from)) for s in alarm.history if s.t_ms >= horizon]
+        incident.trend = sorted(step for step in steps if step[1])
+        for alarm in members:
+            row = alarm.sensor_row
+            x, y = (float(table.x[row]), float(table.y[row])) if row >= 0 else (math.nan, math.nan)
+            index.remember(incident.incident_id, alarm.family, incident.area, x, y, alarm.raised_ms)

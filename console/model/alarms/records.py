@@ -140,6 +140,10 @@ class Incident:
 
     ``alarm_ids`` are in the order the alarms joined; the first is the alarm that
     opened the incident. ``x``, ``y`` is the first alarm's position (display CRS).
+    ``area`` is what grouped it (``district:<name>``, ``warning:<id>``, or "" for
+    a neighbourhood, see ``incidents``); ``score`` the severity of its active
+    members and ``trend`` the score's steps (t_ms, change) of the trend window.
+    These three are the book's working state and not journal columns.
     """
 
     incident_id: int
@@ -154,11 +158,15 @@ class Incident:
     alarm_ids: list[int] = field(default_factory=list)
     districts: list[str] = field(default_factory=list)
     version: int = field(default=0, compare=False)
+    area: str = ""
+    score: int = 0
+    trend: list[tuple[int, int]] = field(default_factory=list, compare=False)
 
 
 # Columns of an alarm's journal row, in order (lists and version excluded).
 ALARM_COLUMNS = tuple(f.name for f in fields(Alarm) if f.name not in ("history", "notes", "version"))
-INCIDENT_COLUMNS = tuple(f.name for f in fields(Incident) if f.name not in ("alarm_ids", "districts", "version"))
+INCIDENT_COLUMNS = tuple(f.name for f in fields(Incident) if f.name not in ("alarm_ids", "districts", "version", "area",
+                                                                              "score", "trend"))
 
 
 class TransitionRecord(NamedTuple):

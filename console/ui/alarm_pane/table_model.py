@@ -23,6 +23,7 @@ from console.model.alarms import AlarmBook, AlarmState
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
 from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
+from console.ui.alarm_pane.incident_line import incident_head
 from console.ui.alarm_pane.labels import (
     LEVEL_TEXT_COLOURS,
     category_label,
@@ -316,8 +317,9 @@ class AlarmListModel(QAbstractTableModel):
             key = int(self._keys[row])
             if key > 0:
                 return self._alarm_tooltip(key)
+            summary = self.alarm_list.incident_summary(-key)
             return self.tr("Incident #{incident}: {n} alarms; click ▸ to expand").format(
-                incident=-key, n=self.alarm_list.incident_summary(-key)["count"])
+                incident=-key, n=summary["count"]) + "\n" + "、".join(summary["districts"])
         look = self.row_look(row)
         if role == Qt.ItemDataRole.DisplayRole:
             return look.texts[column]
@@ -442,7 +444,7 @@ class AlarmListModel(QAbstractTableModel):
         if first < 0:
             texts = (level_text, "", "", "", "", "", "", "", "")
         else:
-            head = self.tr("{n} alarms").format(n=s["count"])
+            head = incident_head(s)
             districts = s["districts"]
             owners = s["owners"]
             if len(s["states"]) == 1:

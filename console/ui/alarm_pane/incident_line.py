@@ -1,0 +1,28 @@
+"""The words of an incident line: how many sensors, the peak level and the trend (translated)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from console.model.levels import level_name
+
+# Arrows read at a glance in either language; the word says it for those who need it.
+TREND_ARROWS = {"rising": "↑", "falling": "↓", "steady": "→"}
+
+
+def trend_label(trend: str) -> str:
+    translate = QCoreApplication.translate
+    labels = {
+        "rising": translate("IncidentLine", "rising"),
+        "falling": translate("IncidentLine", "falling"),
+        "steady": translate("IncidentLine", "steady"),
+    }
+    return f"{TREND_ARROWS.get(trend, '')} {labels.get(trend, trend)}".strip()
+
+
+def incident_head(summary: dict) -> str:
+    """``12 sensors · peak II · ↑ rising`` for an incident line's sensor column."""
+    translate = QCoreApplication.translate
+    sensors = translate("IncidentLine", "{n} sensors").format(n=summary["sensors"])
+    peak = translate("IncidentLine", "peak {level}").format(level=level_name(summary["peak"])) if summary["peak"] else ""
+    return " · ".join(part for part in (sensors, peak, trend_label(summary["trend"])) if part)
