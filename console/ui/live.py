@@ -439,6 +439,14 @@ class LiveMapBinding(QObject):
         return int(rows.size)
 
     # --- lookup -----------------------------------------------------------
+    def features_of_rows(self, rows: np.ndarray) -> list[tuple[VectorLayer, np.ndarray]]:
+        """Each bound sensor layer with the features of ``rows`` (table rows) on it (maybe none)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < len(self._layer_of_row))]
+        rows = rows[self._layer_of_row[rows] >= 0]
+        index = self._layer_of_row[rows]
+        return [(layer, self._feature_of_row[rows[index == i]]) for i, layer in enumerate(self._layers)]
+
     def row_of_feature(self, layer: VectorLayer, feature: int) -> int | None:
         """Table row of a layer feature, or None when the bound table does not know it."""
         rows = self._row_of_feature.get(id(layer))

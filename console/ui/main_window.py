@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         self.session = LiveSession(rules, parent=self)
         self.live = LiveMapBinding(self.canvas)
         self.live.now_ms = self.session.now_ms
+        from console.ui.map.footprints import IncidentFootprints
+
+        self.footprints = IncidentFootprints(self.canvas, self.live)  # incidents as areas at city scale
         self.alarm_pane = AlarmPane()
         self.alarm_pane.clock = self.session.now_ms
         self.alarms_dock = self._dock(self.tr("Warnings"), self.alarm_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -491,6 +494,8 @@ class MainWindow(QMainWindow):
 
             title, decorations = drill_title(title), (paint_drill_banner,)
             when = datetime.fromtimestamp(self.drill.now_ms / 1000, ZoneInfo(DISPLAY_ZONE))
+        self.live.refresh()
+        self.footprints.update()  # the picture shows the incidents as they are now
         image = render_snapshot(self.canvas.renderer, width, height, self.canvas.extent(), title, when=when,
                                 decorations=decorations)
         if not image.save(str(path)):

@@ -216,9 +216,12 @@ class MapItem(pg.GraphicsObject):
             painter.drawImage(0, 0, self._static_image)
         self.renderer.paint_layers(painter, view, self.renderer.layers[split:], blink_on=self.blink_on)
         painter.resetTransform()
+        self.renderer.paint_overlays(painter, view)
         if moving:
             painter.setTransform(_moved(self._static_key[0], view))
         painter.drawImage(0, 0, self._labels_image)
+        painter.resetTransform()
+        self.renderer.paint_overlays(painter, view, above=True)
         painter.restore()
 
     def _render_static(self, view: ViewState, split: int) -> None:

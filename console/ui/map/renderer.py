@@ -42,6 +42,9 @@ class PointPainter:
         self.compact_sprites = compact_sprites
         self.compact_from_m = compact_from_m
         self.blink_off: dict[int, int] = {}
+        # Features not drawn in views coarser than ``hidden_from_m`` (sensors an incident footprint stands for).
+        self.hidden_features = np.empty(0, dtype=np.int64)
+        self.hidden_from_m = float("inf")
         if sprites is None:
             self.restyle()
 
@@ -56,8 +59,18 @@ class PointPainter:
     def paint(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:
         compact = self.compact_sprites is not None and view.resolution_m > self.compact_from_m
         self.raster.sprites = self.compact_sprites if compact else self.sprites
-        pixels, pad = self.raster.render(view.as_tuple, view.width, view.height,
-                                         None if blink_on else self.blink_off)
+        hidden = self.hidden_features if view.resolution_m > self.hidden_from_m else None
+        codes = self.raster.codes
+        kept = None
+        if hidden is not None and hidden.size:
+            kept = codes[hidden].copy()  # the live codes stay as they are: only this frame leaves them out
+            codes[hidden] = 0
+        try:
+            pixels, pad = self.raster.render(view.as_tuple, view.width, view.height,
+                                             None if blink_on else self.blink_off)
+        finally:
+            if kept is not None:
+                codes[hidden] = kept
         image = array_to_qimage(pixels)
         painter.save()
         painter.setOpacity(self.layer.opacity)
@@ -107,6 +120,9 @@ class MapRenderer:
         self._labels: dict[int, tuple] = {}
         self._label_images = LabelImages()
         self._listeners: list[Callable[[], None]] = []
+        # Drawn above the layers every frame (live, like the sensors), below the labels: incident footprints.
+        self.overlays: list[Callable[[QPainter, ViewState], None]] = []
+        self.overlays_above: list[Callable[[QPainter, ViewState], None]] = []  # above the labels too: badges
 
     # --- layer list ---------------------------------------------------
     def on_changed(self, callback: Callable[[], None]) -> None:
@@ -183,6 +199,12 @@ class MapRenderer:
             else:
                 layer_painter.paint(painter, view)
 
+    def paint_overlays(self, painter: QPainter, view: ViewState, above: bool = False) -> None:
+        for paint in self.overlays_above if above else self.overlays:
+            painter.save()
+            paint(painter, view)
+            painter.restore()
+
     def paint_labels(self, painter: QPainter, view: ViewState, layers=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -202,7 +224,9 @@ class MapRenderer:
         """Everything, bottom to top: basemaps (waiting for their tiles), layers, labels."""
         self.paint_basemaps(painter, view, wait=True)
         self.paint_layers(painter, view, blink_on=blink_on)
+        self.paint_overlays(painter, view)
         self.paint_labels(painter, view)
+        self.paint_overlays(painter, view, above=True)
 
     def hit(self, x: float, y: float, tolerance_m: float) -> tuple[VectorLayer, int] | None:
         """The topmost visible feature at (x, y)."""

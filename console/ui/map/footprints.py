@@ -1,0 +1,152 @@
+"""Incident footprints on the map: at city scale an incident is its sensors' hull, not a heap of markers.
+
+Coarser than ``FOOTPRINT_FROM_M`` metres per pixel, each incident with enough
+sensors in alarm is drawn as the hull of its sensors (``console.alarm_list.footprints``),
+tinted and outlined in the colour of its worst level, with its sensor count in a
+badge; the markers of those sensors are left out of the frame. Zoomed in past
+the threshold, the footprints go and the sensors show again.
+
+The footprints are worked out again when the bound table's styles change (the
+live binding's refresh), at most ``RECOMPUTE_S`` apart: a storm changes alarms
+every tick of a fast drill, and an outline a few hundred milliseconds late is
+still right for an operator looking at a whole city.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+
+from console.alarm_list.footprints import Footprint, incident_footprints
+from console.ui.map.sensor_style import COMPACT_FROM_M, LEVEL_COLOURS
+from console.ui.map.view import ViewState
+
+# The scale from which a whole district or more is on screen (as for the compact calm sensors).
+FOOTPRINT_FROM_M = COMPACT_FROM_M
+RECOMPUTE_S = 0.5
+TINT_ALPHA = 70  # of 255: the streets and district names beneath stay readable
+# Lifeline incidents are outlined solid, flood ones dashed, hazmat dash-dotted: two families in one
+# district overlap and stay apart.
+FAMILY_DASH = {"flood": Qt.PenStyle.DashLine, "hazmat": Qt.PenStyle.DashDotLine}
+BADGE_TEXT = {1: "#FFFFFF", 2: "#FFFFFF", 3: "#1A1A1A", 4: "#FFFFFF"}  # yellow needs dark text
+
+
+class IncidentFootprints(QObject):
+    """Keeps the footprints of the bound book's incidents on a canvas.
+
+    Parameters
+    ----------
+    canvas : MapCanvas
+    binding : LiveMapBinding
+        Whose table and book are shown, and which layer features their rows are.
+
+    Attributes
+    ----------
+    footprints : list of Footprint
+        As of the last ``update``, worst level last.
+    """
+
+    def __init__(self, canvas, binding, parent=None):
+        super().__init__(parent or canvas)
+        self.canvas = canvas
+        self.binding = binding
+        self.footprints: list[Footprint] = []
+        self.enabled = True
+        self._computed_at = -float("inf")
+        self._font = QFont(canvas.renderer.font_family)
+        self._font.setPixelSize(13)
+        self._font.setBold(True)
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self.update)
+        canvas.renderer.overlays.append(self.paint)
+        canvas.renderer.overlays_above.append(self.paint_badges)
+        binding.refreshed.connect(self._on_refreshed)
+
+    def _on_refreshed(self, _count: int) -> None:
+        wait = RECOMPUTE_S - (time.monotonic() - self._computed_at)
+        if wait <= 0:
+            self.update()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
+
+    def update(self) -> None:
+        """Work the footprints out from the bound book now and hide their sensors at city scale."""
+        self._computed_at = time.monotonic()
+        binding = self.binding
+        book, table = binding.book, binding.table
+        if not self.enabled or book is None or table is None:
+            self.footprints = []
+        else:
+            self.footprints = incident_footprints(book, table)
+        rows = (np.concatenate([f.rows for f in self.footprints]) if self.footprints
+                else np.empty(0, dtype=np.int64))
+        renderer = self.canvas.renderer
+        for layer, features in binding.features_of_rows(rows):
+            painter = renderer.painter_for(layer)
+            painter.hidden_features = features
+            painter.hidden_from_m = FOOTPRINT_FROM_M
+        self.canvas.map_item.update()
+
+    def shown(self, view: ViewState) -> bool:
+        return self.enabled and bool(self.footprints) and view.resolution_m > FOOTPRINT_FROM_M
+
+    def paint(self, painter: QPainter, view: ViewState) -> None:
+        if not self.shown(view):
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        sx, tx, sy, ty = view.as_tuple
+        for footprint in self.footprints:
+            colour = QColor(LEVEL_COLOURS.get(footprint.level, "#7A5C99"))
+            tint = QColor(colour)
+            tint.setAlpha(TINT_ALPHA)
+            outline = footprint.outline
+            polygon = QPolygonF([QPointF(x, y) for x, y in zip((outline[:, 0] * sx + tx).tolist(),
+                                                                (outline[:, 1] * sy + ty).tolist(), strict=True)])
+            # An incident still awaiting acknowledgement has the heavier outline; the family is the dash.
+            pen = QPen(colour.darker(115), 3.0 if footprint.unack else 2.0)
+            pen.setStyle(FAMILY_DASH.get(footprint.family, Qt.PenStyle.SolidLine))
+            painter.setPen(pen)
+            painter.setBrush(QBrush(tint))
+            painter.drawPolygon(polygon)
+
+    def paint_badges(self, painter: QPainter, view: ViewState) -> None:
+        """Each footprint's count, above the outlines and the map's labels: a count is never hidden."""
+        if not self.shown(view):
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        sx, tx, sy, ty = view.as_tuple
+        badges = []
+        for footprint in self.footprints:
+            x, y = footprint.label_at
+            badges.append((QPointF(x * sx + tx, y * sy + ty), footprint,
+                           QColor(LEVEL_COLOURS.get(footprint.level, "#7A5C99"))))
+        painter.setFont(self._font)
+        metrics = QFontMetricsF(self._font)
+        placed: list[QRectF] = []
+        for centre, footprint, colour in reversed(badges):  # the worst first: it keeps its place
+            text = str(footprint.count)
+            width = max(metrics.horizontalAdvance(text) + 12, 24.0)
+            box = QRectF(centre.x() - width / 2, centre.y() - 11, width, 22)
+            for _ in range(8):  # step aside from badges already placed
+                if not any(box.intersects(other) for other in placed):
+                    break
+                box.translate(0, 24)
+            placed.append(box)
+            painter.setPen(QPen(QColor("#FFFFFF"), 2.0))
+            painter.setBrush(QBrush(colour))
+            painter.drawRoundedRect(box, 11, 11)
+            painter.setPen(QColor(BADGE_TEXT.get(footprint.level, "#FFFFFF")))
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+
+    def footprint_at(self, x: float, y: float) -> Footprint | None:
+        """The topmost footprint whose outline holds the map point (x, y)."""
+        import shapely
+
+        for footprint in reversed(self.footprints):
+            if shapely.contains_xy(shapely.Polygon(footprint.outline), x, y):
+                return footprint
+        return None
