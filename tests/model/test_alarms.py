@@ -262,7 +262,7 @@ def test_an_action_on_several_alarms_applies_to_all_or_to_none(gas):
         book.close([first, second, third], "false_alarm", "spike", OPERATOR, T0 + 2 * MINUTE)
     with pytest.raises(ValueError, match=f"alarm {third} is closed"):
         book.dispatch([first, second, third], "gas company", OPERATOR, T0 + 2 * MINUTE)
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="no alarm 999"):
         book.note([first, 999], "checked on site", OPERATOR, T0 + 2 * MINUTE)
     assert [book.alarms[i].closed_ms for i in (first, second)] == [None, None]
     assert [book.alarms[i].dispatched_to for i in (first, second)] == [None, None]

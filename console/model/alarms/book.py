@@ -96,7 +96,9 @@ class AlarmBook(BookCheckpoints, BookFaults):
 
     Operator actions take the operator's name and the time (UTC epoch ms) and are
     recorded with both. Actions on several alarms skip those they do not apply to
-    and return the ids they changed.
+    and return the ids they changed; they apply to all or to none: every id is
+    checked before the first alarm changes (an unknown id or sensor refuses the
+    whole action with a ValueError naming it).
     """
 
     records_emitted = Signal(BookRecords)
@@ -394,7 +396,7 @@ class AlarmBook(BookCheckpoints, BookFaults):
         text = (text or "").strip()
         if not text:
             raise ValueError("a note needs text")
-        for alarm in [self.alarms[i] for i in _ids(alarm_ids)]:
+        for alarm in [self._known(i) for i in _ids(alarm_ids)]:
             alarm.notes.append(Note(int(at_ms), operator, text))
             self._action(at_ms, operator, OperatorAction.NOTE, alarm, {"text": text})
             self._touch_alarm(alarm)
@@ -457,9 +459,13 @@ class AlarmBook(BookCheckpoints, BookFaults):
         operator = _operator(operator)
         reason = (reason or "").strip()
         table = self.table
+        sensor_ids = list(dict.fromkeys(sensor_ids))
+        rows = table.rows_of(sensor_ids)  # every sensor checked before the first one changes
+        unknown = [s for s, row in zip(sensor_ids, rows.tolist(), strict=True) if row < 0]
+        if unknown:
+            raise ValueError(f"no sensor {', '.join(map(str, unknown))}")
         done = []
-        for sensor_id in sensor_ids:
-            row = table.row_of(sensor_id)
+        for sensor_id, row in zip(sensor_ids, rows.tolist(), strict=True):
             if bool(table.out_of_service[row]) == bool(out_of_service):
                 continue
             table.out_of_service[row] = bool(out_of_service)
@@ -501,11 +507,18 @@ class AlarmBook(BookCheckpoints, BookFaults):
 
     # --- internals --------------------------------------------------------
     def _open(self, alarm_ids) -> list[Alarm]:
-        alarms = [self.alarms[int(i)] for i in alarm_ids]
+        alarms = [self._known(i) for i in _ids(alarm_ids)]
         return [a for a in alarms if a.closed_ms is None]
 
+    def _known(self, alarm_id) -> Alarm:
+        """The alarm of ``alarm_id``; a ValueError (checked before anything changes) when there is none."""
+        alarm = self.alarms.get(int(alarm_id))
+        if alarm is None:
+            raise ValueError(f"no alarm {int(alarm_id)}")
+        return alarm
+
     def _open_one(self, alarm_id: int) -> Alarm:
-        alarm = self.alarms[int(alarm_id)]
+        alarm = self._known(alarm_id)
         if alarm.closed_ms is not None:
             raise ValueError(f"alarm {alarm_id} is closed")
         return alarm

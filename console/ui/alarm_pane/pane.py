@@ -138,7 +138,7 @@ class AlarmPane(QWidget):
             self.addAction(act)
             return act
 
-        self.acknowledge_action = action(self.tr("Acknowledge"), self.acknowledge_selected, "F4",
+        self.acknowledge_action = action(self.tr("Acknowledge"), self.ask_acknowledge, "F4",
                                          self.tr("Acknowledge the selected alarms"))
         self.shelve_action = action(self.tr("Shelve…"), self.ask_shelve, None, self.tr("Hide the selected alarms for a while"))
         self.unshelve_action = action(self.tr("Unshelve"), self.unshelve_selected)
@@ -467,6 +467,12 @@ class AlarmPane(QWidget):
             return None
         ids = self.selected_alarm_ids()
         return ids or None
+
+    def ask_acknowledge(self):
+        """Acknowledge the selection: several alarms (an incident line) on one confirmation (``bulk``)."""
+        from console.ui.alarm_pane.bulk import ask_acknowledge
+
+        return ask_acknowledge(self)
 
     def ask_shelve(self) -> QDialog | None:
         ids = self._selection_for_dialog()
