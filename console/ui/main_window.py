@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         alarms_menu.addSeparator()
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
         self.shift_report_action = self._action(alarms_menu, self.tr("Shift &report…"), self.ask_shift_report)
+        self.history_action = self._action(alarms_menu, self.tr("Closed alarm &history…"), self.show_history, "Ctrl+H")
         self.sources.add_menu(self.menuBar().addMenu(self.tr("S&ources")))
         drill_menu = self.menuBar().addMenu(self.tr("&Drill"))
         self.start_drill_action = self._action(drill_menu, self.tr("&Start a drill from a recorded feed…"),
@@ -336,6 +337,21 @@ class MainWindow(QMainWindow):
         name = ask_operator(self, self.session.operator)
         if name:
             self.set_operator(name)
+
+    def show_history(self):
+        """The closed-alarm history of the live journal (one dialog, not modal)."""
+        from console.ui.history import AlarmHistoryDialog, journal_path_of
+
+        dialog = getattr(self, "history_dialog", None)
+        if dialog is None:
+            table = self.session.table
+            districts = sorted({d for d in table.district.tolist() if d}) if table is not None else []
+            dialog = self.history_dialog = AlarmHistoryDialog(lambda: journal_path_of(self), districts,
+                                                              self.session.now_ms, parent=self)
+        dialog.show()
+        dialog.raise_()
+        dialog.search()
+        return dialog
 
     def ask_shift_report(self) -> None:
         from console.ui.shift_report import ask_shift_report
