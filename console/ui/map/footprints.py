@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 from console.alarm_list.footprints import Footprint, incident_footprints
 from console.ui.map.sensor_style import COMPACT_FROM_M, LEVEL_COLOURS
@@ -56,6 +56,9 @@ class IncidentFootprints(QObject):
         self.footprints: list[Footprint] = []
         self.enabled = True
         self._computed_at = -float("inf")
+        self._version = 0  # grows with every update: the cached pictures below are of one version
+        self._cached: dict[str, tuple] = {}  # "areas" -> (view, version, QImage)
+        self._last_view: dict[str, tuple] = {}  # "areas" -> (view, version) of the last frame
         self._font = QFont(canvas.renderer.font_family)
         self._font.setPixelSize(13)
         self._font.setBold(True)
@@ -76,6 +79,7 @@ class IncidentFootprints(QObject):
     def update(self) -> None:
         """Work the footprints out from the bound book now and hide their sensors at city scale."""
         self._computed_at = time.monotonic()
+        self._version += 1
         binding = self.binding
         book, table = binding.book, binding.table
         if not self.enabled or book is None or table is None:
@@ -95,8 +99,43 @@ class IncidentFootprints(QObject):
         return self.enabled and bool(self.footprints) and view.resolution_m > FOOTPRINT_FROM_M
 
     def paint(self, painter: QPainter, view: ViewState) -> None:
+        self._paint_cached("areas", painter, view, self._paint_areas)
+
+    def paint_badges(self, painter: QPainter, view: ViewState) -> None:
+        """Each footprint's count, above the outlines and the map's labels: a count is never hidden."""
+        if self.shown(view):
+            painter.save()
+            self._paint_badges(painter, view)
+            painter.restore()
+
+    def _paint_cached(self, name: str, painter: QPainter, view: ViewState, draw) -> None:
+        """Draw through a picture kept while neither the view nor the footprints change.
+
+        A drill plays with the view still: the translucent areas (a few ms to fill
+        at city scale) are then one image blit a frame. A view seen for the first
+        time (panning, zooming) is drawn directly: a picture pays only from the
+        second frame of the same view on.
+        """
         if not self.shown(view):
             return
+        cached = self._cached.get(name)
+        key = (view, self._version)
+        if cached is None or cached[:2] != key:
+            if self._last_view.get(name) != key:
+                self._last_view[name] = key
+                painter.save()
+                draw(painter, view)
+                painter.restore()
+                return
+            image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0)
+            inner = QPainter(image)
+            draw(inner, view)
+            inner.end()
+            cached = self._cached[name] = (view, self._version, image)
+        painter.drawImage(0, 0, cached[2])
+
+    def _paint_areas(self, painter: QPainter, view: ViewState) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         sx, tx, sy, ty = view.as_tuple
         for footprint in self.footprints:
@@ -113,10 +152,7 @@ class IncidentFootprints(QObject):
             painter.setBrush(QBrush(tint))
             painter.drawPolygon(polygon)
 
-    def paint_badges(self, painter: QPainter, view: ViewState) -> None:
-        """Each footprint's count, above the outlines and the map's labels: a count is never hidden."""
-        if not self.shown(view):
-            return
+    def _paint_badges(self, painter: QPainter, view: ViewState) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         sx, tx, sy, ty = view.as_tuple
         badges = []
