@@ -18,7 +18,7 @@ from pathlib import Path
 from console.errors import InputError
 from console.model.levels import LEVEL_OF_ROMAN
 
-__all__ = ["DEFAULT_RULES_PATH", "KNOWN_QUANTITIES", "Rule", "RuleSet", "check_order"]
+__all__ = ["DEFAULT_RULES_PATH", "KNOWN_QUANTITIES", "NO_RULE_PREFIX", "Rule", "RuleSet", "check_order"]
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "assets" / "rules" / "default_rules.toml"
 
@@ -41,6 +41,9 @@ KNOWN_QUANTITIES = {
     "tank_pressure": "high",
     "hazmat_lel": "high",
 }
+
+# The rule name of sensors whose quantity has no rule: no levels, watched for silence only.
+NO_RULE_PREFIX = "no_rule:"
 
 # Settings every rule has, with the built-in value used when neither [defaults] nor the rule sets one.
 TUNABLES = {
@@ -167,11 +170,16 @@ class RuleSet:
         _check_together(self, self.sensors[sensor_id], self.rule_for(quantity, sensor_id), key)
 
     def rule_for(self, quantity: str, sensor_id: str | None = None) -> Rule:
-        """The rule in force for a sensor of ``quantity`` (layer thresholds not included)."""
+        """The rule in force for a sensor of ``quantity`` (layer thresholds not included).
+
+        A quantity the file has no rule for gets ``no_rule:<quantity>``: no
+        levels, the ``[defaults]`` for the rest (the stale time above all).
+        """
         settings = dict(TUNABLES)
         settings.update(self.defaults)
-        settings.update(self.quantities[quantity])
-        name = f"quantity:{quantity}"
+        own = self.quantities.get(quantity)
+        settings.update(own or {})
+        name = f"quantity:{quantity}" if own is not None else NO_RULE_PREFIX + quantity
         if sensor_id is not None and sensor_id in self.sensors:
             settings.update(self.sensors[sensor_id])
             name = f"sensor:{sensor_id}"
@@ -179,7 +187,7 @@ class RuleSet:
         return Rule(
             name=name,
             quantity=quantity,
-            direction=self.quantities[quantity]["direction"],
+            direction=own["direction"] if own is not None else KNOWN_QUANTITIES.get(quantity, "high"),
             levels=levels,
             deadband=settings["deadband"],
             delay_on_s=settings["delay_on_s"],

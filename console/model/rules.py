@@ -92,7 +92,7 @@ class RuleEngine:
     Raises
     ------
     InputError
-        A quantity of the table has no rule, a rule names a quantity no sensor
+        A rule names a quantity no sensor
         has and the console does not know, or merged per-sensor thresholds are out
         of order for the direction.
     """
@@ -128,13 +128,14 @@ class RuleEngine:
                 raise InputError(
                     rules.source, f"unknown quantity: no sensor measures it{hint}", key=f"quantity.{quantity}"
                 )
+        # A quantity without a rule does not stop the others: its sensors load, are watched for
+        # silence (the [defaults] stale time) and raise no level; the warning names the quantity.
         missing = [q for q in present if q not in rules.quantities]
-        if missing:
-            count = int(np.isin(table.quantity, missing).sum())
-            raise InputError(
-                rules.source,
-                f"no rule for the quantity {missing[0]!r} of {count} sensor(s) in {table.source}",
-                key=f"quantity.{missing[0]}",
+        for quantity in missing:
+            count = int((table.quantity == quantity).sum())
+            self.warnings.append(
+                f"{rules.source}: no rule for the quantity {quantity!r} of {count} sensor(s) in {table.source}: "
+                f"watched for silence only, no alarm levels (add [quantity.{quantity}])"
             )
         levels = np.full((len(table), 4), np.nan)
         rule_names = np.empty(len(table), dtype=object)
@@ -147,7 +148,8 @@ class RuleEngine:
         levels[from_layer] = table.thresholds[from_layer]
         overridden = from_layer.any(axis=1)
         rule_names[overridden] = ["sensor:" + i for i in table.ids[overridden].tolist()]
-        self.sign = np.where(np.array([rules.quantities[q]["direction"] == "low" for q in table.quantity]), -1.0, 1.0)
+        directions = {q: rules.rule_for(q).direction for q in present}
+        self.sign = np.where(np.array([directions[q] == "low" for q in table.quantity]), -1.0, 1.0)
         if len(table) == 0:
             self.sign = np.ones(0)
         self._check_layer_order(levels, from_layer)
@@ -167,7 +169,7 @@ class RuleEngine:
                 check_order(rule.levels, rule.direction, rules.source, f'sensor."{sensor_id}".levels')
             rules.check_sensor(table.quantity[row], sensor_id)
 
-        unset = np.isnan(levels).all(axis=1) & np.isnan(self.rate_limit_per_ms)
+        unset = np.isnan(levels).all(axis=1) & np.isnan(self.rate_limit_per_ms) & ~np.isin(table.quantity, missing)
         for quantity in sorted(set(table.quantity[unset].tolist())):
             count = int((table.quantity[unset] == quantity).sum())
             self.warnings.append(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QToolTip
 from console.model.alarms import AlarmBook, AlarmState
 from console.model.layer import GeometryKind, VectorLayer
 from console.model.readings import Quality, ReadingBatch
+from console.model.rule_file import NO_RULE_PREFIX
 from console.model.sensors import NO_TIME, SensorStatus, SensorTable, level_name
 from console.ui.crossing import GuiCrossing
 from console.ui.i18n import current_language
@@ -216,9 +217,15 @@ class LiveSession(QObject):
         """
         from console.model.pipeline import Pipeline
 
+        old = self.pipeline
         if self.journal is not None:
             self.journal.flush(timeout=5.0)  # a rebuilt pipeline restores what was written so far
-        self.pipeline = Pipeline(table, self.rules, journal=self.journal)
+        pipeline = Pipeline(table, self.rules, journal=self.journal)
+        if old is not None and self.journal is None:
+            from console.model.carry import carry_over
+
+            carry_over(old, pipeline)  # more sensor layers: the alarm book and the sensors' state stay
+        self.pipeline = pipeline
         self.names = display_names(table, layers or [])
         self._journal_shift()
         self.ticker.start()
@@ -482,7 +489,11 @@ class LiveMapBinding(QObject):
                 value += "  " + self.tr("(bad quality)")
             lines.append(self.tr("Value: {value}").format(value=value))
         level = int(table.level[row])
-        lines.append(level_label(level) if level else self.tr("No alarm level"))
+        if str(table.rule[row]).startswith(NO_RULE_PREFIX):
+            lines.append(self.tr("No rule for {quantity}: watched for silence only").format(
+                quantity=table.quantity[row]))
+        else:
+            lines.append(level_label(level) if level else self.tr("No alarm level"))
         alarm_id = int(table.alarm_id[row])
         if self.book is not None and alarm_id >= 0 and alarm_id in self.book.alarms:
             alarm = self.book.alarms[alarm_id]

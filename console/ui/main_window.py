@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.replay_panel = None
         self._drill_generation = -1
         self.errors: list[str] = []  # every message shown to the operator, newest last
+        self.rule_warnings: list[str] = []  # what the rules said of the live sensors (quantities without a rule)
         self.setAcceptDrops(True)
         self._build_menus()
         self._on_operator_changed("")
@@ -277,6 +278,9 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc), self.tr("Live sensors not started"))
             return False
         self.show_state(table, pipeline.book, self.session.names, pipeline.engine.sign)
+        self.rule_warnings = list(pipeline.engine.warnings)
+        if self.rule_warnings:  # e.g. a quantity without a rule: its sensors are watched for silence only
+            self.statusBar().showMessage(" · ".join(self.rule_warnings), 30000)
         return True
 
     def show_state(self, table, book, names=None, sign=None) -> None:
