@@ -117,9 +117,9 @@ def test_the_mirror_shows_the_engine_state_and_actions_come_back_answered(tmp_pa
         assert refusals == [("note", "a note needs text")]
         assert run.mirror.book.alarms[alarm.alarm_id].notes == []
         assert run.mirror.book.pending == {}
-        run.mirror.book.acknowledge(alarm.alarm_id, "王敏", T0 + 5 * MINUTE)  # not a list: refused, engine goes on
+        run.mirror.book.acknowledge([999], "王敏", T0 + 5 * MINUTE)  # an alarm it does not hold: refused, goes on
         run.until(lambda: len(refusals) == 2, what="the second refusal")
-        assert refusals[1][0] == "acknowledge" and "TypeError" in refusals[1][1]
+        assert refusals[1] == ("acknowledge", "no alarm 999")
         run.mirror.book.record_action("shift_start", "李强", T0 + 6 * MINUTE, previous="王敏")
         run.until(lambda: not run.mirror.book.pending, what="the handover's answer")
     finally:

@@ -150,11 +150,12 @@ def test_bad_rules_stop_before_the_journal_is_created(tmp_path):
     feed = tmp_path / "night.jsonl"
     feed.write_text(FEED_LINES[0] + "\n", encoding="utf-8")
     rules = tmp_path / "rules.toml"
-    rules.write_text('[quantity.depth]\ndirection = "high"\nlevels = [15, 27, 40, 50]\n', encoding="utf-8")
+    rules.write_text('[quantity.depth]\ndirection = "high"\nlevels = [15, 27, 40, 50]\ndelay_on = 30\n',
+                     encoding="utf-8")
     journal = tmp_path / "journal.sqlite"
     with pytest.raises(InputError) as error:
         run([feed, "--journal", journal, "--sensors", sensors, "--rules", rules])
-    assert error.value.source == str(rules) and error.value.key == "quantity.gas_lel"
+    assert error.value.source == str(rules) and error.value.key == "quantity.depth.delay_on"
     assert not journal.exists()
 
 
