@@ -114,6 +114,8 @@ def legend_rows(renderer: MapRenderer) -> list[tuple[QPixmap, str]]:
     rows = [(swatch_icon(layer).pixmap(SWATCH, SWATCH), layer_title(layer)) for layer in layers]
     if any(layer.is_sensor_layer for layer in layers):
         rows += sensor_state_rows()
+    for extra in renderer.legend_extras:  # what overlays draw (incident footprints)
+        rows += extra()
     return rows
 
 

@@ -79,6 +79,10 @@ def test_one_footprint_per_incident_with_its_sensors_count_and_worst_level(windo
     (footprint,) = incident_footprints(win.session.book, win.session.table)
     assert footprint.count == len(FLOOD_IDS) and footprint.level == 2 and footprint.family == "flood"
     assert sorted(win.session.table.ids[footprint.rows].tolist()) == FLOOD_IDS
+    # A snapshot's legend says what the dashed (flood) area is.
+    from console.ui.snapshot import legend_rows
+
+    assert [text for _, text in legend_rows(win.canvas.renderer)][-1] == "Flood incident area"
 
 
 def test_city_scale_draws_the_footprint_and_hides_its_markers_zoomed_in_shows_the_sensors(window):

@@ -17,8 +17,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap, QPolygonF
 
 from console.alarm_list.footprints import Footprint, incident_footprints
 from console.ui.map.sensor_style import COMPACT_FROM_M, LEVEL_COLOURS
@@ -67,6 +67,7 @@ class IncidentFootprints(QObject):
         self._later.timeout.connect(self.update)
         canvas.renderer.overlays.append(self.paint)
         canvas.renderer.overlays_above.append(self.paint_badges)
+        canvas.renderer.legend_extras.append(self.legend_rows)
         binding.refreshed.connect(self._on_refreshed)
 
     def _on_refreshed(self, _count: int) -> None:
@@ -177,6 +178,35 @@ class IncidentFootprints(QObject):
             painter.drawRoundedRect(box, 11, 11)
             painter.setPen(QColor(BADGE_TEXT.get(footprint.level, "#FFFFFF")))
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+
+    def legend_rows(self, swatch: int = 18) -> list:
+        """Legend rows for the footprints drawn (by family): an outlined, tinted area with its count."""
+        if not self.enabled or not self.footprints:
+            return []
+        translate = QCoreApplication.translate
+        texts = {"lifeline": translate("IncidentFootprints", "Lifeline incident area"),
+                 "flood": translate("IncidentFootprints", "Flood incident area"),
+                 "hazmat": translate("IncidentFootprints", "Hazmat incident area")}
+        rows = []
+        for family in ("lifeline", "flood", "hazmat"):
+            levels = [f.level for f in self.footprints if f.family == family]
+            if not levels:
+                continue
+            colour = QColor(LEVEL_COLOURS.get(min(levels), "#7A5C99"))
+            pixmap = QPixmap(swatch, swatch)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            tint = QColor(colour)
+            tint.setAlpha(TINT_ALPHA)
+            pen = QPen(colour.darker(115), 2.0)
+            pen.setStyle(FAMILY_DASH.get(family, Qt.PenStyle.SolidLine))
+            painter.setPen(pen)
+            painter.setBrush(tint)
+            painter.drawRoundedRect(QRectF(2, 2, swatch - 4, swatch - 4), 4, 4)
+            painter.end()
+            rows.append((pixmap, texts[family]))
+        return rows
 
     def footprint_at(self, x: float, y: float) -> Footprint | None:
         """The topmost footprint whose outline holds the map point (x, y)."""

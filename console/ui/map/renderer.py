@@ -123,6 +123,7 @@ class MapRenderer:
         # Drawn above the layers every frame (live, like the sensors), below the labels: incident footprints.
         self.overlays: list[Callable[[QPainter, ViewState], None]] = []
         self.overlays_above: list[Callable[[QPainter, ViewState], None]] = []  # above the labels too: badges
+        self.legend_extras: list[Callable[[], list]] = []  # (QPixmap, text) rows an overlay adds to a legend
 
     # --- layer list ---------------------------------------------------
     def on_changed(self, callback: Callable[[], None]) -> None:
