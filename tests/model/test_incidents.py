@@ -58,7 +58,7 @@ def test_alarms_group_by_family_and_district_not_by_distance(storm):
     assert storm.book.incidents[4].area == ""  # WLG-X has no district
 
 
-def test_an_incident_with_active_members_keeps_its_district_however_long_and_a_quiet_one_ends(storm):
+def test_an_incident_with_active_members_keeps_its_district_for_hours_and_a_quiet_one_ends(storm):
     read(storm, "WLG-N1", 40, 20.0)  # still level IV long after the window: nothing new
     table = storm.table
     table_row = table.row_of("WLG-N2")
@@ -75,6 +75,11 @@ def test_an_incident_with_active_members_keeps_its_district_however_long_and_a_q
     read(storm, "RG-N3", 71, 60.0)  # a new level on an open alarm (reactivated): same alarm, same incident
     newest = {a.sensor_id: a.incident_id for a in storm.book.alarms.values() if a.closed_ms is None}
     assert newest["WLG-S1"] == 5 and newest["RG-N3"] == 1 and newest["WLG-N2"] == 1
+    # More than ACTIVE_JOIN_MS (2 h) after North's last alarm, still active: a new alarm opens a new incident.
+    storm.book.close([storm.table.alarm_id[storm.table.row_of("RG-N3")]], "handled", "", "op", T0 + 72 * MINUTE)
+    read(storm, "RG-N3", 200, 35.0)
+    assert storm.book.incidents[1].score > 0
+    assert storm.book.alarms[storm.table.alarm_id[storm.table.row_of("RG-N3")]].incident_id == 6
 
 
 def test_trend_rises_with_new_and_worse_alarms_falls_as_they_return_and_is_steady_when_nothing_moves(storm):

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "ACTIVE_JOIN_MS",
     "TREND_WINDOW_MS",
     "TRENDS",
     "IncidentGrid",
@@ -33,6 +34,9 @@ __all__ = [
 
 # The trend compares an incident now with this long ago.
 TREND_WINDOW_MS = 10 * 60_000
+# An incident with active members takes new alarms of its area for this long after its last one:
+# a storm's district stays one line, but one sensor stuck in alarm for days does not keep it open.
+ACTIVE_JOIN_MS = 2 * 3_600_000
 TRENDS = ("rising", "falling", "steady")
 DISTRICT_PREFIX = "district:"
 WARNING_PREFIX = "warning:"
@@ -126,8 +130,9 @@ class IncidentIndex:
     """Which incident a new alarm joins.
 
     With an area (see ``area_of``): the newest incident of the same family and
-    area, while it still has an active member or its last alarm came at most
-    ``window_ms`` before. Without one: the neighbourhood search of ``IncidentGrid``.
+    area, while its last alarm came at most ``window_ms`` before, or at most
+    ``ACTIVE_JOIN_MS`` before while it still has an active member. Without one:
+    the neighbourhood search of ``IncidentGrid``.
     """
 
     def __init__(self, distance_m: float, window_ms: int, ground_scale: np.ndarray):
@@ -140,7 +145,10 @@ class IncidentIndex:
             return self.grid.nearest(family, x, y, scale, t_ms)
         incident_id = self.by_area.get((family, area))
         incident = incidents.get(incident_id) if incident_id is not None else None
-        if incident is not None and (incident.score > 0 or t_ms - incident.last_ms <= self.window_ms):
+        if incident is None:
+            return None
+        quiet_ms = t_ms - incident.last_ms
+        if quiet_ms <= self.window_ms or (incident.score > 0 and quiet_ms <= max(self.window_ms, ACTIVE_JOIN_MS)):
             return incident_id
         return None
 
