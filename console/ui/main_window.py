@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.alarm_pane.operator_needed.connect(self.change_shift)
         self.alarm_pane.acted.connect(self.live.refresh)
         self.alarm_pane.zoom_requested.connect(self.zoom_to_sensors)
+        self.footprints.incident_clicked.connect(self.alarm_pane.select_alarm)  # a footprint: its incident line
         self.alarm_pane.error.connect(lambda message: self.show_error(message, self.tr("Action not done")))
         self.session.operator_changed.connect(self._on_operator_changed)
         from console.ui.live_sources import LiveSources

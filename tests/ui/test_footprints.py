@@ -113,6 +113,14 @@ def test_city_scale_draws_the_footprint_and_hides_its_markers_zoomed_in_shows_th
     painter = win.canvas.renderer.painter_for(layer)
     assert sorted(painter.hidden_features.tolist()) == sorted(flood.tolist())
 
+    # A click inside the footprint selects the incident's line in the warning pane.
+    pane = win.alarm_pane
+    pane.refresh()
+    assert win.footprints.click_at(*beside) is not None
+    (row,) = pane.selected_rows()
+    assert pane.model.is_incident_line(row)
+    assert win.footprints.click_at(CENTRE[0] + 30_000, CENTRE[1]) is None  # outside: nothing
+
     # Zoomed in (a few metres a pixel): the footprint goes, each sensor is its orange diamond again.
     near = show(win, (float(x[flood[0]]), float(y[flood[0]])), 300)
     assert near.resolution_m < FOOTPRINT_FROM_M

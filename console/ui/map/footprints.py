@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap, QPolygonF
 
 from console.alarm_list.footprints import Footprint, incident_footprints
@@ -47,7 +47,14 @@ class IncidentFootprints(QObject):
     ----------
     footprints : list of Footprint
         As of the last ``update``, worst level last.
+
+    Signals
+    -------
+    incident_clicked(int): a click at city scale fell inside a footprint; the id of one of its alarms
+        (the warning pane selects that alarm's incident line).
     """
+
+    incident_clicked = Signal(int)
 
     def __init__(self, canvas, binding, parent=None):
         super().__init__(parent or canvas)
@@ -69,6 +76,7 @@ class IncidentFootprints(QObject):
         canvas.renderer.overlays_above.append(self.paint_badges)
         canvas.renderer.legend_extras.append(self.legend_rows)
         binding.refreshed.connect(self._on_refreshed)
+        canvas.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def _on_refreshed(self, _count: int) -> None:
         wait = RECOMPUTE_S - (time.monotonic() - self._computed_at)
@@ -207,6 +215,27 @@ class IncidentFootprints(QObject):
             painter.end()
             rows.append((pixmap, texts[family]))
         return rows
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        point = self.canvas.viewbox.mapSceneToView(event.scenePos())
+        self.click_at(point.x(), point.y())
+
+    def click_at(self, x: float, y: float) -> int | None:
+        """At city scale, the alarm id a click at map point (x, y) stands for (``incident_clicked``), or None."""
+        table = self.binding.table
+        if table is None or not self.shown(self.canvas.view_state()):
+            return None
+        footprint = self.footprint_at(x, y)
+        if footprint is None:
+            return None
+        alarm_ids = table.alarm_id[footprint.rows]
+        alarm_ids = alarm_ids[alarm_ids >= 0]
+        if alarm_ids.size == 0:
+            return None
+        self.incident_clicked.emit(int(alarm_ids[0]))
+        return int(alarm_ids[0])
 
     def footprint_at(self, x: float, y: float) -> Footprint | None:
         """The topmost footprint whose outline holds the map point (x, y)."""
