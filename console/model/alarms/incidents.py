@@ -19,10 +19,13 @@ import math
 
 import numpy as np
 
+from console.model.alarms.records import Alarm, Incident
+
 __all__ = [
     "ACTIVE_JOIN_MS",
     "TREND_WINDOW_MS",
     "TRENDS",
+    "BookIncidents",
     "IncidentGrid",
     "IncidentIndex",
     "area_of",
@@ -181,3 +184,74 @@ def rebuild_index(index: IncidentIndex, incidents: dict, alarms: dict, table, cl
             row = alarm.sensor_row
             x, y = (float(table.x[row]), float(table.y[row])) if row >= 0 else (math.nan, math.nan)
             index.remember(incident.incident_id, alarm.family, incident.area, x, y, alarm.raised_ms)
+
+
+class BookIncidents:
+    """The incident half of ``AlarmBook`` (a mixin: the book is the only user).
+
+    Which incident a raised alarm joins, and how a member's level changes move
+    its incident's peak, score and trend. The book holds ``incidents``,
+    ``_index`` (an ``IncidentIndex``) and ``_warning_area``.
+    """
+
+    def set_incident_areas(self, areas) -> None:
+        """Per table row, the active warning's area that groups its new alarms ("" or None: its district).
+
+        The engine sets it when the warnings in force change; alarms already
+        raised keep their incidents.
+        """
+        self._warning_area = None if areas is None else [str(a or "") for a in areas]
+
+    def _area_of_row(self, row: int) -> str:
+        warning = self._warning_area[row] if self._warning_area is not None else ""
+        return area_of(self.table.district[row], warning)
+
+    def _join_incident(self, alarm: Alarm) -> None:
+        table = self.table
+        row = alarm.sensor_row
+        x, y = float(table.x[row]), float(table.y[row])
+        scale = float(table.ground_scale[row])
+        t = alarm.raised_ms
+        area = self._area_of_row(row)
+        found = self._index.find(self.incidents, alarm.family, area, x, y, scale, t)
+        best = None if found is None else self.incidents[found]
+        if best is None:
+            best = Incident(
+                incident_id=self._next_incident,
+                family=alarm.family,
+                first_alarm_id=alarm.alarm_id,
+                first_sensor_id=alarm.sensor_id,
+                first_ms=t,
+                last_ms=t,
+                peak_level=alarm.level,
+                x=x,
+                y=y,
+                area=area,
+            )
+            self._next_incident += 1
+            self.incidents[best.incident_id] = best
+        self._add_member(best, alarm, x, y)
+        self._touch_incident(best)
+
+    def _add_member(self, incident: Incident, alarm: Alarm, x: float, y: float) -> None:
+        incident.alarm_ids.append(alarm.alarm_id)
+        incident.last_ms = max(incident.last_ms, alarm.raised_ms)
+        incident.peak_level = min(incident.peak_level, alarm.peak_level)
+        if alarm.district and alarm.district not in incident.districts:
+            incident.districts = sorted([*incident.districts, alarm.district])
+        alarm.incident_id = incident.incident_id
+        self._index.remember(incident.incident_id, alarm.family, incident.area, x, y, alarm.raised_ms)
+        record_step(incident, alarm.raised_ms, severity(alarm.level))
+
+    def _incident_step(self, alarm: Alarm, t_ms: int, delta: int) -> None:
+        """A member's level changed by ``delta`` in severity: the incident's score and trend follow."""
+        incident = self.incidents.get(alarm.incident_id)
+        if incident is not None and delta:
+            record_step(incident, t_ms, delta)
+            self._touch_incident(incident)
+
+    def _raise_incident_peak(self, alarm: Alarm) -> None:
+        incident = self.incidents.get(alarm.incident_id)
+        if incident is not None and alarm.peak_level < incident.peak_level:
+            incident.peak_level = alarm.peak_level
+            self._touch_incident(incident)
