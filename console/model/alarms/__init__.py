@@ -2,8 +2,9 @@
 
 ``book`` applies level changes and operator actions, ``lifecycle`` is the
 transition table (ISA-18.2 states), ``records`` the alarms, incidents and the
-typed records handed to the journal, ``incidents`` the neighbourhood search,
-``rate`` the alarm rate and ``checkpoints`` saving and restoring a book.
+typed records handed to the journal, ``incidents`` the grouping (by area or
+neighbourhood) and the incident half of the book, ``rate`` the alarm rate and
+``checkpoints`` saving and restoring a book.
 """
 
 from console.model.alarms.book import AlarmBook
