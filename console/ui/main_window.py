@@ -353,10 +353,18 @@ class MainWindow(QMainWindow):
             districts = sorted({d for d in table.district.tolist() if d}) if table is not None else []
             dialog = self.history_dialog = AlarmHistoryDialog(lambda: journal_path_of(self), districts,
                                                               self.session.now_ms, parent=self)
+            dialog.sensor_activated.connect(self._show_sensor_by_id)
         dialog.show()
         dialog.raise_()
         dialog.search()
         return dialog
+
+    def _show_sensor_by_id(self, sensor_id: str) -> None:
+        """The sensor detail (journal history) of a sensor of the shown table, by id."""
+        table = self.live.table
+        rows = table.rows_of([sensor_id]) if table is not None else []
+        if len(rows) and rows[0] >= 0:
+            self.sensor_detail.open_row(int(rows[0]))
 
     def ask_shift_report(self) -> None:
         from console.ui.shift_report import ask_shift_report

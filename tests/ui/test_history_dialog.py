@@ -50,6 +50,13 @@ def test_the_dialog_lists_the_last_days_closed_alarms_newest_first(dialog):
     assert dialog.status.text() == "2 closed alarms"
 
 
+def test_a_double_click_asks_for_the_rows_sensor(dialog, qtbot):
+    dialog.search()
+    with qtbot.waitSignal(dialog.sensor_activated) as signal:
+        dialog.table.cellDoubleClicked.emit(1, 0)
+    assert signal.args == ["WLG-1"]
+
+
 def test_district_classification_operator_and_sensor_fields_narrow_it(dialog, qtbot):
     dialog.district.setCurrentIndex(dialog.district.findData("北湖区"))
     assert dialog.search() == 1 and cells(dialog, 1) == ["WLG-1"]
@@ -78,3 +85,24 @@ def test_without_a_journal_the_dialog_says_there_is_no_history(qtbot):
     qtbot.addWidget(widget)
     assert widget.search() == -1
     assert "without a journal" in widget.status.text()
+
+
+def test_the_window_opens_the_history_of_its_live_journal(qtbot, tmp_path):
+    from console.ui.main_window import MainWindow
+    from tests.ui.live_fixtures import confirmed, sensor_layer
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_journal(tmp_path / "journal.sqlite")
+    window.set_operator("李明")
+    window.canvas.renderer.add_layer(sensor_layer())
+    assert window.start_live()
+    window.feed(confirmed([("GAS-00002", 30.0)], T0), "test", now_ms=T0)
+    (alarm,) = window.session.book.open_alarms()
+    window.session.book.close(alarm.alarm_id, "test", "drill", "李明", T0 + MINUTE)
+    window.session.now_ms = lambda: T0 + 2 * MINUTE
+    dialog = window.show_history()
+    assert dialog.results and [r.sensor_id for r in dialog.results] == ["GAS-00002"]
+    assert window.history_action.shortcut().toString() == "Ctrl+H"
+    dialog.sensor_activated.emit("GAS-00002")
+    assert window.sensor_detail.panel.sensor_ids == ["GAS-00002"]

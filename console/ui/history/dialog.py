@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,7 +63,13 @@ class AlarmHistoryDialog(QDialog):
         Offered in the district box (any name can be typed).
     now_ms : callable
         The console's clock: the default time span ends there.
+
+    Signals
+    -------
+    sensor_activated(str): a result row was double-clicked; its sensor id (the window shows its history).
     """
+
+    sensor_activated = Signal(str)
 
     COLUMNS = ("Closed", "Sensor", "Category", "District", "Peak", "Raised", "Classification", "Closed by", "Note")
 
@@ -119,6 +125,7 @@ class AlarmHistoryDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(self._on_double_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         top = QHBoxLayout()
@@ -172,6 +179,10 @@ class AlarmHistoryDialog(QDialog):
             db.close()
         self._show()
         return len(self.results)
+
+    def _on_double_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.results):
+            self.sensor_activated.emit(self.results[row].sensor_id)
 
     def _fail(self, message: str) -> int:
         self.results = []
