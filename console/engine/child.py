@@ -94,7 +94,8 @@ class EngineHost:
         pipeline = self.engine.pipeline
         journal = pipeline.journal
         if not _send(self.conn, Hello(pipeline.engine.sign, pipeline.table.levels, pipeline.table.rule,
-                                      "" if journal is None else str(journal.path))):
+                                      "" if journal is None else str(journal.path),
+                                      tuple(pipeline.engine.warnings))):
             return
         self._send_update(figures=True)
         self.engine.start()

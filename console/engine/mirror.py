@@ -170,6 +170,7 @@ class EngineMirror:
         self.unknown_by_source: dict[str, dict[str, int]] = {}
         self.warnings: list = []
         self.warnings_version = 0
+        self.rule_warnings: list[str] = []  # from the engine's Hello
         self.updates = 0
 
     def apply(self, message) -> None:
@@ -177,6 +178,7 @@ class EngineMirror:
         if isinstance(message, Hello):
             self.sign = message.sign
             self.journal = message.journal
+            self.rule_warnings = list(message.rule_warnings)
             rows = range(len(self.table))
             self.table.apply_mirrored(list(rows), {"levels": message.levels, "rule": message.rule})
         elif isinstance(message, Update):

@@ -63,6 +63,7 @@ class Hello:
     levels: np.ndarray
     rule: np.ndarray
     journal: str
+    rule_warnings: tuple = ()  # what the rules said of the sensors (e.g. a quantity without a rule)
 
 
 @dataclass

@@ -206,6 +206,9 @@ class LiveSources(QObject):
     # --- what the engine reports -------------------------------------------------
     def _on_ready(self) -> None:
         self.window.session.attach_book(self.link.book)  # shift handovers go to the engine's journal
+        self.window.rule_warnings = list(self.link.mirror.rule_warnings)
+        if self.window.rule_warnings:  # e.g. a quantity without a rule: watched for silence only
+            self.window.statusBar().showMessage(" · ".join(self.window.rule_warnings), 30000)
         if self.window.drill is None:
             self.window.show_live_state()
 
