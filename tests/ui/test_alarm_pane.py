@@ -75,6 +75,9 @@ def test_a_burst_of_one_incident_is_one_line_that_expands(pane, pipeline, qtbot)
     assert pane.model.index(line, Column.LEVEL).data() == "▸ I"  # the worst member's level
     assert pane.model.index(line, Column.INCIDENT).data().startswith("#")
     assert pane.model.index(line, Column.STATE).data() == "Unacknowledged"
+    assert sensors[line].startswith("4 sensors · peak I · ↑ rising · ")
+    tooltip = pane.model.index(line, Column.SENSOR).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.splitlines()[1:] == ["金桥区", "Trend over the last 10 min: ↑ rising"]
 
     # A click on the ▸ opens the line: the members follow it, indented, worst first.
     rect = pane.view.visualRect(pane.model.index(line, Column.LEVEL))

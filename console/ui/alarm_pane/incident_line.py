@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from console.model.alarms.incidents import TREND_WINDOW_MS
 from console.model.levels import level_name
 
 # Arrows read at a glance in either language; the word says it for those who need it.
@@ -26,3 +27,12 @@ def incident_head(summary: dict) -> str:
     sensors = translate("IncidentLine", "{n} sensors").format(n=summary["sensors"])
     peak = translate("IncidentLine", "peak {level}").format(level=level_name(summary["peak"])) if summary["peak"] else ""
     return " · ".join(part for part in (sensors, peak, trend_label(summary["trend"])) if part)
+
+
+def incident_tooltip(summary: dict) -> str:
+    """The districts of an incident line and what its trend compares."""
+    translate = QCoreApplication.translate
+    lines = ["、".join(summary["districts"])] if summary["districts"] else []
+    lines.append(translate("IncidentLine", "Trend over the last {n} min: {trend}").format(
+        n=TREND_WINDOW_MS // 60_000, trend=trend_label(summary["trend"])))
+    return "\n".join(lines)

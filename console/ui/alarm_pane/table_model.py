@@ -23,7 +23,7 @@ from console.model.alarms import AlarmBook, AlarmState
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
 from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
-from console.ui.alarm_pane.incident_line import incident_head
+from console.ui.alarm_pane.incident_line import incident_head, incident_tooltip
 from console.ui.alarm_pane.labels import (
     LEVEL_TEXT_COLOURS,
     category_label,
@@ -319,7 +319,7 @@ class AlarmListModel(QAbstractTableModel):
                 return self._alarm_tooltip(key)
             summary = self.alarm_list.incident_summary(-key)
             return self.tr("Incident #{incident}: {n} alarms; click ▸ to expand").format(
-                incident=-key, n=summary["count"]) + "\n" + "、".join(summary["districts"])
+                incident=-key, n=summary["count"]) + "\n" + incident_tooltip(summary)
         look = self.row_look(row)
         if role == Qt.ItemDataRole.DisplayRole:
             return look.texts[column]
