@@ -109,6 +109,11 @@ def test_city_scale_draws_the_footprint_and_hides_its_markers_zoomed_in_shows_th
     image = win.canvas.grab().toImage()
     ring = [image.pixelColor(round(px) + dx, round(py)) for dx in (-9, 9)]
     assert all(c.name() == ORANGE.name() for c in ring), [c.name() for c in ring]
+    # Its alarms await acknowledgement: in the "off" half of the blink the badge is white, outlined in orange.
+    win.canvas.map_item.blink_on = False
+    image = win.canvas.grab().toImage()
+    assert all(image.pixelColor(round(px) + dx, round(py)).name() == "#ffffff" for dx in (-9, 9))
+    win.canvas.map_item.blink_on = True
     # Markers of the footprint's sensors are left out of the city-scale frame.
     painter = win.canvas.renderer.painter_for(layer)
     assert sorted(painter.hidden_features.tolist()) == sorted(flood.tolist())

@@ -171,6 +171,7 @@ class IncidentFootprints(QObject):
                            QColor(LEVEL_COLOURS.get(footprint.level, "#7A5C99"))))
         painter.setFont(self._font)
         metrics = QFontMetricsF(self._font)
+        blink_on = getattr(self.canvas.map_item, "blink_on", True)
         placed: list[QRectF] = []
         for centre, footprint, colour in reversed(badges):  # the worst first: it keeps its place
             text = str(footprint.count)
@@ -181,10 +182,17 @@ class IncidentFootprints(QObject):
                     break
                 box.translate(0, 24)
             placed.append(box)
-            painter.setPen(QPen(QColor("#FFFFFF"), 2.0))
-            painter.setBrush(QBrush(colour))
-            painter.drawRoundedRect(box, 11, 11)
-            painter.setPen(QColor(BADGE_TEXT.get(footprint.level, "#FFFFFF")))
+            if footprint.unack and not blink_on:
+                # An incident with alarms awaiting acknowledgement blinks, as its sensors' markers would.
+                painter.setPen(QPen(colour, 2.0))
+                painter.setBrush(QBrush(QColor("#FFFFFF")))
+                painter.drawRoundedRect(box, 11, 11)
+                painter.setPen(colour.darker(130) if footprint.level == 3 else colour)
+            else:
+                painter.setPen(QPen(QColor("#FFFFFF"), 2.0))
+                painter.setBrush(QBrush(colour))
+                painter.drawRoundedRect(box, 11, 11)
+                painter.setPen(QColor(BADGE_TEXT.get(footprint.level, "#FFFFFF")))
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def legend_rows(self, swatch: int = 18) -> list:
