@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 
 from console.demo import districts as district_module
+from console.demo import emergency, networks, places, roads, sensors, terrain
 from console.demo import names as nm
-from console.demo import networks, places, roads, sensors, terrain
 from console.demo.cartography import write_catalog
 from console.demo.frame import GEOGRAPHIC_CRS, DistrictIndex, LocalFrame
 
@@ -79,8 +79,8 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     grid = roads.make_grid(stream(9), road_frame)
     grid_table = roads.grid_roads(road_frame, grid, water, main_roads, road_names)
     zone_road_table = roads.zone_roads(zones, road_frame, water, main_roads, road_names)
-    road_table = roads.finish_roads(roads.main_road_table(main_roads).drop(columns=["kind"]), grid_table,
-                                    zone_road_table)
+    road_table = roads.split_at_crossings(roads.finish_roads(
+        roads.main_road_table(main_roads).drop(columns=["kind"]), grid_table, zone_road_table))
     bridges = roads.make_bridges(stream(10), main_roads, river, outline)
 
     district_table = district_module.make_districts(stream(11), outline, river)
@@ -123,6 +123,8 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     for k, (network, spec) in enumerate(networks.PIPES.items()):
         pipes[network] = networks.make_pipes(stream(20 + k), spec, road_table[selections[network]], water,
                                              district_index)
+        if network in ("gas", "water"):  # traced networks: pipes meet at the junctions
+            pipes[network] = networks.join_at_junctions(pipes[network], road_table)
     valves = networks.make_valves(pipes, district_index)
     power = networks.make_power_cables(stream(25), road_table[served | (cls == "arterial")], water, district_index)
     tunnels = networks.make_utility_tunnels(stream(26), main_roads, road_frame.core.buffer(1500.0), water,
@@ -144,6 +146,11 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     hazmat_sites, tanks = places.make_hazmat(stream(35), zones, road_table, district_index, road_frame,
                                              HAZMAT_SITES)
     pump_stations = places.make_pump_stations(stream(36), river, road_frame, district_index)
+    at_risk, responders = emergency.split_facilities(facilities)
+    resources = emergency.make_resources(stream(38), responders, at_risk[at_risk.kind == "hospital"], road_table,
+                                         pump_stations, road_frame.urban, district_index)
+    facilities = emergency.facility_table(at_risk, emergency.elderly_care(stream(37), residential, district_index))
+    residential = residential.assign(kind="residential", people=residential.population)
 
     district_table["population"] = _district_population(district_table, residential, road_frame.urban)
     district_table = district_table[["name_zh", "name_en", "code", "population", "area_km2", "geometry"]]
@@ -190,9 +197,11 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
         "water_mains": pipes["water"],
         "gas_mains": pipes["gas"],
         "power_cables": power,
-        "valves": valves,
+        "gas_valves": valves[valves.network == "gas"].reset_index(drop=True),
+        "water_valves": valves[valves.network == "water"].assign(network="water_supply").reset_index(drop=True),
         "pump_stations": pump_stations,
         "facilities": facilities,
+        "resources": resources,
         "hazmat_sites": hazmat_sites,
         "tanks": tanks,
     }

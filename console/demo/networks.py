@@ -150,3 +150,35 @@ def make_utility_tunnels(rng: np.random.Generator, main_roads: list[dict], area,
                      "length_m": float(np.round(length)),
                      "district": districts.name_of([mid.x], [mid.y])[0], "geometry": line})
     return pd.DataFrame(rows)
+
+
+def join_at_junctions(pipes: pd.DataFrame, roads: pd.DataFrame, tolerance_m: float = 20.0) -> pd.DataFrame:
+    """Pipes that meet: the ends of the pipes under one road junction moved onto one point.
+
+    Each pipe runs a few metres beside its road, so the pipes of two crossing roads end
+    near the junction but not on one point; a network trace needs them to share an end.
+    The ends within ``tolerance_m`` of a road junction move to the mean of those ends.
+    """
+    lines = pipes.geometry.to_numpy()
+    ends = np.vstack([shapely.get_coordinates(shapely.get_point(lines, 0)),
+                      shapely.get_coordinates(shapely.get_point(lines, -1))])
+    road_lines = roads.geometry.to_numpy()
+    nodes = np.unique(np.round(np.vstack([shapely.get_coordinates(shapely.get_point(road_lines, 0)),
+                                          shapely.get_coordinates(shapely.get_point(road_lines, -1))]), 3), axis=0)
+    tree = shapely.STRtree(shapely.points(nodes))
+    end_idx, node_idx = tree.query_nearest(shapely.points(ends), max_distance=tolerance_m, all_matches=False)
+    moved = ends.copy()
+    if len(end_idx):
+        sums = np.zeros((len(nodes), 2))
+        np.add.at(sums, node_idx, ends[end_idx])
+        counts = np.bincount(node_idx, minlength=len(nodes))
+        moved[end_idx] = sums[node_idx] / counts[node_idx, None]
+    n = len(lines)
+    out = []
+    for i, line in enumerate(lines):
+        coords = shapely.get_coordinates(line)
+        coords[0], coords[-1] = moved[i], moved[n + i]
+        out.append(shapely.LineString(coords))
+    joined = pipes.copy()
+    joined["geometry"] = np.asarray(out, dtype=object)
+    return joined
