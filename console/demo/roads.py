@@ -347,8 +347,8 @@ def make_bridges(rng: np.random.Generator, main_roads: list[dict], river: River,
 def split_at_crossings(roads: pd.DataFrame) -> pd.DataFrame:
     """Roads cut where they cross, so that the road table is a network (junctions are shared ends).
 
-    Streets crossing at grade meet there; an expressway passes over the secondary and local
-    streets it crosses (they meet only where an arterial reaches it, at an interchange).
+    Streets crossing at grade meet there; an expressway passes over the local streets it
+    crosses and meets the arterial and secondary roads at interchanges.
     """
     lines = roads.geometry.to_numpy()
     classes = roads["class"].to_numpy()
@@ -357,7 +357,7 @@ def split_at_crossings(roads: pd.DataFrame) -> pd.DataFrame:
     keep = left < right
     left, right = left[keep], right[keep]
     express = (classes[left] == "expressway") | (classes[right] == "expressway")
-    minor = np.isin(classes[left], ["secondary", "local"]) | np.isin(classes[right], ["secondary", "local"])
+    minor = (classes[left] == "local") | (classes[right] == "local")
     left, right = left[~(express & minor)], right[~(express & minor)]
     cuts: dict[int, list[float]] = {}
     points = shapely.intersection(lines[left], lines[right])
