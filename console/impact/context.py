@@ -102,6 +102,7 @@ class ImpactContext:
     def build(self, networks=TRACED_NETWORKS) -> dict[str, float]:
         """Build every index now (the window does it off the GUI thread); returns milliseconds by part."""
         self._sensor_rows()
+        self._chemicals()
         self.facilities()
         self.resources()
         self.roads()
@@ -312,18 +313,26 @@ class ImpactContext:
         ``chemical`` field whose id field holds the sensor's ``asset``."""
         if not asset:
             return []
-        for layer in self.layers:
-            columns = set(layer.columns)
-            field = next((c for c in ("chemical_en", "chemical", "chemicals_en", "chemicals") if c in columns), None)
-            if field is None:
-                continue
-            for id_field in sorted(c for c in columns if c == "id" or c.endswith("_id")):
-                values = layer.text_values(id_field)
-                hits = np.flatnonzero(values == asset)
-                if len(hits):
-                    text = str(layer.column_values(field)[hits[0]] or "")
-                    return [part.strip() for part in text.replace("、", ",").split(",") if part.strip()]
-        return []
+        text = self._chemicals().get(asset, "")
+        return [part.strip() for part in text.replace("、", ",").split(",") if part.strip()]
+
+    def _chemicals(self) -> dict[str, str]:
+        """Feature id -> its chemical(s), from every layer with a ``chemical`` field (tanks, sites)."""
+        def build():
+            chemicals: dict[str, str] = {}
+            for layer in self.layers:
+                columns = set(layer.columns)
+                field = next((c for c in ("chemical_en", "chemical", "chemicals_en", "chemicals") if c in columns),
+                             None)
+                if field is None or layer.is_sensor_layer:
+                    continue
+                text = layer.text_values(field).tolist()
+                for id_field in sorted(c for c in columns if c == "id" or c.endswith("_id")):
+                    for key, value in zip(layer.text_values(id_field).tolist(), text, strict=True):
+                        chemicals.setdefault(key, value)
+            return chemicals
+
+        return self._once("chemicals", build)
 
     def _inside(self, result: ImpactResult, centre) -> None:
         places, notes = self.facilities()
