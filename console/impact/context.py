@@ -32,6 +32,10 @@ __all__ = ["ImpactContext", "TRACED_NETWORKS"]
 TRACED_NETWORKS = ("gas", "water_supply")  # categories whose alarms get an isolation trace
 NAME_FIELDS = ("name", "name_zh", "name_en", "title")
 DEFAULT_RADIUS_M = 300.0
+# the categories' Chinese names, as the window shows them
+CATEGORY_ZH = {"gas": "燃气", "water_supply": "供水", "drainage": "排水", "bridge": "桥梁", "heating": "供热",
+               "power": "电力", "utility_tunnel": "综合管廊", "rainfall": "降雨", "water_level": "水位",
+               "waterlogging": "内涝", "hazmat": "危化品"}
 
 
 @dataclass
@@ -288,6 +292,7 @@ class ImpactContext:
             result.notes.append(note("no_radius", category=category, radius_m=DEFAULT_RADIUS_M))
             radius = DEFAULT_RADIUS_M
         result.radius_m, result.radius_source = radius, f"{category}: {tables.radius_source}"
+        result.radius_source_zh = f"{CATEGORY_ZH.get(category, category)}：{tables.radius_source_zh}"
         if category != "hazmat" and substance is None:
             return
         names = [substance] if substance else self._site_substances(s.get("asset"))
@@ -307,6 +312,9 @@ class ImpactContext:
         result.substance, result.period = f"{row.name} ({row.name_zh}, UN {row.un})", period
         result.radius_source = (f"{row.source}: {spill} spill, {period}: isolate {isolation:.0f} m in all "
                                 f"directions, protect downwind {protect:.0f} m")
+        result.radius_source_zh = (f"{row.source}：{'少量' if spill == 'small' else '大量'}泄漏，"
+                                   f"{'夜间' if period == 'night' else '白天'}：四周隔离 {isolation:.0f} 米，"
+                                   f"下风向防护 {protect:.0f} 米")
 
     def _site_substances(self, asset: str | None) -> list[str]:
         """The chemicals of the feature a hazmat sensor watches (a tank, a site): any layer with a

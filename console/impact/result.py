@@ -142,6 +142,7 @@ class ImpactResult:
     y: float
     radius_m: float
     radius_source: str
+    radius_source_zh: str = ""
     isolation_m: float | None = None  # initial isolation zone of a substance
     substance: str | None = None
     period: str | None = None  # "day" or "night" for substance distances
@@ -177,6 +178,7 @@ class ImpactResult:
             "sensor": self.sensor, "sensor_name": self.sensor_name, "category": self.category,
             "lonlat": [round(float(lon), 7), round(float(lat), 7)],
             "radius_m": round(self.radius_m, 1), "radius_source": self.radius_source,
+            "radius_source_zh": self.radius_source_zh,
             "isolation_m": self.isolation_m, "substance": self.substance, "period": self.period,
             "people": self.people,
             "facilities": [{**plain(f), "lonlat": point(f)} for f in self.facilities],

@@ -49,6 +49,7 @@ class ImpactTables:
 
     radius_m: dict[str, float]
     radius_source: str
+    radius_source_zh: str
     substances: list[Substance]
     speed_kmh: dict[str, float]
     sensor_max_m: float = 50.0
@@ -92,6 +93,7 @@ def load_tables(radii=None, substances=None) -> ImpactTables:
     return ImpactTables(
         radius_m=radius,
         radius_source=str(sources.get("radius_m", f"radius table {radii_path.name}")),
+        radius_source_zh=str(sources.get("radius_m_zh", sources.get("radius_m", f"半径表 {radii_path.name}"))),
         substances=rows,
         speed_kmh={"default": 25.0, "off_road": 10.0, **speeds},
         sensor_max_m=trace.get("sensor_max_m", 50.0),

@@ -1,8 +1,9 @@
 """An impact result on the map: radius circle, facilities, valves to close, cut-off pipes, routes and units.
 
 Like the CAP warning areas, the overlay is a handful of ordinary layers rebuilt when a
-result arrives (a few dozen features): the circles go beneath the sensors, so the alarm
-stays visible through them; pipes, routes and markers go on top. Impact colours are a
+result arrives (a few dozen features): the circles, the cut-off pipes and the routes go
+beneath the sensors, so the alarm's marker stays visible on them; facilities, valves
+and units go on top. Impact colours are a
 purple family and a teal for the roads' answer, none of them a warning level's colour.
 """
 
@@ -20,6 +21,7 @@ RADIUS = "#6A1B9A"
 CUT = "#AD1457"
 ROUTE = "#00796B"
 FACILITY = "#4A148C"
+BENEATH = ("impact_radius", "impact_pipes", "impact_routes")  # drawn under the sensors, in this order
 
 
 def _circle(x: float, y: float, radius_m: float):
@@ -115,9 +117,11 @@ class ImpactOverlay:
         self.layers = impact_layers(result, self.titles)
         for layer in self.layers:
             self.renderer.add_layer(layer)
-        sensors = [i for i, layer in enumerate(self.renderer.layers) if layer.is_sensor_layer]
-        if sensors and self.layers:
-            self.renderer.move_layer(self.layers[0], sensors[0])  # the circles beneath the sensors
+        for layer in self.layers:
+            if layer.name in BENEATH:
+                sensors = [i for i, other in enumerate(self.renderer.layers) if other.is_sensor_layer]
+                if sensors:
+                    self.renderer.move_layer(layer, sensors[0])  # the alarm's marker stays on top
         return self.layers
 
     def extent(self, result) -> tuple[float, float, float, float]:

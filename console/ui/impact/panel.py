@@ -183,12 +183,13 @@ class ImpactPanel(QWidget):
                                                                  radius=_m(result.radius_m))
         if result.isolation_m:
             head += self.tr(", initial isolation {isolation}").format(isolation=_m(result.isolation_m))
-        head += "\n" + self.tr("Source: {source}").format(source=result.radius_source)
+        zh = self._chinese()
+        source = result.radius_source_zh if zh and result.radius_source_zh else result.radius_source
+        head += "\n" + self.tr("Source: {source}").format(source=source)
         if result.substance:
             head += "\n" + self.tr("Substance: {substance} ({period})").format(
                 substance=result.substance, period=self.tr("night") if result.period == "night" else self.tr("day"))
         self.header.setText(head)
-        zh = self._chinese()
         self.notes.setText("\n".join("• " + (n.zh if zh else n.en) for n in result.notes))
         self.notes.setVisible(bool(result.notes))
         self.tree.clear()
@@ -229,6 +230,7 @@ class ImpactPanel(QWidget):
             for s in section + beyond:
                 label = f"{s.pipe_id}  {s.road}" + ("" if s.in_section else "  " + self.tr("(beyond the valves)"))
                 QTreeWidgetItem(pipes, [label, _m(s.length_m), "", ""])
+            pipes.setExpanded(False)  # the map shows them; the units below matter more at first sight
             cut = self._section(self.tr("Facilities cut off ({count})").format(count=len(result.cut_off_facilities)),
                                 self.tr("{people} people").format(people=result.cut_off_people))
             for f in result.cut_off_facilities:

@@ -16,6 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from console.ui.impact.overlay import ImpactOverlay
 from console.ui.impact.panel import ImpactPanel
 
+DOCK_WIDTH_PX = 520
+
 
 def _titles() -> dict:
     def tr(text):
@@ -77,8 +79,12 @@ class Impact(QObject):
 
     def analyse(self, sensor_id: str) -> int:
         self._layers = list(self.window.canvas.renderer.layers)  # read on the GUI thread, used by the worker
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if first and not self.dock.isFloating():
+            # four columns of names and distances: wider than the attributes need
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH_PX], Qt.Orientation.Horizontal)
         return self.panel.analyse(sensor_id)
 
     # --- the analysis context, built once per set of layers (on the worker) ---------------
@@ -94,6 +100,9 @@ class Impact(QObject):
 
     # --- on the map --------------------------------------------------------------------
     def _on_shown(self, result) -> None:
+        from console.ui.impact.overlay import GROUP
+
+        self.window.layer_tree.group_titles.setdefault(GROUP, self.tr("Impact"))
         self.overlay.show(result)
         self.window.canvas.set_extent(self.overlay.extent(result), padding=0.08)
 
