@@ -50,6 +50,8 @@ class _Job(QRunnable):
             answer = (request.token, result, None)
         except InputError as exc:
             answer = (request.token, None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a layer the analysis cannot read must not leave the dock waiting
+            answer = (request.token, None, f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(RuntimeError):  # the window closed while the analysis ran
             self.runner.finished.emit(answer)
 

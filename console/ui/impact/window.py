@@ -62,7 +62,9 @@ class Impact(QObject):
         """The selected warning's (first) sensor, else the sensor last clicked on the map."""
         pane = self.window.alarm_pane
         selected = pane.selected_rows()
-        table = self.window.sensor_detail.panel.table or self.window.live.table
+        table = self.window.sensor_detail.panel.table
+        if table is None:
+            table = self.window.live.table
         if selected and table is not None:
             rows = np.asarray(pane.model.sensor_rows_of_row(selected[0]))
             if rows.size:
