@@ -116,3 +116,28 @@ def test_a_sensor_on_no_pipe_says_so_in_the_panel_and_the_rest_still_shows(windo
 def test_nothing_selected_asks_for_a_selection(window):
     assert window.impact.analyse_selected() is False
     assert "Select a warning or click a sensor first" in window.statusBar().currentMessage()
+
+
+def test_the_selected_warning_gives_its_sensor(qtbot, tmp_path):
+    from tests.ui.live_fixtures import T0, confirmed
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_journal(tmp_path / "live.sqlite")
+    window.set_operator("王敏")
+    window.open_catalog(handmade.write_city(tmp_path / "city"))
+    window.start_live()
+    window.show()
+    window.feed(confirmed([(handmade.GAS_SENSOR, 62.0)], T0), now_ms=T0)
+    window.refresh_live()
+    table = window.live.table
+    alarm = int(table.alarm_id[int(np.flatnonzero(table.ids == handmade.GAS_SENSOR)[0])])
+    assert alarm >= 0
+    qtbot.waitUntil(lambda: window.alarm_pane.select_alarm(alarm), timeout=5_000)
+    window.impact.last_clicked = handmade.FAR_SENSOR  # the warning's sensor comes first
+    assert window.impact.selected_sensor() == handmade.GAS_SENSOR
+    window.impact.action.trigger()
+    panel = window.impact.panel
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=20_000)
+    assert panel.result.sensor == handmade.GAS_SENSOR and len(panel.result.valves) == 3
+    window.close()
