@@ -79,8 +79,8 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     grid = roads.make_grid(stream(9), road_frame)
     grid_table = roads.grid_roads(road_frame, grid, water, main_roads, road_names)
     zone_road_table = roads.zone_roads(zones, road_frame, water, main_roads, road_names)
-    road_table = roads.split_at_crossings(roads.finish_roads(
-        roads.main_road_table(main_roads).drop(columns=["kind"]), grid_table, zone_road_table))
+    road_table = roads.finish_roads(roads.main_road_table(main_roads).drop(columns=["kind"]), grid_table,
+                                    zone_road_table)
     bridges = roads.make_bridges(stream(10), main_roads, river, outline)
 
     district_table = district_module.make_districts(stream(11), outline, river)
@@ -123,8 +123,6 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     for k, (network, spec) in enumerate(networks.PIPES.items()):
         pipes[network] = networks.make_pipes(stream(20 + k), spec, road_table[selections[network]], water,
                                              district_index)
-        if network in ("gas", "water"):  # traced networks: pipes meet at the junctions
-            pipes[network] = networks.join_at_junctions(pipes[network], road_table)
     valves = networks.make_valves(pipes, district_index)
     power = networks.make_power_cables(stream(25), road_table[served | (cls == "arterial")], water, district_index)
     tunnels = networks.make_utility_tunnels(stream(26), main_roads, road_frame.core.buffer(1500.0), water,
@@ -182,23 +180,34 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     ]
     city.sensors = sensors.subsample(sensors.assemble(placed, district_index), scale, stream(52))
 
+    # The layers of the networks the impact analysis traces: cut where they meet, a valve on
+    # each branch (nothing above moves, so the sensors stand where they did and the bundled
+    # feeds still fit them).
+    mains, network_valves = {}, {}
+    for network, prefix, name in (("gas", "GM", "gas"), ("water", "WM", "water_supply")):
+        mains[network] = networks.noded_pipes(pipes[network], prefix)
+        own = valves[valves.network == network].assign(network=name)
+        tees = networks.tee_valves(mains[network], name, "GV" if network == "gas" else "WV", len(own) + 1,
+                                   district_index)
+        network_valves[network] = pd.concat([own, tees], ignore_index=True)
+
     city.layers = {
         "districts": district_table,
         "water_areas": water_areas,
         "industrial_parks": places.zone_table(zones, district_index),
         "residential": residential,
         "rivers": river_lines,
-        "roads": road_table,
+        "roads": roads.split_at_crossings(road_table),  # a network: cut where streets cross
         "bridges": bridges,
         "metro_lines": metro_lines,
         "utility_tunnels": tunnels,
         "heating_mains": pipes["heating"],
         "drainage_lines": pipes["drainage"],
-        "water_mains": pipes["water"],
-        "gas_mains": pipes["gas"],
+        "water_mains": mains["water"],
+        "gas_mains": mains["gas"],
         "power_cables": power,
-        "gas_valves": valves[valves.network == "gas"].reset_index(drop=True),
-        "water_valves": valves[valves.network == "water"].assign(network="water_supply").reset_index(drop=True),
+        "gas_valves": network_valves["gas"],
+        "water_valves": network_valves["water"],
         "pump_stations": pump_stations,
         "facilities": facilities,
         "resources": resources,
