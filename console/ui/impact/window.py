@@ -41,6 +41,7 @@ class Impact(QObject):
         window.tabifyDockWidget(window.identify_dock, self.dock)
         self.dock.hide()
         self.overlay = ImpactOverlay(window.canvas.renderer, _titles())
+        self.panel.set_substances(self._substance_names())
         self.panel.shown.connect(self._on_shown)
         self.panel.cleared.connect(self.overlay.clear)
         self.action = QAction(self.tr("&Impact analysis"), window)
@@ -52,6 +53,19 @@ class Impact(QObject):
         self._lock = threading.Lock()
         self._built: tuple[tuple, object] | None = None
         self._layers: list = []
+
+    @staticmethod
+    def _substance_names() -> list[str]:
+        """The substance table's names in the window's language (the analysis reads either)."""
+        from console.errors import InputError
+        from console.impact import load_tables
+        from console.ui.i18n import current_language
+
+        try:
+            rows = load_tables().substances
+        except InputError:
+            return []  # the analysis itself will say what is wrong with the table
+        return [row.name_zh if current_language().startswith("zh") else row.name for row in rows]
 
     # --- which sensor ------------------------------------------------------------------
     def _on_feature_clicked(self, layer, row: int) -> None:
