@@ -26,6 +26,7 @@ COMMANDS = {
     "evaluate": "measure alarm quality of a feed against its ground truth",
     "cap": "read CAP warnings (alerts or Atom feeds) and print them normalised",
     "report": "write the shift report of a journal (PDF, CSV or Markdown)",
+    "impact": "impact of an alarm at a sensor: radius, facilities, valves to close, nearest units by road",
 }
 
 

@@ -35,9 +35,17 @@ ROAD_CLASSES = {
 FACILITY_CLASSES = {
     "school": {"marker": "triangle", "fill": "#5F7FA0", "size": 8.0},
     "hospital": {"marker": "cross", "fill": "#2E8B6E", "size": 10.0},
-    "metro_station": {"marker": "circle", "fill": "#FFFFFF", "stroke": "#44607C", "width": 2.0, "size": 8.0},
-    "fire_station": {"marker": "square", "fill": "#8A4B3E", "size": 8.0},
+    "metro": {"marker": "circle", "fill": "#FFFFFF", "stroke": "#44607C", "width": 2.0, "size": 8.0},
+    "elderly_care": {"marker": "circle", "fill": "#9A7FA6", "size": 7.0},
+}
+
+RESOURCE_CLASSES = {
+    "fire_rescue": {"marker": "square", "fill": "#8A4B3E", "size": 8.0},
+    "gas_repair": {"marker": "square", "fill": "#8C7A3A", "size": 7.0},
+    "water_repair": {"marker": "square", "fill": "#3F6F8F", "size": 7.0},
+    "medical": {"marker": "cross", "fill": "#2E6B8B", "size": 9.0},
     "shelter": {"marker": "hexagon", "fill": "#7E9A48", "size": 9.0},
+    "material_store": {"marker": "diamond", "fill": "#6E6A5E", "size": 7.0},
 }
 
 METRO_LINE_COLOURS = ["#5C7A99", "#6E9A7A", "#A88B5C", "#8A8F98"]
@@ -69,7 +77,7 @@ def catalog_layers(district_names: list[str], metro_lines: list[str]) -> list[di
         layer("residential", "Residential blocks", "居住小区", "base", {
             "fill": "#E6DFD3", "stroke": "#D6CCBC", "width": 0.5, "label": "name_zh",
             "label_max_resolution_m": 5.0, "label_color": "#7A7060", "label_size": 8.0,
-        }, opacity=0.85),
+        }, opacity=0.85, role="facilities"),
         layer("industrial_parks", "Industrial parks", "化工园区", "hazmat", {
             "fill": "#EFE3EC", "stroke": "#A77BA3", "width": 1.2, "dash": "dash", "label": "name_zh",
             "label_max_resolution_m": 40.0, "label_color": "#6B2F67", "label_size": 10.0,
@@ -83,7 +91,7 @@ def catalog_layers(district_names: list[str], metro_lines: list[str]) -> list[di
             "stroke": "#CFCAC1", "width": 0.8, "classify": "class", "label": "label_zh",
             "label_max_resolution_m": 40.0, "label_color": "#4A4540", "label_size": 9.0,
             "classes": ROAD_CLASSES,
-        }),
+        }, role="roads"),
         layer("bridges", "Bridges", "桥梁", "lifeline", {
             "stroke": "#8A847B", "width": 6.0, "label": "name_zh", "label_max_resolution_m": 30.0,
             "label_color": "#4A4540", "label_size": 9.0,
@@ -106,16 +114,19 @@ def catalog_layers(district_names: list[str], metro_lines: list[str]) -> list[di
         }, visible=False),
         layer("water_mains", "Water mains", "供水管网", "network", {
             "stroke": "#5E8FB8", "width": 1.0,
-        }, visible=False),
+        }, visible=False, role="pipes", network="water_supply"),
         layer("gas_mains", "Gas mains", "燃气管网", "network", {
             "stroke": "#B08B3F", "width": 0.8,
-        }),
+        }, role="pipes", network="gas"),
         layer("power_cables", "Power cables", "电力电缆", "network", {
             "stroke": "#7E7A8C", "width": 1.0, "dash": "dot",
         }, visible=False),
-        layer("valves", "Valves", "阀门", "network", {
-            "marker": "square", "size": 4.0, "fill": "#5E6E7E", "stroke": "#FFFFFF", "width": 0.5,
-        }, visible=False),
+        layer("water_valves", "Water valves", "供水阀门", "network", {
+            "marker": "square", "size": 4.0, "fill": "#5E7E9E", "stroke": "#FFFFFF", "width": 0.5,
+        }, visible=False, role="valves", network="water_supply"),
+        layer("gas_valves", "Gas valves", "燃气阀门", "network", {
+            "marker": "square", "size": 4.0, "fill": "#7E6E4E", "stroke": "#FFFFFF", "width": 0.5,
+        }, visible=False, role="valves", network="gas"),
         layer("pump_stations", "Pumping stations", "排涝泵站", "flood", {
             "marker": "triangle_down", "size": 9.0, "fill": "#4F7FA6", "stroke": "#FFFFFF", "width": 1.0,
             "label": "name_zh", "label_max_resolution_m": 15.0, "label_color": "#3F6C8F", "label_size": 8.0,
@@ -124,7 +135,12 @@ def catalog_layers(district_names: list[str], metro_lines: list[str]) -> list[di
             "marker": "circle", "size": 7.0, "fill": "#7C8A96", "stroke": "#FFFFFF", "width": 1.0,
             "classify": "kind", "label": "name_zh", "label_max_resolution_m": 12.0,
             "label_color": "#3E4650", "label_size": 8.0, "classes": FACILITY_CLASSES,
-        }),
+        }, role="facilities"),
+        layer("resources", "Emergency resources", "应急资源", "facilities", {
+            "marker": "square", "size": 7.0, "fill": "#7C8A96", "stroke": "#FFFFFF", "width": 1.0,
+            "classify": "kind", "label": "name", "label_max_resolution_m": 12.0,
+            "label_color": "#3E4650", "label_size": 8.0, "classes": RESOURCE_CLASSES,
+        }, role="resources"),
         layer("hazmat_sites", "Hazardous-chemical sites", "危化品企业", "hazmat", {
             "marker": "diamond", "size": 11.0, "fill": "#9B4F96", "stroke": "#FFFFFF", "width": 1.2,
             "label": "name_zh", "label_max_resolution_m": 20.0, "label_color": "#6B2F67", "label_size": 9.0,

@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 
 from console.demo import districts as district_module
+from console.demo import emergency, networks, places, roads, sensors, terrain
 from console.demo import names as nm
-from console.demo import networks, places, roads, sensors, terrain
 from console.demo.cartography import write_catalog
 from console.demo.frame import GEOGRAPHIC_CRS, DistrictIndex, LocalFrame
 
@@ -144,6 +144,11 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     hazmat_sites, tanks = places.make_hazmat(stream(35), zones, road_table, district_index, road_frame,
                                              HAZMAT_SITES)
     pump_stations = places.make_pump_stations(stream(36), river, road_frame, district_index)
+    at_risk, responders = emergency.split_facilities(facilities)
+    resources = emergency.make_resources(stream(38), responders, at_risk[at_risk.kind == "hospital"], road_table,
+                                         pump_stations, road_frame.urban, district_index)
+    facilities = emergency.facility_table(at_risk, emergency.elderly_care(stream(37), residential, district_index))
+    residential = residential.assign(kind="residential", people=residential.population)
 
     district_table["population"] = _district_population(district_table, residential, road_frame.urban)
     district_table = district_table[["name_zh", "name_en", "code", "population", "area_km2", "geometry"]]
@@ -175,24 +180,37 @@ def build_city(seed: int = DEFAULT_SEED, scale: float = 1.0) -> City:
     ]
     city.sensors = sensors.subsample(sensors.assemble(placed, district_index), scale, stream(52))
 
+    # The layers of the networks the impact analysis traces: cut where they meet, a valve on
+    # each branch (nothing above moves, so the sensors stand where they did and the bundled
+    # feeds still fit them).
+    mains, network_valves = {}, {}
+    for network, prefix, name in (("gas", "GM", "gas"), ("water", "WM", "water_supply")):
+        mains[network] = networks.noded_pipes(pipes[network], prefix)
+        own = valves[valves.network == network].assign(network=name)
+        tees = networks.tee_valves(mains[network], name, "GV" if network == "gas" else "WV", len(own) + 1,
+                                   district_index)
+        network_valves[network] = pd.concat([own, tees], ignore_index=True)
+
     city.layers = {
         "districts": district_table,
         "water_areas": water_areas,
         "industrial_parks": places.zone_table(zones, district_index),
         "residential": residential,
         "rivers": river_lines,
-        "roads": road_table,
+        "roads": roads.split_at_crossings(road_table),  # a network: cut where streets cross
         "bridges": bridges,
         "metro_lines": metro_lines,
         "utility_tunnels": tunnels,
         "heating_mains": pipes["heating"],
         "drainage_lines": pipes["drainage"],
-        "water_mains": pipes["water"],
-        "gas_mains": pipes["gas"],
+        "water_mains": mains["water"],
+        "gas_mains": mains["gas"],
         "power_cables": power,
-        "valves": valves,
+        "gas_valves": network_valves["gas"],
+        "water_valves": network_valves["water"],
         "pump_stations": pump_stations,
         "facilities": facilities,
+        "resources": resources,
         "hazmat_sites": hazmat_sites,
         "tanks": tanks,
     }

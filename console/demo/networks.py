@@ -150,3 +150,77 @@ def make_utility_tunnels(rng: np.random.Generator, main_roads: list[dict], area,
                      "length_m": float(np.round(length)),
                      "district": districts.name_of([mid.x], [mid.y])[0], "geometry": line})
     return pd.DataFrame(rows)
+
+
+def noded_pipes(pipes: pd.DataFrame, prefix: str, tolerance_m: float = 15.0) -> pd.DataFrame:
+    """The pipes as a network: cut where they cross, each loose end tied to the nearest pipe by a tee.
+
+    Each pipe runs a few metres beside its road, so the pipes of two crossing roads cross
+    near the junction, and a pipe of a road ending at another stops a few metres short
+    of that road's pipe. The pipes are cut at their crossings; an end within
+    ``tolerance_m`` of another pipe gets a short connection (a tee) to it, and that pipe
+    is cut there. Nothing moves: a sensor or valve on a pipe stays on it. The pieces keep
+    their pipe's ``pipe_id`` and take a ``segment_id`` of their own; a tee is a pipe of
+    its own (``{prefix}-T00001``) with the size of the pipe it ends.
+    """
+    lines = pipes.geometry.to_numpy()
+    tree = shapely.STRtree(lines)
+    cuts: dict[int, list[float]] = {}
+    left, right = tree.query(lines, predicate="crosses")
+    keep = left < right
+    for a, b, where in zip(left[keep], right[keep], shapely.intersection(lines[left[keep]], lines[right[keep]]),
+                           strict=True):
+        for point in shapely.get_parts(where):
+            if shapely.get_type_id(point) == 0:
+                for k in (a, b):
+                    cuts.setdefault(int(k), []).append(float(shapely.line_locate_point(lines[k], point)))
+    ends = np.concatenate([shapely.get_point(lines, 0), shapely.get_point(lines, -1)])
+    owner = np.concatenate([np.arange(len(lines)), np.arange(len(lines))])
+    near_end, near_pipe = tree.query(ends, predicate="dwithin", distance=tolerance_m)
+    tees = []
+    best: dict[int, tuple[float, int]] = {}
+    for e, k in zip(near_end, near_pipe, strict=True):
+        if owner[e] == k:
+            continue
+        distance = float(shapely.distance(ends[e], lines[k]))
+        if e not in best or distance < best[e][0]:
+            best[e] = (distance, int(k))
+    for e, (distance, k) in sorted(best.items()):
+        if distance < 0.01:  # already on that pipe: cut it there
+            cuts.setdefault(k, []).append(float(shapely.line_locate_point(lines[k], ends[e])))
+            continue
+        at = float(shapely.line_locate_point(lines[k], ends[e]))
+        cuts.setdefault(k, []).append(at)
+        tees.append((int(owner[e]), shapely.LineString([ends[e], lines[k].interpolate(at)])))
+    rows = []
+    records = pipes.drop(columns=["geometry"]).to_dict("records")
+    for k, line in enumerate(lines):
+        stops = [0.0]
+        for cut in sorted(cuts.get(k, [])):
+            if cut - stops[-1] > 0.5 and line.length - cut > 0.5:
+                stops.append(cut)
+        stops.append(line.length)
+        for n, (a, b) in enumerate(zip(stops[:-1], stops[1:], strict=True), start=1):
+            piece = line if len(stops) == 2 else substring(line, a, b)
+            rows.append({**records[k], "segment_id": f"{records[k]['pipe_id']}-{n}", "geometry": piece})
+    for n, (k, line) in enumerate(tees, start=1):
+        tee_id = f"{prefix}-T{n:05d}"
+        rows.append({**records[k], "pipe_id": tee_id, "segment_id": f"{tee_id}-1", "geometry": line})
+    table = pd.DataFrame(rows)
+    columns = ["pipe_id", "segment_id", *[c for c in pipes.columns if c not in ("pipe_id", "geometry")], "geometry"]
+    return table[columns].reset_index(drop=True)
+
+
+def tee_valves(noded: pd.DataFrame, network: str, prefix: str, first: int, districts: DistrictIndex
+               ) -> pd.DataFrame:
+    """A branch valve on every tee of ``noded`` (as gas and water branches are valved where they leave a main)."""
+    tees = noded[noded.pipe_id.str.contains("-T")]
+    mid = shapely.line_interpolate_point(tees.geometry.to_numpy(), 0.5, normalized=True)
+    xy = shapely.get_coordinates(mid)
+    return pd.DataFrame({
+        "valve_id": [f"{prefix}-{i:05d}" for i in range(first, first + len(tees))],
+        "network": network,
+        "pipe_id": tees.pipe_id.to_numpy(),
+        "district": districts.name_of(xy[:, 0], xy[:, 1]),
+        "geometry": mid,
+    })

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely import LineString, Polygon
+from shapely.ops import substring
 
 from console.demo.names import AVENUE_STEMS, BRIDGE_NAMES, MAIN_RIVER, NamePool
 from console.demo.shapes import line_parts, polar_shape, sinuous_path, split_lines
@@ -341,3 +342,41 @@ def make_bridges(rng: np.random.Generator, main_roads: list[dict], river: River,
     bridges.insert(0, "bridge_id", [f"BR-{i:02d}" for i in range(1, len(bridges) + 1)])
     return bridges[["bridge_id", "name_zh", "name_en", "road_zh", "road_en", "class", "structure",
                     "span_m", "length_m", "geometry"]]
+
+
+def split_at_crossings(roads: pd.DataFrame) -> pd.DataFrame:
+    """Roads cut where they cross, so that the road table is a network (junctions are shared ends).
+
+    Streets crossing at grade meet there; an expressway passes over the local streets it
+    crosses and meets the arterial and secondary roads at interchanges.
+    """
+    lines = roads.geometry.to_numpy()
+    classes = roads["class"].to_numpy()
+    tree = shapely.STRtree(lines)
+    left, right = tree.query(lines, predicate="crosses")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    express = (classes[left] == "expressway") | (classes[right] == "expressway")
+    minor = (classes[left] == "local") | (classes[right] == "local")
+    left, right = left[~(express & minor)], right[~(express & minor)]
+    cuts: dict[int, list[float]] = {}
+    points = shapely.intersection(lines[left], lines[right])
+    for a, b, where in zip(left, right, points, strict=True):
+        for point in shapely.get_parts(where):
+            if shapely.get_type_id(point) != 0:
+                continue
+            for k in (a, b):
+                cuts.setdefault(int(k), []).append(float(shapely.line_locate_point(lines[k], point)))
+    rows = []
+    for k, row in enumerate(roads.drop(columns=["road_id"]).to_dict("records")):
+        line = lines[k]
+        stops = [0.0]
+        for cut in sorted(cuts.get(k, [])):
+            if cut - stops[-1] > 1.0 and line.length - cut > 1.0:
+                stops.append(cut)
+        stops.append(line.length)
+        for start, end in zip(stops[:-1], stops[1:], strict=True):
+            rows.append({**row, "geometry": substring(line, start, end)})
+    table = pd.DataFrame(rows)
+    table.insert(0, "road_id", [f"RD-{i:05d}" for i in range(1, len(table) + 1)])
+    return table

@@ -18,6 +18,8 @@ from console.model.layer import GeometryKind, VectorLayer
 from console.model.style import LayerStyle, is_colour
 
 __all__ = [
+    "LAYER_ROLES",
+    "NETWORKS",
     "SENSOR_CATEGORIES",
     "SENSOR_FIELDS",
     "BasemapEntry",
@@ -44,6 +46,10 @@ SENSOR_CATEGORIES = (
     "hazmat",
 )
 
+# What a layer is for in an analysis (docs/catalog.md, "Roles"); pipes and valves name their network.
+LAYER_ROLES = ("pipes", "valves", "roads", "facilities", "resources")
+NETWORKS = ("gas", "water_supply", "drainage", "heating")
+
 _TOP_KEYS = {"title": str, "title_zh": str, "crs": str, "groups": list, "layers": list, "basemaps": list}
 _GROUP_KEYS = {"id": str, "title": str, "title_zh": str}
 _LAYER_KEYS = {
@@ -62,6 +68,8 @@ _LAYER_KEYS = {
     "style": dict,
     "x_field": str,
     "y_field": str,
+    "role": str,
+    "network": str,
 }
 _BASEMAP_KEYS = {
     "name": str,
@@ -109,6 +117,8 @@ class LayerEntry:
     style: LayerStyle = field(default_factory=LayerStyle)
     x_field: str | None = None
     y_field: str | None = None
+    role: str = ""
+    network: str = ""
     index: int = 0
 
 
@@ -208,6 +218,8 @@ class Catalog:
                 layer.is_sensor_layer = entry.sensors
                 layer.visible = entry.visible
                 layer.opacity = entry.opacity
+                layer.role = entry.role
+                layer.network = entry.network
                 loaded.append(layer)
         return loaded
 
@@ -316,6 +328,7 @@ def _layer_entry(path: Path, folder: Path, index: int, raw, group_ids: set[str],
     if "encoding" in raw:
         _check_encoding(path, raw["encoding"], f"{where}.encoding")
     opacity = _check_opacity(path, raw, where)
+    role, network = _check_role(path, raw, where)
     style_raw = raw.get("style", {})
     _check_style_types(path, style_raw, f"{where}.style")
     try:
@@ -338,6 +351,8 @@ def _layer_entry(path: Path, folder: Path, index: int, raw, group_ids: set[str],
         style=style,
         x_field=raw.get("x_field"),
         y_field=raw.get("y_field"),
+        role=role,
+        network=network,
         index=index,
     )
 
@@ -455,6 +470,21 @@ def _check_opacity(path: Path, raw: dict, where: str) -> float:
     if not 0.0 <= opacity <= 1.0:
         raise InputError(path, f"opacity {opacity} is not between 0 and 1", key=f"{where}.opacity")
     return opacity
+
+
+def _check_role(path: Path, raw: dict, where: str) -> tuple[str, str]:
+    """``role`` and ``network`` of a layer: known values; pipes and valves must name their network."""
+    role, network = raw.get("role", ""), raw.get("network", "")
+    if role and role not in LAYER_ROLES:
+        raise InputError(path, f"unknown role {role!r} (known: {', '.join(LAYER_ROLES)})", key=f"{where}.role")
+    if network and network not in NETWORKS:
+        raise InputError(path, f"unknown network {network!r} (known: {', '.join(NETWORKS)})", key=f"{where}.network")
+    if role in ("pipes", "valves") and not network:
+        raise InputError(path, f"a {role} layer names its network (one of {', '.join(NETWORKS)})",
+                         key=f"{where}.network")
+    if network and role not in ("pipes", "valves"):
+        raise InputError(path, "only pipes and valves layers take a network", key=f"{where}.network")
+    return role, network
 
 
 def _check_crs(path: Path, crs: str, key: str) -> None:

@@ -58,6 +58,10 @@ class VectorLayer:
     ``style``; each is called with the layer.
     """
 
+    # What the layer is for in an analysis (the catalog's ``role`` and ``network``; "" when not said).
+    role: str = ""
+    network: str = ""
+
     def __init__(self, name: str, kind: GeometryKind, frame: geopandas.GeoDataFrame | None, source: str,
                  source_crs: str, title: str = "", title_zh: str = "", group: str = "",
                  style: LayerStyle | None = None, is_sensor_layer: bool = False, *,

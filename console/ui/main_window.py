@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self.rule_warnings: list[str] = []  # what the rules said of the live sensors (quantities without a rule)
         self.setAcceptDrops(True)
         self._build_menus()
+        from console.ui.impact import install_impact
+
+        self.impact = install_impact(self)  # radius, valves, nearest units of a warning (ui/impact)
         self._on_operator_changed("")
         self._show_journal()
         self.setWindowTitle(self.tr("One-map duty console"))
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.sources_dock.toggleViewAction())
         view_menu.addAction(self.sensor_detail.dock.toggleViewAction())
         view_menu.addAction(self.sources.warnings_dock.toggleViewAction())
-        alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
+        alarms_menu = self.alarms_menu = self.menuBar().addMenu(self.tr("&Alarms"))
         pane = self.alarm_pane
         for action in pane.selection_actions:
             alarms_menu.addAction(action)
@@ -408,6 +411,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.leave_drill()
         self.sensor_detail.close()
+        self.impact.close()
         self.sources.close()
         self.session.close()  # writes what is queued for the journal
         super().closeEvent(event)

@@ -85,7 +85,7 @@ def test_catalog_groups_title_crs_and_sensor_layer(catalog):
     assert names[0] == "districts" and names[-1] == "sensors"
     assert names.index("water_areas") < names.index("roads") < names.index("gas_mains") < names.index("facilities")
     hidden = {e["name"] for e in catalog["layers"] if e.get("visible") is False}
-    assert {"drainage_lines", "heating_mains", "valves", "tanks"} <= hidden
+    assert {"drainage_lines", "heating_mains", "gas_valves", "water_valves", "tanks"} <= hidden
 
 
 def test_catalog_styles_are_valid_and_leave_the_warning_colours_to_warnings(catalog, layers):
