@@ -1,0 +1,130 @@
+"""Regenerate the bundled Chinese font: a subset of Noto Sans CJK SC (SIL OFL 1.1).
+
+The subset holds the characters the console itself shows (its translations, the
+report words, every Chinese string in its sources, the demo city's names) and the
+3,755 common hanzi of GB2312 level 1, so that place names in users' files render
+the same on a machine with no Chinese font. Run it after the translations or the
+demo city gain characters:
+
+    python scripts/subset_font.py [--source /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
+
+Needs fontTools (a build dependency, ``pip install fonttools``) and the Debian
+package fonts-noto-cjk (the source font).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "assets" / "fonts" / "NotoSansSC-console-subset.otf"
+SOURCES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+)
+FAMILY_IN_COLLECTION = "Noto Sans CJK SC"
+# The subset gets a family name of its own: the console asks for it by name, and it must
+# not be confused with a full Noto Sans CJK SC installed on the machine.
+FAMILY = "Noto Sans SC Console"
+POSTSCRIPT = "NotoSansSCConsole-Regular"
+# Printable ASCII, Latin-1, general punctuation, arrows, CJK symbols and punctuation,
+# fullwidth forms, degree and per-mille signs: what labels, units and numbers use.
+RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2044), (0x2070, 0x209F), (0x2100, 0x215F),
+          (0x2190, 0x21FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+
+
+def gb2312_level1() -> set[str]:
+    """The 3,755 hanzi of GB2312 level 1 (rows 16 to 55, by pinyin)."""
+    chars = set()
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass  # row 55 ends at cell 89
+    return chars
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def console_chars() -> set[str]:
+    """Every CJK character in the console's translations, sources, layer catalogs and demo city."""
+    chars: set[str] = set()
+    files = [REPO / "assets" / "translations" / "console_zh_CN.ts"]
+    files += sorted((REPO / "console").rglob("*.py"))
+    files += sorted((REPO / "layers").rglob("*.toml")) + sorted((REPO / "assets").rglob("*.toml"))
+    for path in files:
+        chars |= {ch for ch in path.read_text(encoding="utf-8") if is_cjk(ch)}
+    for gpkg in sorted((REPO / "layers").rglob("*.gpkg")):
+        with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as db:
+            tables = [name for (name,) in db.execute("SELECT table_name FROM gpkg_contents")]
+            for table in tables:
+                columns = [c[1] for c in db.execute(f'PRAGMA table_info("{table}")') if c[2].upper() == "TEXT"]
+                for column in columns:
+                    for (value,) in db.execute(f'SELECT "{column}" FROM "{table}"'):
+                        if isinstance(value, str):
+                            chars |= {ch for ch in value if is_cjk(ch)}
+    return chars
+
+
+def collection_index(path: Path, family: str) -> int:
+    from fontTools.ttLib import TTCollection
+
+    for index, font in enumerate(TTCollection(str(path)).fonts):
+        if font["name"].getDebugName(1) == family:
+            return index
+    raise SystemExit(f"{path}: no font named {family!r} in the collection")
+
+
+def rename(font) -> None:
+    """Give the subset its own family name (name IDs 1, 3, 4, 6 and the typographic 16, 17)."""
+    table = font["name"]
+    table.names = [record for record in table.names if record.nameID not in (1, 3, 4, 6, 16, 17)]
+    for name_id, text in ((1, FAMILY), (3, f"{POSTSCRIPT};subset"), (4, FAMILY), (6, POSTSCRIPT)):
+        table.setName(text, name_id, 3, 1, 0x409)
+    font["CFF "].cff.fontNames = [POSTSCRIPT]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, help="Noto Sans CJK Regular .ttc (fonts-noto-cjk)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    source = args.source or next((p for p in SOURCES if p.exists()), None)
+    if source is None or not source.exists():
+        print("subset_font: Noto Sans CJK not found; apt-get install fonts-noto-cjk, or pass --source",
+              file=sys.stderr)
+        return 2
+    from fontTools import subset
+
+    text = "".join(sorted(console_chars() | gb2312_level1()))
+    unicodes = [code for low, high in RANGES for code in range(low, high + 1)]
+    options = subset.Options()
+    options.font_number = collection_index(source, FAMILY_IN_COLLECTION)
+    options.layout_features = ["*"]  # vertical forms, locl: keep the shaping the SC face relies on
+    options.name_IDs = ["*"]  # keep the family name and the licence fields
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # CFF hints add size and Qt renders CJK unhinted anyway
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text, unicodes=unicodes)
+    subsetter.subset(font)
+    rename(font)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.out.with_suffix(".tmp")
+    subset.save_font(font, str(partial), options)
+    partial.replace(args.out)
+    hanzi = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF)
+    print(f"{args.out}: {hanzi} hanzi, {args.out.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
