@@ -15,6 +15,7 @@ package fonts-noto-cjk (the source font).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,10 +42,8 @@ def gb2312_level1() -> set[str]:
     chars = set()
     for row in range(0xB0, 0xD8):
         for cell in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):  # row 55 ends at cell 89
                 chars.add(bytes((row, cell)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass  # row 55 ends at cell 89
     return chars
 
 

@@ -22,6 +22,7 @@ from console.alarm_list import AlarmList, Column
 from console.model.alarms import AlarmBook, AlarmState
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
+from console.ui import theme
 from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
 from console.ui.alarm_pane.labels import (
     LEVEL_TEXT_COLOURS,
@@ -96,10 +97,8 @@ class AlarmListModel(QAbstractTableModel):
         self._looks_language = ""
         self._level_brushes = {level: QBrush(QColor(colour)) for level, colour in LEVEL_COLOURS.items()}
         self._level_text = {level: QBrush(QColor(colour)) for level, colour in LEVEL_TEXT_COLOURS.items()}
-        self._returned_brush = QBrush(QColor("#E4E4E4"))
-        self._muted = QBrush(QColor("#7A7A7A"))
-        self._header_brush = QBrush(QColor("#E8ECF1"))
-        self._child_brush = QBrush(QColor("#F6F8FA"))
+        self._looks_theme = ""
+        self._theme_brushes(theme.current())
         self._fault_brush = QBrush(QColor(FAULT_COLOUR))
         self._fault_text = QBrush(QColor(FAULT_TEXT))
         # Optional ``context_lines(alarm) -> list of str`` added to an alarm's tooltip (live sources set it).
@@ -337,16 +336,24 @@ class AlarmListModel(QAbstractTableModel):
         key = int(self._keys[row])
         look = self._looks.get(key)
         if look is None:
-            language = current_language()
-            if language != self._looks_language:  # labels are per language
+            language, colours = current_language(), theme.current()
+            if language != self._looks_language or colours.name != self._looks_theme:  # per language and theme
                 self._looks.clear()
-                self._looks_language = language
+                self._looks_language, self._looks_theme = language, colours.name
+                self._theme_brushes(colours)
             if key < 0:
                 look = self._incident_look(-key)
             else:
                 look = self._alarm_look(self.alarm_list.store.slot_of[key], bool(self._is_child[row]))
             self._looks[key] = look
         return look
+
+    def _theme_brushes(self, colours) -> None:
+        """The row colours that are not a level's: greys of the light or the dark theme."""
+        self._returned_brush = QBrush(QColor(colours.returned_fill))
+        self._muted = QBrush(QColor(colours.muted_text))
+        self._header_brush = QBrush(QColor(colours.incident_fill))
+        self._child_brush = QBrush(QColor(colours.child_fill))
 
     def _alarm_look(self, slot: int, child: bool) -> RowLook:
         store = self.alarm_list.store

@@ -159,8 +159,7 @@ class AlarmTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Colours through the palette, not a style sheet: a style sheet on the list slows every cell's paint.
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Base, QColor("#FFFFFF"))
-        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#F5F5F2"))
+        # Base and AlternateBase come from the application's theme (console/ui/theme.py).
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#2F5D8A"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#FFFFFF"))
         self.setPalette(palette)
