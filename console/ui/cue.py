@@ -59,17 +59,22 @@ class AlarmSound:
     def _load(self) -> str | None:
         if not self.path.is_file():
             return f"{self.path} is missing"
-        try:
-            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
-        except ImportError as exc:  # PySide6-Addons absent, or its audio libraries (libpulse0)
-            return f"QtMultimedia cannot be loaded ({exc})"
-        outputs, complaints = _collecting_qt_messages(QMediaDevices.audioOutputs)
-        if not outputs:
-            detail = f" ({complaints[0]})" if complaints else ""
-            return f"no audio output device{detail}"
-        effect = QSoundEffect()
-        effect.setSource(QUrl.fromLocalFile(str(self.path)))
-        effect.setVolume(1.0)
+        def probe():
+            try:
+                from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+            except ImportError as exc:  # PySide6-Addons absent, or its audio libraries (libpulse0)
+                return None, f"QtMultimedia cannot be loaded ({exc})"
+            if not QMediaDevices.audioOutputs():
+                return None, "no audio output device"
+            effect = QSoundEffect()
+            effect.setSource(QUrl.fromLocalFile(str(self.path)))
+            effect.setVolume(1.0)
+            return effect, None
+
+        (effect, problem), complaints = _collecting_qt_messages(probe)
+        if problem is not None:
+            said = [text for text in complaints if "symbols" not in text and "library" not in text]
+            return problem + (f" ({said[0]})" if said else "")
         self.effect = effect
         return None
 

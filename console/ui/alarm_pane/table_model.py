@@ -334,13 +334,17 @@ class AlarmListModel(QAbstractTableModel):
     def row_look(self, row: int) -> RowLook:
         """Texts, brushes and font of a row, made once per row and layout (views paint from it)."""
         key = int(self._keys[row])
+        colours = theme.current()
+        if colours.name != self._looks_theme:  # a theme switch repaints every row in its greys
+            self._looks.clear()
+            self._looks_theme = colours.name
+            self._theme_brushes(colours)
         look = self._looks.get(key)
         if look is None:
-            language, colours = current_language(), theme.current()
-            if language != self._looks_language or colours.name != self._looks_theme:  # per language and theme
+            language = current_language()
+            if language != self._looks_language:  # labels are per language
                 self._looks.clear()
-                self._looks_language, self._looks_theme = language, colours.name
-                self._theme_brushes(colours)
+                self._looks_language = language
             if key < 0:
                 look = self._incident_look(-key)
             else:
