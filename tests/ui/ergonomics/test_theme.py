@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from console.ui import theme
 from console.ui.alarm_pane.labels import LEVEL_TEXT_COLOURS
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from tests.ui.ergonomics_fixtures import kept_look, pixel, window  # noqa: F401 (fixtures)
+from tests.ui.ergonomics.conftest import pixel
 from tests.ui.live_fixtures import T0, confirmed
 
 
