@@ -148,14 +148,22 @@ class Ergonomics(QObject):
         window, app = self.window, QApplication.instance()
         if on == self.wall_mode:
             return
+        view = window.alarm_pane.view
+        columns = range(view.model().columnCount()) if view.model() is not None else range(0)
         if on:
-            self._wall_saved = (window.isFullScreen(), app.font().pointSize())
+            widths = [view.columnWidth(column) for column in columns]
+            self._wall_saved = (window.isFullScreen(), app.font().pointSize(), widths)
             self._set_point_size(WALL_POINT_SIZE)
+            scale = WALL_POINT_SIZE / max(1, self._wall_saved[1])
+            for column, width in zip(columns, widths, strict=True):  # wider columns for the larger type
+                view.setColumnWidth(column, round(width * scale))
             window.showFullScreen()
         else:
-            was_full, size = self._wall_saved
+            was_full, size, widths = self._wall_saved
             self._wall_saved = None
             self._set_point_size(size)
+            for column, width in zip(columns, widths, strict=False):
+                view.setColumnWidth(column, width)
             if not was_full:
                 window.showNormal()
         self.leave_wall_shortcut.setEnabled(on)
