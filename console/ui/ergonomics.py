@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
 
 from console.ui import theme as themes
@@ -21,6 +21,8 @@ from console.ui.progress import WorkProgress
 from console.ui.settings import WindowSettings
 
 WALL_POINT_SIZE = 18  # large type for a video wall read from across the room
+WALL_WARNINGS_SHARE = 0.4  # of the screen's height for the warning list on a wall
+WALL_FIXED_COLUMNS_SHARE = 0.66  # of the screen's width for the warning list's columns but the sensor's
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}
 
 
@@ -152,20 +154,35 @@ class Ergonomics(QObject):
         columns = range(view.model().columnCount()) if view.model() is not None else range(0)
         if on:
             widths = [view.columnWidth(column) for column in columns]
-            self._wall_saved = (window.isFullScreen(), app.font().pointSize(), widths)
+            self._wall_saved = (window.isFullScreen(), app.font().pointSize(), widths, window.saveState())
             self._set_point_size(WALL_POINT_SIZE)
+            # Wider columns for the larger type, but the stretching sensor column keeps a third of the width.
             scale = WALL_POINT_SIZE / max(1, self._wall_saved[1])
-            for column, width in zip(columns, widths, strict=True):  # wider columns for the larger type
+            fixed = sum(widths) - max(widths, default=0)
+            room = WALL_FIXED_COLUMNS_SHARE * window.screen().availableGeometry().width()
+            scale = max(1.0, min(scale, room / max(1, fixed)))
+            for column, width in zip(columns, widths, strict=True):
                 view.setColumnWidth(column, round(width * scale))
+            from console.alarm_list import Column
+
+            # The time must never be cut: its column is as wide as a stamp in the large type.
+            stamp = QFontMetrics(app.font()).horizontalAdvance("07-21 00:00:00") + 20
+            view.setColumnWidth(Column.TIME, max(view.columnWidth(Column.TIME), stamp))
+            # A wall shows the map and the warnings: the desk's layer tree and attribute table make room.
+            for dock in (window.layers_dock, window.identify_dock):
+                dock.hide()
             window.showFullScreen()
+            window.resizeDocks([window.alarms_dock], [round(window.height() * WALL_WARNINGS_SHARE)],
+                               Qt.Orientation.Vertical)
         else:
-            was_full, size, widths = self._wall_saved
+            was_full, size, widths, state = self._wall_saved
             self._wall_saved = None
             self._set_point_size(size)
             for column, width in zip(columns, widths, strict=False):
                 view.setColumnWidth(column, width)
             if not was_full:
                 window.showNormal()
+            window.restoreState(state)
         self.leave_wall_shortcut.setEnabled(on)
         self.wall_action.blockSignals(True)
         self.wall_action.setChecked(on)

@@ -84,6 +84,7 @@ def test_wall_mode_is_full_screen_with_large_type_and_escape_leaves(window, qtbo
     assert window.windowState() & Qt.WindowState.WindowFullScreen
     assert app.font().pointSize() >= 18 > size
     assert window.alarm_pane.view.verticalHeader().defaultSectionSize() > row_height
+    assert not window.layers_dock.isVisible() and window.alarms_dock.isVisible()  # map and warnings only
     qtbot.waitUntil(lambda: window.alarm_pane.font().pointSize() >= 18)  # panes take the large type
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not ergonomics.wall_mode and not ergonomics.wall_action.isChecked()
@@ -91,3 +92,4 @@ def test_wall_mode_is_full_screen_with_large_type_and_escape_leaves(window, qtbo
     assert app.font().pointSize() == size
     qtbot.waitUntil(lambda: window.alarm_pane.font().pointSize() == size)
     assert window.alarm_pane.view.verticalHeader().defaultSectionSize() == row_height
+    assert window.layers_dock.isVisible()  # the desk's docks are back as they were
