@@ -6,7 +6,10 @@ report words, every Chinese string in its sources, the demo city's names) and th
 the same on a machine with no Chinese font. Run it after the translations or the
 demo city gain characters:
 
-    python scripts/subset_font.py [--source /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
+    python scripts/subset_font.py [--fonts /usr/share/fonts/opentype/noto]
+
+It writes the Regular and the Bold face (bold rows of the warning list, the
+drill banner: a synthesised bold would be wider and blurred).
 
 Needs fontTools (a build dependency, ``pip install fonttools``) and the Debian
 package fonts-noto-cjk (the source font).
@@ -21,16 +24,14 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "assets" / "fonts" / "NotoSansSC-console-subset.otf"
-SOURCES = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
-)
+OUT = REPO / "assets" / "fonts"
+FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/noto-cjk"))
+WEIGHTS = ("Regular", "Bold")  # NotoSansCJK-<weight>.ttc -> NotoSansSC-console-<weight>.otf
 FAMILY_IN_COLLECTION = "Noto Sans CJK SC"
 # The subset gets a family name of its own: the console asks for it by name, and it must
 # not be confused with a full Noto Sans CJK SC installed on the machine.
 FAMILY = "Noto Sans SC Console"
-POSTSCRIPT = "NotoSansSCConsole-Regular"
+POSTSCRIPT = "NotoSansSCConsole"
 # Printable ASCII, Latin-1, general punctuation, arrows, CJK symbols and punctuation,
 # fullwidth forms, degree and per-mille signs: what labels, units and numbers use.
 RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2044), (0x2070, 0x209F), (0x2100, 0x215F),
@@ -81,33 +82,25 @@ def collection_index(path: Path, family: str) -> int:
     raise SystemExit(f"{path}: no font named {family!r} in the collection")
 
 
-def rename(font) -> None:
-    """Give the subset its own family name (name IDs 1, 3, 4, 6 and the typographic 16, 17)."""
+def rename(font, weight: str) -> None:
+    """Give the subset its own family name (name IDs 1, 2, 3, 4, 6 and the typographic 16, 17)."""
     table = font["name"]
-    table.names = [record for record in table.names if record.nameID not in (1, 3, 4, 6, 16, 17)]
-    for name_id, text in ((1, FAMILY), (3, f"{POSTSCRIPT};subset"), (4, FAMILY), (6, POSTSCRIPT)):
+    table.names = [record for record in table.names if record.nameID not in (1, 2, 3, 4, 6, 16, 17)]
+    postscript = f"{POSTSCRIPT}-{weight}"
+    full = FAMILY if weight == "Regular" else f"{FAMILY} {weight}"
+    for name_id, text in ((1, FAMILY), (2, weight), (3, f"{postscript};subset"), (4, full), (6, postscript)):
         table.setName(text, name_id, 3, 1, 0x409)
-    font["CFF "].cff.fontNames = [POSTSCRIPT]
+    font["CFF "].cff.fontNames = [postscript]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, help="Noto Sans CJK Regular .ttc (fonts-noto-cjk)")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-    source = args.source or next((p for p in SOURCES if p.exists()), None)
-    if source is None or not source.exists():
-        print("subset_font: Noto Sans CJK not found; apt-get install fonts-noto-cjk, or pass --source",
-              file=sys.stderr)
-        return 2
+def subset_one(source: Path, weight: str, text: str, out: Path) -> None:
     from fontTools import subset
 
-    text = "".join(sorted(console_chars() | gb2312_level1()))
     unicodes = [code for low, high in RANGES for code in range(low, high + 1)]
     options = subset.Options()
     options.font_number = collection_index(source, FAMILY_IN_COLLECTION)
     options.layout_features = ["*"]  # vertical forms, locl: keep the shaping the SC face relies on
-    options.name_IDs = ["*"]  # keep the family name and the licence fields
+    options.name_IDs = ["*"]  # keep the licence fields
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.hinting = False  # CFF hints add size and Qt renders CJK unhinted anyway
@@ -115,13 +108,30 @@ def main(argv: list[str] | None = None) -> int:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text, unicodes=unicodes)
     subsetter.subset(font)
-    rename(font)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.out.with_suffix(".tmp")
+    rename(font, weight)
+    partial = out.with_suffix(".tmp")
     subset.save_font(font, str(partial), options)
-    partial.replace(args.out)
+    partial.replace(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fonts", type=Path, help="folder of NotoSansCJK-Regular.ttc and -Bold.ttc (fonts-noto-cjk)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder to write the subsets to")
+    args = parser.parse_args(argv)
+    folders = (args.fonts,) if args.fonts else FONT_DIRS
+    folder = next((f for f in folders if all((f / f"NotoSansCJK-{w}.ttc").exists() for w in WEIGHTS)), None)
+    if folder is None:
+        print("subset_font: NotoSansCJK-Regular.ttc and -Bold.ttc not found; apt-get install fonts-noto-cjk, "
+              "or pass --fonts", file=sys.stderr)
+        return 2
+    text = "".join(sorted(console_chars() | gb2312_level1()))
     hanzi = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF)
-    print(f"{args.out}: {hanzi} hanzi, {args.out.stat().st_size / 1e6:.1f} MB")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for weight in WEIGHTS:
+        out = args.out / f"NotoSansSC-console-{weight}.otf"
+        subset_one(folder / f"NotoSansCJK-{weight}.ttc", weight, text, out)
+        print(f"{out}: {hanzi} hanzi, {out.stat().st_size / 1e6:.1f} MB")
     return 0
 
 

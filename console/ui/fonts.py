@@ -20,7 +20,9 @@ from console import ConsoleWarning
 
 log = logging.getLogger(__name__)
 
-BUNDLED_FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "NotoSansSC-console-subset.otf"
+FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+BUNDLED_FONTS = (FONTS / "NotoSansSC-console-Regular.otf", FONTS / "NotoSansSC-console-Bold.otf")
+BUNDLED_FONT = BUNDLED_FONTS[0]
 BUNDLED_FAMILY = "Noto Sans SC Console"
 
 CJK_FAMILIES = (
@@ -36,20 +38,23 @@ CJK_FAMILIES = (
 
 @functools.cache
 def register_bundled_font() -> str | None:
-    """Add the bundled Chinese font to the application's fonts (once); its family, or None.
+    """Add the bundled Chinese faces (regular and bold) to the application's fonts, once; their family, or None.
 
     Needs the QGuiApplication. A missing or unreadable file is logged, and the
     console goes on with the system's fonts.
     """
-    if not BUNDLED_FONT.is_file():
-        log.warning("%s: bundled Chinese font missing (run scripts/subset_font.py)", BUNDLED_FONT)
-        return None
-    font_id = QFontDatabase.addApplicationFont(str(BUNDLED_FONT))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    if not families:
-        log.warning("%s: Qt could not load the bundled Chinese font", BUNDLED_FONT)
-        return None
-    return families[0]
+    family = None
+    for path in BUNDLED_FONTS:
+        if not path.is_file():
+            log.warning("%s: bundled Chinese font missing (run scripts/subset_font.py)", path)
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            log.warning("%s: Qt could not load the bundled Chinese font", path)
+            continue
+        family = family or families[0]
+    return family
 
 
 @functools.cache

@@ -8,9 +8,9 @@ import subprocess
 import sys
 import textwrap
 
-from PySide6.QtGui import QFont, QRawFont
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
-from console.ui.fonts import BUNDLED_FAMILY, BUNDLED_FONT, map_font_family
+from console.ui.fonts import BUNDLED_FAMILY, BUNDLED_FONT, BUNDLED_FONTS, map_font_family
 
 REPO = BUNDLED_FONT.parents[2]
 
@@ -56,10 +56,15 @@ def test_bundled_font_is_registered_and_covers_the_console_text(qapp):
     # The translations' words, the report's and a district of the demo city, and common hanzi of GB2312.
     for text in ("图例", "告警", "特别重大", "交接班报告", "东城区", "邮政"):
         assert all(raw.supportsCharacter(ord(ch)) for ch in text), text
+    # A true bold face: bold text is not a smeared regular.
+    bold = QFont(family)
+    bold.setBold(True)
+    assert QRawFont.fromFont(bold).weight() >= 700
+    assert QFontDatabase.styles(family) == ["Regular", "Bold"] or set(QFontDatabase.styles(family)) >= {"Bold"}
 
 
 def test_bundled_font_is_a_few_megabytes_with_its_licence():
-    assert 0.5e6 < BUNDLED_FONT.stat().st_size < 5e6
+    assert 1e6 < sum(path.stat().st_size for path in BUNDLED_FONTS) < 5e6
     licence = (BUNDLED_FONT.parent / "OFL.txt").read_text(encoding="utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence
 
