@@ -49,8 +49,11 @@ def gb2312_level1() -> set[str]:
 
 
 def is_cjk(ch: str) -> bool:
+    """A CJK character to keep. Not the radical blocks (U+2E80-U+2FDF): their glyphs are the
+    ideographs' own (页 and U+2EDA), and Qt's PDF writer then writes the radical as the text
+    of the ideograph, so pdftotext and a search in the PDF would not find the word."""
     code = ord(ch)
-    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
 
 
 def console_chars() -> set[str]:
