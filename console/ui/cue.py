@@ -20,7 +20,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal, qInstallMessageHandler
+from PySide6.QtCore import QObject, QTimer, QtMsgType, QUrl, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QLabel
 
 from console.model.levels import level_name
@@ -86,7 +86,12 @@ def _collecting_qt_messages(call):
     reported once, by ``AlarmSound``, in words the operator can act on.
     """
     messages: list[str] = []
-    previous = qInstallMessageHandler(lambda _kind, _context, text: messages.append(text))
+
+    def collect(kind, _context, text) -> None:
+        if kind != QtMsgType.QtInfoMsg and kind != QtMsgType.QtDebugMsg:
+            messages.append(text)
+
+    previous = qInstallMessageHandler(collect)
     try:
         return call(), messages
     finally:

@@ -93,3 +93,20 @@ def test_wall_mode_is_full_screen_with_large_type_and_escape_leaves(window, qtbo
     qtbot.waitUntil(lambda: window.alarm_pane.font().pointSize() == size)
     assert window.alarm_pane.view.verticalHeader().defaultSectionSize() == row_height
     assert window.layers_dock.isVisible()  # the desk's docks are back as they were
+
+
+def test_plots_made_or_shown_in_the_dark_theme_are_dark_and_the_map_keeps_its_basemap(window, qtbot):
+    from console.ui.sensor_detail.plot import SensorPlot
+    from console.ui.timeline import TimelineBar
+
+    map_before = window.canvas.backgroundBrush().color().name()
+    timeline = TimelineBar()
+    qtbot.addWidget(timeline)
+    window.ergonomics.set_theme("dark")
+    plot = SensorPlot()  # made after the switch
+    qtbot.addWidget(plot)
+    assert plot.backgroundBrush().color().name().upper() == theme.DARK.plot_background
+    assert timeline.backgroundBrush().color().name().upper() == theme.DARK.plot_background  # made before
+    assert window.canvas.backgroundBrush().color().name() == map_before
+    window.ergonomics.set_theme("light")
+    assert timeline.backgroundBrush().color().name().upper() == "#FBFBFA"  # its print colour again
