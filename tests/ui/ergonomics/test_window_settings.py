@@ -65,3 +65,22 @@ def test_values_from_another_version_are_ignored_not_trusted(qapp, tmp_path):
 
     with pytest.raises(ValueError, match="unknown theme"):
         settings.theme = "neon"
+
+
+def test_the_language_chosen_last_time_is_the_one_the_console_starts_in(qapp, monkeypatch):
+    from console.ui.app import application
+    from console.ui.i18n import current_language
+
+    monkeypatch.delenv("CONSOLE_LANG", raising=False)
+    WindowSettings().language = "zh_CN"
+    try:
+        application()
+        assert current_language() == "zh_CN"
+        assert QApplication.translate("MainWindow", "&File") == "文件(&F)"
+        application("en")  # --lang wins over what was remembered
+        assert current_language() == "en"
+        monkeypatch.setenv("CONSOLE_LANG", "en")  # and so does CONSOLE_LANG
+        application()
+        assert current_language() == "en"
+    finally:
+        application("en")
