@@ -6,6 +6,8 @@ objects (menus, panes, toolbars), so it cannot fall behind the menus.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,8 +23,9 @@ from PySide6.QtWidgets import (
 
 
 def action_text(action: QAction) -> str:
-    """An action's menu text without its mnemonic ampersand and trailing ellipsis."""
-    text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+    """An action's menu text without its mnemonic (``&File``, ``文件(&F)``) and trailing ellipsis."""
+    text = re.sub(r"\s*\(&[^)&]\)", "", action.text())  # the Chinese form: the key in brackets after the word
+    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
     return text.rstrip("…").rstrip(".").strip()
 
 

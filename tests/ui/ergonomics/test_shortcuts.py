@@ -34,3 +34,11 @@ def test_the_dialog_lists_every_action_with_a_shortcut_and_cannot_go_stale(windo
     assert ("", "Centre on the incident", QKeySequence("Ctrl+Alt+C").toString(
         QKeySequence.SequenceFormat.NativeText)) in shortcut_rows(window)
     dialog.close()
+
+
+def test_mnemonics_are_left_out_in_both_languages(qapp):
+    from console.ui.shortcuts import action_text
+
+    assert action_text(QAction("&Open layers…")) == "Open layers"
+    assert action_text(QAction("打开图层(&O)…")) == "打开图层"
+    assert action_text(QAction("Save && close")) == "Save & close"
