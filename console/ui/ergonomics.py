@@ -14,7 +14,10 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
 
+from console.alarm_list import Column
 from console.ui import theme as themes
+from console.ui.alarm_pane.view import ROW_HEIGHT_PX
+from console.ui.app import BASE_POINT_SIZE
 from console.ui.cue import MUTE_MINUTES, AlarmCue
 from console.ui.i18n import current_language
 from console.ui.progress import WorkProgress
@@ -163,8 +166,6 @@ class Ergonomics(QObject):
             scale = max(1.0, min(scale, room / max(1, fixed)))
             for column, width in zip(columns, widths, strict=True):
                 view.setColumnWidth(column, round(width * scale))
-            from console.alarm_list import Column
-
             # The time must never be cut: its column is as wide as a stamp in the large type.
             stamp = QFontMetrics(app.font()).horizontalAdvance("07-21 00:00:00") + 20
             view.setColumnWidth(Column.TIME, max(view.columnWidth(Column.TIME), stamp))
@@ -199,14 +200,12 @@ class Ergonomics(QObject):
         # The warning list draws fixed-height rows: they grow with the type.
         view = getattr(getattr(self.window, "alarm_pane", None), "view", None)
         if view is not None:
-            from console.ui.alarm_pane.view import ROW_HEIGHT_PX
-            from console.ui.app import BASE_POINT_SIZE
-
             view.verticalHeader().setDefaultSectionSize(round(ROW_HEIGHT_PX * max(1.0, size / BASE_POINT_SIZE)))
 
     # --- File: recent files ---------------------------------------------------------------------
     def _build_file_menu(self) -> None:
         window = self.window
+        # The first menu is File (main_window.py builds it first); the recent files go under "Open layers".
         file_menu = window.menuBar().actions()[0].menu() if window.menuBar().actions() else None
         self.recent_menu = QMenu(self.tr("Open &recent"), window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)

@@ -116,10 +116,15 @@ def apply_theme(name: str, app: QApplication | None = None) -> Theme:
     # Widgets that paint with the theme's own colours (rows, plots) re-read them now.
     for widget in app.allWidgets():
         follow = getattr(widget, "follow_theme", None)
-        if callable(follow):
-            follow(theme)
-        else:
-            theme_plot(widget, theme)
+        try:
+            if callable(follow):
+                follow(theme)
+            else:
+                theme_plot(widget, theme)
+        except (RuntimeError, AttributeError):
+            # A plot being torn down (pyqtgraph closes its items before Qt deletes the widget,
+            # or Qt's half is gone): nothing left to restyle.
+            continue
     return theme
 
 
