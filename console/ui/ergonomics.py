@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
 
 from console.alarm_list import Column
@@ -67,9 +67,12 @@ class Ergonomics(QObject):
         bar.insertPermanentWidget(0, self.cue.banner)
         bar.addPermanentWidget(self.cue.mute_label)
         bar.addPermanentWidget(self.progress)
-        self.leave_wall_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
-        self.leave_wall_shortcut.setEnabled(False)
-        self.leave_wall_shortcut.activated.connect(lambda: self.set_wall_mode(False))
+        # An action rather than a bare shortcut, so that Help › Keyboard shortcuts lists it too.
+        self.leave_wall_action = QAction(self.tr("Leave wall mode"), self)
+        self.leave_wall_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_wall_action.setEnabled(False)
+        self.leave_wall_action.triggered.connect(lambda: self.set_wall_mode(False))
+        window.addAction(self.leave_wall_action)
         self.settings.restore_window(window)
         self._show_theme(themes.current().name)
         window.installEventFilter(self)
@@ -184,7 +187,7 @@ class Ergonomics(QObject):
             if not was_full:
                 window.showNormal()
             window.restoreState(state)
-        self.leave_wall_shortcut.setEnabled(on)
+        self.leave_wall_action.setEnabled(on)
         self.wall_action.blockSignals(True)
         self.wall_action.setChecked(on)
         self.wall_action.blockSignals(False)

@@ -21,6 +21,7 @@ def test_the_dialog_lists_every_action_with_a_shortcut_and_cannot_go_stale(windo
     for text, keys in expected.items():
         assert keys in shown[text], text
     assert shown["Wall mode (full screen, large type)"] == "F11"
+    assert shown["Leave wall mode"] == "Esc"
     assert shown["Open layers"] == QKeySequence(QKeySequence.StandardKey.Open).toString(
         QKeySequence.SequenceFormat.NativeText)
     menus = {action: menu for menu, action, _keys in rows}
