@@ -354,7 +354,9 @@ class MainWindow(QMainWindow):
             self.operator_label.setStyleSheet("font-weight: bold;")
         else:
             self.operator_label.setText(self.tr("No operator on duty"))
-            self.operator_label.setStyleSheet("color: #B3261E; font-weight: bold;")
+            from console.ui.theme import ink
+
+            self.operator_label.setStyleSheet(f"color: {ink('#B3261E')}; font-weight: bold;")
 
     def _show_journal(self) -> None:
         journal = self.session.journal

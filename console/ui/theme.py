@@ -156,3 +156,21 @@ def contrast(a: str, b: str) -> float:
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def ink(colour: str, theme: Theme | None = None, minimum: float = 4.5) -> str:
+    """A status colour made readable as text on the theme's background: lightened on a dark one.
+
+    The light theme keeps the colour as designed; on the dark theme a dark red or
+    green is lightened in steps until its contrast with the base reaches ``minimum``.
+    """
+    theme = theme or current()
+    if theme.name == "light" or contrast(colour, theme.base) >= minimum:
+        return colour
+    shade = QColor(colour)
+    for _ in range(20):
+        h, s, lightness, a = shade.getHslF()
+        shade = QColor.fromHslF(h, s, min(1.0, lightness + 0.05), a)
+        if contrast(shade.name(), theme.base) >= minimum:
+            break
+    return shade.name().upper()

@@ -110,3 +110,12 @@ def test_plots_made_or_shown_in_the_dark_theme_are_dark_and_the_map_keeps_its_ba
     assert window.canvas.backgroundBrush().color().name() == map_before
     window.ergonomics.set_theme("light")
     assert timeline.backgroundBrush().color().name().upper() == "#FBFBFA"  # its print colour again
+
+
+def test_status_colours_are_lightened_to_read_on_the_dark_theme_and_kept_on_the_light():
+    from console.ui.sources_pane import STATE_COLOURS
+
+    for colour in {*STATE_COLOURS.values(), "#B3261E"}:
+        assert theme.ink(colour, theme.LIGHT) == colour
+        assert theme.contrast(theme.ink(colour, theme.DARK), theme.DARK.base) >= 4.5, colour
+        assert theme.contrast(colour, theme.DARK.base) < 4.5 or theme.ink(colour, theme.DARK) == colour
