@@ -142,6 +142,8 @@ def theme_plot(widget, theme: Theme | None = None) -> None:
         if isinstance(item, pg.AxisItem):
             item.setPen(pg.mkPen(theme.plot_foreground))
             item.setTextPen(pg.mkPen(theme.plot_foreground))
+        elif isinstance(item, pg.InfLineLabel):  # a threshold line's level name
+            item.setColor(theme.plot_foreground)
 
 
 def contrast(a: str, b: str) -> float:

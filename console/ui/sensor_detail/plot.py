@@ -210,7 +210,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
             self.bands.append(bands)
             self._thresholds.append(thresholds)
             for sensor_id, label, _unit, _bands in group:
-                colour = next(colours)
+                colour = theme.ink(next(colours), minimum=3.0)  # lightened on the dark theme
                 item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite")
                 newest = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=colour,
                                          symbolPen="w")
