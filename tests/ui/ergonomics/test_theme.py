@@ -119,3 +119,15 @@ def test_status_colours_are_lightened_to_read_on_the_dark_theme_and_kept_on_the_
         assert theme.ink(colour, theme.LIGHT) == colour
         assert theme.contrast(theme.ink(colour, theme.DARK), theme.DARK.base) >= 4.5, colour
         assert theme.contrast(colour, theme.DARK.base) < 4.5 or theme.ink(colour, theme.DARK) == colour
+
+
+def test_console_open_takes_a_theme_and_refuses_an_unknown_one(kept_look, tmp_path, capsys):
+    from console.cli import main
+
+    out = tmp_path / "dark.png"
+    assert main(["open", "--demo", "--theme", "dark", "--snapshot", str(out), "--lang", "en"]) == 0
+    assert out.exists() and theme.current().name == "dark"
+    with pytest.raises(SystemExit) as leaving:
+        main(["open", "--theme", "neon", "--snapshot", str(out)])
+    assert leaving.value.code == 2
+    assert "invalid choice: 'neon'" in capsys.readouterr().err
