@@ -3,12 +3,17 @@
 # facility names are Chinese), the EGL/xkb libraries Qt loads even offscreen,
 # the xcb libraries Qt's X11 window needs (Qt 6.5+ wants libxcb-cursor0), and
 # mosquitto (the MQTT broker the feed tests start on loopback), poppler-utils (the report
-# tests read PDFs back with pdftotext).
+# tests read PDFs back with pdftotext), libpulse0 (QtMultimedia loads it for the alarm sound,
+# even where no sound server runs), pulseaudio and its utilities (a test plays the chime into
+# a null sink and records it back).
 set -euo pipefail
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q libpulse.so.0 || need+=(libpulse0)
+# A sound server with a null sink: the test that records the alarm chime back.
+command -v pulseaudio >/dev/null 2>&1 && command -v parec >/dev/null 2>&1 || need+=(pulseaudio pulseaudio-utils)
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
 done

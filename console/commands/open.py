@@ -15,8 +15,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--catalog", action="append", default=[], help="a layer catalog TOML")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo city")
     parser.add_argument("--encoding", help="attribute encoding for Shapefile/CSV, e.g. GBK")
-    parser.add_argument("--lang", choices=["zh_CN", "en"], help="UI language (default: system locale)")
+    parser.add_argument("--lang", choices=["zh_CN", "en"],
+                        help="UI language (default: the one chosen in the window last time, else the system locale)")
     parser.add_argument("--snapshot", metavar="PNG", help="render the window's map to PNG and exit")
+    parser.add_argument("--theme", choices=["light", "dark"],
+                        help="light (desk, print) or dark (video wall); default: the one chosen last time")
+    parser.add_argument("--wall", action="store_true", help="start in wall mode: full screen, large type (Esc leaves)")
     parser.add_argument("--operator", metavar="NAME", help="the operator on duty (skips the shift-start question)")
     parser.add_argument("--journal", metavar="DB",
                         help="journal file, created when absent (default: journal.sqlite in the user's data "
@@ -41,7 +45,7 @@ def run(args) -> int:
     rules = RuleSet.load(args.rules) if args.rules else None  # a bad rules file stops here, before any window
     from console.ui.app import application, has_display
 
-    app = application(args.lang)
+    app = application(args.lang, args.theme)
     from console.ui.main_window import MainWindow
     from console.ui.shift import ask_operator, default_journal_path
 
@@ -93,6 +97,8 @@ def run(args) -> int:
         if operator:
             window.set_operator(operator)
     window.show()
+    if args.wall:
+        window.ergonomics.set_wall_mode(True)
     code = app.exec()
     window.session.close()
     return code

@@ -84,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         rejected.extend({"line": ln, "sensor": s, "reason": r} for ln, s, r in report.rejected)
 
     waited = processed = throttled = 0.0
+    from console.commands.terminal_progress import TerminalProgress
+
+    progress = TerminalProgress("console process", zone)  # on stderr, only when it is a terminal
     try:
         # Reading and ordering run on threads of their own, ahead of the rules.
         events = reader.coded()
@@ -98,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 break
             if isinstance(event, CodedReadings):
                 totals["readings"] += rows.drop_unknown(event, pending)
+                progress.update(totals["readings"], int(event.t_ms[-1]) if len(event.t_ms) else None)
                 if pending.size >= PROCESS_BATCH_READINGS:
                     process_pending()
                     # Hold back when the journal falls behind, rather than queueing the feed in memory.
@@ -116,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
                     totals["other_events"] += 1
             processed += time.perf_counter() - mark
     finally:
+        progress.close()
         mark = time.perf_counter()
         pipeline.close()
         timings["journal: writing what was still queued"] = time.perf_counter() - mark

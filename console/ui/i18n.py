@@ -11,9 +11,10 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "assets" / "translations"
 LANGUAGES = ("zh_CN", "en")
 
 
-def chosen_language(requested: str | None = None) -> str:
-    """``--lang`` wins, then CONSOLE_LANG, then the system locale; Chinese for any zh locale."""
-    language = requested or os.environ.get("CONSOLE_LANG") or QLocale.system().name()
+def chosen_language(requested: str | None = None, remembered: str | None = None) -> str:
+    """``--lang`` wins, then CONSOLE_LANG, then the language chosen in the window last time
+    (``remembered``), then the system locale; Chinese for any zh locale."""
+    language = requested or os.environ.get("CONSOLE_LANG") or remembered or QLocale.system().name()
     return "zh_CN" if language.lower().startswith("zh") else "en"
 
 

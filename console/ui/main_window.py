@@ -129,6 +129,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("One-map duty console"))
         self.resize(1500, 950)
         self.resizeDocks([self.alarms_dock], [300], Qt.Orientation.Vertical)
+        # --- ergonomics (console/ui/ergonomics.py): theme, wall mode, language, recent files, alarm cue,
+        # progress, keyboard shortcuts; restores the remembered dock layout, so it comes last.
+        from console.ui.ergonomics import install_ergonomics
+
+        self.ergonomics = install_ergonomics(self)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -199,6 +204,8 @@ class MainWindow(QMainWindow):
                     opened += layers
             except InputError as exc:
                 self.show_error(str(exc))
+            else:
+                self.ergonomics.remember_opened([path])  # File ▸ Open recent
         if opened and len(opened) == len(self.canvas.renderer.layers):
             QTimer.singleShot(0, self.canvas.zoom_full)
         if sensor_layers(opened):
@@ -291,6 +298,7 @@ class MainWindow(QMainWindow):
         """Point the map and the warning pane at a table and book (a drill's, or the live ones)."""
         self.live.bind(table, book, names=names)
         self.alarm_pane.bind(book, table, names, sign)
+        self.ergonomics.cue.watch(book, names)  # what the book holds now is not new: no cue for it
         self.sensor_detail.bind_state(table, book, names, sign)
 
     def show_live_state(self) -> None:
@@ -381,7 +389,9 @@ class MainWindow(QMainWindow):
             self.operator_label.setStyleSheet("font-weight: bold;")
         else:
             self.operator_label.setText(self.tr("No operator on duty"))
-            self.operator_label.setStyleSheet("color: #B3261E; font-weight: bold;")
+            from console.ui.theme import ink
+
+            self.operator_label.setStyleSheet(f"color: {ink('#B3261E')}; font-weight: bold;")
 
     def _show_journal(self) -> None:
         journal = self.session.journal
@@ -442,12 +452,15 @@ class MainWindow(QMainWindow):
         live_journal = self.session.journal
         beside = live_journal.path if live_journal is not None else default_journal_path()
         Path(beside).parent.mkdir(parents=True, exist_ok=True)
+        progress = self.ergonomics.progress  # the feed is read here, on the GUI thread: the bar counts
         try:
-            drill = DrillSession(feed, self.live_table, self.session.rules,
-                                 journal_path=journal_path, beside=beside)
+            drill = DrillSession(feed, self.live_table, self.session.rules, journal_path=journal_path,
+                                 beside=beside, on_progress=progress.counting(self.tr("Reading the feed")))
         except (InputError, OSError) as exc:
             self.show_error(str(exc), self.tr("Drill not started"))
             return None
+        finally:
+            progress.finish()
         self.drill = drill
         drill.operator = lambda: self.session.operator  # a seek is journaled with the operator on duty
         self.replay_panel = install_replay_panel(self, drill.replay, drill=True)
@@ -457,6 +470,7 @@ class MainWindow(QMainWindow):
         self._drill_generation = -1
         self._follow_drill()
         self.leave_drill_action.setEnabled(True)
+        progress.follow_replay(drill.replay)  # its indexing pass, in the status bar
         self.statusBar().showMessage(self.tr("Drill: {feed}").format(feed=Path(str(drill.journal.path)).name), 15000)
         return drill
 

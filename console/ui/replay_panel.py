@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.model.levels import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS
+from console.ui import theme
 from console.ui.drill import DRILL_COLOUR, DRILL_MARK, paint_drill_banner, set_window_drill
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
@@ -352,7 +353,7 @@ class ReplayPanel(QFrame):
         self.toolbar = ReplayToolBar()
         self.timeline = TimelineBar(zone)
         self.setObjectName("ReplayPanel")
-        self.setStyleSheet("#ReplayPanel { background: #ECEEF0; border-top: 1px solid #C4CAD0; }")
+        self.follow_theme(theme.current())
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
@@ -436,6 +437,11 @@ class ReplayPanel(QFrame):
         self.toolbar.show_speed(speed)
         self.toolbar.show_step(self.controller.step_ms)
         self._show_state()
+
+    def follow_theme(self, colours) -> None:
+        """The panel's ground: its light grey, or the dark theme's window colour (console/ui/theme.py)."""
+        ground, edge = ("#ECEEF0", "#C4CAD0") if colours.name == "light" else (colours.window, colours.button)
+        self.setStyleSheet(f"#ReplayPanel {{ background: {ground}; border-top: 1px solid {edge}; }}")
 
     def _show_state(self) -> None:
         control = self.controller

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.engine.delivery import delivery_by
+from console.ui import theme
 
 DELIVERY_INTERVAL_MS = 5000
 STATE_COLOURS = {
@@ -133,7 +134,7 @@ def _fill_row(table: QTableWidget, row: int, texts: list[str], colour: str | Non
         if column >= numeric_from:
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if colour is not None and column == 2:
-            item.setForeground(QBrush(QColor(colour)))
+            item.setForeground(QBrush(QColor(theme.ink(colour))))  # lightened on the dark theme
 
 
 class SourcesPane(QWidget):
@@ -263,7 +264,8 @@ class SourcesPane(QWidget):
                          f"{share.share:.0%}"]
                 _fill_row(self.delivery, row, texts, numeric_from=1)
                 late = share.share < 0.8
-                self.delivery.item(row, 3).setForeground(QBrush(QColor("#B3261E" if late else "#1B1B1B")))
+                self.delivery.item(row, 3).setForeground(
+                    QBrush(QColor(theme.ink("#B3261E") if late else theme.current().text)))
 
     # --- summary ---------------------------------------------------------------
     def summary(self) -> tuple[str, bool]:

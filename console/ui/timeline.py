@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.model.levels import DISPLAY_ZONE, LEVEL_ROMAN, LEVELS
+from console.ui import theme
 from console.ui.fonts import map_font_family
 from console.ui.map.sensor_style import LEVEL_COLOURS
 
@@ -173,6 +174,14 @@ class TimelineBar(pg.PlotWidget):
         self.setMouseTracking(True)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.setMinimumHeight(64)
+        if theme.current().name != "light":
+            self.follow_theme(theme.current())
+
+    def follow_theme(self, colours) -> None:
+        """The bar's ground and axis in a dark theme's colours; the light theme keeps the print colours above."""
+        light = colours.name == "light"
+        self.setBackground(BACKGROUND if light else colours.plot_background)
+        self.axis.setTextPen(pg.mkPen(AXIS_COLOUR if light else colours.plot_foreground))
         self.set_span(0, 3_600_000)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)

@@ -8,8 +8,9 @@ from console.alarm_list import Column
 from console.model.alarms import AlarmState
 from console.ui.live import alarm_state_label, per_language
 
-# Text colour on each level's colour (yellow needs dark text).
-LEVEL_TEXT_COLOURS = {1: "#FFFFFF", 2: "#FFFFFF", 3: "#1A1A1A", 4: "#FFFFFF"}
+# Text colour on each level's colour: dark on yellow and orange, where white reads
+# below a contrast of 3 (tests/ui/test_theme.py measures each pair).
+LEVEL_TEXT_COLOURS = {1: "#FFFFFF", 2: "#1A1A1A", 3: "#1A1A1A", 4: "#FFFFFF"}
 
 
 def column_titles() -> list[str]:

@@ -22,6 +22,7 @@ from console.alarm_list import AlarmList, Column
 from console.model.alarms import AlarmBook, AlarmState
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
+from console.ui import theme
 from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
 from console.ui.alarm_pane.incident_line import incident_head, incident_tooltip
 from console.ui.alarm_pane.labels import (
@@ -97,10 +98,8 @@ class AlarmListModel(QAbstractTableModel):
         self._looks_language = ""
         self._level_brushes = {level: QBrush(QColor(colour)) for level, colour in LEVEL_COLOURS.items()}
         self._level_text = {level: QBrush(QColor(colour)) for level, colour in LEVEL_TEXT_COLOURS.items()}
-        self._returned_brush = QBrush(QColor("#E4E4E4"))
-        self._muted = QBrush(QColor("#7A7A7A"))
-        self._header_brush = QBrush(QColor("#E8ECF1"))
-        self._child_brush = QBrush(QColor("#F6F8FA"))
+        self._looks_theme = ""
+        self._theme_brushes(theme.current())
         self._fault_brush = QBrush(QColor(FAULT_COLOUR))
         self._fault_text = QBrush(QColor(FAULT_TEXT))
         # Optional ``context_lines(alarm) -> list of str`` added to an alarm's tooltip (live sources set it).
@@ -337,6 +336,11 @@ class AlarmListModel(QAbstractTableModel):
     def row_look(self, row: int) -> RowLook:
         """Texts, brushes and font of a row, made once per row and layout (views paint from it)."""
         key = int(self._keys[row])
+        colours = theme.current()
+        if colours.name != self._looks_theme:  # a theme switch repaints every row in its greys
+            self._looks.clear()
+            self._looks_theme = colours.name
+            self._theme_brushes(colours)
         look = self._looks.get(key)
         if look is None:
             language = current_language()
@@ -349,6 +353,13 @@ class AlarmListModel(QAbstractTableModel):
                 look = self._alarm_look(self.alarm_list.store.slot_of[key], bool(self._is_child[row]))
             self._looks[key] = look
         return look
+
+    def _theme_brushes(self, colours) -> None:
+        """The row colours that are not a level's: greys of the light or the dark theme."""
+        self._returned_brush = QBrush(QColor(colours.returned_fill))
+        self._muted = QBrush(QColor(colours.muted_text))
+        self._header_brush = QBrush(QColor(colours.incident_fill))
+        self._child_brush = QBrush(QColor(colours.child_fill))
 
     def _alarm_look(self, slot: int, child: bool) -> RowLook:
         store = self.alarm_list.store

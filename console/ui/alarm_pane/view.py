@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QSta
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from console.alarm_list import Column
+from console.ui import theme
 from console.ui.alarm_pane.table_model import FontKind, RowLook
 
 ROW_HEIGHT_PX = 22
@@ -159,15 +160,21 @@ class AlarmTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Colours through the palette, not a style sheet: a style sheet on the list slows every cell's paint.
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Base, QColor("#FFFFFF"))
-        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#F5F5F2"))
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#2F5D8A"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#FFFFFF"))
         self.setPalette(palette)
+        self.follow_theme(theme.current())
         header.setStyleSheet(
             "QHeaderView::section { background: #2B3440; color: #F0F0F0; padding: 3px 6px; border: none;"
             " border-right: 1px solid #3E4957; font-weight: bold; }"
         )
+
+    def follow_theme(self, colours) -> None:
+        """Lines in the theme's base and alternate colours (console/ui/theme.py calls this on a switch)."""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(colours.base))
+        palette.setColor(QPalette.ColorRole.AlternateBase, QColor(colours.alternate_base))
+        self.setPalette(palette)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.FontChange:

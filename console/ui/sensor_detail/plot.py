@@ -22,6 +22,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from console.model.journal.queries import ALARM_EVENT_KINDS
 from console.model.levels import DISPLAY_ZONE, level_name
+from console.ui import theme
+from console.ui.locale_format import LocaleDateAxisItem
 from console.ui.map.sensor_style import LEVEL_COLOURS
 
 BAND_ALPHA = 46  # of 255: the level's colour behind the readings, the line stays readable on yellow
@@ -153,7 +155,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(theme.current().plot_background)
         self.ci.layout.setSpacing(2)
         self.value_plots: list[pg.PlotItem] = []
         self.series: dict[str, Series] = {}
@@ -208,7 +210,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
             self.bands.append(bands)
             self._thresholds.append(thresholds)
             for sensor_id, label, _unit, _bands in group:
-                colour = next(colours)
+                colour = theme.ink(next(colours), minimum=3.0)  # lightened on the dark theme
                 item = plot.plot([], [], pen=pg.mkPen(colour, width=1.6), name=label, connect="finite")
                 newest = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=colour,
                                          symbolPen="w")
@@ -222,6 +224,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 1)
         for row in range(1, last + 1):
             self.ci.layout.setRowStretchFactor(row, 4)
+        theme.theme_plot(self)  # new axes in the theme's colours
 
     def _value_plot(self, index: int) -> pg.PlotItem:
         while len(self._pool) <= index:
@@ -240,7 +243,8 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         return self._pool[index]
 
     def _date_axis(self) -> pg.DateAxisItem:
-        return pg.DateAxisItem(orientation="bottom", utcOffset=self._utc_offset_s)
+        # Day and month names in the UI's language (pyqtgraph's own axis writes them in English).
+        return LocaleDateAxisItem(orientation="bottom", utcOffset=self._utc_offset_s)
 
     def _make_events_plot(self) -> pg.PlotItem:
         lanes = [(i, event_label(event)) for i, event in enumerate(ALARM_EVENT_KINDS)]
