@@ -2,29 +2,221 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="26"/>
+        <source>Impact radius</source>
+        <translation>影响半径</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="26"/>
+        <source>Pipes cut off</source>
+        <translation>停供管段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="27"/>
+        <source>Routes of the nearest units</source>
+        <translation>最近救援力量路线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="28"/>
+        <source>Facilities affected</source>
+        <translation>受影响设施</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="29"/>
+        <source>Valves to close</source>
+        <translation>需关闭阀门</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="30"/>
+        <source>Nearest units</source>
+        <translation>最近救援力量</translation>
+    </message>
+</context>
+<context>
+    <name>AcknowledgeDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane/bulk.py" line="24"/>
+        <source>Acknowledge {n} alarms</source>
+        <translation>确认 {n} 条报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/bulk.py" line="26"/>
+        <source>Acknowledge {n} alarms in {districts}?</source>
+        <translation>确认{districts}的 {n} 条报警？</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/bulk.py" line="27"/>
+        <source>Acknowledge {n} alarms?</source>
+        <translation>确认这 {n} 条报警？</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmCue</name>
+    <message>
+        <location filename="../../console/ui/cue.py" line="185"/>
+        <source>New level {level} alarm: {sensor}</source>
+        <translation>新的 {level} 级报警：{sensor}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cue.py" line="187"/>
+        <source>(+{n} more)</source>
+        <translation>（另有 {n} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cue.py" line="233"/>
+        <source>Alarm sound muted: {time} left</source>
+        <translation>报警声音已静音：还剩 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmHistoryDialog</name>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="78"/>
+        <source>Closed alarm history</source>
+        <translation>已关闭报警历史</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="93"/>
+        <source>Part of a sensor id</source>
+        <translation>监测点编号的一部分</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="96"/>
+        <source>All districts</source>
+        <translation>全部行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="100"/>
+        <source>All classifications</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="104"/>
+        <source>Who acknowledged, dispatched or closed it</source>
+        <translation>确认、派发或关闭该报警的人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="110"/>
+        <source>Closed between:</source>
+        <translation>关闭时间：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="111"/>
+        <source>Sensor:</source>
+        <translation>监测点：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="112"/>
+        <source>District:</source>
+        <translation>行政区：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="113"/>
+        <source>Classification:</source>
+        <translation>分类：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="114"/>
+        <source>Operator:</source>
+        <translation>值班员：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="115"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="143"/>
+        <source>Closed</source>
+        <translation>关闭时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="143"/>
+        <source>Sensor</source>
+        <translation>监测点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="143"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="144"/>
+        <source>District</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="144"/>
+        <source>Peak</source>
+        <translation>最高级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="144"/>
+        <source>Raised</source>
+        <translation>报警时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="145"/>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="145"/>
+        <source>Closed by</source>
+        <translation>关闭人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="145"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="167"/>
+        <source>The console runs without a journal: there is no history to search.</source>
+        <translation>控制台未使用日志：没有可搜索的历史。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="171"/>
+        <source>The search must end after it starts.</source>
+        <translation>搜索的结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="201"/>
+        <source>The newest {n} closed alarms; narrow the search to see older ones</source>
+        <translation>最新的 {n} 条已关闭报警；缩小搜索范围可查看更早的报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/history/dialog.py" line="204"/>
+        <source>{n} closed alarms</source>
+        <translation>{n} 条已关闭报警</translation>
+    </message>
+</context>
+<context>
     <name>AlarmLevel</name>
     <message>
-        <location filename="../../console/ui/live.py" line="144"/>
+        <location filename="../../console/ui/live.py" line="145"/>
         <source>particularly serious</source>
         <translation>特别重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="145"/>
+        <location filename="../../console/ui/live.py" line="146"/>
         <source>serious</source>
         <translation>重大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="146"/>
+        <location filename="../../console/ui/live.py" line="147"/>
         <source>relatively serious</source>
         <translation>较大</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="147"/>
+        <location filename="../../console/ui/live.py" line="148"/>
         <source>general</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="149"/>
+        <location filename="../../console/ui/live.py" line="150"/>
         <source>Level {roman} ({meaning})</source>
         <translation>{roman}级（{meaning}）</translation>
     </message>
@@ -32,47 +224,47 @@
 <context>
     <name>AlarmListModel</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="18"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="19"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="19"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="20"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="20"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="21"/>
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="21"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="22"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="22"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="23"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="23"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="24"/>
         <source>Value / threshold</source>
         <translation>监测值 / 阈值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="24"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="25"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="25"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="26"/>
         <source>Unit</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="26"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="27"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -82,77 +274,72 @@
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="360"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="373"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="411"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="424"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="412"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="425"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="418"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="431"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="421"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="434"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="424"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="437"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="427"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="440"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="445"/>
-        <source>{n} alarms</source>
-        <translation>{n} 条报警</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="451"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="464"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="460"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="473"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="319"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="320"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="364"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="377"/>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="406"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="419"/>
         <source>Sensor fault {alarm} · rule {rule}: the sensor is {fault}</source>
         <translation>设备故障 {alarm} · 规则 {rule}：监测设备{fault}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="408"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="421"/>
         <source>For the maintenance unit {unit}; not a process alarm</source>
         <translation>交维护单位 {unit} 处理；不属于险情报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="416"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="429"/>
         <source>Rule check: {reason}</source>
         <translation>规则判定：{reason}</translation>
     </message>
@@ -160,37 +347,37 @@
 <context>
     <name>AlarmPane</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="66"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="67"/>
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="67"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="68"/>
         <source>False alarm</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="68"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="69"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="69"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="70"/>
         <source>Duplicate</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="78"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="79"/>
         <source>All but shelved</source>
         <translation>全部（不含搁置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="79"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="80"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="80"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="81"/>
         <source>Needing acknowledgement</source>
         <translation>待确认</translation>
     </message>
@@ -341,12 +528,12 @@
         <translation>（{n} 条新）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="88"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="89"/>
         <source>stuck</source>
         <translation>数值卡滞</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="89"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="90"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
@@ -354,32 +541,32 @@
 <context>
     <name>AlarmState</name>
     <message>
-        <location filename="../../console/ui/live.py" line="127"/>
+        <location filename="../../console/ui/live.py" line="128"/>
         <source>Cleared</source>
         <translation>已恢复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="128"/>
+        <location filename="../../console/ui/live.py" line="129"/>
         <source>Unacknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="129"/>
+        <location filename="../../console/ui/live.py" line="130"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="130"/>
+        <location filename="../../console/ui/live.py" line="131"/>
         <source>Returned, unacknowledged</source>
         <translation>已恢复未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="131"/>
+        <location filename="../../console/ui/live.py" line="132"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="132"/>
+        <location filename="../../console/ui/live.py" line="133"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
@@ -440,68 +627,68 @@
 <context>
     <name>Category</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="35"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="36"/>
         <source>Gas</source>
         <translation>燃气</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="36"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="37"/>
         <source>Water supply</source>
         <translation>供水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="37"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="38"/>
         <source>Drainage</source>
         <translation>排水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="38"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="39"/>
         <source>Bridge</source>
         <translation>桥梁</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="39"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="40"/>
         <source>Heating</source>
         <translation>供热</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="40"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="41"/>
         <source>Power</source>
         <translation>电力</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="41"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="42"/>
         <source>Utility tunnel</source>
         <translation>综合管廊</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="42"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="43"/>
         <source>Rainfall</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="43"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="44"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="44"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="45"/>
         <source>Waterlogging</source>
         <translation>内涝积水</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="45"/>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="58"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="46"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="59"/>
         <source>Hazmat</source>
         <translation>危化品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="56"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="57"/>
         <source>Lifeline</source>
         <translation>生命线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/labels.py" line="57"/>
+        <location filename="../../console/ui/alarm_pane/labels.py" line="58"/>
         <source>Flood</source>
         <translation>防汛</translation>
     </message>
@@ -559,74 +746,147 @@
     </message>
 </context>
 <context>
+    <name>Ergonomics</name>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="71"/>
+        <source>Leave wall mode</source>
+        <translation>退出大屏模式</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="104"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="106"/>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="115"/>
+        <source>&amp;Wall mode (full screen, large type)</source>
+        <translation>大屏模式（全屏、大字）(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="119"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="147"/>
+        <source>The console speaks {language} from its next start.</source>
+        <translation>值班台下次启动时将使用{language}。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="213"/>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="235"/>
+        <source>Clear the list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="245"/>
+        <source>&amp;Alarms</source>
+        <translation>报警(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="247"/>
+        <source>&amp;Mute the alarm sound</source>
+        <translation>报警声音静音(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="250"/>
+        <source>For {n} minutes</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="254"/>
+        <source>Sound on again</source>
+        <translation>恢复声音</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="260"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ergonomics.py" line="261"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+</context>
+<context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="77"/>
+        <location filename="../../console/ui/replay_panel.py" line="78"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_panel.py" line="79"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_panel.py" line="79"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_panel.py" line="79"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="79"/>
+        <location filename="../../console/ui/replay_panel.py" line="80"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="86"/>
+        <location filename="../../console/ui/replay_panel.py" line="87"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="155"/>
+        <location filename="../../console/ui/replay_panel.py" line="156"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="156"/>
+        <location filename="../../console/ui/replay_panel.py" line="157"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="168"/>
+        <location filename="../../console/ui/replay_panel.py" line="169"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="170"/>
+        <location filename="../../console/ui/replay_panel.py" line="171"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="172"/>
+        <location filename="../../console/ui/replay_panel.py" line="173"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="179"/>
+        <location filename="../../console/ui/replay_panel.py" line="180"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -647,6 +907,306 @@
         <location filename="../../console/ui/main_window.py" line="49"/>
         <source>Layer</source>
         <translation>图层</translation>
+    </message>
+</context>
+<context>
+    <name>Impact</name>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="40"/>
+        <location filename="../../console/ui/impact/window.py" line="121"/>
+        <source>Impact</source>
+        <translation>影响分析</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="47"/>
+        <source>&amp;Impact analysis</source>
+        <translation>影响分析(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="49"/>
+        <source>What is around the selected warning&apos;s sensor, what to shut, who can get there</source>
+        <translation>所选预警监测点周边有什么、关哪些阀、谁能赶到</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="91"/>
+        <source>Select a warning or click a sensor first</source>
+        <translation>请先选择一条预警或点击一个监测点</translation>
+    </message>
+</context>
+<context>
+    <name>ImpactPanel</name>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="110"/>
+        <source>Substance of a hazardous-chemical alarm (empty: the tank&apos;s own)</source>
+        <translation>危化品报警的物质（留空：取储罐所存物质）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="112"/>
+        <source>Night</source>
+        <translation>夜间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="113"/>
+        <source>Night-time protective-action distances (default: by the clock)</source>
+        <translation>采用夜间防护距离（默认按当前时间）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="114"/>
+        <source>Analyse again</source>
+        <translation>重新分析</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="116"/>
+        <source>Substance</source>
+        <translation>物质</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="121"/>
+        <location filename="../../console/ui/impact/panel.py" line="263"/>
+        <source>Select a warning or a sensor, then Alarms ▸ Impact analysis.</source>
+        <translation>请先选择一条预警或一个监测点，再点击 报警 ▸ 影响分析。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="132"/>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="132"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="132"/>
+        <source>People / capacity</source>
+        <translation>人数 / 能力</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="133"/>
+        <source>By road</source>
+        <translation>道路距离</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="137"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="138"/>
+        <source>Export GeoJSON…</source>
+        <translation>导出 GeoJSON…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="139"/>
+        <source>Clear from map</source>
+        <translation>从地图清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="161"/>
+        <source>Analysing the impact of {sensor}…</source>
+        <translation>正在分析 {sensor} 的影响…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="177"/>
+        <source>No impact analysis: {problem}</source>
+        <translation>无法进行影响分析：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="184"/>
+        <source>{sensor} {name}: radius {radius}</source>
+        <translation>{sensor} {name}：半径 {radius}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="187"/>
+        <source>, initial isolation {isolation}</source>
+        <translation>，初始隔离 {isolation}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="190"/>
+        <source>Source: {source}</source>
+        <translation>依据：{source}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="192"/>
+        <source>Substance: {substance} ({period})</source>
+        <translation>物质：{substance}（{period}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="193"/>
+        <source>night</source>
+        <translation>夜间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="193"/>
+        <source>day</source>
+        <translation>白天</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="217"/>
+        <source>Facilities inside ({count})</source>
+        <translation>范围内设施（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="218"/>
+        <location filename="../../console/ui/impact/panel.py" line="237"/>
+        <source>{people} people</source>
+        <translation>{people} 人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="222"/>
+        <source>Its supply is cut off by the isolation</source>
+        <translation>关阀后其供应中断</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="225"/>
+        <source>Valves to close ({count})</source>
+        <translation>需关闭阀门（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="230"/>
+        <source>Pipes cut off ({count})</source>
+        <translation>停供管段（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="233"/>
+        <source>(beyond the valves)</source>
+        <translation>（阀门以外）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="236"/>
+        <source>Facilities cut off ({count})</source>
+        <translation>停供设施（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="240"/>
+        <source>Nearest resources by road</source>
+        <translation>按道路距离最近的应急资源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="242"/>
+        <source>{distance}, {minutes:.0f} min</source>
+        <translation>{distance}，约 {minutes:.0f} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="243"/>
+        <source>no road way</source>
+        <translation>无道路可达</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="251"/>
+        <source>school</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="251"/>
+        <source>hospital</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="251"/>
+        <source>metro station</source>
+        <translation>地铁站</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="252"/>
+        <source>residential</source>
+        <translation>居民小区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="252"/>
+        <source>elderly care</source>
+        <translation>养老机构</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="253"/>
+        <source>fire and rescue</source>
+        <translation>消防救援</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="253"/>
+        <source>gas repair</source>
+        <translation>燃气抢修</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="254"/>
+        <source>water repair</source>
+        <translation>供水抢修</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="254"/>
+        <source>medical (120)</source>
+        <translation>医疗急救（120）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="255"/>
+        <source>shelter</source>
+        <translation>避难场所</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="255"/>
+        <source>material store</source>
+        <translation>物资仓库</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="282"/>
+        <source>Export impact as CSV</source>
+        <translation>导出影响分析为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/panel.py" line="290"/>
+        <source>Export impact as GeoJSON</source>
+        <translation>导出影响分析为 GeoJSON</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentFootprints</name>
+    <message>
+        <location filename="../../console/ui/map/footprints.py" line="210"/>
+        <source>Lifeline incident area</source>
+        <translation>生命线事件范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/map/footprints.py" line="211"/>
+        <source>Flood incident area</source>
+        <translation>防汛事件范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/map/footprints.py" line="212"/>
+        <source>Hazmat incident area</source>
+        <translation>危化品事件范围</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentLine</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="17"/>
+        <source>rising</source>
+        <translation>上升</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="18"/>
+        <source>falling</source>
+        <translation>下降</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="19"/>
+        <source>steady</source>
+        <translation>平稳</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="27"/>
+        <source>{n} sensors</source>
+        <translation>{n} 个传感器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="28"/>
+        <source>peak {level}</source>
+        <translation>最高 {level} 级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/incident_line.py" line="36"/>
+        <source>Trend over the last {n} min: {trend}</source>
+        <translation>近 {n} 分钟趋势：{trend}</translation>
     </message>
 </context>
 <context>
@@ -725,77 +1285,82 @@
 <context>
     <name>LiveMapBinding</name>
     <message>
-        <location filename="../../console/ui/live.py" line="90"/>
+        <location filename="../../console/ui/live.py" line="91"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="93"/>
+        <location filename="../../console/ui/live.py" line="94"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="96"/>
+        <location filename="../../console/ui/live.py" line="97"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h}小时{m:02d}分</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="98"/>
+        <location filename="../../console/ui/live.py" line="99"/>
         <source>{d} d {h} h</source>
         <translation>{d}天{h}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="467"/>
+        <location filename="../../console/ui/live.py" line="482"/>
         <source>No reading since the console started</source>
         <translation>启动以来尚无数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="472"/>
+        <location filename="../../console/ui/live.py" line="487"/>
         <source>(suspect)</source>
         <translation>（可疑）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="474"/>
+        <location filename="../../console/ui/live.py" line="489"/>
         <source>(bad quality)</source>
         <translation>（数据质量差）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="475"/>
+        <location filename="../../console/ui/live.py" line="490"/>
         <source>Value: {value}</source>
         <translation>监测值：{value}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="477"/>
+        <location filename="../../console/ui/live.py" line="493"/>
+        <source>No rule for {quantity}: watched for silence only</source>
+        <translation>{quantity} 无报警规则：仅监视是否失联</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/live.py" line="496"/>
         <source>No alarm level</source>
         <translation>无报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="483"/>
+        <location filename="../../console/ui/live.py" line="502"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="484"/>
+        <location filename="../../console/ui/live.py" line="503"/>
         <source>Alarm {alarm}: {state}</source>
         <translation>报警 {alarm}：{state}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="486"/>
+        <location filename="../../console/ui/live.py" line="505"/>
         <source>Out of service</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="489"/>
+        <location filename="../../console/ui/live.py" line="508"/>
         <source>Stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="489"/>
+        <location filename="../../console/ui/live.py" line="508"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live.py" line="494"/>
+        <location filename="../../console/ui/live.py" line="513"/>
         <source>{status}: last reading {age} ago</source>
         <translation>{status}：最后一次数据在{age}前</translation>
     </message>
@@ -880,18 +1445,18 @@
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="255"/>
+        <location filename="../../console/ui/live_sources.py" line="258"/>
         <source>Inside CAP warning: {headline} ({level})</source>
         <translation>位于CAP预警区域内：{headline}（{level}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="267"/>
         <location filename="../../console/ui/live_sources.py" line="270"/>
+        <location filename="../../console/ui/live_sources.py" line="273"/>
         <source>Live sources stopped</source>
         <translation>实时数据源已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="269"/>
+        <location filename="../../console/ui/live_sources.py" line="272"/>
         <source>The live sources stopped: {message}</source>
         <translation>实时数据源已停止：{message}</translation>
     </message>
@@ -909,174 +1474,184 @@
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="91"/>
+        <location filename="../../console/ui/main_window.py" line="94"/>
         <source>Warnings</source>
         <translation>实时预警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="95"/>
+        <location filename="../../console/ui/main_window.py" line="99"/>
         <source>Action not done</source>
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="121"/>
+        <location filename="../../console/ui/main_window.py" line="129"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="133"/>
+        <location filename="../../console/ui/main_window.py" line="146"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="134"/>
+        <location filename="../../console/ui/main_window.py" line="147"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="135"/>
+        <location filename="../../console/ui/main_window.py" line="148"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="137"/>
+        <location filename="../../console/ui/main_window.py" line="150"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="138"/>
+        <location filename="../../console/ui/main_window.py" line="151"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="139"/>
+        <location filename="../../console/ui/main_window.py" line="152"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="140"/>
+        <location filename="../../console/ui/main_window.py" line="153"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="141"/>
+        <location filename="../../console/ui/main_window.py" line="154"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="142"/>
+        <location filename="../../console/ui/main_window.py" line="155"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="150"/>
+        <location filename="../../console/ui/main_window.py" line="163"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="158"/>
+        <location filename="../../console/ui/main_window.py" line="171"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159"/>
+        <location filename="../../console/ui/main_window.py" line="172"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="160"/>
+        <location filename="../../console/ui/main_window.py" line="173"/>
+        <source>Closed alarm &amp;history…</source>
+        <translation>已关闭报警历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="174"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="161"/>
+        <location filename="../../console/ui/main_window.py" line="175"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="162"/>
+        <location filename="../../console/ui/main_window.py" line="176"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="164"/>
+        <location filename="../../console/ui/main_window.py" line="178"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="217"/>
+        <location filename="../../console/ui/main_window.py" line="233"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="234"/>
+        <location filename="../../console/ui/main_window.py" line="250"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="273"/>
+        <location filename="../../console/ui/main_window.py" line="289"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="345"/>
+        <location filename="../../console/ui/main_window.py" line="388"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="348"/>
+        <location filename="../../console/ui/main_window.py" line="391"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="358"/>
+        <location filename="../../console/ui/main_window.py" line="403"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="359"/>
+        <location filename="../../console/ui/main_window.py" line="404"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="355"/>
-        <location filename="../../console/ui/main_window.py" line="361"/>
+        <location filename="../../console/ui/main_window.py" line="400"/>
+        <location filename="../../console/ui/main_window.py" line="406"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="385"/>
+        <location filename="../../console/ui/main_window.py" line="431"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="386"/>
+        <location filename="../../console/ui/main_window.py" line="432"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="401"/>
+        <location filename="../../console/ui/main_window.py" line="447"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="402"/>
-        <location filename="../../console/ui/main_window.py" line="413"/>
+        <location filename="../../console/ui/main_window.py" line="448"/>
+        <location filename="../../console/ui/main_window.py" line="460"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="424"/>
+        <location filename="../../console/ui/main_window.py" line="458"/>
+        <source>Reading the feed</source>
+        <translation>正在读取数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="474"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="477"/>
+        <location filename="../../console/ui/main_window.py" line="527"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="497"/>
+        <location filename="../../console/ui/main_window.py" line="549"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -1108,7 +1683,7 @@
     <name>NorthArrow</name>
     <message>
         <location filename="../../console/ui/map/decorations.py" line="97"/>
-        <location filename="../../console/ui/map/canvas.py" line="376"/>
+        <location filename="../../console/ui/map/canvas.py" line="379"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -1134,62 +1709,62 @@
 <context>
     <name>RejectReason</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="73"/>
+        <location filename="../../console/ui/sources_pane.py" line="74"/>
         <source>oversized</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="74"/>
+        <location filename="../../console/ui/sources_pane.py" line="75"/>
         <source>malformed</source>
         <translation>格式错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="75"/>
+        <location filename="../../console/ui/sources_pane.py" line="76"/>
         <source>wrong type</source>
         <translation>类型错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="76"/>
+        <location filename="../../console/ui/sources_pane.py" line="77"/>
         <source>missing field</source>
         <translation>缺少字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="77"/>
+        <location filename="../../console/ui/sources_pane.py" line="78"/>
         <source>bad time</source>
         <translation>时间无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="78"/>
+        <location filename="../../console/ui/sources_pane.py" line="79"/>
         <source>bad quality</source>
         <translation>质量码无效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="79"/>
+        <location filename="../../console/ui/sources_pane.py" line="80"/>
         <source>topic does not fit</source>
         <translation>主题不匹配</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="80"/>
+        <location filename="../../console/ui/sources_pane.py" line="81"/>
         <source>unknown sensor</source>
         <translation>未知监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="81"/>
+        <location filename="../../console/ui/sources_pane.py" line="82"/>
         <source>refused by the CAP parser</source>
         <translation>CAP解析拒收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="82"/>
+        <location filename="../../console/ui/sources_pane.py" line="83"/>
         <source>unreadable file</source>
         <translation>文件无法读取</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="83"/>
+        <location filename="../../console/ui/sources_pane.py" line="84"/>
         <source>fetch failed</source>
         <translation>获取失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="84"/>
+        <location filename="../../console/ui/sources_pane.py" line="85"/>
         <source>entry without a link</source>
         <translation>条目无链接</translation>
     </message>
@@ -1197,52 +1772,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="56"/>
+        <location filename="../../console/ui/replay_panel.py" line="57"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="62"/>
+        <location filename="../../console/ui/replay_panel.py" line="63"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="64"/>
+        <location filename="../../console/ui/replay_panel.py" line="65"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65"/>
+        <location filename="../../console/ui/replay_panel.py" line="66"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="70"/>
+        <location filename="../../console/ui/replay_panel.py" line="71"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="258"/>
+        <location filename="../../console/ui/replay_panel.py" line="259"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="263"/>
+        <location filename="../../console/ui/replay_panel.py" line="264"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="264"/>
+        <location filename="../../console/ui/replay_panel.py" line="265"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="265"/>
+        <location filename="../../console/ui/replay_panel.py" line="266"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="266"/>
+        <location filename="../../console/ui/replay_panel.py" line="267"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -1250,53 +1825,53 @@
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="290"/>
+        <location filename="../../console/ui/replay_panel.py" line="291"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291"/>
+        <location filename="../../console/ui/replay_panel.py" line="292"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="292"/>
-        <location filename="../../console/ui/replay_panel.py" line="318"/>
+        <location filename="../../console/ui/replay_panel.py" line="293"/>
+        <location filename="../../console/ui/replay_panel.py" line="319"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="293"/>
+        <location filename="../../console/ui/replay_panel.py" line="294"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="294"/>
+        <location filename="../../console/ui/replay_panel.py" line="295"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="296"/>
+        <location filename="../../console/ui/replay_panel.py" line="297"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="300"/>
+        <location filename="../../console/ui/replay_panel.py" line="301"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="318"/>
+        <location filename="../../console/ui/replay_panel.py" line="319"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="333"/>
+        <location filename="../../console/ui/replay_panel.py" line="334"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="334"/>
+        <location filename="../../console/ui/replay_panel.py" line="335"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
@@ -1315,22 +1890,22 @@
         <translation>历史数据不可用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="130"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
         <source>Raised</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="131"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="133"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="134"/>
         <source>Dispatched</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="133"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="135"/>
         <source>Closed</source>
         <translation>关闭</translation>
     </message>
@@ -1621,9 +2196,37 @@
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../console/ui/shortcuts.py" line="63"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shortcuts.py" line="66"/>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shortcuts.py" line="66"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shortcuts.py" line="66"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shortcuts.py" line="83"/>
+        <source>Keys that work anywhere in the console window:</source>
+        <translation>在值班台窗口中任意位置可用的按键：</translation>
+    </message>
+</context>
+<context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="482"/>
+        <location filename="../../console/ui/main_window.py" line="532"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -1633,32 +2236,32 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="124"/>
+        <location filename="../../console/ui/snapshot.py" line="126"/>
         <source>Level I warning (red)</source>
         <translation>Ⅰ级预警（红色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="125"/>
+        <location filename="../../console/ui/snapshot.py" line="127"/>
         <source>Level II warning (orange)</source>
         <translation>Ⅱ级预警（橙色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="126"/>
+        <location filename="../../console/ui/snapshot.py" line="128"/>
         <source>Level III warning (yellow)</source>
         <translation>Ⅲ级预警（黄色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="127"/>
+        <location filename="../../console/ui/snapshot.py" line="129"/>
         <source>Level IV warning (blue)</source>
         <translation>Ⅳ级预警（蓝色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="133"/>
+        <location filename="../../console/ui/snapshot.py" line="135"/>
         <source>No data (stale, offline)</source>
         <translation>无数据（超时、离线）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="134"/>
+        <location filename="../../console/ui/snapshot.py" line="136"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
@@ -1666,12 +2269,12 @@
 <context>
     <name>SourceKind</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="63"/>
+        <location filename="../../console/ui/sources_pane.py" line="64"/>
         <source>recorded feed</source>
         <translation>回放文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="66"/>
+        <location filename="../../console/ui/sources_pane.py" line="67"/>
         <source>CAP warnings</source>
         <translation>CAP预警</translation>
     </message>
@@ -1679,52 +2282,52 @@
 <context>
     <name>SourceState</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="47"/>
+        <location filename="../../console/ui/sources_pane.py" line="48"/>
         <source>idle</source>
         <translation>未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="48"/>
+        <location filename="../../console/ui/sources_pane.py" line="49"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="49"/>
+        <location filename="../../console/ui/sources_pane.py" line="50"/>
         <source>live</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="50"/>
+        <location filename="../../console/ui/sources_pane.py" line="51"/>
         <source>reconnecting</source>
         <translation>重连中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="51"/>
+        <location filename="../../console/ui/sources_pane.py" line="52"/>
         <source>down</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="52"/>
+        <location filename="../../console/ui/sources_pane.py" line="53"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="53"/>
+        <location filename="../../console/ui/sources_pane.py" line="54"/>
         <source>no messages</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="54"/>
+        <location filename="../../console/ui/sources_pane.py" line="55"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="55"/>
+        <location filename="../../console/ui/sources_pane.py" line="56"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="56"/>
+        <location filename="../../console/ui/sources_pane.py" line="57"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
@@ -1732,171 +2335,184 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="152"/>
+        <location filename="../../console/ui/sources_pane.py" line="153"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="154"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="154"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="154"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="154"/>
+        <location filename="../../console/ui/sources_pane.py" line="155"/>
         <source>Messages/s</source>
         <translation>消息/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Last message</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="155"/>
+        <location filename="../../console/ui/sources_pane.py" line="156"/>
         <source>Accepted</source>
         <translation>采用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="156"/>
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>Rejected</source>
         <translation>拒收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="156"/>
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>Unknown ids</source>
         <translation>未知编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="156"/>
+        <location filename="../../console/ui/sources_pane.py" line="157"/>
         <source>Reconnects</source>
         <translation>重连次数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="157"/>
+        <location filename="../../console/ui/sources_pane.py" line="158"/>
         <source>Time down</source>
         <translation>中断时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="161"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="161"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="160"/>
+        <location filename="../../console/ui/sources_pane.py" line="161"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="162"/>
+        <location filename="../../console/ui/sources_pane.py" line="163"/>
         <source>On time in the last hour, by responsible unit</source>
         <translation>近一小时按时上报率（按责任单位）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="163"/>
+        <location filename="../../console/ui/sources_pane.py" line="164"/>
         <source>On time in the last hour, by district</source>
         <translation>近一小时按时上报率（按行政区）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="165"/>
+        <location filename="../../console/ui/sources_pane.py" line="166"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="165"/>
+        <location filename="../../console/ui/sources_pane.py" line="166"/>
         <source>Sensors</source>
         <translation>监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="165"/>
+        <location filename="../../console/ui/sources_pane.py" line="166"/>
         <source>On time</source>
         <translation>按时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="165"/>
+        <location filename="../../console/ui/sources_pane.py" line="166"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="177"/>
-        <location filename="../../console/ui/sources_pane.py" line="234"/>
+        <location filename="../../console/ui/sources_pane.py" line="178"/>
+        <location filename="../../console/ui/sources_pane.py" line="235"/>
         <source>Rejected messages</source>
         <translation>拒收的消息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="178"/>
+        <location filename="../../console/ui/sources_pane.py" line="179"/>
         <source>Data delivery</source>
         <translation>数据上报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="241"/>
+        <location filename="../../console/ui/sources_pane.py" line="242"/>
         <source>Rejected messages of {source} (last {n})</source>
         <translation>{source} 拒收的消息（最近 {n} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="246"/>
+        <location filename="../../console/ui/sources_pane.py" line="247"/>
         <source>Unknown sensor ids: {ids}</source>
         <translation>未知监测点编号：{ids}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="249"/>
+        <location filename="../../console/ui/sources_pane.py" line="250"/>
         <source>Dropped because the console fell behind: {n}</source>
         <translation>因处理不及而丢弃：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="262"/>
+        <location filename="../../console/ui/sources_pane.py" line="263"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="274"/>
+        <location filename="../../console/ui/sources_pane.py" line="276"/>
         <source>Sources: {live} live, {down} not delivering</source>
         <translation>数据源：{live} 个在线，{down} 个未上报</translation>
     </message>
 </context>
 <context>
+    <name>Theme</name>
+    <message>
+        <location filename="../../console/ui/theme.py" line="72"/>
+        <source>Light (print)</source>
+        <translation>浅色（打印）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/theme.py" line="72"/>
+        <source>Dark (video wall)</source>
+        <translation>深色（大屏）</translation>
+    </message>
+</context>
+<context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/timeline.py" line="224"/>
+        <location filename="../../console/ui/timeline.py" line="233"/>
         <source>Reading the feed: {percent} %</source>
         <translation>正在读取数据：{percent}%</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="227"/>
+        <location filename="../../console/ui/timeline.py" line="236"/>
         <source>peak {count} alarms per {minutes} min</source>
         <translation>峰值：每{minutes}分钟 {count} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="230"/>
+        <location filename="../../console/ui/timeline.py" line="239"/>
         <source>No alarms in this feed</source>
         <translation>此数据中没有报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="279"/>
+        <location filename="../../console/ui/timeline.py" line="288"/>
         <source>Alarms {begin}–{end}</source>
         <translation>报警 {begin}–{end}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/timeline.py" line="281"/>
+        <location filename="../../console/ui/timeline.py" line="290"/>
         <source>Click or drag to jump to a moment</source>
         <translation>单击或拖动以跳到该时刻</translation>
     </message>
@@ -2002,6 +2618,19 @@
         <location filename="../../console/ui/warnings_pane.py" line="212"/>
         <source>This warning gives no area the map can draw.</source>
         <translation>此预警未给出可在地图上绘制的区域。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkProgress</name>
+    <message>
+        <location filename="../../console/ui/progress.py" line="86"/>
+        <source>Indexing the replay</source>
+        <translation>正在索引回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/progress.py" line="132"/>
+        <source>{work}: {n} readings</source>
+        <translation>{work}：{n} 条读数</translation>
     </message>
 </context>
 </TS>

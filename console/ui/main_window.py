@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabBar,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -134,6 +135,11 @@ class MainWindow(QMainWindow):
         from console.ui.ergonomics import install_ergonomics
 
         self.ergonomics = install_ergonomics(self)
+        # Tabbing docks in a second area before the window is shown leaves Qt's layout with a
+        # spare tab bar that stays drawn (over the layer tree); the layout shows again the bars it
+        # places when the window is laid out, so all are hidden until then.
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.hide()
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -97,3 +97,20 @@ def test_window_snapshot_has_the_district_colour(window, district_file, tmp_path
     assert all(abs(p - e) <= 3 for p, e in zip(pixel.getRgb()[:3], expected, strict=True)), (pixel.name(), expected)
     title_bar = image.pixelColor(5, 5)
     assert title_bar.name().upper() == "#1F2A36"
+
+
+def test_each_group_of_tabbed_docks_shows_one_tab_bar(window, qtbot):
+    # Qt's layout made a spare bar for the second tabbed group that stayed drawn over the layer tree.
+    from PySide6.QtWidgets import QTabBar
+
+    def shown_bars():
+        bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        return [tuple(bar.tabText(i) for i in range(bar.count())) for bar in bars if bar.isVisible()]
+
+    qtbot.waitUntil(lambda: len(shown_bars()) > 0)
+    bars = shown_bars()
+    assert len(bars) == len(set(bars)), bars
+    layers = window.layers_dock.geometry()
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if bar.isVisible():
+            assert not bar.geometry().intersects(layers.adjusted(0, 30, 0, -30)), bar.geometry()
