@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
+from console.model.alarms.deadlines import DeadlineTable
+from console.model.alarms.dispatch import BookDispatch
 from console.model.alarms.faults import BookFaults
 from console.model.alarms.incidents import IncidentGrid
 from console.model.alarms.lifecycle import (
@@ -59,7 +61,7 @@ __all__ = ["AlarmBook"]
 _CHANGE_LOG_LIMIT = 100_000
 
 
-class AlarmBook(BookCheckpoints, BookFaults):
+class AlarmBook(BookCheckpoints, BookFaults, BookDispatch):
     """Alarms and incidents of one sensor table.
 
     Parameters
@@ -70,6 +72,8 @@ class AlarmBook(BookCheckpoints, BookFaults):
         An alarm joins an incident when within this ground distance of one of
         its alarms of the same family raised at most ``incident_window_s`` before.
     incident_window_s : float
+    deadlines : DeadlineTable, optional
+        Response deadlines of a dispatch (default: ``DeadlineTable.configured()``, see ``dispatch``).
 
     Attributes
     ----------
@@ -97,8 +101,10 @@ class AlarmBook(BookCheckpoints, BookFaults):
 
     records_emitted = Signal(BookRecords)
 
-    def __init__(self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0):
+    def __init__(self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0,
+                 deadlines: DeadlineTable | None = None):
         self.table = table
+        self.deadlines = deadlines
         self.incident_distance_m = float(incident_distance_m)
         self.incident_window_ms = round(incident_window_s * 1000)
         self.alarms: dict[int, Alarm] = {}
@@ -114,6 +120,7 @@ class AlarmBook(BookCheckpoints, BookFaults):
         self._change_log: deque[tuple[int, str, int]] = deque()
         self._grid = IncidentGrid(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
         self._shelved: set[int] = set()
+        self._dispatched: set[int] = set()  # open dispatched alarms with deadlines to watch (BookDispatch)
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
         self._dirty_incidents: dict[int, None] = {}
@@ -377,18 +384,6 @@ class AlarmBook(BookCheckpoints, BookFaults):
         if not action:
             raise ValueError("an action needs a name")
         self._action(at_ms, _operator(operator), action, None, detail)
-        self._flush()
-
-    def dispatch(self, alarm_ids, unit: str, operator: str, at_ms: int) -> None:
-        """Send one alarm or several to the responsible unit (usually ``alarm.owner``); all or none."""
-        operator = _operator(operator)
-        unit = (unit or "").strip()
-        if not unit:
-            raise ValueError("dispatch needs a unit")
-        for alarm in [self._open_one(i) for i in _ids(alarm_ids)]:
-            alarm.dispatched_to, alarm.dispatched_by, alarm.dispatched_ms = unit, operator, int(at_ms)
-            self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, {"unit": unit})
-            self._touch_alarm(alarm)
         self._flush()
 
     def close(self, alarm_ids, classification: str, note: str, operator: str, at_ms: int) -> None:
