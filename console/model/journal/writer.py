@@ -24,9 +24,9 @@ import numpy as np
 
 from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS, AlarmBook, BookRecords
 from console.model.journal.blocks import BLOCK_MIN_READINGS, chunks, read_block, write_block
+from console.model.journal.lock import WriterLock
 from console.model.journal.queries import count_readings, integrity_check, query_readings
 from console.model.journal.restore import restore_book
-from console.model.journal.lock import WriterLock
 from console.model.journal.schema import JournalError, connect
 from console.model.journal.states import restore_states, state_snapshot, write_states
 from console.model.sensors import NO_TIME, SensorTable
