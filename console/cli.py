@@ -26,6 +26,8 @@ COMMANDS = {
     "evaluate": "measure alarm quality of a feed against its ground truth",
     "cap": "read CAP warnings (alerts or Atom feeds) and print them normalised",
     "report": "write the shift report of a journal (PDF, CSV or Markdown)",
+    "alarms": "list the alarms of a journal with their state, dispatch and deadlines",
+    "act": "apply one operator action (acknowledge, dispatch, on-site, close...) to a journal",
 }
 
 
