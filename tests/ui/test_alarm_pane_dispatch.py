@@ -128,15 +128,15 @@ def test_the_countdown_runs_on_the_panes_clock_and_an_overdue_dispatch_is_marked
     raise_leaks(pipeline, pane)
     dispatch(pane, "GAS-00004")
     dispatch(pane, "GAS-00002", unit="市燃气集团抢修二队")  # level III: 15 minutes to acknowledge
-    assert owner(pane, "GAS-00004") == "→ 市燃气集团 · unit ack in 05:00"
-    assert owner(pane, "GAS-00002") == "→ 市燃气集团抢修二队 · unit ack in 15:00"
+    assert owner(pane, "GAS-00004") == "unit ack in 05:00 → 市燃气集团"
+    assert owner(pane, "GAS-00002") == "unit ack in 15:00 → 市燃气集团抢修二队"
     assert not pane.dispatching.notice.isVisibleTo(pane)
     calm = {sensor: owner_cell_colour(pane, qtbot, sensor) for sensor in ("GAS-00004", "GAS-00002")}
     assert QColor(OVERDUE_FILL) not in calm.values()
 
     clock.t_ms = T0 + 4 * MINUTE + 30_000
     pane.dispatching.tick()
-    assert owner(pane, "GAS-00004") == "→ 市燃气集团 · unit ack in 00:30"
+    assert owner(pane, "GAS-00004") == "unit ack in 00:30 → 市燃气集团"
     assert owner_cell_colour(pane, qtbot, "GAS-00004") == calm["GAS-00004"]
 
     clock.t_ms = T0 + 6 * MINUTE + 5_000
@@ -146,8 +146,8 @@ def test_the_countdown_runs_on_the_panes_clock_and_an_overdue_dispatch_is_marked
     other = alarm_of(pipeline, "GAS-00002").alarm_id
     assert changed.args == [[leak]]
     # Marked by text and colour: the word, how long, and a dark red cell unlike any level's.
-    assert owner(pane, "GAS-00004") == "→ 市燃气集团 · OVERDUE unit ack +01:05"
-    assert owner(pane, "GAS-00002") == "→ 市燃气集团抢修二队 · unit ack in 08:55"
+    assert owner(pane, "GAS-00004") == "OVERDUE unit ack +01:05 → 市燃气集团"
+    assert owner(pane, "GAS-00002") == "unit ack in 08:55 → 市燃气集团抢修二队"
     index = pane.model.index(row_of(pane, "GAS-00004"), Column.OWNER)
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(OVERDUE_FILL)
     assert owner_cell_colour(pane, qtbot, "GAS-00004") == QColor(OVERDUE_FILL)
@@ -167,7 +167,7 @@ def test_the_countdown_runs_on_the_panes_clock_and_an_overdue_dispatch_is_marked
     pane.view.clearSelection()
     pane.select_row(row_of(pane, "GAS-00004"))
     pane.dispatching.unit_ack_action.trigger()
-    assert owner(pane, "GAS-00004") == "→ 市燃气集团 · on site in 23:55"
+    assert owner(pane, "GAS-00004") == "on site in 23:55 → 市燃气集团"
     assert not notice.isVisibleTo(pane)
     assert owner_cell_colour(pane, qtbot, "GAS-00004") == calm["GAS-00004"]
     rows = [(operator, action, alarm_id) for _t, operator, action, alarm_id, _d in journal_actions(pipeline)]
@@ -187,7 +187,7 @@ def test_on_site_and_feedback_are_recorded_and_a_step_before_dispatch_is_refused
     clock.t_ms = T0 + 20 * MINUTE
     pane.select_row(row_of(pane, "GAS-00002"))
     pane.dispatching.on_site_action.trigger()
-    assert owner(pane, "GAS-00002") == "→ 市燃气集团 · handled in 7:40:00"
+    assert owner(pane, "GAS-00002") == "handled in 7:40:00 → 市燃气集团"
     dialog = pane.dispatching.ask_feedback()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # feedback needs text
     dialog.text.setPlainText("阀门已关闭，浓度回落")
@@ -218,12 +218,12 @@ def test_the_pane_dispatches_through_the_engine_process_with_live_sources(qtbot,
         pane.refresh()
         level = run.mirror.book.alarms[1].peak_level
         minutes = DeadlineTable.configured().minutes[level]["unit_ack"]
-        assert pane.model.index(0, Column.OWNER).data() == f"→ 市燃气集团 · unit ack in {int(minutes):02d}:00"
+        assert pane.model.index(0, Column.OWNER).data() == f"unit ack in {int(minutes):02d}:00 → 市燃气集团"
         pane.select_row(0)
         pane.dispatching.unit_ack_action.trigger()
         run.until(lambda: run.mirror.book.alarms[1].unit_acked_ms, what="the unit's acknowledgement")
         pane.refresh()
-        assert "· on site in " in pane.model.index(0, Column.OWNER).data()
+        assert "on site in " in pane.model.index(0, Column.OWNER).data()
         refusals = []
         run.mirror.book.refused.connect(lambda method, reason: refusals.append((method, reason)))
         pane.dispatching.unit_ack_action.trigger()  # twice: the engine refuses and says why

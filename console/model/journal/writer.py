@@ -131,12 +131,13 @@ class Journal:
         self.on_commit = on_commit
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
-        self._lock = WriterLock(self.path, exclusive)
-        try:
-            self._writer = connect(self.path, synchronous)
-            self._reader = connect(self.path, None)
-        except BaseException:
-            self._lock.release()
+        self._writer = connect(self.path, synchronous)
+        self._reader = connect(self.path, None)
+        try:  # taken once the file is known to be a journal: nothing is left beside another program's file
+            self._lock = WriterLock(self.path, exclusive)
+        except JournalError:
+            self._writer.close()
+            self._reader.close()
             raise
         self.key_of_row: np.ndarray | None = None
         self._table: SensorTable | None = None

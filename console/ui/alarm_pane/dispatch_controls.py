@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMenu, QToolButton
 
 from console.model.alarms import next_deadline
 from console.ui.alarm_pane.countdown import NOTICE_STYLE, notice_text
@@ -28,6 +28,8 @@ class DispatchControls(QObject):
     ----------
     notice : QLabel
         Above the list while a dispatch is overdue: alarm, sensor, unit, step and how long ago.
+    menu_button : QToolButton
+        The toolbar's "Unit report" button with the three step actions.
     overdue : list of (Alarm, Deadline)
         The open dispatches past a deadline at the last tick, most overdue first.
 
@@ -53,6 +55,16 @@ class DispatchControls(QObject):
         self.feedback_action = self._action(self.tr("Feedback…"), self.ask_feedback,
                                             self.tr("Record the unit's feedback on the dispatch"))
         self.actions = [self.unit_ack_action, self.on_site_action, self.feedback_action]
+        # One toolbar button for the unit's reports: the pane's toolbar has no room for three more.
+        self.menu = QMenu(pane)
+        self.menu.addActions(self.actions)
+        self.menu_button = QToolButton()
+        self.menu_button.setText(self.tr("Unit report"))
+        self.menu_button.setToolTip(self.tr("Record what the dispatched unit reports: acknowledged, on site, feedback"))
+        self.menu_button.setMenu(self.menu)
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Enabled with its actions (the pane enables them while a line is selected).
+        self.unit_ack_action.changed.connect(lambda: self.menu_button.setEnabled(self.unit_ack_action.isEnabled()))
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)

@@ -200,7 +200,11 @@ class AlarmPane(QWidget):
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in self.selection_actions:
+            if act in self.dispatching.actions:
+                continue  # in the menu of the unit report button, after Dispatch
             toolbar.addAction(act)
+            if act is self.dispatch_action:
+                toolbar.addWidget(self.dispatching.menu_button)
         toolbar.addSeparator()
         toolbar.addAction(self.previous_action)
         toolbar.addAction(self.next_action)
@@ -221,7 +225,7 @@ class AlarmPane(QWidget):
 
     def _size_columns(self) -> None:
         widths = {Column.LEVEL: 64, Column.TIME: 120, Column.SENSOR: 330, Column.CATEGORY: 100,
-                  Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 190, Column.INCIDENT: 70}
+                  Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 300, Column.INCIDENT: 70}
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
         # The sensor's name takes the room the pane has; the other columns keep their widths.

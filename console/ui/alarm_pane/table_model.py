@@ -419,7 +419,8 @@ class AlarmListModel(QAbstractTableModel):
         self._countdown_keys.add(key)
         now = int(self.clock())
         texts = list(look.texts)
-        texts[Column.OWNER] = f"→ {alarm.dispatched_to} · " + countdown_text(deadline, now)
+        # The countdown first: an elided cell keeps it, and loses the unit's name (in the tooltip).
+        texts[Column.OWNER] = countdown_text(deadline, now) + f" → {alarm.dispatched_to}"
         return look._replace(texts=tuple(texts), overdue=self._overdue_look if deadline.due_ms <= now else None)
 
     def tick_countdowns(self) -> int:
