@@ -71,6 +71,11 @@ def test_a_dispatch_gets_the_deadlines_of_its_level_and_escalates_once_when_over
     assert escalations == [(at + 5 * MINUTE, "system", "escalate_overdue", alarm.alarm_id,
                             {"step": "unit_ack", "due_ms": at + 5 * MINUTE, "unit": "City Gas Co.",
                              "supervisor": "值班长"})]
+    # Still not acknowledged: the next step escalates at its own deadline; an alarm escalated on every
+    # step is watched no more, but is still overdue.
+    assert book.check_deadlines(at + 30 * MINUTE) == [(alarm.alarm_id, "on_site")]
+    assert book.check_deadlines(at + 200 * MINUTE) == [(alarm.alarm_id, "handled")]
+    assert alarm.alarm_id not in book._dispatched and book.overdue_alarms(at + 201 * MINUTE) == [alarm]
     pipeline.close()
 
 

@@ -120,7 +120,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookDispatch):
         self._change_log: deque[tuple[int, str, int]] = deque()
         self._grid = IncidentGrid(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
         self._shelved: set[int] = set()
-        self._dispatched: set[int] = set()  # open dispatched alarms with deadlines to watch (BookDispatch)
+        self._dispatched: dict[int, int] = {}  # dispatched alarms to watch -> next escalation at the earliest
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
         self._dirty_incidents: dict[int, None] = {}

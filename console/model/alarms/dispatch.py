@@ -68,7 +68,8 @@ class BookDispatch:
     """The dispatch half of ``AlarmBook`` (a mixin: the book is the only user).
 
     The book sets ``deadlines`` (a ``DeadlineTable``; None: ``DeadlineTable.configured()``
-    at the first dispatch) and ``_dispatched`` (ids of open alarms with deadlines to watch).
+    at the first dispatch) and ``_dispatched``: open alarms with deadlines to watch, each
+    with a time no later than its next escalation (so that a tick skips the others).
     """
 
     def deadline_table(self) -> DeadlineTable:
@@ -97,7 +98,7 @@ class BookDispatch:
             alarm.unit_acked_ms = alarm.unit_acked_by = alarm.on_site_ms = alarm.on_site_by = None
             alarm.due_unit_ack_ms, alarm.due_on_site_ms, alarm.due_handled_ms = (due[s] for s in STEPS)
             alarm.escalated = ""
-            self._dispatched.add(alarm.alarm_id)
+            self._dispatched[alarm.alarm_id] = due["unit_ack"]
             detail = {"unit": unit, "note": note, **{f"due_{s}_ms": due[s] for s in STEPS}}
             self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, detail)
             self._touch_alarm(alarm)
@@ -153,13 +154,16 @@ class BookDispatch:
         """
         done = []
         supervisor = None
-        for alarm_id in sorted(self._dispatched):
+        now_ms = int(now_ms)
+        for alarm_id, bound in sorted(self._dispatched.items()):
+            if bound > now_ms:
+                continue  # nothing of it can be due yet
             alarm = self.alarms.get(alarm_id)
             if alarm is None or next_deadline(alarm) is None:
-                self._dispatched.discard(alarm_id)
+                del self._dispatched[alarm_id]
                 continue
             escalated = set(filter(None, alarm.escalated.split(",")))
-            for step, due in overdue_steps(alarm, int(now_ms)):
+            for step, due in overdue_steps(alarm, now_ms):
                 if step in escalated:
                     continue
                 if supervisor is None:
@@ -170,13 +174,23 @@ class BookDispatch:
                              {"step": step, "due_ms": due, "unit": alarm.dispatched_to, "supervisor": supervisor})
                 self._touch_alarm(alarm)
                 done.append((alarm_id, step))
+            self._watch(alarm)
         self._flush()
         return done
 
     def overdue_alarms(self, now_ms: int) -> list[Alarm]:
         """Open dispatched alarms with a step past its deadline at ``now_ms``, by id."""
-        return [self.alarms[i] for i in sorted(self._dispatched)
-                if i in self.alarms and overdue_steps(self.alarms[i], int(now_ms))]
+        return [a for a in self.alarms.values() if a.dispatched_ms is not None and overdue_steps(a, int(now_ms))]
+
+    def _watch(self, alarm: Alarm) -> None:
+        """Watch the alarm until its next escalation, or no more when none can come."""
+        escalated = alarm.escalated.split(",")
+        pending = [_due(alarm, step) for step in STEPS if _due(alarm, step) is not None
+                   and not _done(alarm, step) and step not in escalated] if alarm.closed_ms is None else []
+        if pending:
+            self._dispatched[alarm.alarm_id] = min(pending)
+        else:
+            self._dispatched.pop(alarm.alarm_id, None)
 
     # --- internals --------------------------------------------------------
     def _dispatched_one(self, alarm_id: int) -> Alarm:
@@ -198,4 +212,6 @@ class BookDispatch:
 
     def _index_dispatches(self) -> None:
         """The open alarms with deadlines to watch, after a restore or a checkpoint's load."""
-        self._dispatched = {a.alarm_id for a in self.alarms.values() if next_deadline(a) is not None}
+        self._dispatched = {}
+        for alarm in self.alarms.values():
+            self._watch(alarm)

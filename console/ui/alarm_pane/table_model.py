@@ -429,7 +429,8 @@ class AlarmListModel(QAbstractTableModel):
             return 0
         keys = np.fromiter(self._countdown_keys, dtype=np.int64, count=len(self._countdown_keys))
         rows = np.flatnonzero(np.isin(self._keys, keys))
-        for key in keys.tolist():
+        self._countdown_keys = set(self._keys[rows].tolist())  # closed or filtered out: nothing to count down
+        for key in self._countdown_keys:
             self._looks.pop(key, None)
         if len(rows):
             self.dataChanged.emit(self.index(int(rows[0]), Column.OWNER), self.index(int(rows[-1]), Column.OWNER))
