@@ -27,6 +27,8 @@ COMMANDS = {
     "cap": "read CAP warnings (alerts or Atom feeds) and print them normalised",
     "report": "write the shift report of a journal (PDF, CSV or Markdown)",
     "impact": "impact of an alarm at a sensor: radius, facilities, valves to close, nearest units by road",
+    "alarms": "list the alarms of a journal with their state, dispatch and deadlines",
+    "act": "apply one operator action (acknowledge, dispatch, on-site, close...) to a journal",
 }
 
 

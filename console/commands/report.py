@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="language of the report (default: system locale)")
     parser.add_argument("--tz", default=DISPLAY_ZONE, help=f"time zone of the times shown (default {DISPLAY_ZONE})")
     parser.add_argument("--overdue-after", default="2h", metavar="D",
-                        help="a dispatch not closed within this is overdue, e.g. 2h, 90min (default 2h)")
+                        help="a dispatch recorded without deadlines (older journals) not closed within this is "
+                             "overdue, e.g. 2h, 90min (default 2h); newer ones have their own")
 
 
 def parse_time(text: str, option: str, zone) -> int:

@@ -59,6 +59,7 @@ class BookMirror:
         self.clock_ms = 0
         self.pending: dict[int, str] = {}
         self._rate = 0
+        self._deadlines = None
 
     # --- the read API of AlarmBook that views use ------------------------------
     def changes_since(self, version: int) -> BookChanges:
@@ -122,8 +123,25 @@ class BookMirror:
     def note(self, alarm_ids, text: str, operator: str, at_ms: int) -> None:
         self._command("note", alarm_ids, text, operator, at_ms)
 
-    def dispatch(self, alarm_ids, unit: str, operator: str, at_ms: int) -> None:
-        self._command("dispatch", alarm_ids, unit, operator, at_ms)
+    def dispatch(self, alarm_ids, unit: str, operator: str, at_ms: int, note: str = "") -> None:
+        self._command("dispatch", alarm_ids, unit, operator, at_ms, note=note)
+
+    def unit_acknowledged(self, alarm_ids, operator: str, at_ms: int, note: str = "") -> None:
+        self._command("unit_acknowledged", alarm_ids, operator, at_ms, note=note)
+
+    def on_site(self, alarm_ids, operator: str, at_ms: int, note: str = "") -> None:
+        self._command("on_site", alarm_ids, operator, at_ms, note=note)
+
+    def feedback(self, alarm_ids, text: str, operator: str, at_ms: int) -> None:
+        self._command("feedback", alarm_ids, text, operator, at_ms)
+
+    def deadline_table(self):
+        """The deadlines a dispatch will get (the engine process reads the same configured file)."""
+        from console.model.alarms import DeadlineTable
+
+        if self._deadlines is None:
+            self._deadlines = DeadlineTable.configured()
+        return self._deadlines
 
     def close(self, alarm_ids, classification: str, note: str, operator: str, at_ms: int) -> None:
         self._command("close", alarm_ids, classification, note, operator, at_ms)

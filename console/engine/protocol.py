@@ -25,8 +25,8 @@ MIRRORED_COLUMNS = (
 )
 
 # Book methods a window may ask the engine to run, with the operator and time as their last arguments.
-ACTIONS = frozenset({"acknowledge", "shelve", "unshelve", "note", "dispatch", "close", "record_action",
-                     "set_out_of_service"})
+ACTIONS = frozenset({"acknowledge", "shelve", "unshelve", "note", "dispatch", "unit_acknowledged", "on_site",
+                     "feedback", "close", "record_action", "set_out_of_service"})
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ from console.feeds.columns import FeedColumns, decode_feed
 from console.feeds.events import CapWarning
 from console.feeds.index_child import IndexChild, IndexOnFirstPiece
 from console.feeds.player import AdvanceSummary, Checkpoint, IndexPass, IndexStep, Player
-from console.model.alarms import AlarmBook, BookRecords, lifecycle
+from console.model.alarms import ESCALATION_ACTION, AlarmBook, BookRecords, lifecycle
 from console.model.journal import Journal, JournalEntry
 from console.model.pipeline import Pipeline
 from console.model.rules import RuleEngine, RuleSet
@@ -563,7 +563,17 @@ def _apply_action(book: AlarmBook, action: OperatorAction) -> None:
     elif a.action == kind.NOTE:
         book.note(a.alarm_id, detail["text"], a.operator, a.t_ms)
     elif a.action == kind.DISPATCH:
-        book.dispatch(a.alarm_id, detail["unit"], a.operator, a.t_ms)
+        book.dispatch(a.alarm_id, detail["unit"], a.operator, a.t_ms, note=detail.get("note", ""))
+    elif a.action == kind.UNIT_ACKNOWLEDGED and not detail.get("implied_by"):
+        book.unit_acknowledged(a.alarm_id, a.operator, a.t_ms, note=detail.get("note", ""))
+    elif a.action == kind.UNIT_ACKNOWLEDGED:
+        pass  # recorded again by the on-site action that implied it
+    elif a.action == kind.ON_SITE:
+        book.on_site(a.alarm_id, a.operator, a.t_ms, note=detail.get("note", ""))
+    elif a.action == kind.FEEDBACK:
+        book.feedback(a.alarm_id, detail["text"], a.operator, a.t_ms)
+    elif a.action == ESCALATION_ACTION:
+        pass  # the console's own record: the clock makes it again as the drill plays
     elif a.action == kind.CLOSE:
         book.close(a.alarm_id, detail["classification"], detail["note"], a.operator, a.t_ms)
     elif a.action in (kind.OUT_OF_SERVICE, kind.IN_SERVICE):

@@ -147,7 +147,7 @@ class Pipeline:
         return report
 
     def tick(self, now_ms: int) -> None:
-        """Let time pass without readings: stale sensors, calmed chattering, ended shelves."""
+        """Let time pass without readings: stale sensors, calmed chattering, ended shelves, overdue dispatches."""
         start_version = self.table.version
         with self.book.holding():
             self._tick(now_ms)
@@ -194,6 +194,7 @@ class Pipeline:
         if faults:
             self.book.apply_faults(faults)
         self.book.expire_shelves(now_ms)
+        self.book.check_deadlines(now_ms)  # overdue dispatch steps escalate on the same clock
 
     def _journal_changes(self, start_version: int) -> None:
         records = self.book.take_records()

@@ -22,8 +22,9 @@ _EN = {
     "closed": "Alarms closed",
     "open": "Still open at the end of the range",
     "overdue": "Overdue dispatches",
-    "overdue_rule": "A dispatch is overdue when its alarm is not closed within {limit} of the first dispatch "
-                    "(the journal keeps no deadline of its own for a dispatch).",
+    "overdue_rule": "A dispatch is overdue when its alarm is not closed by the handling deadline it was given "
+                    "at dispatch (by level); a dispatch recorded without deadlines, when not closed within {limit} "
+                    "of the first dispatch.",
     "false_share": "False-alarm share by category",
     "noisiest": "Noisiest sensors",
     "noisiest_rule": "Annunciations: raises, re-activations, escalations and returns from shelf or service "
@@ -89,7 +90,7 @@ _ZH = {
     "closed": "已关闭报警",
     "open": "时段结束时仍未关闭",
     "overdue": "超时未办结的派发",
-    "overdue_rule": "报警自首次派发起{limit}内未关闭即为超时（日志本身不记录派发时限）。",
+    "overdue_rule": "报警未在派发时按级别确定的办结时限内关闭即为超时；未记录时限的派发，自首次派发起{limit}内未关闭即为超时。",
     "false_share": "各类别误报比例",
     "noisiest": "报警最频繁的传感器",
     "noisiest_rule": "报警次数：本时段内需要确认的新发、再次触发、升级以及解除搁置或恢复使用。",

@@ -31,7 +31,8 @@ __all__ = [
     "shift_start_ms",
 ]
 
-# Until dispatches carry deadlines of their own, a dispatch not closed within this is overdue.
+# A dispatch recorded without deadlines (a journal of schema 3 or older) not closed within this is overdue;
+# a newer dispatch is overdue past the handling deadline it was given (docs/alarms.md).
 DEFAULT_OVERDUE_AFTER_MS = 2 * 3600_000
 NOISIEST_LIMIT = 10
 # The shift assumed when the journal records no handover.
@@ -118,8 +119,9 @@ class ShiftReport:
 
     ``raised`` and ``closed`` count alarms by category and level (the most severe level
     the alarm reached before the end); ``open_at_end`` are the alarms not closed at the
-    end, most severe first; ``overdue`` the dispatches not closed within
-    ``overdue_after_ms``. ``source_status_recorded`` is False: the journal keeps no
+    end, most severe first; ``overdue`` the dispatches not closed by their handling
+    deadline (``due_handled_ms``, stored at the dispatch), or within ``overdue_after_ms``
+    of the first dispatch for one recorded without deadlines. ``source_status_recorded`` is False: the journal keeps no
     history of source status, and the report says so instead of guessing outages.
     """
 
@@ -255,8 +257,8 @@ def _false_shares(closed) -> list[FalseAlarmShare]:
 def _overdue(dispatches, start_ms: int, end_ms: int, after_ms: int) -> list[OverdueDispatch]:
     """Dispatches due before the end and not closed by then; one closed late before the range is history."""
     overdue = []
-    for alarm_id, sensor_id, category, level, unit, operator, dispatched_ms, closed_ms in dispatches:
-        due_ms = dispatched_ms + after_ms
+    for alarm_id, sensor_id, category, level, unit, operator, dispatched_ms, closed_ms, stored_due in dispatches:
+        due_ms = stored_due if stored_due is not None else dispatched_ms + after_ms
         if closed_ms is not None and closed_ms >= end_ms:
             closed_ms = None  # closed after the range: still open as far as this report can tell
         if due_ms >= end_ms or (closed_ms is not None and (closed_ms <= due_ms or closed_ms < start_ms)):

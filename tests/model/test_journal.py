@@ -276,8 +276,19 @@ def test_a_journal_of_the_first_schema_is_upgraded_in_place(tmp_path):
     restored.close()
 
 
+V4_ALARM_COLUMNS = ("dispatch_note", "unit_acked_ms", "unit_acked_by", "on_site_ms", "on_site_by",
+                    "due_unit_ack_ms", "due_on_site_ms", "due_handled_ms", "escalated")
+
+
+def drop_version_4_columns(db) -> None:
+    """Make a journal look as schema 3 left it: no dispatch steps, deadlines or escalations."""
+    for column in V4_ALARM_COLUMNS:
+        db.execute(f"ALTER TABLE alarm DROP COLUMN {column}")
+
+
 def drop_version_3_columns(db) -> None:
     """Make a journal look as schema 2 left it: no confirmation or sensor-check state, no item kinds."""
+    drop_version_4_columns(db)
     for table, column in (("sensor_state", "pending_count"), ("sensor_state", "fault"),
                           ("sensor_state", "steady_value"), ("sensor_state", "steady_since_ms"),
                           ("sensor_state", "steady_count"), ("alarm", "kind"), ("alarm", "reason")):

@@ -70,5 +70,6 @@ def test_kinds_and_actions_are_the_strings_the_journal_stores():
                                     "unshelve", "shelf_expired", "out_of_service", "in_service", "close",
                                     "chatter_on", "chatter_off"]
     assert K.ESCALATE == "escalate" and OperatorAction.ACKNOWLEDGE == "acknowledge"
-    assert [a.value for a in OperatorAction] == ["acknowledge", "shelve", "unshelve", "note", "dispatch", "close",
+    assert [a.value for a in OperatorAction] == ["acknowledge", "shelve", "unshelve", "note", "dispatch",
+                                                 "unit_acknowledged", "on_site", "feedback", "close",
                                                  "out_of_service", "in_service", "shift_start"]

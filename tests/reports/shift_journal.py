@@ -7,6 +7,10 @@ shift is closed only after it; the figures the tests expect are worked out below
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+
+from console.model.alarms import DeadlineTable
 from console.model.journal import Journal
 from console.model.pipeline import Pipeline
 from tests.model.helpers import FLOOD_RULES, MINUTE, T0, batch, make_table, rules
@@ -39,10 +43,14 @@ def make_shift_journal(path) -> None:
     alarm 5  GAS-2  IV  09:40, returns and comes back twice (3 annunciations, 3 minutes apart), closed false_alarm 09:50
     alarm 6  GAS-1  III 11:20, a note at 13:00, left open and unacknowledged
     alarm 7  WLG-1  IV  20:10 (after the shift)
+
+    Dispatches get the default deadlines (docs/alarms.md): handled within 4 h at level II, 8 h at level III,
+    so alarm 1 is overdue from 11:10 and alarm 4 from 17:01; alarm 2 was closed in time.
     """
     table = make_table(SENSORS)
     pipeline = Pipeline(table, rules(FLOOD_RULES), journal=Journal(path, synchronous="NORMAL", commit_interval_s=0))
     book = pipeline.book
+    book.deadlines = DeadlineTable.default()
 
     def readings(*items):
         pipeline.process(batch([(sensor, at(minute), value) for sensor, minute, value in items]), "shift.jsonl")
@@ -74,3 +82,12 @@ def make_shift_journal(path) -> None:
     readings(("WLG-1", 730, 20.0))
     book.close([4], "handled", "", NIGHT, at(780))
     pipeline.close()
+
+
+def without_deadlines(path, copy) -> None:
+    """A copy of the journal whose dispatches carry no deadlines, as a journal before schema 4 has them."""
+    shutil.copyfile(path, copy)
+    with sqlite3.connect(copy) as db:
+        db.execute("UPDATE action SET detail = json_remove(detail, '$.due_unit_ack_ms', '$.due_on_site_ms', "
+                   "'$.due_handled_ms') WHERE action = 'dispatch'")
+        db.execute("UPDATE alarm SET due_unit_ack_ms = NULL, due_on_site_ms = NULL, due_handled_ms = NULL")

@@ -11,7 +11,7 @@ import pytest
 
 from console.cli import main
 from tests.conftest import REPO
-from tests.reports.shift_journal import make_shift_journal
+from tests.reports.shift_journal import make_shift_journal, without_deadlines
 
 SHIFT = ["--from", "2026-07-21T08:00", "--to", "2026-07-21T20:00"]
 
@@ -48,9 +48,11 @@ def test_times_with_an_offset_and_another_zone(journal, tmp_path):
     assert "| 2026-07-21 00:05:00 | 王芳 | Acknowledge | 2 | GAS-1 |  |" in text
 
 
-def test_an_overdue_limit_from_the_command_line(journal, tmp_path):
+def test_an_overdue_limit_from_the_command_line_for_dispatches_without_deadlines(journal, tmp_path):
+    older = tmp_path / "older.sqlite"
+    without_deadlines(journal, older)
     out = tmp_path / "limit.md"
-    assert report(journal, out, "--lang", "en", "--overdue-after", "20min") == 0
+    assert report(older, out, "--lang", "en", "--overdue-after", "20min") == 0
     text = out.read_text(encoding="utf-8")
     assert "not closed within 20 min of the first dispatch" in text
     assert "| 2 | GAS-1 | Level II | 燃气公司 | 2026-07-21 08:06:00 | 王芳 | 2026-07-21 08:26:00 | 2026-07-21 08:30:00 |" \

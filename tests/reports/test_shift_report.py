@@ -16,6 +16,7 @@ from tests.reports.shift_journal import (
     SHIFT_START_MS,
     at,
     make_shift_journal,
+    without_deadlines,
 )
 
 ZONE = "Asia/Shanghai"
@@ -53,14 +54,24 @@ def test_still_open_items_are_those_not_closed_at_the_end_most_severe_first(repo
 
 def test_dispatches_not_closed_in_time_are_overdue_even_when_dispatched_before_the_shift(report):
     rows = [(d.alarm_id, d.unit, d.operator, d.dispatched_ms, d.due_ms, d.closed_ms) for d in report.overdue]
-    # Alarm 2 was closed 24 min after its dispatch; alarm 4's closure after the shift is not known at its end.
-    assert rows == [(1, "Drainage Office", NIGHT, at(-50), at(70), None),
-                    (4, "Hydrology Bureau", SECOND, at(61), at(181), None)]
+    # The handling deadlines stored at dispatch: level II 4 h, level III 8 h. Alarm 2 was closed 24 min after
+    # its dispatch; alarm 4's closure after the shift is not known at its end.
+    assert rows == [(1, "Drainage Office", NIGHT, at(-50), at(190), None),
+                    (4, "Hydrology Bureau", SECOND, at(61), at(541), None)]
 
 
-def test_a_shorter_limit_makes_a_dispatch_closed_late_overdue(journal):
+def test_the_stored_deadlines_decide_whatever_the_limit(journal):
     report = read_shift_report(journal, SHIFT_START_MS, SHIFT_END_MS, ZONE, overdue_after_ms=20 * 60_000)
+    assert [(d.alarm_id, d.due_ms) for d in report.overdue] == [(1, at(190)), (4, at(541))]
+
+
+def test_a_shorter_limit_makes_a_dispatch_without_deadlines_closed_late_overdue(journal, tmp_path):
+    older = tmp_path / "older.sqlite"
+    without_deadlines(journal, older)
+    report = read_shift_report(older, SHIFT_START_MS, SHIFT_END_MS, ZONE, overdue_after_ms=20 * 60_000)
     assert [(d.alarm_id, d.closed_ms) for d in report.overdue] == [(1, None), (2, at(30)), (4, None)]
+    default = read_shift_report(older, SHIFT_START_MS, SHIFT_END_MS, ZONE)  # 2 h from the first dispatch
+    assert [(d.alarm_id, d.due_ms) for d in default.overdue] == [(1, at(70)), (4, at(181))]
 
 
 def test_false_alarm_share_and_noisiest_sensors(report):
@@ -92,7 +103,7 @@ def test_markdown_in_english_holds_the_tables_and_says_outages_are_not_recorded(
     assert "False alarm: 2  Handled: 1" in text
     assert "| 1 | WLG-2 | Waterlogging | Jingan | Level II | Unacknowledged | 2026-07-21 07:00:00 | Drainage Office |" \
         in text
-    assert "| 4 | RG-1 | Level III | Hydrology Bureau | 2026-07-21 09:01:00 | Li Lei | 2026-07-21 11:01:00 | not closed |" \
+    assert "| 4 | RG-1 | Level III | Hydrology Bureau | 2026-07-21 09:01:00 | Li Lei | 2026-07-21 17:01:00 | not closed |" \
         in text
     assert "| Gas | 2 | 1 | 50% |" in text
     # A pipe in a note does not break the table.
@@ -109,7 +120,7 @@ def test_markdown_in_chinese_uses_the_window_s_words(report):
     assert "| 生命线 | 燃气 | 0 | 1 | 1 | 1 | 3 |" in text
     assert "误报：2  已处置：1" in text
     assert "| 6 | GAS-1 | 燃气 | Xuhui | III级 | 未确认 | 2026-07-21 11:20:00 |  |" in text
-    assert "报警自首次派发起2小时内未关闭即为超时" in text
+    assert "报警未在派发时按级别确定的办结时限内关闭即为超时；未记录时限的派发，自首次派发起2小时内未关闭即为超时" in text
     assert "| 2026-07-21 08:30:00 | 王芳 | 关闭 | 2 | GAS-1 | 已处置；阀门已关闭 |" in text
     assert "本日志不记录数据源状态" in text
 

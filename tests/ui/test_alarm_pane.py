@@ -309,7 +309,7 @@ def test_note_and_dispatch_dialogs_show_in_the_row(pane, pipeline):
     assert dialog.unit.currentText() == "市燃气集团"  # the sensor's owner is offered
     dialog.unit.setEditText("市燃气集团抢修二队")
     dialog.accept()
-    assert pane.model.index(0, Column.OWNER).data() == "→ 市燃气集团抢修二队"
+    assert pane.model.index(0, Column.OWNER).data() == "unit ack in 05:00 → 市燃气集团抢修二队"  # level I
     dialog = pane.ask_note()
     dialog.text.setPlainText("抢修车已出发")
     dialog.accept()

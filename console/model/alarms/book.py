@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from psygnal import EmitLoopError, Signal
 
 from console.model.alarms.checkpoints import BookCheckpoints
+from console.model.alarms.deadlines import DeadlineTable
+from console.model.alarms.dispatch import BookDispatch
 from console.model.alarms.faults import BookFaults
 from console.model.alarms.incidents import BookIncidents, IncidentIndex, severity
 from console.model.alarms.lifecycle import (
@@ -60,7 +62,7 @@ __all__ = ["AlarmBook"]
 _CHANGE_LOG_LIMIT = 100_000
 
 
-class AlarmBook(BookCheckpoints, BookFaults, BookIncidents):
+class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
     """Alarms and incidents of one sensor table.
 
     Parameters
@@ -75,6 +77,8 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents):
         An alarm joins the incident of its family and area while its last alarm
         came at most this long before (or, with active members, up to
         ``incidents.ACTIVE_JOIN_MS``); see ``incidents.BookIncidents``.
+    deadlines : DeadlineTable, optional
+        Response deadlines of a dispatch (default: ``DeadlineTable.configured()``, see ``dispatch``).
 
     Attributes
     ----------
@@ -104,8 +108,10 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents):
 
     records_emitted = Signal(BookRecords)
 
-    def __init__(self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0):
+    def __init__(self, table: SensorTable, *, incident_distance_m: float = 500.0, incident_window_s: float = 600.0,
+                 deadlines: DeadlineTable | None = None):
         self.table = table
+        self.deadlines = deadlines
         self.incident_distance_m = float(incident_distance_m)
         self.incident_window_ms = round(incident_window_s * 1000)
         self.alarms: dict[int, Alarm] = {}
@@ -122,6 +128,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents):
         self._index = IncidentIndex(self.incident_distance_m, self.incident_window_ms, table.ground_scale)
         self._warning_area: list | None = None  # per table row: the warning area grouping it, or ""
         self._shelved: set[int] = set()
+        self._dispatched: dict[int, int] = {}  # dispatched alarms to watch -> next escalation at the earliest
         self._records = BookRecords()
         self._dirty_alarms: dict[int, None] = {}
         self._dirty_incidents: dict[int, None] = {}
@@ -345,18 +352,6 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents):
         if not action:
             raise ValueError("an action needs a name")
         self._action(at_ms, _operator(operator), action, None, detail)
-        self._flush()
-
-    def dispatch(self, alarm_ids, unit: str, operator: str, at_ms: int) -> None:
-        """Send one alarm or several to the responsible unit (usually ``alarm.owner``); all or none."""
-        operator = _operator(operator)
-        unit = (unit or "").strip()
-        if not unit:
-            raise ValueError("dispatch needs a unit")
-        for alarm in [self._open_one(i) for i in _ids(alarm_ids)]:
-            alarm.dispatched_to, alarm.dispatched_by, alarm.dispatched_ms = unit, operator, int(at_ms)
-            self._action(at_ms, operator, OperatorAction.DISPATCH, alarm, {"unit": unit})
-            self._touch_alarm(alarm)
         self._flush()
 
     def close(self, alarm_ids, classification: str, note: str, operator: str, at_ms: int) -> None:

@@ -84,6 +84,7 @@ class BookCheckpoints:
         self._records = BookRecords()
         self._dirty_alarms = {}
         self._dirty_incidents = {}
+        self._index_dispatches()
 
     def restore(self, alarms: list[Alarm], incidents: list[Incident], annunciations: list[int], next_ids: dict) -> None:
         """Fill an empty book with restored alarms and incidents (the journal's restore path).
@@ -107,6 +108,7 @@ class BookCheckpoints:
             self.incidents[incident.incident_id] = incident
             self._touch_incident(incident)
         self._shelved = {a.alarm_id for a in alarms if a.state == AlarmState.SHELVED and a.closed_ms is None}
+        self._index_dispatches()
         table.mark_changed(table.alarm_id >= 0, style=True)
         self._annunciations = AlarmRate(annunciations)
         if len(self._annunciations):
@@ -125,7 +127,7 @@ def _alarm_tuple(alarm: Alarm) -> tuple:
     values = [getattr(alarm, name) for name in _ALARM_FIELDS]
     values[_STATE_AT] = int(alarm.state)
     values[_HISTORY_AT] = [(h.t_ms, h.level_from, h.level_to, h.value, h.threshold, h.trigger) for h in alarm.history]
-    values[_NOTES_AT] = [(n.t_ms, n.operator, n.text) for n in alarm.notes]
+    values[_NOTES_AT] = [(n.t_ms, n.operator, n.text, n.kind) for n in alarm.notes]
     return tuple(values)
 
 

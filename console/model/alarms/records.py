@@ -52,9 +52,12 @@ class LevelStep:
 
 @dataclass(slots=True)
 class Note:
+    """An operator's note, or (``kind`` ``feedback``) the responsible unit's feedback on a dispatch."""
+
     t_ms: int
     operator: str
     text: str
+    kind: str = "note"
 
 
 @dataclass(eq=True)
@@ -112,6 +115,17 @@ class Alarm:
     close_note: str | None = None
     kind: str = "level"
     reason: str = ""
+    # The dispatch loop (``dispatch``): the steps of the unit, their absolute deadlines
+    # (set at the dispatch) and the steps escalated as overdue (comma-separated ``STEPS``).
+    dispatch_note: str | None = None
+    unit_acked_ms: int | None = None
+    unit_acked_by: str | None = None
+    on_site_ms: int | None = None
+    on_site_by: str | None = None
+    due_unit_ack_ms: int | None = None
+    due_on_site_ms: int | None = None
+    due_handled_ms: int | None = None
+    escalated: str = ""
     history: list[LevelStep] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     version: int = field(default=0, compare=False)

@@ -142,8 +142,9 @@ def alarms_open_at(db: sqlite3.Connection, end_ms: int) -> list[tuple]:
 
 def first_dispatches(db: sqlite3.Connection, before_ms: int) -> list[tuple]:
     """The first dispatch of every alarm dispatched before ``before_ms``: (alarm_id, sensor_id, category,
-    level, unit, operator, dispatched_ms, closed_ms), level the most severe reached before ``before_ms``;
-    in dispatch order."""
+    level, unit, operator, dispatched_ms, closed_ms, due_handled_ms), level the most severe reached before
+    ``before_ms``; ``due_handled_ms`` the handling deadline of the latest dispatch before then (None for a
+    dispatch recorded without deadlines, before schema 4); in dispatch order."""
     rows = db.execute(
         f"""SELECT a.alarm_id, a.sensor_id, a.category, {_LEVEL_BY_END}, x.detail, x.operator, x.t_ms,
             a.closed_ms
@@ -153,7 +154,11 @@ def first_dispatches(db: sqlite3.Connection, before_ms: int) -> list[tuple]:
         ORDER BY x.t_ms, x.seq""",
         {"end": int(before_ms)},
     ).fetchall()
-    return [(*row[:4], _detail(row[4]).get("unit", ""), *row[5:]) for row in rows]
+    # A dispatch made again starts its deadlines afresh: the latest one before the end counts.
+    due = {alarm_id: _detail(detail).get("due_handled_ms") for alarm_id, detail in db.execute(
+        "SELECT alarm_id, detail FROM action WHERE action = 'dispatch' AND t_ms < ? ORDER BY seq",
+        (int(before_ms),))}
+    return [(*row[:4], _detail(row[4]).get("unit", ""), *row[5:], due.get(row[0])) for row in rows]
 
 
 def actions_between(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[tuple]:

@@ -45,19 +45,24 @@ def restore_book(
     ):
         history.setdefault(alarm_id, []).append(LevelStep(*_nan_floats(step, (3, 4))))
     notes: dict[int, list[Note]] = {}
-    for alarm_id, t_ms, operator, detail in db.execute(
-        "SELECT alarm_id, t_ms, operator, detail FROM action WHERE action = 'note' ORDER BY seq"
+    for alarm_id, t_ms, operator, action, detail in db.execute(
+        "SELECT alarm_id, t_ms, operator, action, detail FROM action WHERE action IN ('note', 'feedback') ORDER BY seq"
     ):
-        notes.setdefault(alarm_id, []).append(Note(t_ms, operator, json.loads(detail)["text"]))
+        notes.setdefault(alarm_id, []).append(Note(t_ms, operator, json.loads(detail)["text"], action))
 
     alarms = []
-    for values in db.execute(f"SELECT {', '.join(ALARM_COLUMNS)} FROM alarm ORDER BY alarm_id"):
+    # A journal opened read-only keeps its older schema: columns it lacks read as empty.
+    stored = {row[1] for row in db.execute("PRAGMA table_info(alarm)")}
+    selected = ", ".join(name if name in stored else "NULL" for name in ALARM_COLUMNS)
+    for values in db.execute(f"SELECT {selected} FROM alarm ORDER BY alarm_id"):
         record = dict(zip(ALARM_COLUMNS, values, strict=True))
         record["state"] = AlarmState.from_key(record["state"])
         record["active"] = bool(record["active"])
         record["chattering"] = bool(record["chattering"])
         for name in ("threshold", "value"):
             record[name] = float("nan") if record[name] is None else record[name]
+        for name, empty in (("kind", "level"), ("reason", ""), ("escalated", "")):
+            record[name] = empty if record[name] is None else record[name]
         rows = table.rows_of([record["sensor_id"]])
         record["sensor_row"] = int(rows[0])
         alarm = Alarm(**record)

@@ -23,7 +23,7 @@ __all__ = [
     "connect_reader",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The writer appends: a small page cache serves it as well as a big one, and a long-running
 # console's memory must not grow by the cache as the journal grows (bench_serve, bench_journal).
 WRITER_CACHE_KIB = 8192
@@ -59,6 +59,19 @@ ALTER TABLE sensor_state ADD COLUMN steady_since_ms INTEGER;
 ALTER TABLE sensor_state ADD COLUMN steady_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alarm ADD COLUMN kind TEXT NOT NULL DEFAULT 'level';
 ALTER TABLE alarm ADD COLUMN reason TEXT NOT NULL DEFAULT ''
+"""
+
+# Added in schema version 4: the dispatch loop (the unit's steps, absolute deadlines, escalations).
+V4_COLUMNS = """
+ALTER TABLE alarm ADD COLUMN dispatch_note TEXT;
+ALTER TABLE alarm ADD COLUMN unit_acked_ms INTEGER;
+ALTER TABLE alarm ADD COLUMN unit_acked_by TEXT;
+ALTER TABLE alarm ADD COLUMN on_site_ms INTEGER;
+ALTER TABLE alarm ADD COLUMN on_site_by TEXT;
+ALTER TABLE alarm ADD COLUMN due_unit_ack_ms INTEGER;
+ALTER TABLE alarm ADD COLUMN due_on_site_ms INTEGER;
+ALTER TABLE alarm ADD COLUMN due_handled_ms INTEGER;
+ALTER TABLE alarm ADD COLUMN escalated TEXT NOT NULL DEFAULT ''
 """
 
 # Readings of a large transaction, stored as columns (docs/journal.md); added in schema version 2.
@@ -230,7 +243,8 @@ def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
     """Upgrade a journal of an older schema in place.
 
     Version 1 had no reading blocks; version 2 no confirmation, sensor-check state or fault items
-    (its alarms are all process alarms).
+    (its alarms are all process alarms); version 3 no dispatch steps or deadlines (its dispatches
+    keep no deadline: they count from nothing and never escalate).
     """
     connection.execute("BEGIN IMMEDIATE")
     if version < 2:
@@ -239,6 +253,10 @@ def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
                 connection.execute(statement)
     if version < 3:
         for statement in V3_COLUMNS.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+    if version < 4:
+        for statement in V4_COLUMNS.split(";"):
             if statement.strip():
                 connection.execute(statement)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

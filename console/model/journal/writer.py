@@ -24,6 +24,7 @@ import numpy as np
 
 from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS, AlarmBook, BookRecords
 from console.model.journal.blocks import BLOCK_MIN_READINGS, chunks, read_block, write_block
+from console.model.journal.lock import WriterLock
 from console.model.journal.queries import count_readings, integrity_check, query_readings
 from console.model.journal.restore import restore_book
 from console.model.journal.schema import JournalError, connect
@@ -90,6 +91,9 @@ class Journal:
         Whether readings history and the sensors' live state are written. A drill
         journal keeps neither: its feed file holds the readings, and its state is
         rebuilt by replaying the feed.
+    exclusive : bool
+        Refuse at once if anyone else has the journal open (``console act``, which
+        rebuilds a book of its own from the file); others share it.
 
     Attributes
     ----------
@@ -103,7 +107,8 @@ class Journal:
     JournalError
         The file cannot be opened as a journal (not SQLite, another program's
         database, a newer schema, unreadable). ``Journal.start_fresh_beside(path)``
-        starts a new journal next to it and leaves the old file alone.
+        starts a new journal next to it and leaves the old file alone. Or, with
+        ``exclusive``, someone else has it open (see ``lock.WriterLock``).
     """
 
     def __init__(
@@ -116,6 +121,7 @@ class Journal:
         on_commit: Callable[[int], None] | None = None,
         keep_readings: bool = True,
         keep_states: bool = True,
+        exclusive: bool = False,
     ):
         self.path = Path(path)
         self.keep_readings = bool(keep_readings)
@@ -127,6 +133,12 @@ class Journal:
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self._writer = connect(self.path, synchronous)
         self._reader = connect(self.path, None)
+        try:  # taken once the file is known to be a journal: nothing is left beside another program's file
+            self._lock = WriterLock(self.path, exclusive)
+        except JournalError:
+            self._writer.close()
+            self._reader.close()
+            raise
         self.key_of_row: np.ndarray | None = None
         self._table: SensorTable | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -272,6 +284,7 @@ class Journal:
         self._thread.join()
         self._writer.close()
         self._reader.close()
+        self._lock.release()
 
     def __enter__(self) -> Journal:
         return self

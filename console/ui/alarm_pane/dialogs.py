@@ -1,8 +1,17 @@
-"""The warning pane's action dialogs: shelve, note, dispatch and close the selected alarms."""
+"""The warning pane's action dialogs: shelve, note, dispatch, feedback and close the selected alarms."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
 from console.model.alarms import CLASSIFICATIONS
 from console.ui.alarm_pane.labels import classification_label
@@ -67,16 +76,57 @@ class NoteDialog(_Dialog):
 
 
 class DispatchDialog(_Dialog):
-    def __init__(self, count: int, units: list[str], parent=None):
+    """The unit (the sensors' owners offered, any other may be typed), a note, and the deadlines it will get.
+
+    ``deadlines``: (step label, minutes, due time text) rows of the most severe selected alarm's level.
+    """
+
+    def __init__(self, count: int, units: list[str], deadlines=(), level_text: str = "", parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Dispatch {n} alarm(s)").format(n=count))
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.addItems(units)
+        self.unit.lineEdit().setPlaceholderText(self.tr("The unit that handles it (required)"))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("What the unit is asked to do (optional)"))
         self.form.addRow(self.tr("Responsible unit:"), self.unit)
+        self.form.addRow(self.tr("Note:"), self.note)
+        self.deadline_labels = []
+        if deadlines:
+            self.form.addRow(QLabel(self.tr("Response deadlines ({level}):").format(level=level_text)))
+            for step, minutes, due in deadlines:
+                label = QLabel(self.tr("within {minutes} min, by {time}").format(minutes=f"{minutes:g}", time=due))
+                self.deadline_labels.append(label)
+                self.form.addRow(f"    {step}:", label)
+        self.unit.currentTextChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.unit.currentText().strip()))
+
+    def values(self) -> tuple[str, str]:
+        return self.unit.currentText().strip(), self.note.text().strip()
+
+
+class FeedbackDialog(_Dialog):
+    """The unit's feedback on a dispatch: what it found, what it did."""
+
+    def __init__(self, count: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Feedback on {n} alarm(s)").format(n=count))
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(self.tr("What the unit reports"))
+        self.text.setFixedHeight(90)
+        self.form.addRow(self.tr("Feedback:"), self.text)
+        self.text.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.text.toPlainText().strip()))
 
     def values(self) -> str:
-        return self.unit.currentText().strip()
+        return self.text.toPlainText().strip()
 
 
 class CloseDialog(_Dialog):

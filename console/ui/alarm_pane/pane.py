@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from console.alarm_list import STATE_FILTERS, Column
 from console.model.alarms import AlarmBook
-from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable
+from console.model.sensors import CATEGORIES, FAMILIES, FAMILY_OF_CATEGORY, SensorTable, level_name
 from console.ui.alarm_pane.chips import FaultChip, LevelChip
+from console.ui.alarm_pane.countdown import step_label
 from console.ui.alarm_pane.dialogs import CloseDialog, DispatchDialog, NoteDialog, ShelveDialog
+from console.ui.alarm_pane.dispatch_controls import DispatchControls
 from console.ui.alarm_pane.labels import category_label, family_label, state_filter_label
 from console.ui.alarm_pane.table_model import AlarmListModel
 from console.ui.alarm_pane.view import AlarmTableView
@@ -92,6 +94,7 @@ class AlarmPane(QWidget):
         self._rate_counted = -math.inf
         self.rate, self.flood = 0, False
         self.model = AlarmListModel(self)
+        self.model.clock = lambda: self.clock()  # whichever clock the pane is given later
         self.view = AlarmTableView(self)
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSortIndicator(Column.LEVEL, Qt.SortOrder.AscendingOrder)
@@ -114,6 +117,10 @@ class AlarmPane(QWidget):
         self.rate_label.setToolTip(self.tr("Alarms annunciated in the last 10 minutes; more than {n} is an "
                                            "alarm flood (EEMUA 191)").format(n=FLOOD_PER_10_MIN))
         self._build_actions()
+        # The dispatch loop: the unit's steps, countdowns, the overdue notice (ticks with the list's timer on).
+        self.dispatching = DispatchControls(self, 1000 if interval_ms > 0 else 0)
+        after = self.selection_actions.index(self.dispatch_action) + 1
+        self.selection_actions[after:after] = self.dispatching.actions
         self._build_filters()
         self._build_layout()
         self._asked_at = -math.inf  # when a refresh was last asked for (not by the timer)
@@ -193,7 +200,11 @@ class AlarmPane(QWidget):
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in self.selection_actions:
+            if act in self.dispatching.actions:
+                continue  # in the menu of the unit report button, after Dispatch
             toolbar.addAction(act)
+            if act is self.dispatch_action:
+                toolbar.addWidget(self.dispatching.menu_button)
         toolbar.addSeparator()
         toolbar.addAction(self.previous_action)
         toolbar.addAction(self.next_action)
@@ -208,12 +219,13 @@ class AlarmPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(strip)
+        layout.addWidget(self.dispatching.notice)
         layout.addLayout(controls)
         layout.addWidget(self.view, 1)
 
     def _size_columns(self) -> None:
         widths = {Column.LEVEL: 64, Column.TIME: 120, Column.SENSOR: 330, Column.CATEGORY: 100,
-                  Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 190, Column.INCIDENT: 70}
+                  Column.DISTRICT: 90, Column.VALUE: 170, Column.STATE: 150, Column.OWNER: 300, Column.INCIDENT: 70}
         for column, width in widths.items():
             self.view.setColumnWidth(column, width)
         # The sensor's name takes the room the pane has; the other columns keep their widths.
@@ -418,12 +430,12 @@ class AlarmPane(QWidget):
         self._done()
         return ids
 
-    def dispatch_selected(self, unit: str) -> list[int]:
+    def dispatch_selected(self, unit: str, note: str = "") -> list[int]:
         ids = self._ready()
         if not ids:
             return []
         try:
-            self.model.book.dispatch(ids, unit, self.operator, self.clock())
+            self.model.book.dispatch(ids, unit, self.operator, self.clock(), note=note)
         except ValueError as exc:
             self.error.emit(str(exc))
             return []
@@ -494,7 +506,14 @@ class AlarmPane(QWidget):
             return None
         book = self.model.book
         units = list(dict.fromkeys(book.alarms[i].owner for i in ids if book.alarms[i].owner))
-        return self._open_dialog(DispatchDialog(len(ids), units, self), lambda d: self.dispatch_selected(d.values()))
+        # The deadlines of the most severe level selected (a fault item's are those of level IV).
+        level = min((book.alarms[i].peak_level or 4 for i in ids), default=4)
+        now = self.clock()
+        due = book.deadline_table().due_ms(level, now)
+        minutes = book.deadline_table().minutes[level]
+        rows = [(step_label(step), minutes[step], self.model._time_text(due[step])) for step in due]
+        dialog = DispatchDialog(len(ids), units, rows, level_name(level), self)
+        return self._open_dialog(dialog, lambda d: self.dispatch_selected(*d.values()))
 
     def ask_close(self) -> QDialog | None:
         ids = self._selection_for_dialog()

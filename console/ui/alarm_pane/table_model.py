@@ -19,11 +19,12 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.alarm_list import AlarmList, Column
-from console.model.alarms import AlarmBook, AlarmState
+from console.model.alarms import AlarmBook, AlarmState, next_deadline
 from console.model.levels import DISPLAY_ZONE
 from console.model.sensors import SensorTable, level_name
 from console.ui import theme
 from console.ui.alarm_pane.chips import FAULT_COLOUR, FAULT_TEXT
+from console.ui.alarm_pane.countdown import OVERDUE_FILL, OVERDUE_TEXT, countdown_text, dispatch_lines
 from console.ui.alarm_pane.incident_line import incident_head, incident_tooltip
 from console.ui.alarm_pane.labels import (
     LEVEL_TEXT_COLOURS,
@@ -62,6 +63,8 @@ class RowLook(NamedTuple):
     fill: QBrush | None  # the other columns' background
     pen: QBrush | None
     font: FontKind
+    # The unit column of a dispatch past a deadline: (background, text colour); None otherwise.
+    overdue: tuple[QBrush, QBrush] | None = None
 
 
 class AlarmListModel(QAbstractTableModel):
@@ -104,6 +107,10 @@ class AlarmListModel(QAbstractTableModel):
         self._fault_text = QBrush(QColor(FAULT_TEXT))
         # Optional ``context_lines(alarm) -> list of str`` added to an alarm's tooltip (live sources set it).
         self.context_lines = None
+        # "Now" for the countdowns of dispatched alarms (the pane sets its clock: feed or wall clock).
+        self.clock = None
+        self._countdown_keys: set[int] = set()  # rows whose unit column shows a countdown
+        self._overdue_look = (QBrush(QColor(OVERDUE_FILL)), QBrush(QColor(OVERDUE_TEXT)))
 
     @property
     def book(self) -> AlarmBook | None:
@@ -322,6 +329,9 @@ class AlarmListModel(QAbstractTableModel):
         look = self.row_look(row)
         if role == Qt.ItemDataRole.DisplayRole:
             return look.texts[column]
+        if column == Column.OWNER and look.overdue is not None and role in (
+                Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            return look.overdue[0 if role == Qt.ItemDataRole.BackgroundRole else 1]
         if role == Qt.ItemDataRole.BackgroundRole:
             return look.level_fill if column == Column.LEVEL else look.fill
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -351,6 +361,7 @@ class AlarmListModel(QAbstractTableModel):
                 look = self._incident_look(-key)
             else:
                 look = self._alarm_look(self.alarm_list.store.slot_of[key], bool(self._is_child[row]))
+                look = self._with_countdown(key, look)
             self._looks[key] = look
         return look
 
@@ -410,6 +421,34 @@ class AlarmListModel(QAbstractTableModel):
             font=font,
         )
 
+    # --- the countdown of a dispatch -------------------------------------------------
+    def _with_countdown(self, key: int, look: RowLook) -> RowLook:
+        """The unit column of a dispatched alarm: unit, next step and time left, or OVERDUE and how long."""
+        alarm = self.book.alarms.get(key) if self.book is not None else None
+        deadline = next_deadline(alarm) if alarm is not None and self.clock is not None else None
+        if deadline is None:
+            self._countdown_keys.discard(key)
+            return look
+        self._countdown_keys.add(key)
+        now = int(self.clock())
+        texts = list(look.texts)
+        # The countdown first: an elided cell keeps it, and loses the unit's name (in the tooltip).
+        texts[Column.OWNER] = countdown_text(deadline, now) + f" → {alarm.dispatched_to}"
+        return look._replace(texts=tuple(texts), overdue=self._overdue_look if deadline.due_ms <= now else None)
+
+    def tick_countdowns(self) -> int:
+        """Let the countdowns move on (the pane calls it once a second); returns the rows repainted."""
+        if not self._countdown_keys or not len(self._keys):
+            return 0
+        keys = np.fromiter(self._countdown_keys, dtype=np.int64, count=len(self._countdown_keys))
+        rows = np.flatnonzero(np.isin(self._keys, keys))
+        self._countdown_keys = set(self._keys[rows].tolist())  # closed or filtered out: nothing to count down
+        for key in self._countdown_keys:
+            self._looks.pop(key, None)
+        if len(rows):
+            self.dataChanged.emit(self.index(int(rows[0]), Column.OWNER), self.index(int(rows[-1]), Column.OWNER))
+        return len(rows)
+
     def _alarm_tooltip(self, alarm_id: int) -> str | None:
         book = self.book
         if book is None or alarm_id not in book.alarms:
@@ -436,6 +475,7 @@ class AlarmListModel(QAbstractTableModel):
         if alarm.dispatched_to:
             lines.append(self.tr("Dispatched to {unit} by {operator} at {time}").format(
                 unit=alarm.dispatched_to, operator=alarm.dispatched_by, time=self._time_text(alarm.dispatched_ms)))
+            lines += dispatch_lines(alarm, self._time_text)
         if alarm.suggest_shelving:
             lines.append(self.tr("Chattering: consider shelving it"))
         for note in alarm.notes[-3:]:

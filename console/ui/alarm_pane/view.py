@@ -71,10 +71,8 @@ class AlarmRowPainter:
     def paint_cells(self, painter: QPainter, look: RowLook, cells, y: int, height: int, selected: bool,
                     palette: QPalette, base_font: QFont) -> None:
         """The cells ``(column, x, width)`` of one line at ``y``; the line's ground is painted already."""
-        if selected:
-            colour = palette.color(QPalette.ColorRole.HighlightedText)
-        else:
-            text_colour = palette.color(QPalette.ColorRole.Text)
+        highlighted = palette.color(QPalette.ColorRole.HighlightedText)
+        text_colour = palette.color(QPalette.ColorRole.Text)
         kind = look.font
         font, metrics = self.font(kind, base_font)
         painter.setFont(font)
@@ -82,7 +80,13 @@ class AlarmRowPainter:
         margin = self.TEXT_MARGIN_PX
         for column, x, width in cells:
             level_column = column == Column.LEVEL
-            if not selected:
+            overdue = look.overdue if column == Column.OWNER else None
+            if overdue is not None:  # an overdue dispatch stands out, in a selected line too
+                painter.fillRect(x, y, width, height, overdue[0])
+                colour = overdue[1].color()
+            elif selected:
+                colour = highlighted
+            else:
                 fill = look.level_fill if level_column else look.fill
                 if fill is not None:
                     painter.fillRect(x, y, width, height, fill)
