@@ -71,6 +71,79 @@
     </message>
 </context>
 <context>
+    <name>AlarmDispatch</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="18"/>
+        <source>unit ack</source>
+        <translation>单位确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="20"/>
+        <source>on site</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="21"/>
+        <source>handled</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="37"/>
+        <source>{step} in {time}</source>
+        <translation>{step}剩余 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="38"/>
+        <source>OVERDUE {step} +{time}</source>
+        <translation>超时 {step} +{time}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="46"/>
+        <source>{step} by {time}</source>
+        <translation>{step}须在 {time} 前</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="48"/>
+        <source>Deadlines: {deadlines}</source>
+        <translation>时限：{deadlines}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="50"/>
+        <source>Dispatch note: {note}</source>
+        <translation>派发说明：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="52"/>
+        <source>Unit acknowledged at {time} (recorded by {operator})</source>
+        <translation>单位于 {time} 确认（{operator} 记录）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="55"/>
+        <source>Unit on site at {time} (recorded by {operator})</source>
+        <translation>单位于 {time} 到场（{operator} 记录）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="60"/>
+        <source>Escalated to the supervisor: {steps} overdue</source>
+        <translation>已上报值班长：{steps}超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="67"/>
+        <source>OVERDUE: alarm {alarm} {sensor} — {unit}: {step} due {ago} ago</source>
+        <translation>超时：报警 {alarm} {sensor} — {unit}：{step}已超时 {ago}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="71"/>
+        <source>; escalated to the supervisor</source>
+        <translation>；已上报值班长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/countdown.py" line="73"/>
+        <source>(+{n} more overdue)</source>
+        <translation>（另有 {n} 条超时）</translation>
+    </message>
+</context>
+<context>
     <name>AlarmHistoryDialog</name>
     <message>
         <location filename="../../console/ui/history/dialog.py" line="78"/>
@@ -269,77 +342,77 @@
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="169"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="176"/>
         <source>rate</source>
         <translation>变化率</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="373"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="384"/>
         <source>chattering</source>
         <translation>频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="424"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="463"/>
         <source>Alarm {alarm} · rule {rule}</source>
         <translation>报警 {alarm} · 规则 {rule}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="425"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="464"/>
         <source>(peak)</source>
         <translation>（峰值）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="431"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="470"/>
         <source>Acknowledged by {operator} at {time}</source>
         <translation>{operator} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="434"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="473"/>
         <source>Shelved by {operator} until {time}: {reason}</source>
         <translation>{operator} 搁置至 {time}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="437"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="476"/>
         <source>Dispatched to {unit} by {operator} at {time}</source>
         <translation>{operator} 于 {time} 派发至 {unit}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="440"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="480"/>
         <source>Chattering: consider shelving it</source>
         <translation>频繁跳变：建议搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="464"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="504"/>
         <source>{u} of {n} unacknowledged</source>
         <translation>{n} 条中 {u} 条未确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="473"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="513"/>
         <source>{n} units</source>
         <translation>{n} 个单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="320"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="327"/>
         <source>Incident #{incident}: {n} alarms; click ▸ to expand</source>
         <translation>事件 #{incident}：{n} 条报警；点击 ▸ 展开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="377"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="388"/>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="419"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="458"/>
         <source>Sensor fault {alarm} · rule {rule}: the sensor is {fault}</source>
         <translation>设备故障 {alarm} · 规则 {rule}：监测设备{fault}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="421"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="460"/>
         <source>For the maintenance unit {unit}; not a process alarm</source>
         <translation>交维护单位 {unit} 处理；不属于险情报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/table_model.py" line="429"/>
+        <location filename="../../console/ui/alarm_pane/table_model.py" line="468"/>
         <source>Rule check: {reason}</source>
         <translation>规则判定：{reason}</translation>
     </message>
@@ -387,128 +460,128 @@
         <translation>显示或隐藏{level}报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="114"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="117"/>
         <source>Alarms annunciated in the last 10 minutes; more than {n} is an alarm flood (EEMUA 191)</source>
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="141"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="142"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="143"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="144"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="145"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="145"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="146"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="153"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="147"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="154"/>
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="155"/>
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="155"/>
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="156"/>
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="157"/>
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="159"/>
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="165"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="160"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="167"/>
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="166"/>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="230"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="173"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="242"/>
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="171"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="178"/>
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="278"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="290"/>
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="283"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="295"/>
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="284"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="296"/>
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="294"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="306"/>
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="296"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="308"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
     </message>
@@ -696,37 +769,105 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="85"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="135"/>
         <source>Close {n} alarm(s)</source>
         <translation>关闭 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="90"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="140"/>
         <source>How it ended</source>
         <translation>处置结果说明</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="92"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="142"/>
         <source>Classification:</source>
         <translation>结论：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="93"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="143"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
 </context>
 <context>
+    <name>DispatchControls</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="51"/>
+        <source>Unit acknowledged</source>
+        <translation>单位已确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="52"/>
+        <source>The responsible unit has acknowledged the dispatch</source>
+        <translation>责任单位已确认接收派发</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="53"/>
+        <source>On site</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="54"/>
+        <source>The responsible unit is on site</source>
+        <translation>责任单位已到达现场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="55"/>
+        <source>Feedback…</source>
+        <translation>反馈…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="56"/>
+        <source>Record the unit&apos;s feedback on the dispatch</source>
+        <translation>记录责任单位对派发的反馈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="62"/>
+        <source>Unit report</source>
+        <translation>单位反馈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dispatch_controls.py" line="63"/>
+        <source>Record what the dispatched unit reports: acknowledged, on site, feedback</source>
+        <translation>记录派发单位的回报：已确认、已到场、处置反馈</translation>
+    </message>
+</context>
+<context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="72"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="86"/>
         <source>Dispatch {n} alarm(s)</source>
         <translation>派发 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="76"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="90"/>
+        <source>The unit that handles it (required)</source>
+        <translation>负责处置的单位（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="92"/>
+        <source>What the unit is asked to do (optional)</source>
+        <translation>要求单位做什么（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="93"/>
         <source>Responsible unit:</source>
         <translation>责任单位：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="94"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="97"/>
+        <source>Response deadlines ({level}):</source>
+        <translation>响应时限（{level}）：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="99"/>
+        <source>within {minutes} min, by {time}</source>
+        <translation>{minutes} 分钟内，{time} 前</translation>
     </message>
 </context>
 <context>
@@ -892,19 +1033,37 @@
     </message>
 </context>
 <context>
+    <name>FeedbackDialog</name>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="117"/>
+        <source>Feedback on {n} alarm(s)</source>
+        <translation>对 {n} 条报警的反馈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="119"/>
+        <source>What the unit reports</source>
+        <translation>单位回报的情况</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="121"/>
+        <source>Feedback:</source>
+        <translation>反馈：</translation>
+    </message>
+</context>
+<context>
     <name>IdentifyPanel</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40"/>
+        <location filename="../../console/ui/main_window.py" line="41"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="40"/>
+        <location filename="../../console/ui/main_window.py" line="41"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="49"/>
+        <location filename="../../console/ui/main_window.py" line="50"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
@@ -1464,194 +1623,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="84"/>
+        <location filename="../../console/ui/main_window.py" line="85"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="85"/>
+        <location filename="../../console/ui/main_window.py" line="86"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="94"/>
+        <location filename="../../console/ui/main_window.py" line="95"/>
         <source>Warnings</source>
         <translation>实时预警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="99"/>
+        <location filename="../../console/ui/main_window.py" line="100"/>
         <source>Action not done</source>
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="129"/>
+        <location filename="../../console/ui/main_window.py" line="130"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="146"/>
+        <location filename="../../console/ui/main_window.py" line="152"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147"/>
+        <location filename="../../console/ui/main_window.py" line="153"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="148"/>
+        <location filename="../../console/ui/main_window.py" line="154"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="150"/>
+        <location filename="../../console/ui/main_window.py" line="156"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="151"/>
+        <location filename="../../console/ui/main_window.py" line="157"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="152"/>
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="153"/>
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="154"/>
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163"/>
+        <location filename="../../console/ui/main_window.py" line="169"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="171"/>
+        <location filename="../../console/ui/main_window.py" line="177"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="172"/>
+        <location filename="../../console/ui/main_window.py" line="178"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173"/>
+        <location filename="../../console/ui/main_window.py" line="179"/>
         <source>Closed alarm &amp;history…</source>
         <translation>已关闭报警历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="174"/>
+        <location filename="../../console/ui/main_window.py" line="180"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="175"/>
+        <location filename="../../console/ui/main_window.py" line="181"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="176"/>
+        <location filename="../../console/ui/main_window.py" line="182"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="178"/>
+        <location filename="../../console/ui/main_window.py" line="184"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="233"/>
+        <location filename="../../console/ui/main_window.py" line="239"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="250"/>
+        <location filename="../../console/ui/main_window.py" line="256"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="289"/>
+        <location filename="../../console/ui/main_window.py" line="295"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="388"/>
+        <location filename="../../console/ui/main_window.py" line="394"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="391"/>
+        <location filename="../../console/ui/main_window.py" line="397"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="403"/>
+        <location filename="../../console/ui/main_window.py" line="409"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="404"/>
+        <location filename="../../console/ui/main_window.py" line="410"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="400"/>
         <location filename="../../console/ui/main_window.py" line="406"/>
+        <location filename="../../console/ui/main_window.py" line="412"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="431"/>
+        <location filename="../../console/ui/main_window.py" line="437"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="432"/>
+        <location filename="../../console/ui/main_window.py" line="438"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="447"/>
+        <location filename="../../console/ui/main_window.py" line="453"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="448"/>
-        <location filename="../../console/ui/main_window.py" line="460"/>
+        <location filename="../../console/ui/main_window.py" line="454"/>
+        <location filename="../../console/ui/main_window.py" line="466"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="458"/>
+        <location filename="../../console/ui/main_window.py" line="464"/>
         <source>Reading the feed</source>
         <translation>正在读取数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="474"/>
+        <location filename="../../console/ui/main_window.py" line="480"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="527"/>
+        <location filename="../../console/ui/main_window.py" line="533"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="549"/>
+        <location filename="../../console/ui/main_window.py" line="555"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -1691,17 +1850,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="59"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="68"/>
         <source>Note on {n} alarm(s)</source>
         <translation>为 {n} 条报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="61"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="70"/>
         <source>What you saw or did</source>
         <translation>所见情况或所做处置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="63"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="72"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -2077,52 +2236,52 @@
 <context>
     <name>ShelveDialog</name>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="31"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
         <source>Shelve {n} alarm(s)</source>
         <translation>搁置 {n} 条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43"/>
         <source>Chattering sensor</source>
         <translation>监测点频繁跳变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="34"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43"/>
         <source>Maintenance work</source>
         <translation>检修作业</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44"/>
         <source>Known fault, repair ordered</source>
         <translation>已知故障，已报修</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="35"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44"/>
         <source>Sensor test</source>
         <translation>监测点测试</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="37"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="46"/>
         <source>Why the alarm is hidden (required)</source>
         <translation>搁置原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="49"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="49"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="43"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="52"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/dialogs.py" line="44"/>
+        <location filename="../../console/ui/alarm_pane/dialogs.py" line="53"/>
         <source>For:</source>
         <translation>时长：</translation>
     </message>
@@ -2226,7 +2385,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="532"/>
+        <location filename="../../console/ui/main_window.py" line="538"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
