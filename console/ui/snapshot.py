@@ -1,4 +1,10 @@
-"""Briefing snapshots: the map with title, time, legend, scale bar and north arrow."""
+"""Map snapshots and the state a briefing shows.
+
+``render_snapshot`` draws the map with title, time, legend, scale bar and north
+arrow (File ▸ Save map snapshot, ``console open --snapshot``). The rest builds a
+``Briefing`` (``console.ui.briefing``) from where the state comes from: the
+window's current view, a recorded feed at a moment, or a journal's open alarms.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPixmap
 
 from console.model.levels import DISPLAY_ZONE
+from console.ui.briefing.legend import sensor_state_rows
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import SWATCH, swatch_icon
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
-from console.ui.map.points import marker_path
 from console.ui.map.renderer import MapRenderer
-from console.ui.map.sensor_style import LEVEL_COLOURS, LEVEL_MARKERS, STALE_COLOUR
 from console.ui.map.view import BACKGROUND, ViewState
 
 TITLE_HEIGHT = 56
@@ -117,31 +122,105 @@ def legend_rows(renderer: MapRenderer) -> list[tuple[QPixmap, str]]:
     return rows
 
 
-def sensor_state_rows() -> list[tuple[QPixmap, str]]:
-    """Legend rows for what a sensor's symbol says: the warning levels, silence, shelving."""
+# --- the state a briefing shows ------------------------------------------------------------------
+
+
+def state_source_kind(kind: str) -> str:
+    """A data source's kind as the briefing's note names it."""
     translate = QCoreApplication.translate
-    texts = {
-        1: translate("Snapshot", "Level I warning (red)"),
-        2: translate("Snapshot", "Level II warning (orange)"),
-        3: translate("Snapshot", "Level III warning (yellow)"),
-        4: translate("Snapshot", "Level IV warning (blue)"),
-    }
-    rows = []
-    for level in (1, 2, 3, 4):
-        marker, size = LEVEL_MARKERS[level]
-        rows.append((_marker_pixmap(marker, size, LEVEL_COLOURS[level], "#202020"), texts[level]))
-    rows.append((_marker_pixmap("cross", 9, STALE_COLOUR, "#5E5E5E"), translate("Snapshot", "No data (stale, offline)")))
-    rows.append((_marker_pixmap("circle", 7, "#C9C3D6", "#8D84A3"), translate("Snapshot", "Shelved")))
-    return rows
+    return {
+        "feed": translate("Briefing", "recorded feed"),
+        "drill": translate("Briefing", "recorded feed, drill"),
+        "journal": translate("Briefing", "journal"),
+        "drill_journal": translate("Briefing", "drill journal"),
+    }.get(kind, kind)
 
 
-def _marker_pixmap(marker: str, size: int, fill: str, stroke: str) -> QPixmap:
-    pixmap = QPixmap(SWATCH, SWATCH)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setPen(QPen(QColor(stroke), 1.0))
-    painter.setBrush(QColor(fill))
-    painter.drawPath(marker_path(marker, SWATCH / 2, SWATCH / 2, min(size + 1, SWATCH - 3)))
-    painter.end()
-    return pixmap
+def briefing_from_replay(renderer: MapRenderer, replay, title: str, *, extent=None, names=None,
+                         zone: str = DISPLAY_ZONE, subtitle: str | None = None):
+    """The briefing of a replay (a recorded feed at its clock): always marked as a drill.
+
+    The renderer's sensor layers are restyled from the replay's table.
+    """
+    from console.ui.briefing import Briefing, SourceNote, StatePainter, default_subtitle
+    from console.ui.briefing.content import latest_reading_ms
+
+    StatePainter(renderer, replay.table).paint()
+    source = SourceNote(replay.source, state_source_kind("drill"), latest_reading_ms(replay.table))
+    briefing = Briefing(renderer, title, int(replay.now_ms), extent=extent, zone=zone, drill=True,
+                        subtitle=default_subtitle(True) if subtitle is None else subtitle, sources=[source])
+    return briefing.with_state(replay.table, replay.book, names)
+
+
+def briefing_from_journal(renderer: MapRenderer, path, table, title: str, *, extent=None,
+                          zone: str = DISPLAY_ZONE, subtitle: str | None = None):
+    """The briefing of a journal: its open alarms and the sensor states it holds, at its last entry.
+
+    A drill journal (``meta`` drill = 1) gives a drill briefing.
+
+    Raises
+    ------
+    InputError
+        The file is not a journal the console can read (``JournalError`` names it).
+    """
+    from pathlib import Path
+
+    from console.model.journal.queries import journal_meta
+    from console.model.journal.restore import restore_book
+    from console.model.journal.schema import connect_reader
+    from console.model.journal.states import restore_states
+    from console.ui.briefing import Briefing, SourceNote, StatePainter, default_subtitle
+    from console.ui.briefing.content import latest_reading_ms
+
+    path = Path(path)
+    db = connect_reader(path)
+    try:
+        meta = journal_meta(db)
+        restore_states(db, table)
+        book = restore_book(db, table)
+        clock = db.execute(
+            'SELECT max(coalesce((SELECT max(t_ms) FROM "transition"), 0), '
+            "coalesce((SELECT max(t_ms) FROM action), 0))").fetchone()[0]
+    finally:
+        db.close()
+    drill = meta.get("drill") == "1"
+    latest = latest_reading_ms(table)
+    when_ms = max(int(clock or 0), latest or 0)
+    if drill and meta.get("ended_at_feed_ms"):
+        when_ms = int(meta["ended_at_feed_ms"])
+    if when_ms <= 0:
+        when_ms = int(datetime.now(ZoneInfo(zone)).timestamp() * 1000)
+    StatePainter(renderer, table).paint()
+    kind = state_source_kind("drill_journal" if drill else "journal")
+    sources = [SourceNote(path.name, kind, latest if latest is not None else (clock or None))]
+    briefing = Briefing(renderer, title, when_ms, extent=extent, zone=zone, drill=drill,
+                        subtitle=default_subtitle(drill) if subtitle is None else subtitle, sources=sources)
+    return briefing.with_state(table, book)
+
+
+def briefing_of_window(window, title: str | None = None):
+    """The briefing of what the window shows now: its view, its state (a drill's or the live one), its sources."""
+    from console.ui.briefing import Briefing, SourceNote, default_subtitle
+    from console.ui.briefing.content import latest_reading_ms
+
+    renderer = window.canvas.renderer
+    title = title or (layer_title(window.catalog) if window.catalog else QCoreApplication.translate("Snapshot", "Map"))
+    drill = window.drill
+    table, book = window.live.table, window.live.book
+    sources: list[SourceNote] = []
+    if drill is not None:
+        when_ms = int(drill.now_ms)
+        sources.append(SourceNote(drill.replay.source, state_source_kind("drill"), latest_reading_ms(table)))
+    else:
+        when_ms = int(window.session.now_ms())
+        link = window.engine_link
+        for figures in (link.mirror.sources if link is not None else []):
+            age_s = figures.get("last_message_age_s")
+            latest = None if age_s is None else when_ms - int(age_s * 1000)
+            sources.append(SourceNote(str(figures.get("name", "")), str(figures.get("kind", "")), latest))
+        journal = window.session.journal
+        if not sources and journal is not None:
+            sources.append(SourceNote(journal.path.name, state_source_kind("journal"), latest_reading_ms(table)))
+    briefing = Briefing(renderer, title, when_ms, extent=window.canvas.extent(), drill=drill is not None,
+                        subtitle=default_subtitle(drill is not None), sources=sources)
+    return briefing.with_state(table, book, window.live.names)
