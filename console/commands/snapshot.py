@@ -180,8 +180,8 @@ def _sensor_table(renderer, option: str):
 
 def _briefing(args, renderer, title, extent, rules):
     from console.ui.briefing import Briefing, default_subtitle
+    from console.ui.briefing.build import briefing_from_journal, briefing_from_replay
     from console.ui.live import display_names
-    from console.ui.snapshot import briefing_from_journal, briefing_from_replay
 
     if args.feed:
         from console.feeds.replay import Replay
@@ -195,8 +195,9 @@ def _briefing(args, renderer, title, extent, rules):
         finally:
             replay.close()
     if args.journal:
-        table, _ = _sensor_table(renderer, "--journal")
-        return briefing_from_journal(renderer, args.journal, table, title, extent=extent, subtitle=args.subtitle)
+        table, layers = _sensor_table(renderer, "--journal")
+        return briefing_from_journal(renderer, args.journal, table, title, extent=extent, subtitle=args.subtitle,
+                                     names=display_names(table, layers))
     from datetime import datetime
 
     now_ms = int(datetime.now().timestamp() * 1000)

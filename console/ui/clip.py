@@ -152,7 +152,6 @@ class ClipMaker:
 
 def _paint_clock(painter: QPainter, title: str, t_ms: int, zone: str) -> None:
     from console.ui.briefing.page import zone_text
-    from console.ui.replay_panel import weekday_text
 
     local = datetime.fromtimestamp(t_ms / 1000, UTC).astimezone(ZoneInfo(zone))
     box = CLOCK_BOX
@@ -176,6 +175,14 @@ def _paint_clock(painter: QPainter, title: str, t_ms: int, zone: str) -> None:
     painter.drawText(QRectF(inner.left(), inner.top() + 66, inner.width(), 16), Qt.AlignmentFlag.AlignVCenter,
                      zone_text(zone, local))
     painter.restore()
+
+
+def weekday_text(day: int) -> str:
+    """Short weekday name, Monday = 0 (the feed clock's words)."""
+    from PySide6.QtCore import QCoreApplication
+
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    return QCoreApplication.translate("FeedClock", names[day])
 
 
 def _paint_counts(painter: QPainter, counts: dict[int, int], width: int, height: int) -> None:

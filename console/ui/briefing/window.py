@@ -33,7 +33,7 @@ def export_briefing(window, path, layout: str | None = None, size: tuple[int, in
         Unknown format or layout, or the file cannot be written (nothing is left behind).
     """
     from console.ui.briefing import write_briefing
-    from console.ui.snapshot import briefing_of_window
+    from console.ui.briefing.build import briefing_of_window
 
     window.refresh_live()  # the map's sensors as the state is now, not as of the last 10 Hz refresh
     write_briefing(briefing_of_window(window), path, layout, size)
