@@ -70,7 +70,7 @@ def run(args) -> int:
 
     args.open, args.encoding = [], None
     renderer, title = _renderer(args)
-    table, _ = _sensor_table(renderer, "--feed")
+    table, _ = _sensor_table(renderer.layers, "--feed")
     replay = Replay(args.feed, table, rules)
     try:
         span = check_span(feed_time(args.start, "--from", replay), feed_time(args.end, "--to", replay), step_ms,

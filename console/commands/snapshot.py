@@ -111,18 +111,23 @@ def run(args) -> int:
         from console.model.rules import RuleSet
 
         rules = RuleSet.load(args.rules) if args.rules else None  # a bad rules file fails before the feed is read
+    loaded = _load_layers(args)
+    feed, sensor_layers = None, []
+    if args.feed:
+        table, sensor_layers = _sensor_table(loaded[0], "--feed")
+        feed = FeedAtMoment(args.feed, table, rules, args.at)  # read and played while Qt starts
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from console.ui.app import application
 
     application(language)
-    renderer, title = _renderer(args)
+    renderer, title = _renderer(args, loaded)
     if not renderer.layers:
         raise InputError(args.out, "nothing to draw: no layers were opened")
     if not briefing:
+        from console.reports.files import replace_atomically
         from console.ui.snapshot import render_snapshot
 
         image = render_snapshot(renderer, *size, extent, title)
-        from console.reports.files import replace_atomically
 
         def write(temporary: Path) -> None:
             if not image.save(str(temporary), "PNG"):
@@ -132,7 +137,7 @@ def run(args) -> int:
     else:
         from console.ui.briefing import write_briefing
 
-        write_briefing(_briefing(args, renderer, title, extent, rules), out, layout, size)
+        write_briefing(_briefing(args, renderer, title, extent, feed, sensor_layers), out, layout, size)
     print(out.resolve(), file=sys.stdout)
     return 0
 
@@ -144,58 +149,99 @@ def _make_folder(out: Path) -> None:
         raise InputError(out, f"cannot make the folder {out.parent}: {exc.strerror or exc}") from None
 
 
-def _renderer(args):
+def _load_layers(args):
+    """The catalogs' and files' layers (no Qt yet), their basemaps' catalogs, and the page title."""
     from console.commands.open import DEMO_CATALOG
     from console.geo.catalog import load_catalog
     from console.geo.readers import read_layers
     from console.model.autostyle import auto_style
+
+    catalogs = [load_catalog(path) for path in (args.catalog or ([] if args.open else [DEMO_CATALOG]))]
+    layers = [layer for catalog in catalogs for layer in catalog.load_layers()]
+    for path in args.open:
+        for layer in read_layers(path, encoding=args.encoding):
+            layer.style = auto_style(layer, len(layers))
+            layers.append(layer)
+    return layers, catalogs
+
+
+def _renderer(args, loaded=None):
     from console.ui.i18n import layer_title
     from console.ui.map.basemap import open_basemaps
     from console.ui.map.renderer import MapRenderer
 
+    layers, catalogs = loaded or _load_layers(args)
     renderer = MapRenderer()
-    catalogs = [load_catalog(path) for path in (args.catalog or ([] if args.open else [DEMO_CATALOG]))]
+    for layer in layers:
+        renderer.add_layer(layer)
     for catalog in catalogs:
-        for layer in catalog.load_layers():
-            renderer.add_layer(layer)
         for basemap in open_basemaps(catalog):
             renderer.add_basemap(basemap)
-    for path in args.open:
-        for layer in read_layers(path, encoding=args.encoding):
-            layer.style = auto_style(layer, len(renderer.layers))
-            renderer.add_layer(layer)
     title = args.title or (layer_title(catalogs[0]) if catalogs else Path(args.open[0]).stem if args.open else "")
     return renderer, title
 
 
-def _sensor_table(renderer, option: str):
+def _sensor_table(layers, option: str):
+    from console.model.layer import GeometryKind
     from console.model.sensors import SensorTable
-    from console.ui.live import sensor_layers
 
-    layers = sensor_layers(renderer.layers)
+    layers = [layer for layer in layers if layer.is_sensor_layer and layer.kind is GeometryKind.POINT]
     if not layers:
         raise InputError(option, "the map has no sensor layers to show this state on")
     return SensorTable.from_layers(layers), layers
 
 
-def _briefing(args, renderer, title, extent, rules):
+class FeedAtMoment:
+    """A recorded feed played through the rules to ``--at`` on a worker thread.
+
+    Reading the feed waits mostly on the reading child process, so the command
+    starts Qt and builds the renderer meanwhile; ``result`` gives the replay or
+    raises what went wrong.
+    """
+
+    def __init__(self, feed, table, rules, at: str | None):
+        import threading
+
+        self.replay = None
+        self.error: BaseException | None = None
+        self._args = (feed, table, rules, at)
+        self.thread = threading.Thread(target=self._run, name="snapshot-feed", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from console.feeds.replay import Replay
+
+        feed, table, rules, at = self._args
+        try:
+            replay = Replay(feed, table, rules)
+            self.replay = replay
+            replay.advance_to(feed_moment(at, replay))
+        except BaseException as exc:  # handed to the main thread by result()
+            self.error = exc
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            if self.replay is not None:
+                self.replay.close()
+            raise self.error
+        return self.replay
+
+
+def _briefing(args, renderer, title, extent, feed: FeedAtMoment | None, layers):
     from console.ui.briefing import Briefing, default_subtitle
     from console.ui.briefing.build import briefing_from_journal, briefing_from_replay
     from console.ui.live import display_names
 
-    if args.feed:
-        from console.feeds.replay import Replay
-
-        table, layers = _sensor_table(renderer, "--feed")
-        replay = Replay(args.feed, table, rules)
+    if feed is not None:
+        replay = feed.result()
         try:
-            replay.advance_to(feed_moment(args.at, replay))
             return briefing_from_replay(renderer, replay, title, extent=extent, subtitle=args.subtitle,
                                         names=display_names(replay.table, layers))
         finally:
             replay.close()
     if args.journal:
-        table, layers = _sensor_table(renderer, "--journal")
+        table, layers = _sensor_table(renderer.layers, "--journal")
         return briefing_from_journal(renderer, args.journal, table, title, extent=extent, subtitle=args.subtitle,
                                      names=display_names(table, layers))
     from datetime import datetime
