@@ -124,22 +124,36 @@ def run(args) -> int:
     if not renderer.layers:
         raise InputError(args.out, "nothing to draw: no layers were opened")
     if not briefing:
-        from console.reports.files import replace_atomically
         from console.ui.snapshot import render_snapshot
 
-        image = render_snapshot(renderer, *size, extent, title)
-
-        def write(temporary: Path) -> None:
-            if not image.save(str(temporary), "PNG"):
-                raise OSError("cannot write the PNG")
-
-        replace_atomically(out, write)
+        _save_png(render_snapshot(renderer, *size, extent, title), out)
     else:
         from console.ui.briefing import write_briefing
 
         write_briefing(_briefing(args, renderer, title, extent, feed, sensor_layers), out, layout, size)
     print(out.resolve(), file=sys.stdout)
     return 0
+
+
+def _save_png(image, out: Path) -> None:
+    """Save beside ``out`` and rename: a failed write leaves no half a PNG (nor harms an older one)."""
+    import contextlib
+    import tempfile
+
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as exc:
+        raise InputError(out, f"cannot write here: {exc.strerror}") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        if not image.save(str(temporary), "PNG"):
+            raise InputError(out, "cannot write the PNG (is the disk full?)")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def _make_folder(out: Path) -> None:

@@ -278,3 +278,31 @@ def briefing_renderer():
     renderer = MapRenderer()
     renderer.add_layer(sensor_layer())
     return renderer
+
+
+def test_a_file_that_is_not_a_journal_is_named(city, tmp_path, capsys, qapp):
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("not a database")
+    assert snapshot(city, tmp_path / "brief.pdf", "--journal", str(notes)) == 2
+    err = capsys.readouterr().err
+    assert "notes.sqlite" in err and "not a console journal" in err
+    assert not (tmp_path / "brief.pdf").exists()
+
+
+@needs_poppler
+def test_export_briefing_dialog_filter_chooses_format_and_paper(qtbot, tmp_path, city, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from console.ui.briefing import window as briefing_window
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_journal(tmp_path / "live.sqlite")
+    window.open_paths([str(city[0])])
+    a3 = next(text for text, layout in briefing_window.briefing_filters().items() if layout == "a3")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "morning"), a3))
+    window.briefing_action.trigger()
+    assert pdf_page_size(tmp_path / "morning.pdf") == "1191 x 842 pts (A3)"
+    assert "morning.pdf" in window.statusBar().currentMessage()
+    window.session.close()

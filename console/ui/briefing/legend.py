@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
+from PySide6.QtGui import QFontMetricsF, QPainter, QPixmap
 
 from console.ui.briefing.style import INK, MUTED, page_font
 from console.ui.i18n import layer_title
 from console.ui.layer_tree import SWATCH, swatch_icon
-from console.ui.map.points import marker_path
 from console.ui.map.renderer import MapRenderer
-from console.ui.map.sensor_style import LEVEL_COLOURS, LEVEL_MARKERS, STALE_COLOUR
+from console.ui.snapshot import sensor_state_rows
 
 ROW_PX = 21
 HEADING_PX = 20
@@ -42,36 +41,6 @@ def legend_sections(renderer: MapRenderer) -> list[LegendSection]:
     if any(layer.is_sensor_layer for layer in layers):
         sections.append(LegendSection(translate("Briefing", "Warning levels"), sensor_state_rows()))
     return sections
-
-
-def sensor_state_rows() -> list[tuple[QPixmap, str]]:
-    """Legend rows for what a sensor's symbol says: the warning levels, silence, shelving."""
-    translate = QCoreApplication.translate
-    texts = {
-        1: translate("Snapshot", "Level I warning (red)"),
-        2: translate("Snapshot", "Level II warning (orange)"),
-        3: translate("Snapshot", "Level III warning (yellow)"),
-        4: translate("Snapshot", "Level IV warning (blue)"),
-    }
-    rows = []
-    for level in (1, 2, 3, 4):
-        marker, size = LEVEL_MARKERS[level]
-        rows.append((marker_pixmap(marker, size, LEVEL_COLOURS[level], "#202020"), texts[level]))
-    rows.append((marker_pixmap("cross", 9, STALE_COLOUR, "#5E5E5E"), translate("Snapshot", "No data (stale, offline)")))
-    rows.append((marker_pixmap("circle", 7, "#C9C3D6", "#8D84A3"), translate("Snapshot", "Shelved")))
-    return rows
-
-
-def marker_pixmap(marker: str, size: int, fill: str, stroke: str) -> QPixmap:
-    pixmap = QPixmap(SWATCH, SWATCH)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setPen(QPen(QColor(stroke), 1.0))
-    painter.setBrush(QColor(fill))
-    painter.drawPath(marker_path(marker, SWATCH / 2, SWATCH / 2, min(size + 1, SWATCH - 3)))
-    painter.end()
-    return pixmap
 
 
 class LegendBlock:
