@@ -89,6 +89,8 @@ def briefing_from_journal(renderer: MapRenderer, path, table, title: str, *, ext
 
 def briefing_of_window(window, title: str | None = None):
     """The briefing of what the window shows now: its view, its state (a drill's or the live one), its sources."""
+    from console.ui.sources_pane import kind_label
+
 
     renderer = window.canvas.renderer
     title = title or (layer_title(window.catalog) if window.catalog else QCoreApplication.translate("Snapshot", "Map"))
@@ -104,7 +106,7 @@ def briefing_of_window(window, title: str | None = None):
         for figures in (link.mirror.sources if link is not None else []):
             age_s = figures.get("last_message_age_s")
             latest = None if age_s is None else when_ms - int(age_s * 1000)
-            sources.append(SourceNote(str(figures.get("name", "")), str(figures.get("kind", "")), latest))
+            sources.append(SourceNote(str(figures.get("name", "")), kind_label(str(figures.get("kind", ""))), latest))
         journal = window.session.journal
         if not sources and journal is not None:
             sources.append(SourceNote(journal.path.name, state_source_kind("journal"), latest_reading_ms(table)))
