@@ -85,7 +85,7 @@ def feed_moment(text: str | None, replay) -> int:
 
 
 def wants_briefing(args) -> bool:
-    return bool(args.feed or args.journal or args.layout or Path(args.out).suffix.lower() == ".pdf")
+    return bool(args.feed or args.journal or args.layout or args.subtitle or Path(args.out).suffix.lower() == ".pdf")
 
 
 def run(args) -> int:
