@@ -306,3 +306,15 @@ def test_export_briefing_dialog_filter_chooses_format_and_paper(qtbot, tmp_path,
     assert pdf_page_size(tmp_path / "morning.pdf") == "1191 x 842 pts (A3)"
     assert "morning.pdf" in window.statusBar().currentMessage()
     window.session.close()
+
+
+def test_a_legend_too_long_for_the_page_counts_what_it_leaves_out(qapp):
+    from console.ui.briefing.legend import LegendBlock, LegendSection, legend_sections
+
+    renderer = briefing_renderer()
+    [layers, states] = legend_sections(renderer)
+    many = LegendSection(layers.heading, layers.rows * 40)
+    block = LegendBlock([many, states], 300, max_height=400)
+    assert block.height <= 400
+    assert block.left_out > 0 and len(block.sections[0].rows) + block.left_out == 40
+    assert block.sections[1].rows == states.rows  # the warning levels are never left out

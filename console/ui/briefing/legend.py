@@ -44,13 +44,32 @@ def legend_sections(renderer: MapRenderer) -> list[LegendSection]:
 
 
 class LegendBlock:
-    """The legend laid out for ``width`` logical pixels: ``height`` is what it needs."""
+    """The legend laid out for ``width`` logical pixels: ``height`` is what it needs.
 
-    def __init__(self, sections: list[LegendSection], width: float):
-        self.sections = sections
+    With ``max_height``, layer rows that do not fit are left out and counted on the
+    last line of their section ("… and 12 more layers"); the sensor states are kept.
+    """
+
+    def __init__(self, sections: list[LegendSection], width: float, max_height: float | None = None):
         self.width = width
         self.columns = 2 if width / 2 - SWATCH - 14 >= COLUMN_MIN_PX else 1
-        self.height = TITLE_PX + sum(HEADING_PX + ROW_PX * self._lines(s) + 4 for s in sections) if sections else 0
+        self.sections = list(sections)
+        self.left_out = 0
+        if max_height is not None and self.sections and self._height() > max_height:
+            rows = list(self.sections[0].rows)
+            while len(rows) > 1 and self._height([LegendSection(self.sections[0].heading, rows + [None]),
+                                                   *self.sections[1:]]) > max_height:
+                rows.pop()
+            self.left_out = len(self.sections[0].rows) - len(rows)
+            self.sections[0] = LegendSection(self.sections[0].heading, rows)
+        self.height = self._height()
+
+    def _height(self, sections=None) -> float:
+        sections = self.sections if sections is None else sections
+        if not sections:
+            return 0
+        extra = ROW_PX if self.left_out else 0
+        return TITLE_PX + extra + sum(HEADING_PX + ROW_PX * self._lines(s) + 4 for s in sections)
 
     def _lines(self, section: LegendSection) -> int:
         return -(-len(section.rows) // self.columns)
@@ -86,5 +105,12 @@ class LegendBlock:
                 shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_width)
                 painter.drawText(QRectF(x + SWATCH + 8, row_top, text_width, ROW_PX), Qt.AlignmentFlag.AlignVCenter,
                                  shown)
-            y += lines * ROW_PX + 4
+            y += lines * ROW_PX
+            if self.left_out and section is self.sections[0]:
+                painter.setPen(MUTED)
+                painter.drawText(QRectF(left + SWATCH + 8, y, self.width, ROW_PX), Qt.AlignmentFlag.AlignVCenter,
+                                 QCoreApplication.translate("Briefing", "… and {n} more layers").format(
+                                     n=self.left_out))
+                y += ROW_PX
+            y += 4
         painter.restore()

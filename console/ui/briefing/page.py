@@ -168,7 +168,8 @@ def _paint_sidebar(painter: QPainter, rect: QRectF, briefing: Briefing, view: Vi
     if inset:
         paint_inset(painter, QRectF(rect.left(), top, rect.width(), inset), briefing.renderer, view.extent)
         top += inset + GAP_PX
-    legend = LegendBlock(legend_sections(briefing.renderer), rect.width())
+    # The legend leaves the alarm table room for a few rows at least.
+    legend = LegendBlock(legend_sections(briefing.renderer), rect.width(), max_height=rect.bottom() - top - 160)
     legend.paint(painter, rect.left(), top)
     top += legend.height + (GAP_PX if legend.height else 0)
     painter.setPen(QPen(RULE, 1))
