@@ -19,7 +19,8 @@ from console.errors import InputError
 COMMANDS = {
     "open": "open the console window with these files (the default command)",
     "info": "describe the layers of a GIS file",
-    "snapshot": "render the map offscreen to a PNG",
+    "snapshot": "render the map offscreen to a PNG, or a briefing page (PNG or PDF)",
+    "clip": "export a span of a drill (a recorded feed) as an animated GIF or WebP",
     "process": "run a recorded feed through the rules into a journal",
     "serve": "run the live engine headless: sources -> rules -> alarms -> journal",
     "scenario": "generate a drill scenario feed and its ground truth",

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("&Open layers…"), self.ask_open, QKeySequence.StandardKey.Open)
         self._action(file_menu, self.tr("Save map &snapshot…"), self.ask_snapshot, "Ctrl+Shift+S")
+        self.briefing_action = self._action(file_menu, self.tr("Export &briefing…"), self.ask_briefing, "Ctrl+Shift+B")
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -533,6 +534,17 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save map snapshot"), "snapshot.png", "PNG (*.png)")
         if path:
             self.save_snapshot(path)
+
+    def ask_briefing(self) -> None:
+        from console.ui.briefing.window import ask_briefing
+
+        ask_briefing(self)
+
+    def export_briefing(self, path, layout: str | None = None, size: tuple[int, int] | None = None) -> Path:
+        """The current view as a briefing page (``console.ui.briefing``); raises ``InputError``."""
+        from console.ui.briefing.window import export_briefing
+
+        return export_briefing(self, path, layout, size)
 
     def save_snapshot(self, path, width: int = 1600, height: int = 1000) -> Path:
         title = layer_title(self.catalog) if self.catalog else QCoreApplication.translate("Snapshot", "Map")

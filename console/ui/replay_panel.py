@@ -596,4 +596,8 @@ def install_replay_panel(window, replay: ReplaySource, drill: bool = False,
             window.canvas.foreground_painters.append(paint_drill_banner)
         window.canvas.viewport().update()
         set_window_drill(window, True)
+        if getattr(window, "drill", None) is not None:
+            from console.ui.clip_dialog import add_clip_action
+
+            add_clip_action(panel, window)  # Export clip…: a span of the drill as GIF or WebP
     return panel

@@ -1,4 +1,8 @@
-"""Briefing snapshots: the map with title, time, legend, scale bar and north arrow."""
+"""Map snapshots: the map with title, time, legend, scale bar and north arrow.
+
+File ▸ Save map snapshot and ``console open --snapshot`` draw this picture; the
+briefing page (legend, inset, alarm table, sources) is ``console.ui.briefing``.
+"""
 
 from __future__ import annotations
 
@@ -131,13 +135,13 @@ def sensor_state_rows() -> list[tuple[QPixmap, str]]:
     rows = []
     for level in (1, 2, 3, 4):
         marker, size = LEVEL_MARKERS[level]
-        rows.append((_marker_pixmap(marker, size, LEVEL_COLOURS[level], "#202020"), texts[level]))
-    rows.append((_marker_pixmap("cross", 9, STALE_COLOUR, "#5E5E5E"), translate("Snapshot", "No data (stale, offline)")))
-    rows.append((_marker_pixmap("circle", 7, "#C9C3D6", "#8D84A3"), translate("Snapshot", "Shelved")))
+        rows.append((marker_pixmap(marker, size, LEVEL_COLOURS[level], "#202020"), texts[level]))
+    rows.append((marker_pixmap("cross", 9, STALE_COLOUR, "#5E5E5E"), translate("Snapshot", "No data (stale, offline)")))
+    rows.append((marker_pixmap("circle", 7, "#C9C3D6", "#8D84A3"), translate("Snapshot", "Shelved")))
     return rows
 
 
-def _marker_pixmap(marker: str, size: int, fill: str, stroke: str) -> QPixmap:
+def marker_pixmap(marker: str, size: int, fill: str, stroke: str) -> QPixmap:
     pixmap = QPixmap(SWATCH, SWATCH)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)

@@ -1,0 +1,36 @@
+"""A sensor table's state drawn onto a renderer's sensor layers, without a canvas.
+
+The window's ``LiveMapBinding`` does this ten times a second for the canvas;
+``console snapshot`` and the replay clip have no canvas, only a renderer, and
+restyle every sensor once per picture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from console.model.sensors import SensorTable
+from console.ui.live import layer_ids, sensor_layers, style_codes
+from console.ui.map.renderer import MapRenderer
+from console.ui.map.sensor_style import SensorCode
+
+
+class StatePainter:
+    """Matches a table's rows to the renderer's sensor features by id once, then restyles them on ``paint``."""
+
+    def __init__(self, renderer: MapRenderer, table: SensorTable):
+        self.renderer = renderer
+        self.table = table
+        self._parts = []  # (raster, feature indices, table rows)
+        for layer in sensor_layers(renderer.layers):
+            rows = table.rows_of(layer_ids(layer))
+            known = np.flatnonzero(rows >= 0)
+            raster = renderer.painter_for(layer).raster
+            raster.codes[:] = SensorCode.NORMAL
+            self._parts.append((raster, known, rows[known]))
+
+    def paint(self) -> None:
+        """Write every sensor's current style code (a few milliseconds for 20,000 sensors)."""
+        for raster, features, rows in self._parts:
+            if rows.size:
+                raster.set_codes(features, style_codes(self.table, rows))
