@@ -298,6 +298,8 @@
     <name>AlarmListModel</name>
     <message>
         <location filename="../../console/ui/alarm_pane/labels.py" line="19"/>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="68"/>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="73"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
@@ -308,6 +310,7 @@
     </message>
     <message>
         <location filename="../../console/ui/alarm_pane/labels.py" line="21"/>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="73"/>
         <source>Sensor</source>
         <translation>监测点</translation>
     </message>
@@ -318,6 +321,7 @@
     </message>
     <message>
         <location filename="../../console/ui/alarm_pane/labels.py" line="23"/>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="74"/>
         <source>District</source>
         <translation>行政区</translation>
     </message>
@@ -645,6 +649,159 @@
     </message>
 </context>
 <context>
+    <name>Briefing</name>
+    <message>
+        <location filename="../../console/ui/briefing/page.py" line="134"/>
+        <source>{zone}, feed clock (not the real time)</source>
+        <translation>{zone}，回放时钟（非实际时间）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/page.py" line="184"/>
+        <source>console {version} · made {time}</source>
+        <translation>console {version} · 生成于 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/legend.py" line="40"/>
+        <source>Map layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/legend.py" line="42"/>
+        <source>Warning levels</source>
+        <translation>预警等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/legend.py" line="112"/>
+        <source>… and {n} more layers</source>
+        <translation>…… 另有 {n} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/content.py" line="128"/>
+        <source>Situation briefing of a drill replay</source>
+        <translation>演练回放态势简报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/content.py" line="129"/>
+        <source>Situation briefing</source>
+        <translation>态势简报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="21"/>
+        <source>PDF, A4 landscape (*.pdf)</source>
+        <translation>PDF，A4 横向 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="22"/>
+        <source>PDF, A3 landscape (*.pdf)</source>
+        <translation>PDF，A3 横向 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="23"/>
+        <source>PNG image, 16:9 (*.png)</source>
+        <translation>PNG 图片，16:9 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="47"/>
+        <source>Export briefing</source>
+        <translation>导出简报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="60"/>
+        <source>Briefing not written</source>
+        <translation>简报未写出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/window.py" line="62"/>
+        <source>Briefing written: {path}</source>
+        <translation>简报已写出：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="30"/>
+        <source>Active alarms</source>
+        <translation>当前报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="34"/>
+        <source>{level}: {count}</source>
+        <translation>{level}：{count}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="35"/>
+        <source>Level {roman}</source>
+        <translation>{roman}级</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="64"/>
+        <source>No active alarms</source>
+        <translation>当前无报警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="69"/>
+        <source>Since</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/alarm_table.py" line="120"/>
+        <source>… and {n} more</source>
+        <translation>…… 另有 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="17"/>
+        <source>{name} ({kind}), no data yet</source>
+        <translation>{name}（{kind}），尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="20"/>
+        <source>{name} ({kind}), latest data {time}, {age} before</source>
+        <translation>{name}（{kind}），最新数据 {time}，早于本图 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="23"/>
+        <source> (not current)</source>
+        <translation>（非最新）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="32"/>
+        <source>Data sources: {sources}</source>
+        <translation>数据来源：{sources}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="34"/>
+        <source>No data sources</source>
+        <translation>无数据来源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/sources.py" line="36"/>
+        <source>{reporting} of {total} sensors reporting</source>
+        <translation>{total} 个监测点中 {reporting} 个在报数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/build.py" line="26"/>
+        <source>recorded feed</source>
+        <translation>录制数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/build.py" line="27"/>
+        <source>recorded feed, drill</source>
+        <translation>录制数据，演练</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/build.py" line="28"/>
+        <source>journal</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/build.py" line="29"/>
+        <source>drill journal</source>
+        <translation>演练日志</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/inset.py" line="25"/>
+        <source>Overview</source>
+        <translation>全市概览</translation>
+    </message>
+</context>
+<context>
     <name>CapLevel</name>
     <message>
         <location filename="../../console/ui/warnings_pane.py" line="43"/>
@@ -764,6 +921,76 @@
         <location filename="../../console/ui/alarm_pane/labels.py" line="58"/>
         <source>Flood</source>
         <translation>防汛</translation>
+    </message>
+</context>
+<context>
+    <name>ClipDialog</name>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="154"/>
+        <location filename="../../console/ui/clip_dialog.py" line="192"/>
+        <source>Export clip</source>
+        <translation>导出回放动画</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="164"/>
+        <source>{n} min</source>
+        <translation>{n}分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="167"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="173"/>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="174"/>
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="175"/>
+        <source>Step</source>
+        <translation>步长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="176"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="182"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="193"/>
+        <source>Animated GIF (*.gif);;Animated WebP (*.webp)</source>
+        <translation>GIF 动画 (*.gif);;WebP 动画 (*.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="212"/>
+        <source>Making the clip…</source>
+        <translation>正在生成动画…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="217"/>
+        <source>Frame {done} of {total}</source>
+        <translation>第 {done} 帧，共 {total} 帧</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="224"/>
+        <location filename="../../console/ui/clip_dialog.py" line="225"/>
+        <source>Clip written: {path}</source>
+        <translation>动画已写出：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="227"/>
+        <source>Cancelled: nothing written</source>
+        <translation>已取消：未写出文件</translation>
     </message>
 </context>
 <context>
@@ -998,6 +1225,7 @@
     </message>
     <message>
         <location filename="../../console/ui/replay_panel.py" line="87"/>
+        <location filename="../../console/ui/briefing/page.py" line="144"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
@@ -1663,154 +1891,159 @@
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="156"/>
+        <location filename="../../console/ui/main_window.py" line="155"/>
+        <source>Export &amp;briefing…</source>
+        <translation>导出简报(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="157"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="157"/>
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="158"/>
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159"/>
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="160"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="161"/>
+        <location filename="../../console/ui/main_window.py" line="162"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="169"/>
+        <location filename="../../console/ui/main_window.py" line="170"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="177"/>
+        <location filename="../../console/ui/main_window.py" line="178"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="178"/>
+        <location filename="../../console/ui/main_window.py" line="179"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="179"/>
+        <location filename="../../console/ui/main_window.py" line="180"/>
         <source>Closed alarm &amp;history…</source>
         <translation>已关闭报警历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="180"/>
+        <location filename="../../console/ui/main_window.py" line="181"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="181"/>
+        <location filename="../../console/ui/main_window.py" line="182"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182"/>
+        <location filename="../../console/ui/main_window.py" line="183"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="184"/>
+        <location filename="../../console/ui/main_window.py" line="185"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="239"/>
+        <location filename="../../console/ui/main_window.py" line="240"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="256"/>
+        <location filename="../../console/ui/main_window.py" line="257"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="295"/>
+        <location filename="../../console/ui/main_window.py" line="296"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="394"/>
+        <location filename="../../console/ui/main_window.py" line="395"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="397"/>
+        <location filename="../../console/ui/main_window.py" line="398"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="409"/>
+        <location filename="../../console/ui/main_window.py" line="410"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="410"/>
+        <location filename="../../console/ui/main_window.py" line="411"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="406"/>
-        <location filename="../../console/ui/main_window.py" line="412"/>
+        <location filename="../../console/ui/main_window.py" line="407"/>
+        <location filename="../../console/ui/main_window.py" line="413"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="437"/>
+        <location filename="../../console/ui/main_window.py" line="438"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="438"/>
+        <location filename="../../console/ui/main_window.py" line="439"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="453"/>
+        <location filename="../../console/ui/main_window.py" line="454"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="454"/>
-        <location filename="../../console/ui/main_window.py" line="466"/>
+        <location filename="../../console/ui/main_window.py" line="455"/>
+        <location filename="../../console/ui/main_window.py" line="467"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="464"/>
+        <location filename="../../console/ui/main_window.py" line="465"/>
         <source>Reading the feed</source>
         <translation>正在读取数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="480"/>
+        <location filename="../../console/ui/main_window.py" line="481"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="533"/>
+        <location filename="../../console/ui/main_window.py" line="534"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="555"/>
+        <location filename="../../console/ui/main_window.py" line="567"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -2385,42 +2618,44 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="538"/>
+        <location filename="../../console/ui/main_window.py" line="550"/>
+        <location filename="../../console/ui/briefing/build.py" line="96"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="99"/>
+        <location filename="../../console/ui/briefing/legend.py" line="84"/>
+        <location filename="../../console/ui/snapshot.py" line="103"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="126"/>
+        <location filename="../../console/ui/snapshot.py" line="130"/>
         <source>Level I warning (red)</source>
         <translation>Ⅰ级预警（红色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="127"/>
+        <location filename="../../console/ui/snapshot.py" line="131"/>
         <source>Level II warning (orange)</source>
         <translation>Ⅱ级预警（橙色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="128"/>
+        <location filename="../../console/ui/snapshot.py" line="132"/>
         <source>Level III warning (yellow)</source>
         <translation>Ⅲ级预警（黄色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="129"/>
+        <location filename="../../console/ui/snapshot.py" line="133"/>
         <source>Level IV warning (blue)</source>
         <translation>Ⅳ级预警（蓝色）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="135"/>
+        <location filename="../../console/ui/snapshot.py" line="139"/>
         <source>No data (stale, offline)</source>
         <translation>无数据（超时、离线）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/snapshot.py" line="136"/>
+        <location filename="../../console/ui/snapshot.py" line="140"/>
         <source>Shelved</source>
         <translation>已搁置</translation>
     </message>
@@ -2790,6 +3025,19 @@
         <location filename="../../console/ui/progress.py" line="132"/>
         <source>{work}: {n} readings</source>
         <translation>{work}：{n} 条读数</translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="238"/>
+        <source>Export clip…</source>
+        <translation>导出回放动画…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="239"/>
+        <source>Export a span of the drill as an animated GIF or WebP</source>
+        <translation>将演练的一段时间导出为 GIF 或 WebP 动画</translation>
     </message>
 </context>
 </TS>
