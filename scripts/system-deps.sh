@@ -3,12 +3,14 @@
 # facility names are Chinese), the EGL/xkb libraries Qt loads even offscreen,
 # the xcb libraries Qt's X11 window needs (Qt 6.5+ wants libxcb-cursor0), and
 # mosquitto (the MQTT broker the feed tests start on loopback), poppler-utils (the report
-# tests read PDFs back with pdftotext).
+# tests read PDFs back with pdftotext), postgresql (the shared alarm state's tests start a
+# server of their own on loopback: tests/shared).
 set -euo pipefail
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
 done
