@@ -71,7 +71,9 @@ class SharedJournal:
     next_seq : int
         The seq the next event gets (set by the service from the database on takeover).
     occurrence, version : dict of int to int
-        Per alarm: how often it reached the operator anew, and its change count.
+        Per alarm: how often it reached the operator anew (as the book stands, written or
+        not), and how often its row was written. A failed write ends the service's term,
+        so neither is ever rolled back: the next term reads them from the database.
     """
 
     keep_readings = False  # raw readings stay on the broker and in the feeds; the state is what is shared
@@ -85,7 +87,7 @@ class SharedJournal:
         self.table: SensorTable | None = None
         self._pending: list[_Pending] = []
         self._origin = Origin()
-        self._written: tuple | None = None
+        self._written: int | None = None
 
     # --- the pipeline's side ---------------------------------------------------
     def bind(self, table: SensorTable) -> None:
@@ -97,8 +99,14 @@ class SharedJournal:
         return self.book
 
     def submit(self, entry) -> int:
-        if entry.records:
-            self._pending.append(_Pending(entry.records, self._origin))
+        records = entry.records
+        if records:
+            # Counted now, not at the write: a command applied before the next commit is checked against
+            # what the book has done, committed or not.
+            for record in records.transitions:
+                if annunciates(TransitionKind(record.kind), AlarmState.from_key(record.state_to)):
+                    self.occurrence[record.alarm_id] = self.occurrence.get(record.alarm_id, 0) + 1
+            self._pending.append(_Pending(records, self._origin))
         return 0
 
     def throttle(self, max_queued_rows: int, timeout: float | None = None) -> bool:
@@ -127,8 +135,7 @@ class SharedJournal:
         its id, and its answer the seq of its last event.
         """
         pending, self._pending = self._pending, []
-        # Changed on copies: a transaction that fails leaves the counts as committed.
-        occurrence, version = dict(self.occurrence), dict(self.version)
+        occurrence, version = self.occurrence, self.version
         events = []
         touched: dict[int, None] = {}
         incidents: dict[int, None] = {}
@@ -138,8 +145,6 @@ class SharedJournal:
             records, origin = item.records, item.origin
             first = seq
             for record in records.transitions:
-                if annunciates(TransitionKind(record.kind), AlarmState.from_key(record.state_to)):
-                    occurrence[record.alarm_id] = occurrence.get(record.alarm_id, 0) + 1
                 events.append((seq, record.t_ms, "transition", record.kind, record.alarm_id, record.operator,
                                origin.console, origin.command_id, json.dumps(event_body("transition", record))))
                 touched[record.alarm_id] = None
@@ -204,13 +209,13 @@ class SharedJournal:
         if events:
             cursor.execute("UPDATE service SET last_seq = %s WHERE id = 1", (last_seq,))
             cursor.execute("SELECT pg_notify(%s, %s)", (EVENT_CHANNEL, str(last_seq)))
-        self._written = (seq, pending, occurrence, version)
+        self._written = seq
         return last_seq
 
     def committed(self) -> None:
-        """The transaction of the last ``write`` committed: its seq numbers and counts are taken."""
+        """The transaction of the last ``write`` committed: its seq numbers are spent."""
         if self._written is not None:
-            self.next_seq, _, self.occurrence, self.version = self._written
+            self.next_seq = self._written
         self._written = None
 
 
