@@ -283,8 +283,8 @@ class SharedConsole:
                 while not self._stop.is_set():
                     for _ in self._listener.notifies(timeout=1.0):
                         self._notified()
-            except Exception:  # noqa: BLE001  (gone: the worker's poll covers the gap; try again)
-                pass
+            except Exception:  # noqa: BLE001  (gone: the worker looks at once, and its poll covers the gap)
+                self._wake.set()
             finally:
                 self._listener = self._drop(self._listener)
             self._stop.wait(RETRY_S)

@@ -89,7 +89,8 @@ class SharedMirror:
             for alarm_id, version, occurrence, _seq, record, history, notes in read.alarms:
                 if version < self.alarm_version.get(alarm_id, 0):
                     continue  # a read from before one already applied
-                self.alarms[alarm_id] = alarm_from_row(record, history, notes, -1)
+                # ``sensor_row`` is the service's row: a view with its own table looks the sensor up by id.
+                self.alarms[alarm_id] = alarm_from_row(record, history, notes, record["sensor_row"])
                 self.alarms[alarm_id].version = version
                 self.alarm_version[alarm_id], self.occurrence[alarm_id] = version, occurrence
             for record, alarm_ids, districts in read.incidents:

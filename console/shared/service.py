@@ -228,6 +228,8 @@ class AlarmService:
         self.state = "connecting"
         self.term: Term | None = None
         self.terms = 0
+        self.commands_applied = 0
+        self.last_seq = 0
         self.last_error: str | None = None
 
     def check(self) -> None:
@@ -285,6 +287,8 @@ class AlarmService:
             clean = True
         finally:
             self.term = None
+            self.commands_applied += term.commands_applied
+            self.last_seq = max(self.last_seq, term.journal.next_seq - 1)
             try:
                 term.stop(write=clean)
             finally:

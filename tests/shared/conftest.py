@@ -65,6 +65,11 @@ class RunningService:
         self.service.term.engine.post(
             lambda p: p.process(batch([(s, T0 + m * 60_000, v) for s, m, v in rows]))).result(timeout=30)
 
+    def flush(self) -> None:
+        """Commit what the rules recorded, on the service's loop (the connection is the loop's alone)."""
+        term = self.service.term
+        term.engine.post(lambda p: term.commit()).result(timeout=30)
+
     def stop(self) -> None:
         self.stop_event.set()
         self.thread.join(timeout=30)

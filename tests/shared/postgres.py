@@ -84,6 +84,11 @@ class Postgres:
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE %s",
                 (application_like,)).fetchone()[0]
 
+    def sessions(self, application_like: str) -> int:
+        with self.admin() as connection:
+            return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s",
+                                      (application_like,)).fetchone()[0]
+
     def close(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
