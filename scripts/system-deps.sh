@@ -5,7 +5,8 @@
 # mosquitto (the MQTT broker the feed tests start on loopback), poppler-utils (the report
 # tests read PDFs back with pdftotext), libpulse0 (QtMultimedia loads it for the alarm sound,
 # even where no sound server runs), pulseaudio and its utilities (a test plays the chime into
-# a null sink and records it back).
+# a null sink and records it back), postgresql (the shared alarm state's tests start a
+# server of their own on loopback: tests/shared).
 set -euo pipefail
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi "noto" || need+=(fonts-noto-cjk)
@@ -14,6 +15,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q libpulse.so.0 || need+=(libpulse0)
 # A sound server with a null sink: the test that records the alarm chime back.
 command -v pulseaudio >/dev/null 2>&1 && command -v parec >/dev/null 2>&1 || need+=(pulseaudio pulseaudio-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libGL.so.1 libdbus-1.so.3; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || { need+=(libegl1 libxkbcommon0 libfontconfig1 libgl1 libdbus-1-3); break; }
 done

@@ -24,7 +24,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--operator", metavar="NAME", help="the operator on duty (skips the shift-start question)")
     parser.add_argument("--journal", metavar="DB",
                         help="journal file, created when absent (default: journal.sqlite in the user's data "
-                             "folder, or in $CONSOLE_DATA_DIR)")
+                             "folder, or in $CONSOLE_DATA_DIR); or postgresql://USER@HOST:PORT/DB: a console on "
+                             "the shared alarm state of an alarm service (docs/several-consoles.md)")
+    parser.add_argument("--console", metavar="NAME",
+                        help="this console's name on the shared state (default: the host name)")
     parser.add_argument("--sources", metavar="S", action="append", default=[],
                         help="sources file (TOML, docs/sources.md): live sources feed the map through the engine "
                              "process; may be given more than once")
@@ -54,7 +57,10 @@ def run(args) -> int:
     if snapshot is None and not has_display():
         snapshot = str(Path("out") / "console-demo.png" if args.demo else Path("out") / "console.png")
         print("console: no display found; rendering the map offscreen instead", file=sys.stderr)
-    if args.journal or not snapshot:
+    from console.shared import is_postgres_url
+
+    shared = bool(args.journal) and is_postgres_url(args.journal)
+    if not shared and (args.journal or not snapshot):
         # Before the sensor layers: the alarm book is restored from the journal.
         window.open_journal(args.journal or default_journal_path())
     if args.operator:
@@ -64,6 +70,7 @@ def run(args) -> int:
         paths = [str(DEMO_CATALOG)]  # live sources with no sensors of their own watch the demo city
     window.open_paths(paths, encoding=args.encoding)
     window.canvas.zoom_full()
+    link = open_shared(window, args) if shared else None
     for sources in args.sources:
         if not window.open_sources(sources):
             print(f"console: {window.errors[-1]}", file=sys.stderr)
@@ -89,6 +96,8 @@ def run(args) -> int:
         path = window.save_snapshot(snapshot)
         print(path.resolve())
         window.leave_drill()
+        if link is not None:
+            link.stop()
         window.stop_sources()
         window.session.close()
         return 2 if window.errors else 0
@@ -100,8 +109,21 @@ def run(args) -> int:
     if args.wall:
         window.ergonomics.set_wall_mode(True)
     code = app.exec()
+    if link is not None:
+        link.stop()
     window.session.close()
     return code
+
+
+def open_shared(window, args):
+    """The window as a console on the shared state (``console.ui.shared_link``); its outbox beside the journal."""
+    import socket
+
+    from console.ui.shared_link import SharedLink
+    from console.ui.shift import default_journal_path
+
+    name = args.console or socket.gethostname()
+    return SharedLink(window, args.journal, name, default_journal_path().with_name(f"outbox-{name}.sqlite"))
 
 
 def wait_for_sources(app, window, timeout_s: float = 20.0) -> None:

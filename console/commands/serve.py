@@ -19,7 +19,9 @@ PROBLEMS_SHOWN = 20  # Datastreams left out, printed when serve starts
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", metavar="S", required=True, help="sources file (TOML, docs/sources.md)")
-    parser.add_argument("--journal", metavar="J", required=True, help="SQLite journal to write (created if absent)")
+    parser.add_argument("--journal", metavar="J", required=True,
+                        help="SQLite journal to write (created if absent), or postgresql://USER@HOST:PORT/DB: "
+                             "the shared alarm service of several consoles (docs/several-consoles.md)")
     sensors = parser.add_mutually_exclusive_group()
     sensors.add_argument("--catalog", metavar="C", help="layer catalog whose sensor layers to use (default: the sensors the sources supply, "
                               "else the demo city)")
@@ -45,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from console.model.pipeline import Pipeline
     from console.model.rules import RuleEngine, RuleSet
     from console.model.sensors import SensorTable
+    from console.shared import is_postgres_url
     from console.sources import build_adapters, load_sources, supplied_sensor_layers
 
     if args.duration is not None and not args.duration > 0:
@@ -67,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
         layers = supplied.layers or load_sensor_layers(None, None)
         args.sensors_from = ", ".join(f"source {layer.name!r}" for layer in supplied.layers) or "the demo city"
     table = SensorTable.from_layers(layers)
+    if is_postgres_url(args.journal):
+        from console.shared.serve import serve_shared
+
+        return serve_shared(args, table, RuleSet.load(args.rules),
+                            lambda: build_adapters(sources, known_sensors=table.ids.tolist(), discoveries=discoveries))
     engine_rules = RuleEngine(RuleSet.load(args.rules), table)
     adapters = build_adapters(sources, known_sensors=table.ids.tolist(), discoveries=discoveries)
     journal = Journal(args.journal)

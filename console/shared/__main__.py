@@ -1,0 +1,5 @@
+import sys
+
+from console.shared.cli import main
+
+sys.exit(main())
