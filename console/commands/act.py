@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,8 @@ ACTIONS = ("acknowledge", "shelve", "unshelve", "note", "dispatch", "unit-acknow
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS, help="what to do")
-    parser.add_argument("--journal", metavar="J", required=True, help="the SQLite journal to act on")
+    parser.add_argument("--journal", metavar="J", required=True,
+                        help="the SQLite journal to act on, or postgresql://... (sent to the alarm service)")
     parser.add_argument("--alarm", metavar="ID", type=int, required=True, help="the alarm's id (console alarms)")
     parser.add_argument("--operator", metavar="NAME", required=True, help="who acts (journaled with the action)")
     parser.add_argument("--unit", metavar="U", help="dispatch: the responsible unit (default: the sensor's owner)")
@@ -42,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.commands.alarms import line_of, moment
+    from console.commands.alarms import is_shared, line_of, moment
     from console.commands.report import parse_duration
     from console.commands.summary import time_zone
     from console.errors import InputError
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
             until = at + parse_duration(args.until, "--until")
         except InputError:
             until = moment(args.until, "--until", zone)
+    if is_shared(args.journal):
+        return _act_shared(args, until)
     deadlines = DeadlineTable.load(args.deadlines) if args.deadlines else DeadlineTable.configured()
     path = Path(args.journal)
     connect_reader(path).close()  # a missing file or another program's is named, and left as it is
@@ -93,3 +97,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.action}: done by {command.operator}")
         print(line_of(result, zone))
     return 0
+
+
+# The command-line action -> the alarm service's action name and the argument its note fills.
+_SHARED = {"acknowledge": ("acknowledge", None), "shelve": ("shelve", "reason"), "unshelve": ("unshelve", None),
+           "note": ("note", "text"), "dispatch": ("dispatch", "note"), "unit-acknowledged": ("unit_acknowledged", "note"),
+           "on-site": ("on_site", "note"), "feedback": ("feedback", "text"), "close": ("close", "note")}
+
+
+def _act_shared(args: argparse.Namespace, until: int | None) -> int:
+    """The action sent to the alarm service of a shared state, which applies it (or refuses it) and answers."""
+    from console.shared.cli import main as shared
+
+    action, note_key = _SHARED[args.action]
+    extra = {"unit": args.unit, "classification": args.classification or None, "until_ms": until}
+    if note_key and args.note:
+        extra[note_key] = args.note
+    # The queue kept until the service answers: a later run re-sends what is still unanswered.
+    folder = Path(os.environ.get("CONSOLE_DATA_DIR") or Path.home() / ".local" / "share" / "console")
+    folder.mkdir(parents=True, exist_ok=True)
+    argv = ["act", "--journal", args.journal, "--operator", args.operator, "--console", "console act",
+            "--outbox", str(folder / "act-outbox.sqlite")]
+    for key, value in extra.items():
+        if value is not None:
+            argv += ["--arg", f"{key}={json.dumps(value, ensure_ascii=False)}"]
+    status = shared(argv + [action, str(args.alarm)])
+    return 2 if status == 1 else status  # refused: 2, as on a SQLite journal

@@ -18,8 +18,14 @@ from console.model.levels import DISPLAY_ZONE
 _STEP_TEXT = {"unit_ack": "unit ack", "on_site": "on site", "handled": "handled"}
 
 
+def is_shared(journal: str) -> bool:
+    """A PostgreSQL URL: the shared alarm state of several consoles (console.shared)."""
+    return str(journal).startswith(("postgresql://", "postgres://"))
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--journal", metavar="J", required=True, help="the SQLite journal to read")
+    parser.add_argument("--journal", metavar="J", required=True,
+                        help="the SQLite journal to read, or postgresql://... (the shared alarm state)")
     parser.add_argument("--open", action="store_true", help="only alarms not closed")
     parser.add_argument("--json", action="store_true", help="print JSON (times as UTC epoch ms and in --tz)")
     parser.add_argument("--at", metavar="T", help="the moment countdowns are counted to (default: now)")
@@ -46,6 +52,10 @@ def moment(text: str | None, option: str, zone) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if is_shared(args.journal):
+        from console.shared.cli import main as shared
+
+        return shared(["alarms", "--journal", args.journal] + ["--json"] * args.json + ["--all"] * (not args.open))
     from console.commands.summary import format_time, time_zone
     from console.model.alarms import overdue_steps
     from console.model.alarms.commands import describe

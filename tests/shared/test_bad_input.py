@@ -122,3 +122,26 @@ def test_alarms_and_act_from_the_shell(tmp_path, shared_url):
         bad = shell("act", "--journal", shared_url, "--operator", "李", "--outbox", outbox, "shelve", "2",
                     "--arg", "until_ms=1")
         assert bad.returncode == 1 and "refused: shelving needs a reason" in bad.stdout
+
+
+def test_console_alarms_and_act_take_the_shared_url(tmp_path, shared_url):
+    # `console act` / `console alarms` on a postgresql:// journal go to the alarm service; the
+    # dispatch loop's steps travel as the book's own actions.
+    def console(*argv):
+        return subprocess.run([sys.executable, "-m", "console", *argv], capture_output=True, text=True,
+                              timeout=60, cwd=os.getcwd(), env={**os.environ, "CONSOLE_DATA_DIR": str(tmp_path)})
+    with service(shared_url) as running:
+        running.readings([("GAS-000", 0, 30.0)])
+        running.flush()
+        listed = json.loads(console("alarms", "--journal", shared_url, "--open", "--json").stdout)
+        assert [(a["alarm_id"], a["state"]) for a in listed["alarms"]] == [(1, "unack")]
+        sent = console("act", "dispatch", "--journal", shared_url, "--alarm", "1", "--operator", "王芳",
+                       "--unit", "市燃气集团", "--note", "关阀")
+        assert (sent.returncode, sent.stdout.strip()) == (0, "applied"), sent.stderr
+        acked = console("act", "unit-acknowledged", "--journal", shared_url, "--alarm", "1", "--operator", "王芳")
+        assert (acked.returncode, acked.stdout.strip()) == (0, "applied"), acked.stderr
+        again = console("act", "unit-acknowledged", "--journal", shared_url, "--alarm", "1", "--operator", "王芳")
+        assert again.returncode == 2 and "refused" in again.stdout
+        closed = console("act", "close", "--journal", shared_url, "--alarm", "1", "--operator", "王芳")
+        assert closed.returncode == 2 and "refused" in closed.stdout  # a closure needs its classification
+    assert (tmp_path / "act-outbox.sqlite").exists()
