@@ -2467,6 +2467,54 @@
     </message>
 </context>
 <context>
+    <name>SharedLink</name>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="46"/>
+        <source>A console on the shared state needs the sensor layers of the city on the map.</source>
+        <translation>共享状态下的控制台需要地图上的城市监测点图层。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="55"/>
+        <source>Action not done</source>
+        <translation>操作未执行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="95"/>
+        <source>{n} action(s) waiting to be sent</source>
+        <translation>{n} 项操作待发送</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="97"/>
+        <source>Shared alarm state: live, console {name}</source>
+        <translation>共享报警状态：在线，控制台 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="99"/>
+        <source>The shared database cannot be reached: showing the last state known</source>
+        <translation>无法连接共享数据库：显示最后已知状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="101"/>
+        <source>No alarm service is running: the alarms do not change</source>
+        <translation>报警服务未运行：报警状态不会变化</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="103"/>
+        <source>No alarm service has set up this database yet</source>
+        <translation>尚无报警服务初始化此数据库</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="105"/>
+        <source>The shared database was refused: {message}</source>
+        <translation>共享数据库被拒绝：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="107"/>
+        <source>Connecting to the shared alarm state…</source>
+        <translation>正在连接共享报警状态…</translation>
+    </message>
+</context>
+<context>
     <name>ShelveDialog</name>
     <message>
         <location filename="../../console/ui/alarm_pane/dialogs.py" line="40"/>
