@@ -44,7 +44,8 @@ def parse_target(text: str) -> Target:
         return Target("folder", text, path=folder)
     parts = urlsplit(text)
     if parts.scheme == "mqtt":
-        topic = unquote(parts.path.lstrip("/"))
+        # A "#" starts a URL fragment: put it back, it belongs to the topic (and is refused below).
+        topic = unquote(parts.path.lstrip("/")) + (f"#{parts.fragment}" if "#" in text else "")
         if not parts.hostname or not topic:
             raise InputError(where, "needs a host and a topic: mqtt://HOST:PORT/TOPIC")
         if "+" in topic or "#" in topic:

@@ -17,7 +17,6 @@ import argparse
 
 from console.model.levels import DISPLAY_ZONE
 
-
 EXPORT_OPTIONS = ("journal", "alarm", "incident", "out", "target", "sender", "sender_name", "radius_km", "buffer_km",
                   "catalog", "sensors")
 
