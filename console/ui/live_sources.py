@@ -53,6 +53,9 @@ class LiveSources(QObject):
         self.warnings_pane.zoom_requested.connect(self.zoom_to_warning)
         self.warnings_dock = window._dock(self.tr("CAP warnings"), self.warnings_pane,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Hidden until the first warning brings it up: tabified while visible, before the window
+        # is shown, Qt leaves a second tab bar of the pair painted over the layer tree.
+        self.warnings_dock.hide()
         window.tabifyDockWidget(window.alarms_dock, self.warnings_dock)
         window.alarms_dock.raise_()
         self.areas = WarningAreas(window.canvas.renderer, self.tr("CAP warning areas"), "CAP预警区域")

@@ -215,9 +215,11 @@ class WarningsPane(QWidget):
                                                         how=level_source_label(warning.level_source)),
                  self.tr("Area: {area}").format(area=warning.area_desc or "—"),
                  self.tr("Sender: {sender}").format(sender=warning.sender),
-                 self.tr("Effective {effective}, onset {onset}, expires {expires}").format(
+                 (self.tr("Effective {effective}, onset {onset}, expires {expires}").format(
                      effective=self._time(warning.effective_ms), onset=self._time(warning.onset_ms),
-                     expires=self._time(warning.expires_ms))]
+                     expires=self._time(warning.expires_ms)) if warning.onset_ms is not None else
+                  self.tr("Effective {effective}, expires {expires}").format(
+                     effective=self._time(warning.effective_ms), expires=self._time(warning.expires_ms)))]
         if warning.description:
             lines += ["", warning.description]
         if warning.instruction:
