@@ -1,8 +1,14 @@
-"""``console cap FILE... [--json]``: read CAP alerts and Atom feeds of them, print them normalised.
+"""``console cap FILE... [--json]`` and ``console cap export``: CAP alerts in and out.
 
-Each file is a CAP document (one ``<alert>`` or a wrapper of several) or an Atom
-feed of CAP entries. Files that cannot be read are named on stderr with the
-reason, the others are still printed, and the exit status is 2 when any failed.
+Reading: each file is a CAP document (one ``<alert>`` or a wrapper of several)
+or an Atom feed of CAP entries. Files that cannot be read are named on stderr
+with the reason, the others are still printed, and the exit status is 2 when
+any failed.
+
+``console cap export --journal J (--alarm ID | --incident ID) --out FILE.xml
+[--target folder:PATH | --target mqtt://HOST:PORT/TOPIC]`` writes the alarm's or
+incident's latest CAP 1.2 message (``console.cap.export``); sensor positions come
+from ``--catalog`` or ``--sensors`` (default: the demo city).
 """
 
 from __future__ import annotations
@@ -11,13 +17,36 @@ import argparse
 
 from console.model.levels import DISPLAY_ZONE
 
+EXPORT_OPTIONS = ("journal", "alarm", "incident", "out", "target", "sender", "sender_name", "radius_km", "buffer_km",
+                  "catalog", "sensors")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", metavar="FILE", nargs="+", help="CAP XML documents or Atom feeds of CAP alerts")
+    parser.usage = ("%(prog)s FILE... [--json] [--lonlat-circles] [--tz TZ]\n"
+                    "       %(prog)s export --journal J (--alarm ID | --incident ID) --out FILE.xml "
+                    "[--target folder:PATH | --target mqtt://HOST:PORT/TOPIC] [--catalog C | --sensors FILE...]")
+    parser.add_argument("files", metavar="FILE", nargs="*",
+                        help="CAP XML documents or Atom feeds of CAP alerts; or the word export")
     parser.add_argument("--json", action="store_true", help="print the alerts as JSON")
     parser.add_argument("--lonlat-circles", action="store_true",
                         help="read circle centres as lon,lat (sources that write them the wrong way round)")
-    parser.add_argument("--tz", default=DISPLAY_ZONE, help=f"time zone of the times shown (default {DISPLAY_ZONE})")
+    parser.add_argument("--tz", default=DISPLAY_ZONE,
+                        help=f"time zone of the times shown and written (default {DISPLAY_ZONE})")
+    out = parser.add_argument_group("export (console cap export)")
+    out.add_argument("--journal", metavar="J", help="the journal holding the alarm or incident")
+    which = out.add_mutually_exclusive_group()
+    which.add_argument("--alarm", metavar="ID", type=int, help="the alarm to publish")
+    which.add_argument("--incident", metavar="ID", type=int, help="the incident to publish (its footprint)")
+    out.add_argument("--out", metavar="FILE.xml", help="where to write the CAP alert")
+    out.add_argument("--target", metavar="T", action="append", default=None,
+                     help="also publish to folder:PATH or mqtt://HOST:PORT/TOPIC (may repeat)")
+    out.add_argument("--sender", help="CAP sender (default console@HOST)")
+    out.add_argument("--sender-name", help="CAP senderName, e.g. the duty room's name")
+    out.add_argument("--radius-km", type=float, help="circle around an alarm's sensor (default 0.5)")
+    out.add_argument("--buffer-km", type=float, help="buffer around an incident's sensors (default 0.5)")
+    sensors = out.add_mutually_exclusive_group()
+    sensors.add_argument("--catalog", metavar="C", help="layer catalog of the sensors (default: demo city)")
+    sensors.add_argument("--sensors", metavar="FILE", nargs="+", help="sensor layer file(s) instead of a catalog")
 
 
 def read_file(path: str, *, lonlat_circles: bool = False) -> tuple[str, list]:
@@ -68,6 +97,56 @@ def _alert_lines(alert, zone) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from console.errors import InputError
+
+    given = [name for name in EXPORT_OPTIONS if getattr(args, name) is not None]
+    if args.files[:1] == ["export"]:
+        if args.files[1:]:
+            raise InputError("console cap export", f"takes no file arguments ({args.files[1]!r})")
+        return run_export(args)
+    if not args.files:
+        raise InputError("console cap", "give CAP files to read, or: console cap export --journal J ...")
+    if given:
+        raise InputError("console cap", f"--{given[0].replace('_', '-')} belongs to `console cap export`")
+    return run_read(args)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the latest CAP message of an alarm or incident, then publish it to each target."""
+    from console.cap.export import ExportOptions, export_message
+    from console.cap.publish import parse_target, publish, write_atomic
+    from console.cap.story import read_journal_subject, sites_of_table
+    from console.commands.process import load_sensor_layers
+    from console.errors import InputError
+    from console.model.sensors import SensorTable
+
+    where = "console cap export"
+    if not args.journal:
+        raise InputError(where, "--journal is required")
+    if args.alarm is None and args.incident is None:
+        raise InputError(where, "give --alarm ID or --incident ID")
+    if not args.out:
+        raise InputError(where, "--out FILE.xml is required")
+    radius_km = 0.5 if args.radius_km is None else args.radius_km
+    buffer_km = 0.5 if args.buffer_km is None else args.buffer_km
+    if not (radius_km > 0 and buffer_km > 0):
+        raise InputError(where, "--radius-km and --buffer-km must be positive")
+    targets = [parse_target(text) for text in args.target or ()]  # checked before anything is read
+    subject = read_journal_subject(args.journal, alarm=args.alarm, incident=args.incident)
+    sites = sites_of_table(SensorTable.from_layers(load_sensor_layers(args.catalog, args.sensors)))
+    options = ExportOptions(sender=args.sender or "", sender_name=args.sender_name or "", radius_km=radius_km,
+                            buffer_km=buffer_km, zone=args.tz)
+    message = export_message(subject, sites, options)
+    write_atomic(args.out, message.data())
+    print(f"{args.out}: CAP {message.msg_type} {message.identifier} "
+          f"({subject.kind} {subject.key}, revision {message.revision.number} of {len(subject.revisions)}, "
+          f"level {message.revision.level}{', exercise' if subject.drill else ''})")
+    for target in targets:
+        print(f"  published to {publish(target, message.identifier, message.data())}")
+    return 0
+
+
+def run_read(args: argparse.Namespace) -> int:
     import json
     import sys
     from zoneinfo import ZoneInfo

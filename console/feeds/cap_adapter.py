@@ -1,4 +1,4 @@
-"""CAP warnings from a file, a watched folder or an Atom/RSS feed over HTTP (httpx, no Qt).
+"""CAP warnings from a file, a watched folder, an Atom/RSS feed over HTTP (httpx) or an MQTT topic (no Qt).
 
 Every document is checked by the console's safe CAP parser before it leaves the
 adapter: a refused one (not CAP, hostile XML, a missing element) is counted with
@@ -9,18 +9,22 @@ source replays the same warnings. A file or a folder is looked at every
 feed is fetched every ``poll_s``; each entry's CAP document is fetched once (per
 entry id and update time). A feed that cannot be fetched turns the source
 ``failed`` and is asked again with a growing wait; the entries already taken
-are not fetched again.
+are not fetched again. An MQTT topic (``url = "mqtt://HOST:PORT/TOPIC"``, wildcards
+allowed) delivers one CAP document per message; the subscription is a persistent
+session with QoS 1, so what the broker kept while the console was away arrives
+when it connects again.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import socket
 import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from console.cap.atom import parse_index
 from console.cap.parse import parse_alerts
@@ -89,6 +93,16 @@ class CapHealth(FeedHealth):
     last_error: str = ""
 
 
+def mqtt_address(url: str) -> tuple[str, int, str]:
+    """(host, port, topic filter) of ``mqtt://HOST[:PORT]/TOPIC``; ValueError saying what is missing."""
+    parts = urlsplit(url)
+    # "#" would start a URL fragment; in an MQTT address it is the multi-level wildcard.
+    topic = unquote(parts.path.lstrip("/")) + (f"#{parts.fragment}" if "#" in url else "")
+    if parts.scheme != "mqtt" or not parts.hostname or not topic:
+        raise ValueError(f"{url!r} is not mqtt://HOST:PORT/TOPIC")
+    return parts.hostname, parts.port or 1883, topic
+
+
 class _LookFailed(Exception):
     """The feed or the folder could not be looked at; ``kind`` is what is counted."""
 
@@ -118,7 +132,8 @@ class CapFeedAdapter(FeedAdapter):
     path : str or Path, optional
         A CAP file, or a folder watched for new and changed ``.xml`` files.
     url : str, optional
-        An Atom or RSS feed whose entries link to CAP documents (exactly one of ``path`` and ``url``).
+        An Atom or RSS feed whose entries link to CAP documents, or ``mqtt://HOST:PORT/TOPIC``
+        whose messages are CAP documents (exactly one of ``path`` and ``url``).
     poll_s : float
         How often the file, folder or feed is looked at.
     timeout_s : float
@@ -142,6 +157,12 @@ class CapFeedAdapter(FeedAdapter):
             raise InputError(self.source, "poll_s and timeout_s must be positive")
         self.path = None if path is None else Path(path)
         self.url = url
+        self.mqtt = None
+        if url is not None and url.startswith("mqtt:"):
+            try:
+                self.mqtt = mqtt_address(url)
+            except ValueError as exc:
+                raise InputError(self.source, str(exc)) from None
         self.poll_s, self.timeout_s = float(poll_s), float(timeout_s)
         self.lonlat_circles = bool(lonlat_circles)
         self._transport = transport
@@ -167,6 +188,9 @@ class CapFeedAdapter(FeedAdapter):
 
     # --- the worker -------------------------------------------------------------
     def _run(self) -> None:
+        if self.mqtt is not None:
+            self._run_mqtt()
+            return
         what = f"polling {self.url}" if self.url else f"watching {self.path}"
         self._set_state(FeedStatus.CONNECTING, f"{self.source}: {what}")
         client = None
@@ -290,6 +314,63 @@ class CapFeedAdapter(FeedAdapter):
         except httpx.HTTPError as exc:
             raise _LookFailed("unreachable", f"{self.source}: {url}: cannot be reached "
                                              f"({type(exc).__name__}: {exc})") from None
+
+    # --- an MQTT topic ----------------------------------------------------------------
+    def _run_mqtt(self) -> None:
+        """Subscribe and offer each message's payload; paho's own thread connects and reconnects."""
+        import paho.mqtt.client as paho
+        from paho.mqtt.enums import CallbackAPIVersion
+
+        host, port, topic = self.mqtt
+        address = f"mqtt://{host}:{port}"
+        arrived: deque = deque()
+        woken = threading.Event()
+        client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"console-cap-{self.name}-{socket.gethostname()}",
+                             clean_session=False)
+        client.reconnect_delay_set(1, int(max(self.poll_s, RETRY_MAX_S)))
+
+        def on_connect(client, userdata, flags, reason_code, properties):
+            if reason_code.is_failure:
+                self._set_state(FeedStatus.FAILED, f"{self.source}: {address} refused the connection: {reason_code}")
+                return
+            client.subscribe(topic, qos=1)
+            self._set_state(FeedStatus.LIVE, f"{self.source}: subscribed to {topic} at {address}")
+
+        def on_disconnect(client, userdata, flags, reason_code, properties):
+            if not self._stopping.is_set():
+                with self._figures:
+                    self._failures["unreachable"] += 1
+                    self._last_error = f"{self.source}: connection to {address} lost ({reason_code})"
+                self._set_state(FeedStatus.FAILED, f"{self.source}: connection to {address} lost; reconnecting")
+
+        def on_connect_fail(client, userdata):
+            with self._figures:
+                self._failures["unreachable"] += 1
+                self._last_error = f"{self.source}: cannot reach {address}"
+            self._set_state(FeedStatus.FAILED, f"{self.source}: cannot reach {address}; retrying")
+
+        def on_message(client, userdata, message):  # paho's thread: queue only, the worker parses
+            arrived.append((message.topic, bytes(message.payload)))
+            woken.set()
+
+        client.on_connect, client.on_disconnect = on_connect, on_disconnect
+        client.on_connect_fail, client.on_message = on_connect_fail, on_message
+        self._set_state(FeedStatus.CONNECTING, f"{self.source}: connecting to {address}")
+        client.connect_async(host, port, keepalive=30)
+        client.loop_start()
+        try:
+            while not self._stopping.is_set():
+                woken.wait(0.5)
+                woken.clear()
+                while arrived:
+                    message_topic, payload = arrived.popleft()
+                    with self._figures:
+                        self._polls += 1
+                    self._offer(payload, f"{address}/{message_topic}")
+        finally:
+            client.disconnect()
+            client.loop_stop()
+        self._set_state(FeedStatus.IDLE, "stopped")
 
     # --- documents ------------------------------------------------------------------
     def _offer(self, data: bytes, where: str) -> None:

@@ -137,7 +137,7 @@ class SensorThingsSource:
 
 @dataclass(frozen=True)
 class CapSource:
-    """CAP 1.2 warnings from a file, a watched folder, or an Atom/RSS feed over HTTP (``kind = "cap"``).
+    """CAP 1.2 warnings from a file, a watched folder, an Atom/RSS feed over HTTP or an MQTT topic (``kind = "cap"``).
 
     Exactly one of ``path`` and ``url`` is set.
 
@@ -147,7 +147,8 @@ class CapSource:
     path : Path or None
         A CAP file, or a folder whose ``.xml`` files are read as they appear or change.
     url : str or None
-        An Atom or RSS feed listing CAP alerts; each entry's CAP document is fetched once.
+        An Atom or RSS feed listing CAP alerts (each entry's CAP document is fetched once),
+        or ``mqtt://HOST:PORT/TOPIC`` whose messages are CAP documents.
     poll_s : float
         How often the file, folder or feed is looked at again.
     timeout_s : float

@@ -120,8 +120,10 @@ def _existing_path(value, folder: Path) -> Path:
 def _feed_url(value, folder: Path) -> str:
     text = _text(value, folder).strip()
     parts = urlsplit(text)
+    if parts.scheme == "mqtt" and parts.netloc and (parts.path.strip("/") or "#" in text):
+        return text  # CAP documents as MQTT messages
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise _Bad(f"must be an http:// or https:// URL, not {_shown(text)}")
+        raise _Bad(f"must be an http:// or https:// URL (or mqtt://HOST:PORT/TOPIC), not {_shown(text)}")
     return text
 
 

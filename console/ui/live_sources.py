@@ -53,11 +53,15 @@ class LiveSources(QObject):
         self.warnings_pane.zoom_requested.connect(self.zoom_to_warning)
         self.warnings_dock = window._dock(self.tr("CAP warnings"), self.warnings_pane,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Hidden until the first warning brings it up: tabified while visible, before the window
+        # is shown, Qt leaves a second tab bar of the pair painted over the layer tree.
+        self.warnings_dock.hide()
         window.tabifyDockWidget(window.alarms_dock, self.warnings_dock)
         window.alarms_dock.raise_()
         self.areas = WarningAreas(window.canvas.renderer, self.tr("CAP warning areas"), "CAP预警区域")
         self.cover = None  # which sensors lie inside which warning (console.cap.cover.WarningCover)
         window.alarm_pane.model.context_lines = self.warning_lines
+        window.canvas.feature_clicked.connect(self._on_feature_clicked)
         self.label = QLabel()
         self.stop_action = None
 
@@ -257,6 +261,14 @@ class LiveSources(QObject):
             return []
         return [self.tr("Inside CAP warning: {headline} ({level})").format(
             headline=w.headline or w.event, level=colour_label(w.level)) for w in self.cover.warnings_of(alarm.sensor_id)]
+
+    def _on_feature_clicked(self, layer, row: int) -> None:
+        """A click on a warning's area selects the warning: its full text shows in the Warnings pane."""
+        if layer is None or layer is not self.areas.layer or row < 0:
+            return
+        if self.warnings_pane.select_warning(str(layer.text_values("id")[row])):
+            self.warnings_dock.show()
+            self.warnings_dock.raise_()
 
     def zoom_to_warning(self, warning) -> None:
         bounds = self.areas.bounds_of(warning)

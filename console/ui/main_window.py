@@ -178,6 +178,11 @@ class MainWindow(QMainWindow):
         self.change_shift_action = self._action(alarms_menu, self.tr("Change &shift…"), self.change_shift)
         self.shift_report_action = self._action(alarms_menu, self.tr("Shift &report…"), self.ask_shift_report)
         self.history_action = self._action(alarms_menu, self.tr("Closed alarm &history…"), self.show_history, "Ctrl+H")
+        alarms_menu.addSeparator()
+        from console.ui.cap_publish import CapPublisher
+
+        self.cap_publisher = CapPublisher(self)
+        self.cap_publisher.add_actions(alarms_menu)
         self.sources.add_menu(self.menuBar().addMenu(self.tr("S&ources")))
         drill_menu = self.menuBar().addMenu(self.tr("&Drill"))
         self.start_drill_action = self._action(drill_menu, self.tr("&Start a drill from a recorded feed…"),

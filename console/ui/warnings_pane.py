@@ -2,7 +2,8 @@
 
 One row per warning (level, event, area, sender, effective, expires, time
 left, source, and the active alarms whose sensors lie inside its area), most severe first, the level cell in the level's colour. A click
-shows the full text below and asks the map to zoom to the warning's area.
+shows the full text beside the table and asks the map to zoom to the warning's area;
+a click on a warning's area on the map selects it here (``select_warning``).
 The pane reads plain ``ActiveWarning`` data (``EngineMirror.warnings``); it
 never parses CAP itself.
 """
@@ -97,10 +98,14 @@ class WarningsPane(QWidget):
         self.table.cellClicked.connect(self._on_clicked)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        # Side by side: the pane lives in the wide, low bottom dock, where text beneath the
+        # table would get two lines; beside it, the full text of a warning is read whole.
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.text)
-        splitter.setSizes([220, 120])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -153,6 +158,15 @@ class WarningsPane(QWidget):
             return None
         return self.warnings[rows[0].row()]
 
+    def select_warning(self, warning_id: str) -> bool:
+        """Select the warning ``warning_id`` (its full text shows); False when it is not in force."""
+        ids = [w.id for w in self.warnings]
+        if warning_id not in ids:
+            return False
+        self.table.selectRow(ids.index(warning_id))
+        self.table.scrollToItem(self.table.item(ids.index(warning_id), 1))
+        return True
+
     def row_texts(self, row: int) -> list[str]:
         """What a row shows, cell by cell (for the status line and tests)."""
         return [self.table.item(row, column).text() for column in range(len(self.COLUMNS))]
@@ -201,9 +215,11 @@ class WarningsPane(QWidget):
                                                         how=level_source_label(warning.level_source)),
                  self.tr("Area: {area}").format(area=warning.area_desc or "—"),
                  self.tr("Sender: {sender}").format(sender=warning.sender),
-                 self.tr("Effective {effective}, onset {onset}, expires {expires}").format(
+                 (self.tr("Effective {effective}, onset {onset}, expires {expires}").format(
                      effective=self._time(warning.effective_ms), onset=self._time(warning.onset_ms),
-                     expires=self._time(warning.expires_ms))]
+                     expires=self._time(warning.expires_ms)) if warning.onset_ms is not None else
+                  self.tr("Effective {effective}, expires {expires}").format(
+                     effective=self._time(warning.effective_ms), expires=self._time(warning.expires_ms)))]
         if warning.description:
             lines += ["", warning.description]
         if warning.instruction:
