@@ -804,54 +804,107 @@
 <context>
     <name>CapLevel</name>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="43"/>
+        <location filename="../../console/ui/warnings_pane.py" line="44"/>
         <source>no level</source>
         <translation>无级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="44"/>
+        <location filename="../../console/ui/warnings_pane.py" line="45"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="44"/>
+        <location filename="../../console/ui/warnings_pane.py" line="45"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="45"/>
+        <location filename="../../console/ui/warnings_pane.py" line="46"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="45"/>
+        <location filename="../../console/ui/warnings_pane.py" line="46"/>
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="46"/>
+        <location filename="../../console/ui/warnings_pane.py" line="47"/>
         <source>{colour} (level {roman})</source>
         <translation>{colour}（{roman}级）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="52"/>
+        <location filename="../../console/ui/warnings_pane.py" line="53"/>
         <source>from the CAP severity</source>
         <translation>依据CAP严重程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="54"/>
+        <location filename="../../console/ui/warnings_pane.py" line="55"/>
         <source>from the colour word in the message</source>
         <translation>依据预警信息中的颜色词</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="56"/>
+        <location filename="../../console/ui/warnings_pane.py" line="57"/>
         <source>from the message&apos;s colour parameter</source>
         <translation>依据预警信息的颜色参数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="57"/>
+        <location filename="../../console/ui/warnings_pane.py" line="58"/>
         <source>the message gives no level</source>
         <translation>预警信息未给出级别</translation>
+    </message>
+</context>
+<context>
+    <name>CapPublisher</name>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="35"/>
+        <source>&amp;Publish as CAP…</source>
+        <translation>发布为CAP预警(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="36"/>
+        <source>Write the selected alarm as a CAP 1.2 alert for other departments</source>
+        <translation>将所选报警写成CAP 1.2预警，供其他部门接收</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="37"/>
+        <source>Publish the &amp;incident as CAP…</source>
+        <translation>将事件发布为CAP预警(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="39"/>
+        <source>Write the incident of the selected alarm, with its footprint, as a CAP 1.2 alert</source>
+        <translation>将所选报警所属事件（含其影响范围）写成CAP 1.2预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="73"/>
+        <source>is not in the warning pane&apos;s book any more</source>
+        <translation>已不在报警列表中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="85"/>
+        <source>belongs to no incident</source>
+        <translation>不属于任何事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="112"/>
+        <source>Not published</source>
+        <translation>未发布</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="115"/>
+        <source>Select an alarm in the warning pane first.</source>
+        <translation>请先在报警列表中选择一条报警。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="125"/>
+        <source>Publish as CAP 1.2</source>
+        <translation>发布为CAP 1.2预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/cap_publish.py" line="134"/>
+        <source>CAP {kind} {identifier} written to {path}</source>
+        <translation>CAP {kind} {identifier} 已写入 {path}</translation>
     </message>
 </context>
 <context>
@@ -1765,85 +1818,85 @@
         <translation>CAP预警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="58"/>
+        <location filename="../../console/ui/live_sources.py" line="61"/>
         <source>CAP warning areas</source>
         <translation>CAP预警区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="65"/>
+        <location filename="../../console/ui/live_sources.py" line="69"/>
         <source>&amp;Add sources file…</source>
         <translation>添加数据源文件(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="66"/>
+        <location filename="../../console/ui/live_sources.py" line="70"/>
         <source>&amp;Disconnect the live sources</source>
         <translation>断开实时数据源(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="71"/>
+        <location filename="../../console/ui/live_sources.py" line="75"/>
         <source>Add a sources file</source>
         <translation>添加数据源文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="83"/>
-        <location filename="../../console/ui/live_sources.py" line="128"/>
-        <location filename="../../console/ui/live_sources.py" line="145"/>
+        <location filename="../../console/ui/live_sources.py" line="87"/>
+        <location filename="../../console/ui/live_sources.py" line="132"/>
+        <location filename="../../console/ui/live_sources.py" line="149"/>
         <source>Sources not connected</source>
         <translation>数据源未接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="92"/>
+        <location filename="../../console/ui/live_sources.py" line="96"/>
         <source>{path}: a source named {name} is already connected</source>
         <translation>{path}：名为 {name} 的数据源已接入</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="106"/>
+        <location filename="../../console/ui/live_sources.py" line="110"/>
         <source>Sources: asking the services for their sensors…</source>
         <translation>数据源：正在向服务查询监测点…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="127"/>
+        <location filename="../../console/ui/live_sources.py" line="131"/>
         <source>{path}: the sources supply no sensors</source>
         <translation>{path}：这些数据源没有提供监测点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="148"/>
+        <location filename="../../console/ui/live_sources.py" line="152"/>
         <source>Live sources need the sensor layers of the city on the map.</source>
         <translation>实时数据源需要地图上有城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="163"/>
+        <location filename="../../console/ui/live_sources.py" line="167"/>
         <source>Action not done</source>
         <translation>操作未执行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="166"/>
+        <location filename="../../console/ui/live_sources.py" line="170"/>
         <source>Sources file: {path}</source>
         <translation>数据源文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="171"/>
+        <location filename="../../console/ui/live_sources.py" line="175"/>
         <source>Sources: starting…</source>
         <translation>数据源：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="197"/>
+        <location filename="../../console/ui/live_sources.py" line="201"/>
         <source>No live sources. Sources ▸ Add sources file… connects them.</source>
         <translation>没有实时数据源。可通过“数据源 ▸ 添加数据源文件…”接入。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="258"/>
+        <location filename="../../console/ui/live_sources.py" line="262"/>
         <source>Inside CAP warning: {headline} ({level})</source>
         <translation>位于CAP预警区域内：{headline}（{level}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="270"/>
-        <location filename="../../console/ui/live_sources.py" line="273"/>
+        <location filename="../../console/ui/live_sources.py" line="282"/>
+        <location filename="../../console/ui/live_sources.py" line="285"/>
         <source>Live sources stopped</source>
         <translation>实时数据源已停止</translation>
     </message>
     <message>
-        <location filename="../../console/ui/live_sources.py" line="272"/>
+        <location filename="../../console/ui/live_sources.py" line="284"/>
         <source>The live sources stopped: {message}</source>
         <translation>实时数据源已停止：{message}</translation>
     </message>
@@ -1946,104 +1999,104 @@
         <translation>已关闭报警历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="181"/>
+        <location filename="../../console/ui/main_window.py" line="186"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182"/>
+        <location filename="../../console/ui/main_window.py" line="187"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="183"/>
+        <location filename="../../console/ui/main_window.py" line="188"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="185"/>
+        <location filename="../../console/ui/main_window.py" line="190"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="240"/>
+        <location filename="../../console/ui/main_window.py" line="245"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="257"/>
+        <location filename="../../console/ui/main_window.py" line="262"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="296"/>
+        <location filename="../../console/ui/main_window.py" line="301"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="395"/>
+        <location filename="../../console/ui/main_window.py" line="400"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="398"/>
+        <location filename="../../console/ui/main_window.py" line="403"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="410"/>
+        <location filename="../../console/ui/main_window.py" line="415"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="411"/>
+        <location filename="../../console/ui/main_window.py" line="416"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="407"/>
-        <location filename="../../console/ui/main_window.py" line="413"/>
+        <location filename="../../console/ui/main_window.py" line="412"/>
+        <location filename="../../console/ui/main_window.py" line="418"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="438"/>
+        <location filename="../../console/ui/main_window.py" line="443"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="439"/>
+        <location filename="../../console/ui/main_window.py" line="444"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="454"/>
+        <location filename="../../console/ui/main_window.py" line="459"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="455"/>
-        <location filename="../../console/ui/main_window.py" line="467"/>
+        <location filename="../../console/ui/main_window.py" line="460"/>
+        <location filename="../../console/ui/main_window.py" line="472"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="465"/>
+        <location filename="../../console/ui/main_window.py" line="470"/>
         <source>Reading the feed</source>
         <translation>正在读取数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="481"/>
+        <location filename="../../console/ui/main_window.py" line="486"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="534"/>
+        <location filename="../../console/ui/main_window.py" line="539"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="567"/>
+        <location filename="../../console/ui/main_window.py" line="572"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -2666,7 +2719,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="550"/>
+        <location filename="../../console/ui/main_window.py" line="555"/>
         <location filename="../../console/ui/briefing/build.py" line="96"/>
         <source>Map</source>
         <translation>地图</translation>
@@ -2962,102 +3015,107 @@
 <context>
     <name>WarningsPane</name>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
         <source>Sender</source>
         <translation>发布单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="88"/>
+        <location filename="../../console/ui/warnings_pane.py" line="89"/>
         <source>Effective</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <location filename="../../console/ui/warnings_pane.py" line="90"/>
         <source>Expires</source>
         <translation>失效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <location filename="../../console/ui/warnings_pane.py" line="90"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <location filename="../../console/ui/warnings_pane.py" line="90"/>
         <source>Alarms inside</source>
         <translation>区域内报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="89"/>
+        <location filename="../../console/ui/warnings_pane.py" line="90"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="119"/>
+        <location filename="../../console/ui/warnings_pane.py" line="124"/>
         <source>CAP warnings in force: {n}</source>
         <translation>生效中的CAP预警：{n} 条</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="120"/>
+        <location filename="../../console/ui/warnings_pane.py" line="125"/>
         <source>No CAP warning in force.</source>
         <translation>当前无生效的CAP预警。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="169"/>
+        <location filename="../../console/ui/warnings_pane.py" line="183"/>
         <source>until cancelled</source>
         <translation>至解除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="171"/>
+        <location filename="../../console/ui/warnings_pane.py" line="185"/>
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="197"/>
+        <location filename="../../console/ui/warnings_pane.py" line="211"/>
         <source>Click a warning to read its full text and zoom to its area.</source>
         <translation>点击预警查看全文并缩放至其区域。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="200"/>
+        <location filename="../../console/ui/warnings_pane.py" line="214"/>
         <source>Level: {level}, {how}</source>
         <translation>级别：{level}，{how}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="202"/>
+        <location filename="../../console/ui/warnings_pane.py" line="216"/>
         <source>Area: {area}</source>
         <translation>区域：{area}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="203"/>
+        <location filename="../../console/ui/warnings_pane.py" line="217"/>
         <source>Sender: {sender}</source>
         <translation>发布单位：{sender}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="204"/>
+        <location filename="../../console/ui/warnings_pane.py" line="218"/>
         <source>Effective {effective}, onset {onset}, expires {expires}</source>
         <translation>生效 {effective}，开始 {onset}，失效 {expires}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="210"/>
+        <location filename="../../console/ui/warnings_pane.py" line="221"/>
+        <source>Effective {effective}, expires {expires}</source>
+        <translation>生效 {effective}，失效 {expires}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/warnings_pane.py" line="226"/>
         <source>Instruction: {text}</source>
         <translation>防御指引：{text}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/warnings_pane.py" line="212"/>
+        <location filename="../../console/ui/warnings_pane.py" line="228"/>
         <source>This warning gives no area the map can draw.</source>
         <translation>此预警未给出可在地图上绘制的区域。</translation>
     </message>
