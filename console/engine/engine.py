@@ -25,6 +25,7 @@ import numpy as np
 from console.engine.health import DOWN_STATUSES, SourceHealth
 from console.engine.warnings import EngineWarnings
 from console.feeds.base import AdapterStatusEvent, CapWarning, FeedAdapter, FeedStatus, SensorStatusEvent
+from console.model.journal import JournalEntry
 from console.model.pipeline import Pipeline
 from console.model.readings import ReadingBatch
 
@@ -123,9 +124,12 @@ class Engine:
             warnings_changed = self.warnings.refresh(now, prune=True)
         elif self.warnings.dirty:
             warnings_changed = self.warnings.refresh(now)
+        journal = self.pipeline.journal
         if warnings_changed:
             self._group_by_warnings()
-        journal = self.pipeline.journal
+            rows = self.warnings.take_journal_rows()
+            if rows and journal is not None:  # what came into force and what left it, kept past the map
+                journal.submit(JournalEntry(warnings=rows))
         if taken and journal is not None:
             journal.throttle(JOURNAL_BACKLOG_ROWS)
         return taken

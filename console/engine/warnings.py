@@ -5,7 +5,9 @@ of a recorded feed has not been). What is in force is worked out again when a
 message arrives and once a second as time passes, so a warning whose
 ``effective`` time comes shows up, and one that expires leaves, without any
 message. ``version`` grows whenever the set in force changes: the window is sent
-the warnings only then.
+the warnings only then. Each warning coming into force and leaving it (expired,
+replaced by an Update, cancelled) becomes a journal row (``journal_rows``), so
+the record of what was in force outlives the map.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class EngineWarnings:
         self._source: dict[tuple[str, str], str] = {}
         self._shown: tuple = ()
         self._dirty = False
+        self._withdrawn: dict[str, tuple[str, str]] = {}  # warning id -> (replaced/cancelled, by which id)
+        self.journal_rows: list[tuple] = []  # (t_ms, warning_id, change, reason, ...) until the engine takes them
 
     def take(self, warning, source: str, *, lonlat_circles: bool = False) -> int:
         """Apply the alerts of one ``CapWarning``; returns how many it held (0 when refused)."""
@@ -64,7 +68,10 @@ class EngineWarnings:
             return 0
         for alert in alerts:
             self.received[source] += 1
-            self.book.apply(alert)
+            by = f"{alert.sender},{alert.identifier}"
+            for old in self.book.apply(alert):
+                reason = "replaced" if alert.msg_type == "Update" else "cancelled"
+                self._withdrawn[f"{old.sender},{old.identifier}"] = (reason, by)
             if alert.key in self.book:
                 self._source[alert.key] = source
         self._dirty = True
@@ -80,12 +87,39 @@ class EngineWarnings:
         if shown == self._shown:
             return False
         self._shown = shown
+        before = {w.id: w for w in self.active}
         self.active = [active_warning(alert, self._source.get(alert.key, "")) for alert in alerts]
+        self._journal_changes(before, now_ms)
         self._source = {key: source for key, source in self._source.items() if key in self.book}
         self.version += 1
         return True
+
+    def _journal_changes(self, before: dict, now_ms: int) -> None:
+        now = {w.id: w for w in self.active}
+        for warning in self.active:
+            if warning.id not in before:
+                self.journal_rows.append(journal_row(warning, now_ms, "in_force", "", ""))
+        for warning_id, warning in before.items():
+            if warning_id in now:
+                continue
+            reason, by = self._withdrawn.pop(warning_id, ("", ""))
+            if not reason:
+                expired = warning.expires_ms is not None and now_ms >= warning.expires_ms
+                reason = "expired" if expired else "not_in_force"
+            self.journal_rows.append(journal_row(warning, now_ms, "left", reason, by))
+
+    def take_journal_rows(self) -> list[tuple]:
+        rows, self.journal_rows = self.journal_rows, []
+        return rows
 
     @property
     def dirty(self) -> bool:
         """A message arrived since the last ``refresh``."""
         return self._dirty
+
+
+def journal_row(warning, t_ms: int, change: str, reason: str, by: str) -> tuple:
+    """A row of the journal's ``cap_warning`` table (``console.model.journal.schema.CAP_WARNING_COLUMNS``)."""
+    return (int(t_ms), warning.id, change, reason, by, warning.level, warning.event, warning.headline,
+            warning.area_desc, warning.sender, warning.source, warning.msg_type, warning.sent_ms,
+            warning.effective_ms, warning.expires_ms, warning.description, warning.area_wkb)

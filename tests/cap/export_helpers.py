@@ -20,10 +20,11 @@ from console.model.sensors import SensorTable
 from tests.model.helpers import FLOOD_RULES, MINUTE, T0, batch, rules
 
 T3 = T0 - 5 * 60 * MINUTE  # 2026-07-21 03:00 in Shanghai (T0 is 08:00 there)
+# The waterlogging sites share a district: incidents group by family and district.
 SITES = {  # id: (quantity, category, lon, lat, district, name, unit)
     "WLG-1": ("depth", "waterlogging", 114.3000, 30.6000, "江岸区", "解放大道积水点", "cm"),
     "WLG-2": ("depth", "waterlogging", 114.3030, 30.6010, "江岸区", "黄浦路积水点", "cm"),
-    "WLG-3": ("depth", "waterlogging", 114.3010, 30.6030, "江汉区", "新华路积水点", "cm"),
+    "WLG-3": ("depth", "waterlogging", 114.3010, 30.6030, "江岸区", "新华路积水点", "cm"),
     "GAS-1": ("gas_lel", "gas", 114.2000, 30.5500, "武昌区", "中北路燃气井", "%LEL"),
 }
 

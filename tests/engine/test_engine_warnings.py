@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,6 +18,8 @@ from console.engine import Engine
 from console.engine.protocol import EngineSpec
 from console.feeds.cap_adapter import CapFeedAdapter
 from console.feeds.recorded import RecordedFeedAdapter
+from console.model.journal import Journal
+from console.model.journal.queries import cap_warnings_between
 from console.model.pipeline import Pipeline
 from console.sources import parse_sources
 from tests.cap.helpers import alert_xml, info_xml
@@ -56,7 +59,8 @@ def test_alert_update_cancel_and_expiry_through_a_watched_folder(tmp_path):
     folder.mkdir()
     clock = Clock(T_SENT + 60_000)
     adapter = CapFeedAdapter("met", path=folder, poll_s=0.02)
-    engine = Engine(Pipeline(small_table(), None), [adapter], clock_ms=clock)
+    journal = Journal(tmp_path / "j.sqlite")
+    engine = Engine(Pipeline(small_table(), None, journal=journal), [adapter], clock_ms=clock)
     engine.start()
     try:
         def step_until(condition):
@@ -99,6 +103,21 @@ def test_alert_update_cancel_and_expiry_through_a_watched_folder(tmp_path):
         assert engine.warnings.received == {"met": 4}
     finally:
         engine.stop()
+
+    # The map forgot them; the journal kept each coming into force and leaving it, and why.
+    db = sqlite3.connect(tmp_path / "j.sqlite")
+    kept = [(r["warning_id"].split(",")[1], r["change"], r["reason"], r["by_warning"].split(",")[-1], r["level"])
+            for r in cap_warnings_between(db, 0, T_SENT + 24 * HOUR)]
+    assert kept == [("A-1", "in_force", "", "", 2),
+                    ("A-2", "in_force", "", "", 1), ("A-1", "left", "replaced", "A-2", 2),
+                    ("B-1", "in_force", "", "", 3),
+                    ("B-1", "left", "expired", "", 3),
+                    ("A-2", "left", "cancelled", "A-3", 1)]
+    [a2] = [r for r in cap_warnings_between(db, 0, T_SENT + 24 * HOUR) if r["change"] == "left" and r["by_warning"]
+            and r["reason"] == "cancelled"]
+    assert a2["headline"] == "武汉市气象台发布暴雨红色预警" and a2["expires_ms"] == T_SENT + HOUR + 12 * HOUR
+    assert shapely.from_wkb(a2["area_wkb"]).contains(shapely.Point(114.22, 30.65))
+    db.close()
 
 
 def test_a_recorded_feed_carries_cap_lines_and_a_bad_one_is_refused_naming_its_line(tmp_path):

@@ -265,7 +265,7 @@ def test_a_schema_3_journal_still_opens_read_only_and_is_upgraded_by_its_writer(
     assert old.dispatched_to == "City Gas Co." and old.due_unit_ack_ms is None and next_deadline(old) is None
     reader.close()
     restarted = open_pipeline(path)
-    assert restarted.journal._reader.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert restarted.journal._reader.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert restarted.book.check_deadlines(T0 + 999 * MINUTE) == []  # an old dispatch has no deadline
     restarted.book.dispatch(1, "City Gas Co.", OPERATOR, T0 + 3 * MINUTE)
     restarted.close()

@@ -12,6 +12,7 @@ from console.model.journal.blocks import blob_slice, block_times, read_block
 from console.model.sensors import NO_TIME
 
 __all__ = [
+    "cap_warnings_between",
     "actions_between",
     "alarms_closed",
     "alarms_open_at",
@@ -227,6 +228,20 @@ def sensor_alarm_events(db: sqlite3.Connection, sensor_id: str, start_ms: int | 
                for t, alarm, operator, detail, seq in dispatches]
     events.sort(key=lambda e: (e[0], e[6], e[7]))
     return [e[:6] for e in events]
+
+
+def cap_warnings_between(db: sqlite3.Connection, start_ms: int, end_ms: int) -> list[dict]:
+    """CAP warnings that came into force or left it (expired, replaced, cancelled) in [start, end), by time.
+
+    Empty for a journal older than schema 5 (it kept no warnings).
+    """
+    from console.model.journal.schema import CAP_WARNING_COLUMNS
+
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cap_warning'").fetchone() is None:
+        return []
+    rows = db.execute(f"SELECT {', '.join(CAP_WARNING_COLUMNS)} FROM cap_warning WHERE t_ms >= ? AND t_ms < ? "
+                      "ORDER BY t_ms, rowid", (int(start_ms), int(end_ms))).fetchall()
+    return [dict(zip(CAP_WARNING_COLUMNS, row, strict=True)) for row in rows]
 
 
 def journal_meta(db: sqlite3.Connection) -> dict[str, str]:

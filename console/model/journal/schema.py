@@ -23,7 +23,7 @@ __all__ = [
     "connect_reader",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The writer appends: a small page cache serves it as well as a big one, and a long-running
 # console's memory must not grow by the cache as the journal grows (bench_serve, bench_journal).
 WRITER_CACHE_KIB = 8192
@@ -72,6 +72,21 @@ ALTER TABLE alarm ADD COLUMN due_unit_ack_ms INTEGER;
 ALTER TABLE alarm ADD COLUMN due_on_site_ms INTEGER;
 ALTER TABLE alarm ADD COLUMN due_handled_ms INTEGER;
 ALTER TABLE alarm ADD COLUMN escalated TEXT NOT NULL DEFAULT ''
+"""
+
+# Added in schema version 5: CAP warnings coming into force and leaving it (expired, replaced,
+# cancelled): the map forgets them, the journal keeps them.
+CAP_WARNING_COLUMNS = ("t_ms", "warning_id", "change", "reason", "by_warning", "level", "event", "headline",
+                       "area_desc", "sender", "source", "msg_type", "sent_ms", "effective_ms", "expires_ms",
+                       "description", "area_wkb")
+CAP_WARNING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cap_warning (
+    t_ms INTEGER NOT NULL, warning_id TEXT NOT NULL, change TEXT NOT NULL, reason TEXT NOT NULL,
+    by_warning TEXT NOT NULL, level INTEGER, event TEXT, headline TEXT, area_desc TEXT, sender TEXT,
+    source TEXT, msg_type TEXT, sent_ms INTEGER, effective_ms INTEGER, expires_ms INTEGER,
+    description TEXT, area_wkb BLOB
+);
+CREATE INDEX IF NOT EXISTS cap_warning_time ON cap_warning (t_ms)
 """
 
 # Readings of a large transaction, stored as columns (docs/journal.md); added in schema version 2.
@@ -228,7 +243,7 @@ def create_schema(connection: sqlite3.Connection) -> None:
     from console import __version__
 
     connection.execute("BEGIN IMMEDIATE")
-    for statement in SCHEMA.split(";"):
+    for statement in (SCHEMA + ";" + CAP_WARNING_SCHEMA).split(";"):
         if statement.strip():
             connection.execute(statement)
     created = datetime.now(UTC).isoformat(timespec="seconds")
@@ -244,7 +259,7 @@ def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
 
     Version 1 had no reading blocks; version 2 no confirmation, sensor-check state or fault items
     (its alarms are all process alarms); version 3 no dispatch steps or deadlines (its dispatches
-    keep no deadline: they count from nothing and never escalate).
+    keep no deadline: they count from nothing and never escalate); version 4 no CAP warnings.
     """
     connection.execute("BEGIN IMMEDIATE")
     if version < 2:
@@ -257,6 +272,10 @@ def upgrade_schema(connection: sqlite3.Connection, version: int) -> None:
                 connection.execute(statement)
     if version < 4:
         for statement in V4_COLUMNS.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+    if version < 5:
+        for statement in CAP_WARNING_SCHEMA.split(";"):
             if statement.strip():
                 connection.execute(statement)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

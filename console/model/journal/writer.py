@@ -27,7 +27,7 @@ from console.model.journal.blocks import BLOCK_MIN_READINGS, chunks, read_block,
 from console.model.journal.lock import WriterLock
 from console.model.journal.queries import count_readings, integrity_check, query_readings
 from console.model.journal.restore import restore_book
-from console.model.journal.schema import JournalError, connect
+from console.model.journal.schema import CAP_WARNING_COLUMNS, JournalError, connect
 from console.model.journal.states import restore_states, state_snapshot, write_states
 from console.model.sensors import NO_TIME, SensorTable
 
@@ -44,7 +44,8 @@ class JournalEntry:
 
     ``readings``: (rows, t_ms, value, quality) arrays, rows of the bound table.
     ``states``: a ``state_snapshot``. ``records``: what the alarm book recorded.
-    ``sensors``: (key, id) pairs of sensors new to the journal. ``meta``: keys
+    ``sensors``: (key, id) pairs of sensors new to the journal. ``warnings``: rows of
+    ``cap_warning`` (``schema.CAP_WARNING_COLUMNS``). ``meta``: keys
     and values for the ``meta`` table. ``rewind``: written first; forget what came
     after a point (see ``Journal.rewind``).
     """
@@ -55,6 +56,7 @@ class JournalEntry:
     sensors: list[tuple[int, str]] | None = None
     meta: dict[str, str] | None = None
     rewind: dict | None = None
+    warnings: list[tuple] | None = None
     seq: int = 0
 
     def size(self) -> int:
@@ -62,6 +64,7 @@ class JournalEntry:
         n += len(self.states["rows"]) if self.states is not None else 0
         if self.records is not None:
             n += len(self.records.transitions) + len(self.records.actions) + len(self.records.alarms)
+        n += len(self.warnings) if self.warnings else 0
         return n + (len(self.sensors) if self.sensors else 0)
 
 
@@ -404,6 +407,10 @@ class Journal:
                         zip(keys[part].tolist(), t[part].tolist(), values[part].tolist(), quality[part].tolist(),
                             strict=True),
                     )
+        warnings = [row for e in entries if e.warnings for row in e.warnings]
+        if warnings:
+            marks = ", ".join("?" * len(CAP_WARNING_COLUMNS))
+            connection.executemany(f"INSERT INTO cap_warning VALUES ({marks})", warnings)
         states = [e.states for e in entries if e.states is not None and len(e.states["rows"])]
         states = states if self.keep_states else []
         if states:
