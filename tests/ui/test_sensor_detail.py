@@ -198,7 +198,9 @@ def test_the_dispatch_loop_steps_are_marked_with_their_own_symbols_tips_and_lege
     assert plot.events_plot.getAxis("left")._tickLevels[0][unit_lane][1] == "Unit"
     # The legend names the steps present; the tooltips say what, when, and the note.
     assert plot.step_legend.isVisible()
-    assert [label.text for _sample, label in plot.step_legend.items] == [
+    plot.grab()  # laid out: the legend's row is under the plots, hiding none of the markers
+    assert plot.step_legend.sceneBoundingRect().top() >= plot.value_plots[-1].sceneBoundingRect().bottom() - 1
+    assert [text for _event, text in plot.step_legend.entries] == [
         "Unit acknowledged", "Unit on site", "Unit feedback", "Escalated (overdue)"]
     tips = {m.event: marker_tip(m) for m in plot.markers}
     assert "Unit acknowledged · " in tips["unit_ack"] and "抢修班组已出发" in tips["unit_ack"]
@@ -206,6 +208,11 @@ def test_the_dispatch_loop_steps_are_marked_with_their_own_symbols_tips_and_lege
     assert "阀井内检出燃气" in tips["feedback"]
     assert "Deadline missed: the unit's acknowledgement" in tips["escalation"]
     assert "To: 市燃气集团" in tips["dispatch"]
+    book.close(alarm_id, "false_alarm", "", OPERATOR, T0 + 86 * MINUTE)
+    window.refresh_live()
+    panel.tick()
+    (closed,) = [m for m in plot.markers if m.event == "close"]
+    assert "False alarm" in marker_tip(closed) and points["on_site"].symbol() != EVENT_SYMBOLS["close"]
 
     panel.set_range(2 * 3_600_000)
     plot.resize(900, 420)

@@ -83,7 +83,8 @@ def impact_rows(result) -> list[ImpactRow]:
         count=len(result.facilities)), right=translate("Briefing", "{people} people").format(
         people=f"{result.people:,}")))
     for facility in result.facilities[:TOP_FACILITIES]:
-        rows.append(ImpactRow("item", f"{facility.name} ({kind_text(facility.kind)})",
+        rows.append(ImpactRow("item", translate("Briefing", "{name} ({kind})").format(
+            name=facility.name, kind=kind_text(facility.kind)),
                               left=distance_text(facility.distance_m), right=f"{facility.people:,}", left_px=64))
     if len(result.facilities) > TOP_FACILITIES:
         rows.append(ImpactRow("item", translate("Briefing", "… and {n} more").format(

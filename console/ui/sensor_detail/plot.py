@@ -13,6 +13,7 @@ to the readings and the thresholds so the bands stay in sight.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -180,6 +181,11 @@ def marker_tip(marker: Marker) -> str:
         detail = translate("SensorDetail", "Deadline missed: {step}").format(step=step_label(detail))
     elif marker.event == "dispatch" and detail:
         detail = translate("SensorDetail", "To: {unit}").format(unit=detail)
+    elif marker.event == "close" and detail:
+        from console.ui.alarm_pane.labels import classification_label
+
+        with contextlib.suppress(KeyError):  # a classification this console does not know: shown as recorded
+            detail = classification_label(detail)
     if detail:
         lines.append(detail)
     if marker.operator and marker.event != "escalation":
@@ -321,29 +327,21 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         plot.addItem(self.event_points)
         # The dispatch loop's symbols, named for the kinds present: a row of its own under the plots,
         # so that it hides no marker; in the layout only while there is something to name.
-        self.step_legend = pg.LegendItem(labelTextSize="8pt", colCount=len(DISPATCH_STEP_EVENTS), frame=False,
-                                         labelTextColor=theme.ink("#30353B", minimum=4.5), verSpacing=-4,
-                                         horSpacing=14)
-        self.step_legend.setMaximumHeight(22)
+        self.step_legend = StepLegend()
         return plot
 
     def _show_step_legend(self) -> None:
         """The legend of the unit lane's symbols present, in the loop's order; out of the layout when none."""
         legend = self.step_legend
-        legend.clear()
         present = {m.event for m in self.markers}
-        for event in DISPATCH_STEP_EVENTS:
-            if event in present:
-                sample = pg.ScatterPlotItem(symbol=EVENT_SYMBOLS[event], size=10, brush=EVENT_COLOURS[event],
-                                            pen=pg.mkPen("#000000", width=1))
-                legend.addItem(sample, event_label(event))
-        wanted = bool(present & set(DISPATCH_STEP_EVENTS))
+        legend.set_events([event for event in DISPATCH_STEP_EVENTS if event in present])
         placed = legend in self.ci.items
-        if wanted and not placed:
+        if legend.entries and not placed:
             self.ci.addItem(legend, row=len(self.value_plots) + 1, col=0)
-        elif placed and not wanted:
+            self.ci.layout.setRowStretchFactor(len(self.value_plots) + 1, 0)
+        elif placed and not legend.entries:
             self.ci.removeItem(legend)
-        legend.setVisible(wanted)
+        legend.setVisible(bool(legend.entries))
 
     # --- data -----------------------------------------------------------------------------------
     def set_series_data(self, sensor_id: str, t_ms: np.ndarray, value: np.ndarray) -> None:
@@ -408,6 +406,45 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         for plot in [self.events_plot, *self.value_plots]:
             plot.setLimits(xMin=start_ms / 1000.0 - 0.02 * span, xMax=end_ms / 1000.0 + 0.05 * span,
                            minXRange=120.0)
+
+
+class StepLegend(pg.GraphicsWidget):
+    """One line under the plots naming the unit lane's symbols: ``entries`` are (event, text) as drawn.
+
+    Drawn here rather than with pyqtgraph's ``LegendItem``, which sets its own geometry
+    whenever its entries change and so leaves the place the layout gives it.
+    """
+
+    HEIGHT_PX = 22
+
+    def __init__(self):
+        super().__init__()
+        self.entries: list[tuple[str, str]] = []
+        self.setMinimumHeight(self.HEIGHT_PX)
+        self.setMaximumHeight(self.HEIGHT_PX)
+
+    def set_events(self, events: list[str]) -> None:
+        entries = [(event, event_label(event)) for event in events]
+        if entries != self.entries:
+            self.entries = entries
+            self.update()
+
+    def paint(self, painter, *args) -> None:
+        from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        metrics = painter.fontMetrics()
+        x, middle = float(LEFT_AXIS_PX), self.size().height() / 2
+        for event, text in self.entries:
+            painter.save()
+            painter.translate(x + 6, middle)
+            drawSymbol(painter, EVENT_SYMBOLS[event], 10, pg.mkPen("#000000", width=1),
+                       pg.mkBrush(EVENT_COLOURS[event]))
+            painter.restore()
+            painter.setPen(QColor(theme.ink("#30353B", minimum=4.5)))
+            painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, self.size().height()),
+                             Qt.AlignmentFlag.AlignVCenter, text)
+            x += 16 + metrics.horizontalAdvance(text) + 18
 
 
 def _rising(bands) -> bool:
