@@ -142,6 +142,19 @@ def test_snapshot_impact_sensor_adds_the_summary_and_zooms_to_the_impact(tmp_pat
     assert "Impact of" not in pdf_text(plain)
 
 
+@needs_poppler
+def test_what_the_analysis_cannot_answer_is_said_on_the_page(tmp_path, qapp):
+    catalog = handmade.write_city(tmp_path / "city", facilities=False)
+    out = tmp_path / "far.pdf"
+    assert main(["snapshot", "--catalog", str(catalog), "--impact-sensor", handmade.FAR_SENSOR, "--out", str(out),
+                 "--lang", "en"]) == 0
+    text = " ".join(pdf_text(out).split())  # the notes wrap: read them as one line
+    assert f"Impact of {handmade.FAR_SENSOR}" in text
+    assert "No facilities layer" in text and "Facilities inside: 0" in text
+    assert f"Sensor {handmade.FAR_SENSOR} is on no gas pipe" in text
+    assert "Nearest units by road" in text  # the rest still answers
+
+
 def test_snapshot_impact_of_an_unknown_sensor_is_named_and_writes_nothing(tmp_path, capsys, qapp):
     catalog = handmade.write_city(tmp_path / "city")
     out = tmp_path / "brief.pdf"

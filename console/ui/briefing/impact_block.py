@@ -18,6 +18,9 @@ from console.ui.briefing.style import INK, MUTED, page_font
 
 TOP_FACILITIES = 3  # the nearest few; the rest are counted
 ACCENT = QColor("#6A1B9A")  # the overlay's radius purple (console.ui.impact.overlay.RADIUS)
+NOTE_INK = QColor("#8A5A00")  # the Impact dock's note colour: "attention", not a warning level
+MAX_NOTES = 3
+WRAPPED = ("source", "note")
 TITLE_PX = 24
 ROW_PX = 18
 SOURCE_FONT_PX = 11
@@ -26,7 +29,8 @@ GAP_PX = 4
 
 @dataclass(frozen=True)
 class ImpactRow:
-    """One line of the block: ``style`` is ``head`` (a section), ``item`` (columns), ``text`` or ``source``.
+    """One line of the block: ``style`` is ``head`` (a section), ``item`` (columns), ``text``, or ``source`` and
+    ``note`` (small, wrapped: where the radius comes from, what the analysis could not answer).
 
     An item has a left column (distance, or a unit's kind) of ``left_px``, its name, and a right column.
     """
@@ -79,6 +83,11 @@ def impact_rows(result) -> list[ImpactRow]:
     source = result.radius_source_zh if _chinese() and result.radius_source_zh else result.radius_source
     if source:
         rows.append(ImpactRow("source", translate("Briefing", "Source: {source}").format(source=source)))
+    # What could not be answered (a layer missing, a sensor on no pipe): a page must not read as "nothing there".
+    notes = [n.zh if _chinese() else n.en for n in result.notes]
+    rows += [ImpactRow("note", "• " + text) for text in notes[:MAX_NOTES]]
+    if len(notes) > MAX_NOTES:
+        rows.append(ImpactRow("note", translate("Briefing", "… and {n} more").format(n=len(notes) - MAX_NOTES)))
     rows.append(ImpactRow("head", translate("Briefing", "Facilities inside: {count}").format(
         count=len(result.facilities)), right=translate("Briefing", "{people} people").format(
         people=f"{result.people:,}")))
@@ -125,14 +134,14 @@ class ImpactBlock:
         self._source_height = {}
         metrics = QFontMetricsF(page_font(SOURCE_FONT_PX))
         for index, row in enumerate(self.rows):
-            if row.style == "source":
+            if row.style in WRAPPED:
                 bound = metrics.boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), row.text)
                 self._source_height[index] = min(bound.height(), 3 * metrics.lineSpacing()) + 2
         self.height = TITLE_PX + GAP_PX + sum(self._row_height(i) for i in range(len(self.rows)))
 
     def _row_height(self, index: int) -> float:
         row = self.rows[index]
-        if row.style == "source":
+        if row.style in WRAPPED:
             return self._source_height[index]
         return ROW_PX + (GAP_PX if row.style == "head" else 0)
 
@@ -149,10 +158,13 @@ class ImpactBlock:
         y = top + TITLE_PX + GAP_PX
         for index, row in enumerate(self.rows):
             height = self._row_height(index)
-            if row.style == "source":
+            if row.style in WRAPPED:
                 painter.setFont(page_font(SOURCE_FONT_PX))
-                painter.setPen(MUTED)
+                painter.setPen(NOTE_INK if row.style == "note" else MUTED)
+                painter.save()
+                painter.setClipRect(QRectF(left, y, width, height))  # three lines at most
                 painter.drawText(QRectF(left, y, width, height), int(Qt.TextFlag.TextWordWrap), row.text)
+                painter.restore()
             elif row.style == "item":
                 self._paint_item(painter, QRectF(left, y, width, ROW_PX), row)
             else:
