@@ -5,6 +5,9 @@ map picture of old (title bar, legend, scale, north arrow). With any of them it
 draws a briefing page (``console.ui.briefing``): the state of a recorded feed at
 ``--at`` through the rules (a drill, marked as one), or the open alarms of a
 journal, with legend, inset, alarm table and the data-source note.
+``--impact-sensor ID`` adds the impact analysis of an alarm at that sensor: its
+overlay on the map (which then shows the impact's area) and its summary in the
+sidebar, as the window's page does when the Impact dock shows a result.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ def add_arguments(parser) -> None:
                                                   "default: the end of the feed)")
     parser.add_argument("--journal", metavar="J", help="a journal: its open alarms and sensor states")
     parser.add_argument("--rules", metavar="TOML", help="alarm rules for --feed (default: the shipped rules)")
+    parser.add_argument("--impact-sensor", metavar="ID",
+                        help="a briefing page with the impact analysis of an alarm at this sensor "
+                             "(needs the catalog's role layers, see console impact)")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -85,7 +91,8 @@ def feed_moment(text: str | None, replay) -> int:
 
 
 def wants_briefing(args) -> bool:
-    return bool(args.feed or args.journal or args.layout or args.subtitle or Path(args.out).suffix.lower() == ".pdf")
+    return bool(args.feed or args.journal or args.layout or args.subtitle or args.impact_sensor
+                or Path(args.out).suffix.lower() == ".pdf")
 
 
 def run(args) -> int:
@@ -130,7 +137,10 @@ def run(args) -> int:
     else:
         from console.ui.briefing import write_briefing
 
-        write_briefing(_briefing(args, renderer, title, extent, feed, sensor_layers), out, layout, size)
+        page = _briefing(args, renderer, title, extent, feed, sensor_layers)
+        if args.impact_sensor:
+            _add_impact(page, args.impact_sensor, keep_extent=extent is not None)
+        write_briefing(page, out, layout, size)
     print(out.resolve(), file=sys.stdout)
     return 0
 
@@ -263,3 +273,29 @@ def _briefing(args, renderer, title, extent, feed: FeedAtMoment | None, layers):
     now_ms = int(datetime.now().timestamp() * 1000)
     subtitle = default_subtitle(False) if args.subtitle is None else args.subtitle
     return Briefing(renderer, title, now_ms, extent=extent, subtitle=subtitle)
+
+
+def _add_impact(briefing, sensor_id: str, keep_extent: bool) -> None:
+    """The impact of an alarm at ``sensor_id`` on the page: the overlay on its map, the summary in its sidebar.
+
+    Day or night distances follow the page's time (a drill's feed clock). Without
+    ``--extent`` the map shows the impact's area, as the window zooms to it.
+    """
+    from console.impact import ImpactContext
+    from console.impact.ground import scale
+    from console.ui.impact.overlay import ImpactOverlay
+    from console.ui.impact.window import overlay_titles
+
+    renderer = briefing.renderer
+    context = ImpactContext([layer for layer in renderer.layers if layer.role or layer.is_sensor_layer])
+    try:
+        result = context.analyse(sensor_id, when=briefing.when)
+    except InputError as exc:
+        raise InputError("--impact-sensor", str(exc)) from None
+    overlay = ImpactOverlay(renderer, overlay_titles())
+    overlay.show(result)
+    if not keep_extent:
+        minx, miny, maxx, maxy = overlay.extent(result)
+        pad = 0.08 * max(maxx - minx, maxy - miny, 200.0 / float(scale(result.y)))
+        briefing.extent = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+    briefing.impact = result

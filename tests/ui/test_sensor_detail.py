@@ -133,10 +133,12 @@ def test_a_click_on_the_map_opens_the_journal_history_with_bands_markers_and_met
     plot = panel.plot.value_plots[0]
     assert all(band in plot.items for band in bands)
 
-    # Raise, acknowledge, dispatch and close at the journaled times.
+    # Raise, acknowledge, dispatch and close at the journaled times; the unit never acknowledged, so the
+    # dispatch escalated when its acknowledgement fell due (level II at its peak: 10 min after the dispatch).
     # The raise: the second reading past the threshold (minute 41) confirms the level of the first (minute 40).
     assert [(e[1], e[0]) for e in events] == [("raise", T0 + 41 * MINUTE), ("acknowledge", T0 + 45 * MINUTE),
-                                               ("dispatch", T0 + 50 * MINUTE), ("close", T0 + 90 * MINUTE)]
+                                               ("dispatch", T0 + 50 * MINUTE), ("escalation", T0 + 60 * MINUTE),
+                                               ("close", T0 + 90 * MINUTE)]
     assert [(m.event, m.t_ms, m.alarm_id) for m in panel.plot.markers] == [(e[1], e[0], handled) for e in events]
     assert panel.plot.event_points.data["x"].tolist() == [e[0] / 1000 for e in events]
 
@@ -147,6 +149,81 @@ def test_a_click_on_the_map_opens_the_journal_history_with_bands_markers_and_met
     assert fields["contact"] == "027-8888-0002" and fields["asset"] == "DN300 中压管 2"
     assert fields["coordinates"] == format_lonlat(*mercator_to_lonlat(float(table.x[row]), float(table.y[row])))
     assert fields["value"].startswith("1.5 %LEL")
+
+
+def test_the_dispatch_loop_steps_are_marked_with_their_own_symbols_tips_and_legend(window, qtbot, tmp_path):
+    """Dispatched at 50 (level II at its peak: the unit's acknowledgement due at 60), acknowledged late at 70,
+    on site at 75, feedback at 80: the strip marks each step, and the escalation at 60, in the unit's lane."""
+    from console.ui.sensor_detail.plot import EVENT_SYMBOLS, LANE_OF, LANES, marker_tip
+
+    book = window.session.pipeline.book
+    table = window.session.pipeline.table
+    alarm_id = None
+    for minute in range(86):
+        t = T0 + minute * MINUTE
+        window.feed(readings([(LEAK, gas_value(minute)), ("GAS-00004", 1.0)], t), "feed", now_ms=t)
+        if minute == 45:
+            alarm_id = int(table.alarm_id[table.row_of(LEAK)])
+            book.acknowledge([alarm_id], OPERATOR, t)
+        elif minute == 50:
+            book.dispatch(alarm_id, "市燃气集团", OPERATOR, t)
+        elif minute == 70:
+            book.unit_acknowledged(alarm_id, OPERATOR, t, "抢修班组已出发")
+        elif minute == 75:
+            book.on_site(alarm_id, OPERATOR, t)
+        elif minute == 80:
+            book.feedback(alarm_id, "阀井内检出燃气，已关阀", OPERATOR, t)
+    assert window.session.journal.flush(timeout=10)
+    window.refresh_live()
+    (t_ms, _v, _q), events = journal_answers(tmp_path / "live.sqlite", LEAK)
+    steps = [(e[1], e[0], e[5]) for e in events if e[1] not in ("raise", "acknowledge")]
+    assert steps == [("dispatch", T0 + 50 * MINUTE, "市燃气集团"), ("escalation", T0 + 60 * MINUTE, "unit_ack"),
+                     ("unit_ack", T0 + 70 * MINUTE, "抢修班组已出发"), ("on_site", T0 + 75 * MINUTE, ""),
+                     ("feedback", T0 + 80 * MINUTE, "阀井内检出燃气，已关阀")]
+
+    click_sensor(window, qtbot, LEAK)
+    panel = window.sensor_detail.panel
+    wait_loaded(qtbot, panel)
+    plot = panel.plot
+    loop = [(m.event, m.t_ms) for m in plot.markers if m.event not in ("raise", "acknowledge", "dispatch")]
+    assert loop == [("escalation", T0 + 60 * MINUTE), ("unit_ack", T0 + 70 * MINUTE),
+                    ("on_site", T0 + 75 * MINUTE), ("feedback", T0 + 80 * MINUTE)]
+    # In the strip: each in the unit's lane, each with its own symbol.
+    points = {point.data().event: point for point in plot.event_points.points()}
+    unit_lane = LANES.index("unit")
+    for event in ("unit_ack", "on_site", "feedback", "escalation"):
+        assert points[event].pos().y() == LANE_OF[event] == unit_lane
+        assert points[event].symbol() == EVENT_SYMBOLS[event]
+    assert len({EVENT_SYMBOLS[e] for e in ("dispatch", "unit_ack", "on_site", "feedback", "escalation")}) == 5
+    assert plot.events_plot.getAxis("left")._tickLevels[0][unit_lane][1] == "Unit"
+    # The legend names the steps present; the tooltips say what, when, and the note.
+    assert plot.step_legend.isVisible()
+    plot.grab()  # laid out: the legend's row is under the plots, hiding none of the markers
+    assert plot.step_legend.sceneBoundingRect().top() >= plot.value_plots[-1].sceneBoundingRect().bottom() - 1
+    assert [text for _event, text in plot.step_legend.entries] == [
+        "Unit acknowledged", "Unit on site", "Unit feedback", "Escalated (overdue)"]
+    tips = {m.event: marker_tip(m) for m in plot.markers}
+    assert "Unit acknowledged · " in tips["unit_ack"] and "抢修班组已出发" in tips["unit_ack"]
+    assert f"Recorded by {OPERATOR}" in tips["on_site"]
+    assert "阀井内检出燃气" in tips["feedback"]
+    assert "Deadline missed: the unit's acknowledgement" in tips["escalation"]
+    assert "To: 市燃气集团" in tips["dispatch"]
+    book.close(alarm_id, "false_alarm", "", OPERATOR, T0 + 86 * MINUTE)
+    window.refresh_live()
+    panel.tick()
+    (closed,) = [m for m in plot.markers if m.event == "close"]
+    assert "False alarm" in marker_tip(closed) and points["on_site"].symbol() != EVENT_SYMBOLS["close"]
+
+    panel.set_range(2 * 3_600_000)
+    plot.resize(900, 420)
+    plot.grab().save(str(tmp_path / "dispatch-loop.png"))
+
+
+def test_an_alarm_without_dispatch_has_no_step_legend(window, handled, qtbot):
+    click_sensor(window, qtbot, "WLG-00001")
+    panel = window.sensor_detail.panel
+    wait_loaded(qtbot, panel)
+    assert not panel.plot.step_legend.isVisible()
 
 
 def test_the_warning_pane_opens_the_detail_of_a_warnings_sensor(window, qtbot):

@@ -193,19 +193,34 @@ def last_action_ms(db: sqlite3.Connection, action: str, before_ms: int) -> int |
 
 
 # The steps of an alarm's handling a plot of its sensor marks, and where the journal keeps each:
-# raise and reactivation, acknowledgement and closure are transitions, a dispatch an operator action.
-ALARM_EVENT_KINDS = ("raise", "acknowledge", "dispatch", "close")
+# raise and reactivation, acknowledgement and closure are transitions; a dispatch and the dispatch
+# loop's steps (the unit's acknowledgement, its arrival on site, its feedback, the console's
+# escalation of an overdue step) are action rows.
+ALARM_EVENT_KINDS = ("raise", "acknowledge", "dispatch", "unit_ack", "on_site", "feedback", "escalation", "close")
+DISPATCH_STEP_EVENTS = ("unit_ack", "on_site", "feedback", "escalation")
 _EVENT_OF_TRANSITION = {"raise": "raise", "reactivate": "raise", "ack": "acknowledge", "close": "close"}
+_EVENT_OF_ACTION = {"dispatch": "dispatch", "unit_acknowledged": "unit_ack", "on_site": "on_site",
+                    "feedback": "feedback", "escalate_overdue": "escalation"}
+
+
+def _action_detail(event: str, detail: dict) -> str:
+    """The one text of an action row the plot shows: the unit dispatched to, the note of a unit's step,
+    the feedback's text, the step an escalation is for."""
+    key = {"dispatch": "unit", "feedback": "text", "escalation": "step"}.get(event, "note")
+    return str(detail.get(key) or "")
 
 
 def sensor_alarm_events(db: sqlite3.Connection, sensor_id: str, start_ms: int | None = None,
                         end_ms: int | None = None) -> list[tuple]:
-    """How the alarms of one sensor were raised, acknowledged, dispatched and closed in [start_ms, end_ms].
+    """How the alarms of one sensor were raised, acknowledged, dispatched, followed up and closed in
+    [start_ms, end_ms].
 
     Rows (t_ms, event, alarm_id, level, operator, detail) in time order (then journal order);
     ``event`` is one of ``ALARM_EVENT_KINDS``, ``level`` the level raised at (None for the
-    other events), ``operator`` None for what the console did itself, ``detail`` the unit
-    of a dispatch and the classification of a closure ("" otherwise).
+    other events), ``operator`` None for what the console did itself (an escalation's is
+    ``system``), ``detail`` the unit of a dispatch, the classification of a closure, the note
+    of the unit's acknowledgement or arrival, the text of a feedback, the step (``unit_ack``,
+    ``on_site``, ``handled``) an escalation is for ("" otherwise).
     """
     bounds = {"sensor": sensor_id, "start": NO_TIME if start_ms is None else int(start_ms),
               "end": 2**63 - 1 if end_ms is None else int(end_ms)}
@@ -216,16 +231,19 @@ def sensor_alarm_events(db: sqlite3.Connection, sensor_id: str, start_ms: int | 
         WHERE a.sensor_id = :sensor AND t.kind IN ({kinds}) AND t.t_ms BETWEEN :start AND :end""",
         bounds,
     ).fetchall()
-    dispatches = db.execute(
-        """SELECT x.t_ms, x.alarm_id, x.operator, x.detail, x.seq FROM action x JOIN alarm a ON a.alarm_id = x.alarm_id
-        WHERE a.sensor_id = :sensor AND x.action = 'dispatch' AND x.t_ms BETWEEN :start AND :end""",
+    actions = ", ".join(f"'{action}'" for action in _EVENT_OF_ACTION)
+    steps = db.execute(
+        f"""SELECT x.t_ms, x.action, x.alarm_id, x.operator, x.detail, x.seq
+        FROM action x JOIN alarm a ON a.alarm_id = x.alarm_id
+        WHERE a.sensor_id = :sensor AND x.action IN ({actions}) AND x.t_ms BETWEEN :start AND :end""",
         bounds,
     ).fetchall()
     events = [(t, _EVENT_OF_TRANSITION[kind], alarm, level if kind in ("raise", "reactivate") else None, operator,
                (classification or "") if kind == "close" else "", 0, seq)
               for t, kind, alarm, level, operator, classification, seq in transitions]
-    events += [(t, "dispatch", alarm, None, operator, str(_detail(detail).get("unit", "")), 1, seq)
-               for t, alarm, operator, detail, seq in dispatches]
+    for t, action, alarm, operator, detail, seq in steps:
+        event = _EVENT_OF_ACTION[action]
+        events.append((t, event, alarm, None, operator, _action_detail(event, _detail(detail)), 1, seq))
     events.sort(key=lambda e: (e[0], e[6], e[7]))
     return [e[:6] for e in events]
 

@@ -111,5 +111,15 @@ def briefing_of_window(window, title: str | None = None):
         if not sources and journal is not None:
             sources.append(SourceNote(journal.path.name, state_source_kind("journal"), latest_reading_ms(table)))
     briefing = Briefing(renderer, title, when_ms, extent=window.canvas.extent(), drill=drill is not None,
-                        subtitle=default_subtitle(drill is not None), sources=sources)
+                        subtitle=default_subtitle(drill is not None), sources=sources, impact=shown_impact(window))
     return briefing.with_state(table, book, window.live.names)
+
+
+def shown_impact(window):
+    """The impact result the window shows (listed in the dock and drawn on the map), else None."""
+    impact = getattr(window, "impact", None)
+    if impact is None or impact.panel.result is None:
+        return None
+    if not any(layer in window.canvas.renderer.layers for layer in impact.overlay.layers):
+        return None
+    return impact.panel.result

@@ -55,7 +55,9 @@ class Briefing:
     ``extent`` the view in display coordinates; ``counts`` active alarms per
     level (1..4); ``alarms`` the most severe and oldest first, at most
     ``TABLE_ROWS`` of them, ``more`` how many were left out; ``sensors`` and
-    ``silent`` how many sensors the state knows and how many of them send nothing.
+    ``silent`` how many sensors the state knows and how many of them send nothing;
+    ``impact`` the impact analysis shown with it (a ``console.impact.ImpactResult``),
+    None for a page without one.
     """
 
     renderer: MapRenderer
@@ -71,6 +73,7 @@ class Briefing:
     sources: list[SourceNote] = field(default_factory=list)
     sensors: int = 0
     silent: int = 0
+    impact: object | None = None
 
     @property
     def when(self) -> datetime:

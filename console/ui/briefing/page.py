@@ -1,4 +1,4 @@
-"""The briefing page: header, map frame, sidebar (inset, legend, alarms), footer.
+"""The briefing page: header, map frame, sidebar (inset, legend, impact summary, alarms), footer.
 
 Everything is laid out in logical pixels on a landscape page: a PNG up to 1920
 wide is drawn one to one, wider ones and PDF pages are scaled (about 120 logical
@@ -19,6 +19,7 @@ from console import __version__
 from console.ui.briefing.alarm_table import paint_alarm_table
 from console.ui.briefing.content import Briefing
 from console.ui.briefing.furniture import paint_frame_line, paint_furniture
+from console.ui.briefing.impact_block import ImpactBlock
 from console.ui.briefing.inset import inset_height, paint_inset
 from console.ui.briefing.legend import LegendBlock, legend_sections
 from console.ui.briefing.sources import source_note
@@ -164,14 +165,23 @@ def _paint_map(painter: QPainter, rect: QRectF, briefing: Briefing) -> ViewState
 
 def _paint_sidebar(painter: QPainter, rect: QRectF, briefing: Briefing, view: ViewState) -> int:
     top = rect.top()
-    inset = inset_height(briefing.renderer, rect.width(), rect.height() * 0.3)
+    impact = ImpactBlock(briefing.impact, rect.width()) if briefing.impact is not None else None
+    # With an impact summary the overview gives up some height: the legend keeps its impact layers in sight.
+    inset = inset_height(briefing.renderer, rect.width(), rect.height() * (0.3 if impact is None else 0.18))
     if inset:
         paint_inset(painter, QRectF(rect.left(), top, rect.width(), inset), briefing.renderer, view.extent)
         top += inset + GAP_PX
-    # The legend leaves the alarm table room for a few rows at least.
-    legend = LegendBlock(legend_sections(briefing.renderer), rect.width(), max_height=rect.bottom() - top - 160)
+    # The legend leaves the impact summary its room and the alarm table a few rows at least (its counts
+    # per level and a row or two beside an impact: the page is about that alarm then).
+    reserved = impact.height + GAP_PX + 130 if impact is not None else 160
+    legend = LegendBlock(legend_sections(briefing.renderer), rect.width(), max_height=rect.bottom() - top - reserved)
     legend.paint(painter, rect.left(), top)
     top += legend.height + (GAP_PX if legend.height else 0)
+    if impact is not None:
+        painter.setPen(QPen(RULE, 1))
+        painter.drawLine(int(rect.left()), int(top - GAP_PX / 2), int(rect.right()), int(top - GAP_PX / 2))
+        impact.paint(painter, rect.left(), top)
+        top += impact.height + GAP_PX
     painter.setPen(QPen(RULE, 1))
     painter.drawLine(int(rect.left()), int(top - GAP_PX / 2), int(rect.right()), int(top - GAP_PX / 2))
     return paint_alarm_table(painter, QRectF(rect.left(), top, rect.width(), rect.bottom() - top), briefing)

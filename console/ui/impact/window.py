@@ -19,7 +19,7 @@ from console.ui.impact.panel import ImpactPanel
 DOCK_WIDTH_PX = 520
 
 
-def _titles() -> dict:
+def overlay_titles() -> dict:
     def tr(text):
         return QCoreApplication.translate("Impact", text)
 
@@ -40,7 +40,7 @@ class Impact(QObject):
         self.dock = window._dock(self.tr("Impact"), self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         window.tabifyDockWidget(window.identify_dock, self.dock)
         self.dock.hide()
-        self.overlay = ImpactOverlay(window.canvas.renderer, _titles())
+        self.overlay = ImpactOverlay(window.canvas.renderer, overlay_titles())
         self.panel.set_substances(self._substance_names())
         self.panel.shown.connect(self._on_shown)
         self.panel.cleared.connect(self.overlay.clear)

@@ -408,20 +408,18 @@ class SensorDetailPanel(QWidget):
         self.plot.set_series_data(sensor_id, t, v)
 
     def _draw_markers(self) -> None:
+        """The journal's events, and those of the live book it has not read back yet."""
         seen, markers = set(), []
         for sensor_id in self.sensor_ids:
-            for t_ms, event, alarm_id, level, _operator, _detail in self._events.get(sensor_id, []):
+            for t_ms, event, alarm_id, level, operator, detail in self._events.get(sensor_id, []):
                 seen.add((event, alarm_id, t_ms))
-                markers.append(Marker(event, int(t_ms), int(alarm_id), sensor_id, level))
+                markers.append(Marker(event, int(t_ms), int(alarm_id), sensor_id, level, operator, detail or ""))
         for alarm in list(self.book.alarms.values()) if self.book is not None else []:
             if alarm.sensor_id not in self.sensor_ids:
                 continue
-            level = alarm.history[0].level_to if alarm.history else alarm.level
-            for event, t_ms in (("raise", alarm.raised_ms), ("acknowledge", alarm.acked_ms),
-                                ("dispatch", alarm.dispatched_ms), ("close", alarm.closed_ms)):
-                if t_ms is not None and (event, alarm.alarm_id, t_ms) not in seen:
-                    markers.append(Marker(event, int(t_ms), alarm.alarm_id, alarm.sensor_id,
-                                          level if event == "raise" else None))
+            for event, t_ms, level, operator, detail in book_events(alarm):
+                if (event, alarm.alarm_id, t_ms) not in seen:
+                    markers.append(Marker(event, int(t_ms), alarm.alarm_id, alarm.sensor_id, level, operator, detail))
         self.plot.set_markers(markers)
 
     # --- reading and following --------------------------------------------------------------------
@@ -520,3 +518,21 @@ class SensorDetailPanel(QWidget):
         self.timer.stop()
         self._forget()
         self.loader.wait()
+
+
+def book_events(alarm) -> list[tuple]:
+    """(event, t_ms, level, operator, detail) of an alarm as the book holds it, as ``sensor_alarm_events``
+    reads them from the journal: the raise, the acknowledgement, the dispatch and its loop, the closure."""
+    level = alarm.history[0].level_to if alarm.history else alarm.level
+    events = [("raise", alarm.raised_ms, level, None, ""), ("acknowledge", alarm.acked_ms, None, alarm.acked_by, ""),
+              ("dispatch", alarm.dispatched_ms, None, alarm.dispatched_by, alarm.dispatched_to or ""),
+              ("unit_ack", alarm.unit_acked_ms, None, alarm.unit_acked_by, ""),
+              ("on_site", alarm.on_site_ms, None, alarm.on_site_by, "")]
+    events += [("feedback", note.t_ms, None, note.operator, note.text) for note in alarm.notes
+               if note.kind == "feedback"]
+    # An escalation is recorded at the deadline it passed (console.model.alarms.dispatch).
+    events += [("escalation", getattr(alarm, f"due_{step}_ms"), None, "system", step)
+               for step in filter(None, alarm.escalated.split(","))]
+    events.append(("close", alarm.closed_ms, None, alarm.closed_by, alarm.classification or ""))
+    return [(event, int(t_ms), level, operator, detail) for event, t_ms, level, operator, detail in events
+            if t_ms is not None]

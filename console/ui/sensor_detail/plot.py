@@ -2,14 +2,18 @@
 
 One value plot per quantity (sensors measuring the same thing share an axis,
 others are stacked under it, all linked in time), and above them a strip with
-one lane per step of an alarm's handling (raised, acknowledged, dispatched,
-closed). Times are seconds since the epoch on a ``DateAxisItem`` shown in the
+one lane per step of an alarm's handling (raised, acknowledged, dispatched, the
+unit's steps, closed). The dispatch loop's steps (the unit acknowledged, on site,
+its feedback, the escalation of an overdue step) share the unit's lane, told
+apart by their symbols; a legend names those present, and every marker's tooltip
+says what it is, when, and by whom. Times are seconds since the epoch on a ``DateAxisItem`` shown in the
 display zone; the mouse zooms and pans in time only, the value axis is fitted
 to the readings and the thresholds so the bands stay in sight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from console.model.journal.queries import ALARM_EVENT_KINDS
+from console.model.journal.queries import ALARM_EVENT_KINDS, DISPATCH_STEP_EVENTS
 from console.model.levels import DISPLAY_ZONE, level_name
 from console.ui import theme
 from console.ui.locale_format import LocaleDateAxisItem
@@ -29,8 +33,15 @@ from console.ui.map.sensor_style import LEVEL_COLOURS
 BAND_ALPHA = 46  # of 255: the level's colour behind the readings, the line stays readable on yellow
 # Series colours of up to four sensors on one axis: none of them a level colour or the drill violet.
 SERIES_COLOURS = ("#1F2A36", "#00897B", "#C2185B", "#6D4C41")
-EVENT_SYMBOLS = {"raise": "t1", "acknowledge": "o", "dispatch": "s", "close": "d"}
-EVENT_COLOURS = {"acknowledge": "#37474F", "dispatch": "#00695C", "close": "#2E7D32"}
+EVENT_SYMBOLS = {"raise": "t1", "acknowledge": "o", "dispatch": "s", "unit_ack": "p", "on_site": "star",
+                 "feedback": "h", "escalation": "x", "close": "d"}
+# None of them a level colour: an escalation is a deep rust, read as "attention" beside the level chips.
+EVENT_COLOURS = {"acknowledge": "#37474F", "dispatch": "#00695C", "unit_ack": "#00838F", "on_site": "#004D40",
+                 "feedback": "#6D4C41", "escalation": "#A1420A", "close": "#2E7D32"}
+# The strip's lanes, top to bottom, and the lane of each event.
+LANES = ("raise", "acknowledge", "dispatch", "unit", "close")
+LANE_OF = {"raise": 0, "acknowledge": 1, "dispatch": 2, "unit_ack": 3, "on_site": 3, "feedback": 3,
+           "escalation": 3, "close": 4}
 GAP_MIN_MS = 10 * 60_000  # a silence this long (or five usual intervals) breaks the line
 LEFT_AXIS_PX = 104  # the same for every plot, so their times line up; room for the lane names
 MAX_EVENT_LINES = 300  # vertical lines through the value plots; beyond that only the strip's symbols
@@ -117,13 +128,15 @@ class Series:
 
 @dataclass
 class Marker:
-    """One step of an alarm's handling as plotted."""
+    """One step of an alarm's handling as plotted; ``operator`` and ``detail`` as the journal gives them."""
 
     event: str
     t_ms: int
     alarm_id: int
     sensor_id: str
     level: int | None
+    operator: str | None = None
+    detail: str = ""
 
 
 def event_label(event: str) -> str:
@@ -132,8 +145,52 @@ def event_label(event: str) -> str:
         "raise": translate("SensorDetail", "Raised"),
         "acknowledge": translate("SensorDetail", "Acknowledged"),
         "dispatch": translate("SensorDetail", "Dispatched"),
+        "unit_ack": translate("SensorDetail", "Unit acknowledged"),
+        "on_site": translate("SensorDetail", "Unit on site"),
+        "feedback": translate("SensorDetail", "Unit feedback"),
+        "escalation": translate("SensorDetail", "Escalated (overdue)"),
         "close": translate("SensorDetail", "Closed"),
     }[event]
+
+
+def lane_label(lane: str) -> str:
+    if lane == "unit":
+        return QCoreApplication.translate("SensorDetail", "Unit")
+    return event_label(lane)
+
+
+def step_label(step: str) -> str:
+    """A dispatch deadline's step, as an escalation's tooltip names it."""
+    translate = QCoreApplication.translate
+    return {"unit_ack": translate("SensorDetail", "the unit's acknowledgement"),
+            "on_site": translate("SensorDetail", "arrival on site"),
+            "handled": translate("SensorDetail", "handling (closure)")}.get(step, step)
+
+
+def marker_tip(marker: Marker) -> str:
+    """The tooltip of a marker: what, when (display zone), which alarm, who, and its note or unit."""
+    translate = QCoreApplication.translate
+    when = datetime.fromtimestamp(marker.t_ms / 1000, ZoneInfo(DISPLAY_ZONE)).strftime("%m-%d %H:%M:%S")
+    lines = [f"{event_label(marker.event)} · {when}",
+             translate("SensorDetail", "{sensor}, alarm {alarm}").format(sensor=marker.sensor_id,
+                                                                         alarm=marker.alarm_id)]
+    if marker.event == "raise" and marker.level:
+        lines[0] += f" · {level_name(marker.level)}"
+    detail = marker.detail
+    if marker.event == "escalation":
+        detail = translate("SensorDetail", "Deadline missed: {step}").format(step=step_label(detail))
+    elif marker.event == "dispatch" and detail:
+        detail = translate("SensorDetail", "To: {unit}").format(unit=detail)
+    elif marker.event == "close" and detail:
+        from console.ui.alarm_pane.labels import classification_label
+
+        with contextlib.suppress(KeyError):  # a classification this console does not know: shown as recorded
+            detail = classification_label(detail)
+    if detail:
+        lines.append(detail)
+    if marker.operator and marker.event != "escalation":
+        lines.append(translate("SensorDetail", "Recorded by {operator}").format(operator=marker.operator))
+    return "\n".join(lines)
 
 
 class SensorPlot(pg.GraphicsLayoutWidget):
@@ -170,6 +227,8 @@ class SensorPlot(pg.GraphicsLayoutWidget):
     # --- building -------------------------------------------------------------------------------
     def show_groups(self, groups, at_ms: int) -> None:
         """Plots for ``groups``: lists of (sensor id, label, unit, bands) sharing a quantity."""
+        if self.step_legend in self.ci.items:
+            self.ci.removeItem(self.step_legend)  # back under the new plots with the next markers
         for plot in self.value_plots:
             self.ci.removeItem(plot)
             plot.clear()  # lines, bands, threshold and event lines
@@ -247,7 +306,7 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         return LocaleDateAxisItem(orientation="bottom", utcOffset=self._utc_offset_s)
 
     def _make_events_plot(self) -> pg.PlotItem:
-        lanes = [(i, event_label(event)) for i, event in enumerate(ALARM_EVENT_KINDS)]
+        lanes = [(i, lane_label(lane)) for i, lane in enumerate(LANES)]
         plot = self.addPlot(row=0, col=0, axisItems={"bottom": self._date_axis()})
         plot.disableAutoRange()
         plot.setMouseEnabled(x=True, y=False)
@@ -260,11 +319,29 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         plot.getAxis("bottom").setStyle(showValues=False)
         plot.getViewBox().invertY(True)
         plot.showGrid(x=True, y=False, alpha=0.25)
-        plot.setMaximumHeight(88)
-        plot.setMinimumHeight(76)
-        self.event_points = pg.ScatterPlotItem(size=9, pxMode=True)
+        plot.setMaximumHeight(104)
+        plot.setMinimumHeight(92)
+        # Hoverable: a few dozen markers at most, and the tooltip is how a step's note is read.
+        self.event_points = pg.ScatterPlotItem(size=10, pxMode=True, hoverable=True,
+                                               tip=lambda x, y, data: marker_tip(data))
         plot.addItem(self.event_points)
+        # The dispatch loop's symbols, named for the kinds present: a row of its own under the plots,
+        # so that it hides no marker; in the layout only while there is something to name.
+        self.step_legend = StepLegend()
         return plot
+
+    def _show_step_legend(self) -> None:
+        """The legend of the unit lane's symbols present, in the loop's order; out of the layout when none."""
+        legend = self.step_legend
+        present = {m.event for m in self.markers}
+        legend.set_events([event for event in DISPATCH_STEP_EVENTS if event in present])
+        placed = legend in self.ci.items
+        if legend.entries and not placed:
+            self.ci.addItem(legend, row=len(self.value_plots) + 1, col=0)
+            self.ci.layout.setRowStretchFactor(len(self.value_plots) + 1, 0)
+        elif placed and not legend.entries:
+            self.ci.removeItem(legend)
+        legend.setVisible(bool(legend.entries))
 
     # --- data -----------------------------------------------------------------------------------
     def set_series_data(self, sensor_id: str, t_ms: np.ndarray, value: np.ndarray) -> None:
@@ -293,11 +370,14 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         colour_of = {s.sensor_id: s.colour for s in self.series.values()}
         for marker in self.markers:
             fill = LEVEL_COLOURS.get(marker.level or 0, EVENT_COLOURS.get(marker.event, "#37474F"))
-            spots.append({"pos": (marker.t_ms / 1000.0, ALARM_EVENT_KINDS.index(marker.event)),
+            if marker.event in DISPATCH_STEP_EVENTS:
+                fill = EVENT_COLOURS[marker.event]  # the level is the dispatch's; the step is the news
+            spots.append({"pos": (marker.t_ms / 1000.0, LANE_OF[marker.event]),
                           "symbol": EVENT_SYMBOLS[marker.event], "brush": fill,
                           "pen": pg.mkPen(colour_of.get(marker.sensor_id, "#000000"), width=1.2),
                           "data": marker})
         self.event_points.setData(spots)
+        self._show_step_legend()
         for plot in self.value_plots:
             for line in self._event_lines:
                 if line.scene() is not None and line in plot.items:
@@ -326,6 +406,45 @@ class SensorPlot(pg.GraphicsLayoutWidget):
         for plot in [self.events_plot, *self.value_plots]:
             plot.setLimits(xMin=start_ms / 1000.0 - 0.02 * span, xMax=end_ms / 1000.0 + 0.05 * span,
                            minXRange=120.0)
+
+
+class StepLegend(pg.GraphicsWidget):
+    """One line under the plots naming the unit lane's symbols: ``entries`` are (event, text) as drawn.
+
+    Drawn here rather than with pyqtgraph's ``LegendItem``, which sets its own geometry
+    whenever its entries change and so leaves the place the layout gives it.
+    """
+
+    HEIGHT_PX = 22
+
+    def __init__(self):
+        super().__init__()
+        self.entries: list[tuple[str, str]] = []
+        self.setMinimumHeight(self.HEIGHT_PX)
+        self.setMaximumHeight(self.HEIGHT_PX)
+
+    def set_events(self, events: list[str]) -> None:
+        entries = [(event, event_label(event)) for event in events]
+        if entries != self.entries:
+            self.entries = entries
+            self.update()
+
+    def paint(self, painter, *args) -> None:
+        from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        metrics = painter.fontMetrics()
+        x, middle = float(LEFT_AXIS_PX), self.size().height() / 2
+        for event, text in self.entries:
+            painter.save()
+            painter.translate(x + 6, middle)
+            drawSymbol(painter, EVENT_SYMBOLS[event], 10, pg.mkPen("#000000", width=1),
+                       pg.mkBrush(EVENT_COLOURS[event]))
+            painter.restore()
+            painter.setPen(QColor(theme.ink("#30353B", minimum=4.5)))
+            painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, self.size().height()),
+                             Qt.AlignmentFlag.AlignVCenter, text)
+            x += 16 + metrics.horizontalAdvance(text) + 18
 
 
 def _rising(bands) -> bool:
