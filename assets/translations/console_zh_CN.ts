@@ -651,12 +651,12 @@
 <context>
     <name>Briefing</name>
     <message>
-        <location filename="../../console/ui/briefing/page.py" line="134"/>
+        <location filename="../../console/ui/briefing/page.py" line="135"/>
         <source>{zone}, feed clock (not the real time)</source>
         <translation>{zone}，回放时钟（非实际时间）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/page.py" line="184"/>
+        <location filename="../../console/ui/briefing/page.py" line="194"/>
         <source>console {version} · made {time}</source>
         <translation>console {version} · 生成于 {time}</translation>
     </message>
@@ -676,12 +676,12 @@
         <translation>…… 另有 {n} 个图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/content.py" line="128"/>
+        <location filename="../../console/ui/briefing/content.py" line="131"/>
         <source>Situation briefing of a drill replay</source>
         <translation>演练回放态势简报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/content.py" line="129"/>
+        <location filename="../../console/ui/briefing/content.py" line="132"/>
         <source>Situation briefing</source>
         <translation>态势简报</translation>
     </message>
@@ -742,6 +742,8 @@
     </message>
     <message>
         <location filename="../../console/ui/briefing/alarm_table.py" line="120"/>
+        <location filename="../../console/ui/briefing/impact_block.py" line="90"/>
+        <location filename="../../console/ui/briefing/impact_block.py" line="99"/>
         <source>… and {n} more</source>
         <translation>…… 另有 {n} 条</translation>
     </message>
@@ -799,6 +801,66 @@
         <location filename="../../console/ui/briefing/inset.py" line="25"/>
         <source>Overview</source>
         <translation>全市概览</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="67"/>
+        <source>Impact of {sensor} {name}</source>
+        <translation>{sensor} {name} 影响分析</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="75"/>
+        <source>Radius {radius}</source>
+        <translation>影响半径 {radius}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="77"/>
+        <source>, initial isolation {isolation}</source>
+        <translation>，初始隔离 {isolation}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="85"/>
+        <source>Source: {source}</source>
+        <translation>依据：{source}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="91"/>
+        <source>Facilities inside: {count}</source>
+        <translation>范围内设施：{count} 处</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="92"/>
+        <source>{people} people</source>
+        <translation>{people} 人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="95"/>
+        <source>{name} ({kind})</source>
+        <translation>{name}（{kind}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="102"/>
+        <source>Valves to close: {count}</source>
+        <translation>需关闭阀门：{count} 个</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="105"/>
+        <source>pipes cut off {length}</source>
+        <translation>停供管段 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="109"/>
+        <source>Supply cut off: {count} facilities, {people} people</source>
+        <translation>停供设施 {count} 处，涉及 {people} 人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="116"/>
+        <source>Nearest units by road</source>
+        <translation>最近救援力量（按道路距离）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/briefing/impact_block.py" line="121"/>
+        <source>{distance} · {minutes} min</source>
+        <translation>{distance} · {minutes} 分钟</translation>
     </message>
 </context>
 <context>
@@ -1278,7 +1340,7 @@
     </message>
     <message>
         <location filename="../../console/ui/replay_panel.py" line="87"/>
-        <location filename="../../console/ui/briefing/page.py" line="144"/>
+        <location filename="../../console/ui/briefing/page.py" line="145"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
@@ -1473,11 +1535,13 @@
     </message>
     <message>
         <location filename="../../console/ui/impact/panel.py" line="193"/>
+        <location filename="../../console/ui/briefing/impact_block.py" line="80"/>
         <source>night</source>
         <translation>夜间</translation>
     </message>
     <message>
         <location filename="../../console/ui/impact/panel.py" line="193"/>
+        <location filename="../../console/ui/briefing/impact_block.py" line="80"/>
         <source>day</source>
         <translation>白天</translation>
     </message>
@@ -1529,6 +1593,7 @@
     </message>
     <message>
         <location filename="../../console/ui/impact/panel.py" line="243"/>
+        <location filename="../../console/ui/briefing/impact_block.py" line="119"/>
         <source>no road way</source>
         <translation>无道路可达</translation>
     </message>
@@ -2335,24 +2400,84 @@
         <translation>历史数据不可用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="132"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="145"/>
         <source>Raised</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="133"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="146"/>
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="134"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="147"/>
         <source>Dispatched</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sensor_detail/plot.py" line="135"/>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="148"/>
+        <source>Unit acknowledged</source>
+        <translation>单位已确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="149"/>
+        <source>Unit on site</source>
+        <translation>单位已到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="150"/>
+        <source>Unit feedback</source>
+        <translation>单位反馈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="151"/>
+        <source>Escalated (overdue)</source>
+        <translation>超时已上报</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="152"/>
         <source>Closed</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="158"/>
+        <source>Unit</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="165"/>
+        <source>the unit&apos;s acknowledgement</source>
+        <translation>单位确认</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="166"/>
+        <source>arrival on site</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="167"/>
+        <source>handling (closure)</source>
+        <translation>处置办结</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="175"/>
+        <source>{sensor}, alarm {alarm}</source>
+        <translation>{sensor}，报警 {alarm}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="181"/>
+        <source>Deadline missed: {step}</source>
+        <translation>超时未完成：{step}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="183"/>
+        <source>To: {unit}</source>
+        <translation>派发至：{unit}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sensor_detail/plot.py" line="192"/>
+        <source>Recorded by {operator}</source>
+        <translation>记录人：{operator}</translation>
     </message>
     <message>
         <location filename="../../console/ui/sensor_detail/window.py" line="37"/>
