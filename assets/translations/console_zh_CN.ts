@@ -2657,37 +2657,47 @@
         <translation>操作未执行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="95"/>
+        <location filename="../../console/ui/shared_link.py" line="63"/>
+        <source>Shared state: {url}</source>
+        <translation>共享报警状态：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="64"/>
+        <source>Console {name}; actions queued in {outbox} until answered</source>
+        <translation>控制台 {name}；操作在收到答复前排队于 {outbox}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/shared_link.py" line="101"/>
         <source>{n} action(s) waiting to be sent</source>
         <translation>{n} 项操作待发送</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="97"/>
+        <location filename="../../console/ui/shared_link.py" line="103"/>
         <source>Shared alarm state: live, console {name}</source>
         <translation>共享报警状态：在线，控制台 {name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="99"/>
+        <location filename="../../console/ui/shared_link.py" line="105"/>
         <source>The shared database cannot be reached: showing the last state known</source>
         <translation>无法连接共享数据库：显示最后已知状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="101"/>
+        <location filename="../../console/ui/shared_link.py" line="107"/>
         <source>No alarm service is running: the alarms do not change</source>
         <translation>报警服务未运行：报警状态不会变化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="103"/>
+        <location filename="../../console/ui/shared_link.py" line="109"/>
         <source>No alarm service has set up this database yet</source>
         <translation>尚无报警服务初始化此数据库</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="105"/>
+        <location filename="../../console/ui/shared_link.py" line="111"/>
         <source>The shared database was refused: {message}</source>
         <translation>共享数据库被拒绝：{message}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="107"/>
+        <location filename="../../console/ui/shared_link.py" line="113"/>
         <source>Connecting to the shared alarm state…</source>
         <translation>正在连接共享报警状态…</translation>
     </message>

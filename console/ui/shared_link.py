@@ -57,6 +57,12 @@ class SharedLink(QObject):
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.setObjectName("sharedBanner")
         window.statusBar().insertWidget(0, self.banner, 1)
+        from console.shared.url import shown_url
+
+        # The service journals; this window records nothing of its own (its outbox only queues).
+        window.journal_label.setText(self.tr("Shared state: {url}").format(url=shown_url(url)))
+        window.journal_label.setToolTip(self.tr("Console {name}; actions queued in {outbox} until answered").format(
+            name=name, outbox=outbox))
         self._shown = None
         names = display_names(table, layers)
         window.session.names = names

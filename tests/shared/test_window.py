@@ -65,6 +65,7 @@ def test_an_acknowledgement_in_one_window_appears_in_the_other(qtbot, tmp_path, 
         qtbot.waitUntil(lambda: state_texts(a)["GAS-00001"] == state_texts(b)["GAS-00001"], timeout=5_000)
         assert b.alarm_pane.model.book.alarm_rate() == 2  # two annunciations in the last ten minutes
         assert links[1].banner.text().startswith("Shared alarm state: live")
+        assert b.journal_label.text().startswith("Shared state: postgresql://")  # not "No journal"
         # Both windows side by side, as the duty room sees them.
         grabs = [w.grab().toImage() for w in windows]
         side = QImage(sum(g.width() for g in grabs), max(g.height() for g in grabs), QImage.Format.Format_RGB32)
