@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from console.model.alarms import ALARM_COLUMNS, INCIDENT_COLUMNS, AlarmBook, BookRecords, TransitionKind
+from console.model.alarms import (
+    ALARM_COLUMNS,
+    INCIDENT_COLUMNS,
+    AlarmBook,
+    BookRecords,
+    TransitionKind,
+    alarm_row,
+)
 from console.model.alarms.lifecycle import AlarmState, annunciates
 from console.model.journal.schema import STATE_COLUMNS, TIME_COLUMNS
 from console.model.sensors import NO_TIME, SensorTable
@@ -174,7 +181,7 @@ class SharedJournal:
             if alarm is None:
                 continue
             version[alarm_id] = version.get(alarm_id, 0) + 1
-            record = dict(zip(ALARM_COLUMNS, (clean(v) for v in _alarm_values(alarm)), strict=True))
+            record = dict(zip(ALARM_COLUMNS, (clean(v) for v in alarm_row(alarm)), strict=True))
             history = [[s.t_ms, s.level_from, s.level_to, clean(s.value), clean(s.threshold), s.trigger]
                        for s in alarm.history]
             notes = [[n.t_ms, n.operator, n.text] for n in alarm.notes]
@@ -218,17 +225,6 @@ class SharedJournal:
             self.next_seq = self._written
         self._written = None
 
-
-def _alarm_values(alarm) -> list:
-    values = []
-    for name in ALARM_COLUMNS:
-        value = getattr(alarm, name)
-        if name == "state":
-            value = value.key
-        elif isinstance(value, bool):
-            value = int(value)
-        values.append(value)
-    return values
 
 
 def sensor_rows(table: SensorTable, rows: np.ndarray, batch: int) -> list[tuple]:

@@ -9,22 +9,14 @@ from PySide6.QtWidgets import QFileDialog
 
 from console.cap import parse_alert
 from console.geo.crs import from_display
-from console.ui.main_window import MainWindow
 from tests.cap.cap12_rules import problems
-from tests.ui.live_fixtures import sensor_layer
+from tests.ui.live_fixtures import live_window
 from tests.ui.test_window_warnings import connect_cap, flood_alarm_rows
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.open_journal(tmp_path / "live.sqlite")
-    window.set_operator("王敏")
-    window.canvas.renderer.add_layer(sensor_layer())
-    window.start_live()
-    window.show()
+    window = live_window(qtbot, tmp_path)
     yield window
     window.stop_sources()
     window.session.close()

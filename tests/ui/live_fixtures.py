@@ -60,3 +60,18 @@ def readings(pairs, t_ms: int = T0) -> ReadingBatch:
         value=np.array([p[1] for p in pairs], dtype=np.float64),
         quality=np.zeros(n, dtype=np.uint8),
     )
+
+
+def live_window(qtbot, tmp_path):
+    """A shown window on the test sensor layer, live, with its journal and an operator on duty."""
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.open_journal(tmp_path / "live.sqlite")
+    window.set_operator("王敏")
+    window.canvas.renderer.add_layer(sensor_layer())
+    window.start_live()
+    window.show()
+    return window

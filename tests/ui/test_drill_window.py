@@ -10,9 +10,8 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from console.ui.drill import DRILL_COLOUR
-from console.ui.main_window import MainWindow
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from tests.ui.live_fixtures import MINUTE, T0, confirmed, sensor_layer
+from tests.ui.live_fixtures import MINUTE, T0, confirmed, live_window
 
 
 def write_feed(path, rows):
@@ -36,14 +35,7 @@ def drill_feed(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.open_journal(tmp_path / "live.sqlite")
-    window.set_operator("王敏")
-    window.canvas.renderer.add_layer(sensor_layer())
-    window.start_live()
-    window.show()
+    window = live_window(qtbot, tmp_path)
     yield window
     window.leave_drill()
     window.session.close()

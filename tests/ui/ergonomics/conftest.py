@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from console.ui.main_window import MainWindow
-from tests.ui.live_fixtures import sensor_layer
+from tests.ui.live_fixtures import live_window
 
 
 @pytest.fixture
@@ -26,14 +25,7 @@ def kept_look(qapp):
 
 @pytest.fixture
 def window(qtbot, tmp_path, kept_look):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.open_journal(tmp_path / "live.sqlite")
-    window.set_operator("王敏")
-    window.canvas.renderer.add_layer(sensor_layer())
-    window.start_live()
-    window.show()
+    window = live_window(qtbot, tmp_path)
     yield window
     if window.ergonomics.wall_mode:
         window.ergonomics.set_wall_mode(False)
