@@ -158,3 +158,11 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def mqtt_sources(port: int, client_id: str, **extra) -> str:
+    """A sources file of one MQTT source ``city-iot`` on the test broker (topics ``city/CATEGORY/SENSOR/reading``)."""
+    lines = ["[[source]]", 'kind = "mqtt"', 'name = "city-iot"', f"port = {port}",
+             'topics = ["city/+/+/reading"]', 'sensor = "city/{category}/{sensor}/reading"', f'client_id = "{client_id}"']
+    lines += [f"{key} = {value!r}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n"

@@ -10,20 +10,11 @@ import sys
 import pytest
 
 from console.model.journal import Journal
-from tests.brokers import Mosquitto, Publisher, mosquitto_available, wait_until
+from tests.brokers import Mosquitto, Publisher, mosquitto_available, mqtt_sources, wait_until
 from tests.model.test_process_command import write_sensors
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed (scripts/system-deps.sh)")
 
-SOURCES = """
-[[source]]
-kind = "mqtt"
-name = "city-iot"
-port = {port}
-topics = ["city/+/+/reading"]
-sensor = "city/{{category}}/{{sensor}}/reading"
-client_id = "serve-test"
-"""
 # (topic sensor, minute, value): two gas readings raise a level II and a level III alarm on GAS-00001.
 PUBLISHED = [("GAS-00001", 0, 0.5), ("GAS-00001", 1, 12.0), ("GAS-00002", 1, 0.4), ("WLG-00001", 2, 5.0),
              ("GAS-00001", 3, 30.0)]
@@ -31,7 +22,7 @@ PUBLISHED = [("GAS-00001", 0, 0.5), ("GAS-00001", 1, 12.0), ("GAS-00002", 1, 0.4
 
 def serve(tmp_path, port, *extra):
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES.format(port=port), encoding="utf-8")
+    sources.write_text(mqtt_sources(port, "serve-test"), encoding="utf-8")
     command = [sys.executable, "-m", "console", "serve", "--sources", str(sources), "--sensors",
                str(write_sensors(tmp_path)), "--journal", str(tmp_path / "j.sqlite"), "--json", *extra]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

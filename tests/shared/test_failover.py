@@ -17,7 +17,7 @@ from console.model.alarms import AlarmState
 from console.model.sensors import SensorStatus
 from console.shared.client import SharedConsole
 from console.sources import build_adapters, parse_sources
-from tests.brokers import Mosquitto, Publisher, mosquitto_available, wait_until
+from tests.brokers import Mosquitto, Publisher, mosquitto_available, mqtt_sources, wait_until
 from tests.model.helpers import T0, batch
 from tests.model.test_process_command import single_reading_rules, write_sensors
 from tests.shared.conftest import SENSORS, gas_parts, service
@@ -28,17 +28,6 @@ pytestmark = [
     pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed (scripts/system-deps.sh)"),
 ]
 
-SOURCES = """
-[[source]]
-kind = "mqtt"
-name = "city-iot"
-port = {port}
-topics = ["city/+/+/reading"]
-sensor = "city/{{category}}/{{sensor}}/reading"
-client_id = "{client_id}"
-reconnect_min_s = 0.2
-reconnect_max_s = 0.5
-"""
 
 
 def events(url):
@@ -51,7 +40,7 @@ class Serve:
 
     def __init__(self, tmp_path, port: int, url: str):
         sources = tmp_path / "sources.toml"
-        sources.write_text(SOURCES.format(port=port, client_id="shared-serve"), encoding="utf-8")
+        sources.write_text(mqtt_sources(port, "shared-serve", reconnect_min_s=0.2, reconnect_max_s=0.5), encoding="utf-8")
         command = [sys.executable, "-m", "console", "serve", "--sources", str(sources), "--sensors",
                    str(write_sensors(tmp_path)), "--rules", str(single_reading_rules(tmp_path)), "--journal", url]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -180,7 +169,7 @@ def test_postgresql_stopped_and_restarted_mid_burst_loses_nothing_committed(tmp_
 def test_the_broker_killed_mid_stream_marks_the_feed_s_sensors_offline_and_keeps_the_alarms(tmp_path, shared_url):
     sensors = [(f"GAS-{i:05d}", "gas_lel", i * 5000.0, 0.0) for i in range(1, 4)]
     with Mosquitto(tmp_path / "broker") as broker:
-        sources = parse_sources(SOURCES.format(port=broker.port, client_id="shared-broker-test"), "sources.toml")
+        sources = parse_sources(mqtt_sources(broker.port, "shared-broker-test", reconnect_min_s=0.2, reconnect_max_s=0.5), "sources.toml")
         ids = [s[0] for s in sensors]
         build = gas_parts(sensors, adapters=lambda: build_adapters(sources, known_sensors=ids))
         with service(shared_url, build) as running:

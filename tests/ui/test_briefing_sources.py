@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 
 from console.ui.main_window import MainWindow
-from tests.brokers import Mosquitto, Publisher, mosquitto_available
+from tests.brokers import Mosquitto, Publisher, mosquitto_available, mqtt_sources
 from tests.ui.live_fixtures import MINUTE, T0, sensor_layer
 
 pytestmark = [
@@ -19,15 +19,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed"),
 ]
 
-SOURCES = """
-[[source]]
-kind = "mqtt"
-name = "city-iot"
-port = {port}
-topics = ["city/+/+/reading"]
-sensor = "city/{{category}}/{{sensor}}/reading"
-client_id = "briefing-test"
-"""
 
 
 def test_live_briefing_names_the_source_and_lists_the_engines_alarm(qtbot, tmp_path):
@@ -38,7 +29,7 @@ def test_live_briefing_names_the_source_and_lists_the_engines_alarm(qtbot, tmp_p
     window.start_live()
     with Mosquitto(tmp_path / "broker") as broker:
         path = tmp_path / "sources.toml"
-        path.write_text(SOURCES.format(port=broker.port), encoding="utf-8")
+        path.write_text(mqtt_sources(broker.port, "briefing-test"), encoding="utf-8")
         assert window.open_sources(path)
         link = window.engine_link
         qtbot.waitUntil(lambda: bool(link.mirror.sources) and link.mirror.sources[0]["status"] == "live",

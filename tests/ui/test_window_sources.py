@@ -15,22 +15,11 @@ from console.model.alarms import AlarmState
 from console.model.sensors import SensorStatus
 from console.ui.main_window import MainWindow
 from console.ui.map.sensor_style import SensorCode
-from tests.brokers import Mosquitto, Publisher, mosquitto_available
+from tests.brokers import Mosquitto, Publisher, mosquitto_available, mqtt_sources
 from tests.ui.live_fixtures import MINUTE, T0, sensor_layer
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed (scripts/system-deps.sh)")
 
-SOURCES = """
-[[source]]
-kind = "mqtt"
-name = "city-iot"
-port = {port}
-topics = ["city/+/+/reading"]
-sensor = "city/{{category}}/{{sensor}}/reading"
-client_id = "window-test"
-reconnect_min_s = 0.1
-reconnect_max_s = 0.5
-"""
 
 
 @pytest.fixture
@@ -58,7 +47,7 @@ def window(qtbot, tmp_path):
 
 def connect(window, qtbot, tmp_path, port):
     path = tmp_path / "sources.toml"
-    path.write_text(SOURCES.format(port=port), encoding="utf-8")
+    path.write_text(mqtt_sources(port, "window-test", reconnect_min_s=0.1, reconnect_max_s=0.5), encoding="utf-8")
     assert window.open_sources(path)
     link = window.engine_link
     qtbot.waitUntil(lambda: bool(link.mirror.sources) and link.mirror.sources[0]["status"] == "live", timeout=30_000)
