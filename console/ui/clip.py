@@ -111,6 +111,7 @@ class ClipMaker:
         self.size = size
         self.zone = zone
         self.state = StatePainter(renderer, replay.table)
+        self.footprints = self.state.add_footprints(replay.book)  # incidents as areas at city scale
         extent = extent or renderer.full_extent() or (-1000.0, -1000.0, 1000.0, 1000.0)
         self.view = ViewState.fit(extent, *size)
 
@@ -120,6 +121,7 @@ class ClipMaker:
             raise ValueError("a clip plays forward: the replay is past this frame's time")
         self.replay.advance_to(t_ms)
         self.state.paint()
+        self.footprints.refresh(self.replay.book)
         width, height = self.size
         image = QImage(width, height, QImage.Format.Format_RGB32)
         image.fill(QColor("#F2EFE9"))

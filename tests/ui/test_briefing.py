@@ -318,3 +318,33 @@ def test_a_legend_too_long_for_the_page_counts_what_it_leaves_out(qapp):
     assert block.height <= 400
     assert block.left_out > 0 and len(block.sections[0].rows) + block.left_out == 40
     assert block.sections[1].rows == states.rows  # the warning levels are never left out
+
+
+def test_a_flood_of_one_district_is_its_footprint_on_the_page_and_in_the_legend(city, tmp_path, qapp):
+    # Five underpasses of 金桥区 flood together: one incident, drawn as its area at city scale, as in the window.
+    from console.feeds.replay import Replay
+    from console.model.sensors import SensorTable
+    from console.ui.briefing.state import StatePainter
+
+    feed = tmp_path / "flood.jsonl"
+    with open(feed, "w", encoding="utf-8") as out:
+        for minute in range(31):
+            for i in range(1, 6):
+                value = 60.0 if minute >= 10 else 0.0
+                out.write(json.dumps({"t": T0 + minute * MINUTE, "sensor": f"WLG-{i:05d}", "value": value}) + "\n")
+    pdf = tmp_path / "flood.pdf"
+    assert snapshot(city, pdf, "--feed", str(feed), "--at", "+0:30", "--lang", "en") == 0
+    assert "Flood incident area" in pdf_text(pdf)
+
+    renderer = briefing_renderer()
+    table = SensorTable.from_layers([renderer.layers[0]])
+    replay = Replay(str(feed), table)
+    replay.advance_to(T0 + 30 * MINUTE)
+    state = StatePainter(renderer, replay.table)
+    state.paint()
+    footprints = state.add_footprints(replay.book)
+    [area] = footprints.footprints
+    assert area.count == 5 and area.family == "flood"
+    ids = renderer.layers[0].frame["id"]
+    hidden = renderer.painter_for(renderer.layers[0]).hidden_features
+    assert sorted(ids.iloc[hidden]) == [f"WLG-{i:05d}" for i in range(1, 6)]  # their markers give way to the area

@@ -36,7 +36,9 @@ def briefing_from_replay(renderer: MapRenderer, replay, title: str, *, extent=No
 
     The renderer's sensor layers are restyled from the replay's table.
     """
-    StatePainter(renderer, replay.table).paint()
+    state = StatePainter(renderer, replay.table)
+    state.paint()
+    state.add_footprints(replay.book)
     source = SourceNote(replay.source, state_source_kind("drill"), latest_reading_ms(replay.table))
     briefing = Briefing(renderer, title, int(replay.now_ms), extent=extent, zone=zone, drill=True,
                         subtitle=default_subtitle(True) if subtitle is None else subtitle, sources=[source])
@@ -79,7 +81,9 @@ def briefing_from_journal(renderer: MapRenderer, path, table, title: str, *, ext
         when_ms = int(meta["ended_at_feed_ms"])
     if when_ms <= 0:
         when_ms = int(datetime.now(ZoneInfo(zone)).timestamp() * 1000)
-    StatePainter(renderer, table).paint()
+    state = StatePainter(renderer, table)
+    state.paint()
+    state.add_footprints(book)
     kind = state_source_kind("drill_journal" if drill else "journal")
     sources = [SourceNote(path.name, kind, latest if latest is not None else (clock or None))]
     briefing = Briefing(renderer, title, when_ms, extent=extent, zone=zone, drill=drill,

@@ -39,7 +39,10 @@ def legend_sections(renderer: MapRenderer) -> list[LegendSection]:
         rows = [(swatch_icon(layer).pixmap(SWATCH, SWATCH), layer_title(layer)) for layer in layers]
         sections.append(LegendSection(translate("Briefing", "Map layers"), rows))
     if any(layer.is_sensor_layer for layer in layers):
-        sections.append(LegendSection(translate("Briefing", "Warning levels"), sensor_state_rows()))
+        rows = sensor_state_rows()
+        for extra in renderer.legend_extras:  # what overlays draw (incident footprints)
+            rows += extra()
+        sections.append(LegendSection(translate("Briefing", "Warning levels"), rows))
     return sections
 
 

@@ -178,7 +178,7 @@ class IncidentFootprints(QObject):
                            QColor(LEVEL_COLOURS.get(footprint.level, "#7A5C99"))))
         painter.setFont(self._font)
         metrics = QFontMetricsF(self._font)
-        blink_on = getattr(self.canvas.map_item, "blink_on", True)
+        blink_on = self._blink_on()
         placed: list[QRectF] = []
         for centre, footprint, colour in reversed(badges):  # the worst first: it keeps its place
             text = str(footprint.count)
@@ -201,6 +201,9 @@ class IncidentFootprints(QObject):
                 painter.drawRoundedRect(box, 11, 11)
                 painter.setPen(QColor(BADGE_TEXT.get(footprint.level, "#FFFFFF")))
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+
+    def _blink_on(self) -> bool:
+        return getattr(self.canvas.map_item, "blink_on", True)
 
     def legend_rows(self, swatch: int = 18) -> list:
         """Legend rows for the footprints drawn (by family): an outlined, tinted area with its count."""
@@ -260,3 +263,41 @@ class IncidentFootprints(QObject):
             if shapely.contains_xy(shapely.Polygon(footprint.outline), x, y):
                 return footprint
         return None
+
+
+class PageFootprints(IncidentFootprints):
+    """The footprints of one moment on a renderer with no canvas: a briefing page of a feed or a journal.
+
+    Worked out once from ``book`` and ``table``; the renderer's sensor features of the
+    footprints' rows (``features_of_rows(rows)`` -> (layer, features) pairs) are left out
+    at city scale, as in the window. Nothing blinks on paper.
+    """
+
+    def __init__(self, renderer, table, book, features_of_rows):
+        QObject.__init__(self)
+        self.canvas = self.binding = None
+        self.renderer, self.table, self._features_of_rows = renderer, table, features_of_rows
+        self.enabled = True
+        self._version = 0
+        self._cached, self._last_view = {}, {}
+        self._font = QFont(renderer.font_family)
+        self._font.setPixelSize(13)
+        self._font.setBold(True)
+        self.refresh(book)
+        renderer.overlays.append(self.paint)
+        renderer.overlays_above.append(self.paint_badges)
+        renderer.legend_extras.append(self.legend_rows)
+
+    def refresh(self, book) -> None:
+        """Work the footprints out again (a clip's next frame)."""
+        self._version += 1
+        self.footprints = incident_footprints(book, self.table)
+        rows = (np.concatenate([f.rows for f in self.footprints]) if self.footprints
+                else np.empty(0, dtype=np.int64))
+        for layer, features in self._features_of_rows(rows):
+            painter = self.renderer.painter_for(layer)
+            painter.hidden_features = features
+            painter.hidden_from_m = FOOTPRINT_FROM_M
+
+    def _blink_on(self) -> bool:
+        return True
