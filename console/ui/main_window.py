@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.canvas.cursor_moved.connect(self._on_cursor_moved)
         self.catalog = None
         self.drill = None  # the DrillSession shown instead of the live state, if any
+        self.shared_link = None  # the SharedLink when this window is a console on a shared state
         self.replay_panel = None
         self._drill_generation = -1
         self.errors: list[str] = []  # every message shown to the operator, newest last
@@ -314,7 +315,12 @@ class MainWindow(QMainWindow):
         self.sensor_detail.bind_state(table, book, names, sign)
 
     def show_live_state(self) -> None:
-        """Back to the live state after showing another state: the engine's mirror, or the window's pipeline."""
+        """Back to the live state after showing another state (a drill's): the shared state of an alarm
+        service, the engine's mirror, or the window's pipeline."""
+        shared = self.shared_link
+        if shared is not None:
+            self.show_state(shared.table, shared.book, self.session.names, shared.sign)
+            return
         link = self.engine_link
         if link is not None and link.mirror.sign is not None:
             self.show_state(link.table, link.book, self.session.names, link.mirror.sign)
@@ -325,7 +331,9 @@ class MainWindow(QMainWindow):
 
     @property
     def live_table(self):
-        """The live sensor table: the engine's mirror when sources run, else the window's pipeline's."""
+        """The live sensor table: the shared state's or the engine's mirror when there is one, else the pipeline's."""
+        if self.shared_link is not None:
+            return self.shared_link.table
         if self.engine_link is not None:
             return self.engine_link.table
         return self.session.table

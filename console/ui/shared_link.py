@@ -66,6 +66,7 @@ class SharedLink(QObject):
         self._shown = None
         names = display_names(table, layers)
         window.session.names = names
+        window.shared_link = self  # the window's live state from now on (show_live_state after a drill)
         window.show_state(table, self.view.book, names, self.sign)
         window.session.attach_book(self.view.book)  # shift handovers go to the shared state too
         self.console.start()

@@ -82,6 +82,15 @@ def test_an_acknowledgement_in_one_window_appears_in_the_other(qtbot, tmp_path, 
         running.stop()
         qtbot.waitUntil(lambda: links[1].banner.text().startswith("No alarm service is running"), timeout=10_000)
         assert b.alarm_pane.model.book.alarms[1].acked_by == "王建国"
+        # Another state shown meanwhile (a drill's), then back: the shared state, not the window's own.
+        from console.model.alarms import AlarmBook
+
+        other = links[1].table.fresh_copy()
+        other_book = AlarmBook(other)
+        b.show_state(other, other_book, b.session.names, links[1].sign)
+        assert b.alarm_pane.model.book is other_book
+        b.show_live_state()
+        assert b.alarm_pane.model.book is links[1].book and b.live_table is links[1].table
     finally:
         running.stop()
         for link in links:
