@@ -2,39 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="26"/>
-        <source>Impact radius</source>
-        <translation>影响半径</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="26"/>
-        <source>Pipes cut off</source>
-        <translation>停供管段</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="27"/>
-        <source>Routes of the nearest units</source>
-        <translation>最近救援力量路线</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="28"/>
-        <source>Facilities affected</source>
-        <translation>受影响设施</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="29"/>
-        <source>Valves to close</source>
-        <translation>需关闭阀门</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/impact/window.py" line="30"/>
-        <source>Nearest units</source>
-        <translation>最近救援力量</translation>
-    </message>
-</context>
-<context>
     <name>AcknowledgeDialog</name>
     <message>
         <location filename="../../console/ui/alarm_pane/bulk.py" line="24"/>
@@ -666,12 +633,12 @@
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/legend.py" line="42"/>
+        <location filename="../../console/ui/briefing/legend.py" line="45"/>
         <source>Warning levels</source>
         <translation>预警等级</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/legend.py" line="112"/>
+        <location filename="../../console/ui/briefing/legend.py" line="115"/>
         <source>… and {n} more layers</source>
         <translation>…… 另有 {n} 个图层</translation>
     </message>
@@ -1261,42 +1228,42 @@
         <translation>值班台下次启动时将使用{language}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="213"/>
+        <location filename="../../console/ui/ergonomics.py" line="219"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="235"/>
+        <location filename="../../console/ui/ergonomics.py" line="241"/>
         <source>Clear the list</source>
         <translation>清空列表</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="245"/>
+        <location filename="../../console/ui/ergonomics.py" line="251"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="247"/>
+        <location filename="../../console/ui/ergonomics.py" line="253"/>
         <source>&amp;Mute the alarm sound</source>
         <translation>报警声音静音(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="250"/>
+        <location filename="../../console/ui/ergonomics.py" line="256"/>
         <source>For {n} minutes</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="254"/>
+        <location filename="../../console/ui/ergonomics.py" line="260"/>
         <source>Sound on again</source>
         <translation>恢复声音</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="260"/>
+        <location filename="../../console/ui/ergonomics.py" line="266"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ergonomics.py" line="261"/>
+        <location filename="../../console/ui/ergonomics.py" line="267"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
@@ -1414,23 +1381,53 @@
 <context>
     <name>Impact</name>
     <message>
-        <location filename="../../console/ui/impact/window.py" line="40"/>
-        <location filename="../../console/ui/impact/window.py" line="121"/>
+        <location filename="../../console/ui/impact/window.py" line="24"/>
+        <source>Impact radius</source>
+        <translation>影响半径</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="25"/>
+        <source>Pipes cut off</source>
+        <translation>停供管段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="26"/>
+        <source>Routes of the nearest units</source>
+        <translation>最近救援力量路线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="27"/>
+        <source>Facilities affected</source>
+        <translation>受影响设施</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="28"/>
+        <source>Valves to close</source>
+        <translation>需关闭阀门</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="29"/>
+        <source>Nearest units</source>
+        <translation>最近救援力量</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/impact/window.py" line="39"/>
+        <location filename="../../console/ui/impact/window.py" line="120"/>
         <source>Impact</source>
         <translation>影响分析</translation>
     </message>
     <message>
-        <location filename="../../console/ui/impact/window.py" line="47"/>
+        <location filename="../../console/ui/impact/window.py" line="46"/>
         <source>&amp;Impact analysis</source>
         <translation>影响分析(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/impact/window.py" line="49"/>
+        <location filename="../../console/ui/impact/window.py" line="48"/>
         <source>What is around the selected warning&apos;s sensor, what to shut, who can get there</source>
         <translation>所选预警监测点周边有什么、关哪些阀、谁能赶到</translation>
     </message>
     <message>
-        <location filename="../../console/ui/impact/window.py" line="91"/>
+        <location filename="../../console/ui/impact/window.py" line="90"/>
         <source>Select a warning or click a sensor first</source>
         <translation>请先选择一条预警或点击一个监测点</translation>
     </message>
@@ -1666,17 +1663,17 @@
 <context>
     <name>IncidentFootprints</name>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="210"/>
+        <location filename="../../console/ui/map/footprints.py" line="213"/>
         <source>Lifeline incident area</source>
         <translation>生命线事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="211"/>
+        <location filename="../../console/ui/map/footprints.py" line="214"/>
         <source>Flood incident area</source>
         <translation>防汛事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="212"/>
+        <location filename="../../console/ui/map/footprints.py" line="215"/>
         <source>Hazmat incident area</source>
         <translation>危化品事件范围</translation>
     </message>
@@ -1989,179 +1986,179 @@
         <translation>操作未完成</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="130"/>
+        <location filename="../../console/ui/main_window.py" line="131"/>
         <source>One-map duty console</source>
         <translation>一张图值班监测台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="152"/>
+        <location filename="../../console/ui/main_window.py" line="153"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="153"/>
+        <location filename="../../console/ui/main_window.py" line="154"/>
         <source>&amp;Open layers…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="154"/>
+        <location filename="../../console/ui/main_window.py" line="155"/>
         <source>Save map &amp;snapshot…</source>
         <translation>保存地图快照(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="155"/>
+        <location filename="../../console/ui/main_window.py" line="156"/>
         <source>Export &amp;briefing…</source>
         <translation>导出简报(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="157"/>
+        <location filename="../../console/ui/main_window.py" line="158"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="158"/>
+        <location filename="../../console/ui/main_window.py" line="159"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="159"/>
+        <location filename="../../console/ui/main_window.py" line="160"/>
         <source>Zoom to &amp;full extent</source>
         <translation>缩放到全图(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="160"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="161"/>
+        <location filename="../../console/ui/main_window.py" line="162"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="162"/>
+        <location filename="../../console/ui/main_window.py" line="163"/>
         <source>Zoom to selected &amp;layer</source>
         <translation>缩放到所选图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="170"/>
+        <location filename="../../console/ui/main_window.py" line="171"/>
         <source>&amp;Alarms</source>
         <translation>报警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="178"/>
+        <location filename="../../console/ui/main_window.py" line="179"/>
         <source>Change &amp;shift…</source>
         <translation>交接班(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="179"/>
+        <location filename="../../console/ui/main_window.py" line="180"/>
         <source>Shift &amp;report…</source>
         <translation>值班报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="180"/>
+        <location filename="../../console/ui/main_window.py" line="181"/>
         <source>Closed alarm &amp;history…</source>
         <translation>已关闭报警历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="186"/>
+        <location filename="../../console/ui/main_window.py" line="187"/>
         <source>S&amp;ources</source>
         <translation>数据源(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="187"/>
+        <location filename="../../console/ui/main_window.py" line="188"/>
         <source>&amp;Drill</source>
         <translation>演练(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="188"/>
+        <location filename="../../console/ui/main_window.py" line="189"/>
         <source>&amp;Start a drill from a recorded feed…</source>
         <translation>用录制数据开始演练(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="190"/>
+        <location filename="../../console/ui/main_window.py" line="191"/>
         <source>&amp;Leave the drill</source>
         <translation>结束演练(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="245"/>
+        <location filename="../../console/ui/main_window.py" line="246"/>
         <source>Open layers</source>
         <translation>打开图层</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="262"/>
+        <location filename="../../console/ui/main_window.py" line="263"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="301"/>
+        <location filename="../../console/ui/main_window.py" line="302"/>
         <source>Live sensors not started</source>
         <translation>实时监测未启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="400"/>
+        <location filename="../../console/ui/main_window.py" line="408"/>
         <source>On duty: {name}</source>
         <translation>值班：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="403"/>
+        <location filename="../../console/ui/main_window.py" line="411"/>
         <source>No operator on duty</source>
         <translation>无值班员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="415"/>
+        <location filename="../../console/ui/main_window.py" line="423"/>
         <source>No journal</source>
         <translation>无日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="416"/>
+        <location filename="../../console/ui/main_window.py" line="424"/>
         <source>Nothing is recorded</source>
         <translation>不记录任何数据和操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="412"/>
-        <location filename="../../console/ui/main_window.py" line="418"/>
+        <location filename="../../console/ui/main_window.py" line="420"/>
+        <location filename="../../console/ui/main_window.py" line="426"/>
         <source>Journal: {name}</source>
         <translation>日志：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="443"/>
+        <location filename="../../console/ui/main_window.py" line="451"/>
         <source>Recorded feed for the drill</source>
         <translation>演练用录制数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="444"/>
+        <location filename="../../console/ui/main_window.py" line="452"/>
         <source>Recorded feeds (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</source>
         <translation>录制数据 (*.jsonl *.jsonl.gz *.csv *.csv.gz);;*</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="459"/>
+        <location filename="../../console/ui/main_window.py" line="467"/>
         <source>A drill needs the sensor layers of the city on the map.</source>
         <translation>演练需要先在地图上打开城市的监测点图层。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="460"/>
-        <location filename="../../console/ui/main_window.py" line="472"/>
+        <location filename="../../console/ui/main_window.py" line="468"/>
+        <location filename="../../console/ui/main_window.py" line="480"/>
         <source>Drill not started</source>
         <translation>演练未开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="470"/>
+        <location filename="../../console/ui/main_window.py" line="478"/>
         <source>Reading the feed</source>
         <translation>正在读取数据</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="486"/>
+        <location filename="../../console/ui/main_window.py" line="494"/>
         <source>Drill: {feed}</source>
         <translation>演练：{feed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="539"/>
+        <location filename="../../console/ui/main_window.py" line="547"/>
         <source>Save map snapshot</source>
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="572"/>
+        <location filename="../../console/ui/main_window.py" line="580"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -2330,6 +2327,16 @@
         <location filename="../../console/ui/replay_panel.py" line="267"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="239"/>
+        <source>Export clip…</source>
+        <translation>导出回放动画…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/clip_dialog.py" line="240"/>
+        <source>Export a span of the drill as an animated GIF or WebP</source>
+        <translation>将演练的一段时间导出为 GIF 或 WebP 动画</translation>
     </message>
 </context>
 <context>
@@ -2667,37 +2674,37 @@
         <translation>控制台 {name}；操作在收到答复前排队于 {outbox}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="101"/>
+        <location filename="../../console/ui/shared_link.py" line="102"/>
         <source>{n} action(s) waiting to be sent</source>
         <translation>{n} 项操作待发送</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="103"/>
+        <location filename="../../console/ui/shared_link.py" line="104"/>
         <source>Shared alarm state: live, console {name}</source>
         <translation>共享报警状态：在线，控制台 {name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="105"/>
+        <location filename="../../console/ui/shared_link.py" line="106"/>
         <source>The shared database cannot be reached: showing the last state known</source>
         <translation>无法连接共享数据库：显示最后已知状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="107"/>
+        <location filename="../../console/ui/shared_link.py" line="108"/>
         <source>No alarm service is running: the alarms do not change</source>
         <translation>报警服务未运行：报警状态不会变化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="109"/>
+        <location filename="../../console/ui/shared_link.py" line="110"/>
         <source>No alarm service has set up this database yet</source>
         <translation>尚无报警服务初始化此数据库</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="111"/>
+        <location filename="../../console/ui/shared_link.py" line="112"/>
         <source>The shared database was refused: {message}</source>
         <translation>共享数据库被拒绝：{message}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/shared_link.py" line="113"/>
+        <location filename="../../console/ui/shared_link.py" line="114"/>
         <source>Connecting to the shared alarm state…</source>
         <translation>正在连接共享报警状态…</translation>
     </message>
@@ -2854,13 +2861,13 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="555"/>
-        <location filename="../../console/ui/briefing/build.py" line="96"/>
+        <location filename="../../console/ui/main_window.py" line="563"/>
+        <location filename="../../console/ui/briefing/build.py" line="100"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/ui/briefing/legend.py" line="84"/>
+        <location filename="../../console/ui/briefing/legend.py" line="87"/>
         <location filename="../../console/ui/snapshot.py" line="103"/>
         <source>Legend</source>
         <translation>图例</translation>
@@ -3266,19 +3273,6 @@
         <location filename="../../console/ui/progress.py" line="132"/>
         <source>{work}: {n} readings</source>
         <translation>{work}：{n} 条读数</translation>
-    </message>
-</context>
-<context>
-    <name>panel</name>
-    <message>
-        <location filename="../../console/ui/clip_dialog.py" line="238"/>
-        <source>Export clip…</source>
-        <translation>导出回放动画…</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/clip_dialog.py" line="239"/>
-        <source>Export a span of the drill as an animated GIF or WebP</source>
-        <translation>将演练的一段时间导出为 GIF 或 WebP 动画</translation>
     </message>
 </context>
 </TS>

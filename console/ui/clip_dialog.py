@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDateTime, QTimeZone
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -235,8 +235,9 @@ class ClipDialog(QDialog):
 
 def add_clip_action(panel, window) -> QAction:
     """Put Export clip… on the replay panel's toolbar, after the jump-to-end button."""
-    action = QAction(panel.tr("Export clip…"), panel)
-    action.setToolTip(panel.tr("Export a span of the drill as an animated GIF or WebP"))
+    translate = QCoreApplication.translate  # the replay panel's context, where lupdate can see it
+    action = QAction(translate("ReplayPanel", "Export clip…"), panel)
+    action.setToolTip(translate("ReplayPanel", "Export a span of the drill as an animated GIF or WebP"))
     button = QToolButton()
     button.setDefaultAction(action)
     bar = panel.toolbar

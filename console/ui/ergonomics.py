@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
 
 from console.alarm_list import Column
 from console.ui import theme as themes
@@ -197,6 +197,12 @@ class Ergonomics(QObject):
         font = app.font()
         font.setPointSize(size)
         app.setFont(font)
+        # A widget with a style sheet (the level chips, the table header) keeps the font it was
+        # polished with; its sheet set again polishes it in the new size.
+        for widget in self.window.findChildren(QWidget):
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
         # Widgets take the new font from posted events; let them, so the header's own
         # reaction to the font comes before the row height set here.
         QApplication.sendPostedEvents()

@@ -20,14 +20,13 @@ DOCK_WIDTH_PX = 520
 
 
 def overlay_titles() -> dict:
-    def tr(text):
-        return QCoreApplication.translate("Impact", text)
-
-    return {"impact_radius": (tr("Impact radius"), "影响半径"), "impact_pipes": (tr("Pipes cut off"), "停气/停水管段"),
-            "impact_routes": (tr("Routes of the nearest units"), "最近救援力量路线"),
-            "impact_facilities": (tr("Facilities affected"), "受影响设施"),
-            "impact_valves": (tr("Valves to close"), "需关闭阀门"),
-            "impact_units": (tr("Nearest units"), "最近救援力量")}
+    translate = QCoreApplication.translate
+    return {"impact_radius": (translate("Impact", "Impact radius"), "影响半径"),
+            "impact_pipes": (translate("Impact", "Pipes cut off"), "停气/停水管段"),
+            "impact_routes": (translate("Impact", "Routes of the nearest units"), "最近救援力量路线"),
+            "impact_facilities": (translate("Impact", "Facilities affected"), "受影响设施"),
+            "impact_valves": (translate("Impact", "Valves to close"), "需关闭阀门"),
+            "impact_units": (translate("Impact", "Nearest units"), "最近救援力量")}
 
 
 class Impact(QObject):

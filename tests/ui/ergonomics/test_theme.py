@@ -86,11 +86,16 @@ def test_wall_mode_is_full_screen_with_large_type_and_escape_leaves(window, qtbo
     assert window.alarm_pane.view.verticalHeader().defaultSectionSize() > row_height
     assert not window.layers_dock.isVisible() and window.alarms_dock.isVisible()  # map and warnings only
     qtbot.waitUntil(lambda: window.alarm_pane.font().pointSize() >= 18)  # panes take the large type
+    from console.ui.alarm_pane.chips import LevelChip
+
+    chip, header = window.alarm_pane.findChildren(LevelChip)[0], window.alarm_pane.view.horizontalHeader()
+    assert chip.font().pointSize() >= 18 and header.font().pointSize() >= 18  # styled widgets too
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not ergonomics.wall_mode and not ergonomics.wall_action.isChecked()
     assert not window.windowState() & Qt.WindowState.WindowFullScreen
     assert app.font().pointSize() == size
     qtbot.waitUntil(lambda: window.alarm_pane.font().pointSize() == size)
+    assert chip.font().pointSize() == size
     assert window.alarm_pane.view.verticalHeader().defaultSectionSize() == row_height
     assert window.layers_dock.isVisible()  # the desk's docks are back as they were
 
