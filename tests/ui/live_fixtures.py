@@ -62,13 +62,13 @@ def readings(pairs, t_ms: int = T0) -> ReadingBatch:
     )
 
 
-def live_window(qtbot, tmp_path):
+def live_window(qtbot, tmp_path, size=(1200, 800)):
     """A shown window on the test sensor layer, live, with its journal and an operator on duty."""
     from console.ui.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)
-    window.resize(1200, 800)
+    window.resize(*size)
     window.open_journal(tmp_path / "live.sqlite")
     window.set_operator("王敏")
     window.canvas.renderer.add_layer(sensor_layer())

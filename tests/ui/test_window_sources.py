@@ -16,7 +16,7 @@ from console.model.sensors import SensorStatus
 from console.ui.main_window import MainWindow
 from console.ui.map.sensor_style import SensorCode
 from tests.brokers import Mosquitto, Publisher, mosquitto_available, mqtt_sources
-from tests.ui.live_fixtures import MINUTE, T0, sensor_layer
+from tests.ui.live_fixtures import MINUTE, T0, live_window
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed (scripts/system-deps.sh)")
 
@@ -30,16 +30,8 @@ def broker(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.open_journal(tmp_path / "live.sqlite")
-    window.set_operator("王敏")
-    layer = sensor_layer()
-    window.canvas.renderer.add_layer(layer)
-    window.start_live()
-    window.show()
-    window.test_layer = layer
+    window = live_window(qtbot, tmp_path, size=(1400, 900))
+    window.test_layer = window.canvas.renderer.layers[-1]
     yield window
     window.stop_sources()
     window.session.close()

@@ -19,7 +19,7 @@ from console.ui.map.sensor_style import LEVEL_COLOURS
 from console.ui.map.view import ViewState
 from console.ui.map.warning_areas import AREA_ALPHA, LAYER_NAME
 from tests.cap.helpers import alert_xml, info_xml
-from tests.ui.live_fixtures import ORIGIN, sensor_layer
+from tests.ui.live_fixtures import ORIGIN, live_window, sensor_layer
 
 SENDER = "warning@wuhan.example.cn"
 HOUR = 3_600_000
@@ -48,15 +48,7 @@ def warning(identifier: str, box, colour_word: str, event: str, sent_ms: int, ho
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.open_journal(tmp_path / "live.sqlite")
-    window.set_operator("王敏")
-    layer = sensor_layer()
-    window.canvas.renderer.add_layer(layer)
-    window.start_live()
-    window.show()
+    window = live_window(qtbot, tmp_path, size=(1400, 900))
     yield window
     window.stop_sources()
     window.session.close()
