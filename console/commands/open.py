@@ -77,6 +77,8 @@ def run(args) -> int:
             return 2
     if args.sources and snapshot:
         wait_for_sources(app, window)
+    if link is not None and snapshot:
+        wait_for_shared(app, link)
     if args.drill:
         drill = window.start_drill(args.drill)
         if drill is None:
@@ -113,6 +115,22 @@ def run(args) -> int:
         link.stop()
     window.session.close()
     return code
+
+
+def wait_for_shared(app, link, timeout_s: float = 10.0) -> None:
+    """Until the console has read the shared state once (or said why it cannot): a picture made
+    headless shows the service's alarms, not the empty map of the first instant."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    console = link.console
+    while time.monotonic() < deadline and console.reads == 0 and console.status.state in ("starting", "live"):
+        app.processEvents()
+        time.sleep(0.02)
+    link.pump()
+    link.window.refresh_live()  # the map and the pane now, not at their next tick
+    if console.reads == 0:
+        print(f"console: {link.banner_text(console.status)}", file=sys.stderr)
 
 
 def open_shared(window, args):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 from console.alarm_list import Column
 from console.model.rules import RuleEngine, RuleSet
@@ -82,6 +83,15 @@ def test_an_acknowledgement_in_one_window_appears_in_the_other(qtbot, tmp_path, 
         running.stop()
         qtbot.waitUntil(lambda: links[1].banner.text().startswith("No alarm service is running"), timeout=10_000)
         assert b.alarm_pane.model.book.alarms[1].acked_by == "王建国"
+        # A console opened headless for a picture waits for its first read: the alarms, not an empty pane.
+        from console.commands.open import wait_for_shared
+
+        c = MainWindow()
+        qtbot.addWidget(c)
+        c.canvas.renderer.add_layer(sensor_layer())
+        links.append(SharedLink(c, shared_url, "值班长", tmp_path / "c.sqlite"))
+        wait_for_shared(QApplication.instance(), links[-1])
+        assert links[-1].console.reads > 0 and len(state_texts(c)) == 2
         # Another state shown meanwhile (a drill's), then back: the shared state, not the window's own.
         from console.model.alarms import AlarmBook
 
