@@ -216,9 +216,11 @@ class SourcesPane(QWidget):
     def _fill_sources(self) -> None:
         for row, source in enumerate(self.figures):
             key = state_key(source)
+            # Unknown ids the adapter refused (it knew the sensor list) and those the table did not know.
+            unknown = source["unknown"] + (source.get("rejected_by_reason") or {}).get("unknown_sensor", 0)
             texts = [source["name"], kind_label(source["kind"]), state_label(key), f"{source['readings_per_s']:.0f}",
                      _age(source.get("last_message_age_s")), f"{source['received']:,}", f"{source['accepted']:,}",
-                     f"{source['rejected']:,}", f"{source['unknown']:,}", f"{source['reconnects']}",
+                     f"{source['rejected']:,}", f"{unknown:,}", f"{source['reconnects']}",
                      _age(source["time_down_s"]) if source["time_down_s"] else "—"]
             _fill_row(self.sources, row, texts, STATE_COLOURS.get(key, "#555555"), numeric_from=3)
             message = source.get("message") or ""

@@ -60,6 +60,7 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
         publish(publisher, "GAS-00005", 0, 30.0)  # the sensor at feature 4 alarms once a second reading confirms
         publish(publisher, "GAS-00005", 0.5, 31.0)
         publisher.publish("city/gas/GAS-00003/reading", "not json")
+        publish(publisher, "NO-SUCH-1", 0, 1.0)  # a sensor the city does not have
         qtbot.waitUntil(lambda: window.alarm_pane.model.rowCount() == 1, timeout=10_000)
         qtbot.waitUntil(lambda: raster.codes[4] != SensorCode.NORMAL, timeout=5_000)
         assert window.live.table is link.table and window.alarm_pane.model.book is link.book
@@ -73,12 +74,13 @@ def test_published_readings_reach_the_map_and_the_pane_and_an_ack_goes_to_the_en
         qtbot.waitUntil(lambda: link.table.alarm_state[4] == AlarmState.ACK, timeout=5_000)
 
         pane = window.sources_pane
-        qtbot.waitUntil(lambda: pane.sources.rowCount() == 1 and pane.sources.item(0, 7).text() == "1",
+        qtbot.waitUntil(lambda: pane.sources.rowCount() == 1 and pane.sources.item(0, 7).text() == "2",
                         timeout=5_000)
-        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6)] == ["city-iot", "MQTT", "live", "3"]
+        assert [pane.sources.item(0, c).text() for c in (0, 1, 2, 6, 8)] == ["city-iot", "MQTT", "live", "3", "1"]
         pane.sources.selectRow(0)
-        assert pane.rejections.rowCount() == 1 and pane.rejections.item(0, 0).text() == "malformed"
-        assert pane.rejections.item(0, 1).text() == "city/gas/GAS-00003/reading"
+        assert pane.rejections.rowCount() == 2
+        rejected = sorted((pane.rejections.item(r, 0).text(), pane.rejections.item(r, 1).text()) for r in range(2))
+        assert rejected == [("malformed", "city/gas/GAS-00003/reading"), ("unknown sensor", "city/gas/NO-SUCH-1/reading")]
         assert window.sources_label.text() == "Sources: 1 live, 0 not delivering"
     finally:
         publisher.close()
