@@ -122,9 +122,11 @@ def wait_for_shared(app, link, timeout_s: float = 10.0) -> None:
     headless shows the service's alarms, not the empty map of the first instant."""
     import time
 
+    from console.shared.client import LIVE, STARTING
+
     deadline = time.monotonic() + timeout_s
     console = link.console
-    while time.monotonic() < deadline and console.reads == 0 and console.status.state in ("starting", "live"):
+    while time.monotonic() < deadline and console.reads == 0 and console.status.state in (STARTING, LIVE):
         app.processEvents()
         time.sleep(0.02)
     link.pump()

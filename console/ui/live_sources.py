@@ -53,8 +53,8 @@ class LiveSources(QObject):
         self.warnings_pane.zoom_requested.connect(self.zoom_to_warning)
         self.warnings_dock = window._dock(self.tr("CAP warnings"), self.warnings_pane,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
-        # Hidden until the first warning brings it up: tabified while visible, before the window
-        # is shown, Qt leaves a second tab bar of the pair painted over the layer tree.
+        # Hidden until the first warning brings it up, as the Sources dock until sources connect
+        # (Qt's spare tab bar of docks tabbed before the window shows is handled by the window).
         self.warnings_dock.hide()
         window.tabifyDockWidget(window.alarms_dock, self.warnings_dock)
         window.alarms_dock.raise_()

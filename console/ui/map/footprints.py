@@ -60,23 +60,38 @@ class IncidentFootprints(QObject):
         super().__init__(parent or canvas)
         self.canvas = canvas
         self.binding = binding
-        self.footprints: list[Footprint] = []
-        self.enabled = True
         self._computed_at = -float("inf")
-        self._version = 0  # grows with every update: the cached pictures below are of one version
-        self._cached: dict[str, tuple] = {}  # "areas" -> (view, version, QImage)
-        self._last_view: dict[str, tuple] = {}  # "areas" -> (view, version) of the last frame
-        self._font = QFont(canvas.renderer.font_family)
-        self._font.setPixelSize(13)
-        self._font.setBold(True)
         self._later = QTimer(self)
         self._later.setSingleShot(True)
         self._later.timeout.connect(self.update)
-        canvas.renderer.overlays.append(self.paint)
-        canvas.renderer.overlays_above.append(self.paint_badges)
-        canvas.renderer.legend_extras.append(self.legend_rows)
+        self._draw_on(canvas.renderer)
         binding.refreshed.connect(self._on_refreshed)
         canvas.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def _draw_on(self, renderer) -> None:
+        """The drawing state, and the renderer's overlays and legend rows that draw it."""
+        self.renderer = renderer
+        self.footprints: list[Footprint] = []
+        self.enabled = True
+        self._version = 0  # grows with every update: the cached pictures below are of one version
+        self._cached: dict[str, tuple] = {}  # "areas" -> (view, version, QImage)
+        self._last_view: dict[str, tuple] = {}  # "areas" -> (view, version) of the last frame
+        self._font = QFont(renderer.font_family)
+        self._font.setPixelSize(13)
+        self._font.setBold(True)
+        renderer.overlays.append(self.paint)
+        renderer.overlays_above.append(self.paint_badges)
+        renderer.legend_extras.append(self.legend_rows)
+
+    def _show(self, footprints: list[Footprint], features_of_rows) -> None:
+        """Take these footprints and leave their sensors out of city-scale frames."""
+        self._version += 1
+        self.footprints = footprints
+        rows = np.concatenate([f.rows for f in footprints]) if footprints else np.empty(0, dtype=np.int64)
+        for layer, features in features_of_rows(rows):
+            painter = self.renderer.painter_for(layer)
+            painter.hidden_features = features
+            painter.hidden_from_m = FOOTPRINT_FROM_M
 
     def _on_refreshed(self, _count: int) -> None:
         wait = RECOMPUTE_S - (time.monotonic() - self._computed_at)
@@ -88,20 +103,10 @@ class IncidentFootprints(QObject):
     def update(self) -> None:
         """Work the footprints out from the bound book now and hide their sensors at city scale."""
         self._computed_at = time.monotonic()
-        self._version += 1
         binding = self.binding
         book, table = binding.book, binding.table
-        if not self.enabled or book is None or table is None:
-            self.footprints = []
-        else:
-            self.footprints = incident_footprints(book, table)
-        rows = (np.concatenate([f.rows for f in self.footprints]) if self.footprints
-                else np.empty(0, dtype=np.int64))
-        renderer = self.canvas.renderer
-        for layer, features in binding.features_of_rows(rows):
-            painter = renderer.painter_for(layer)
-            painter.hidden_features = features
-            painter.hidden_from_m = FOOTPRINT_FROM_M
+        shown = [] if not self.enabled or book is None or table is None else incident_footprints(book, table)
+        self._show(shown, binding.features_of_rows)
         self.canvas.map_item.update()
 
     def shown(self, view: ViewState) -> bool:
@@ -276,28 +281,13 @@ class PageFootprints(IncidentFootprints):
     def __init__(self, renderer, table, book, features_of_rows):
         QObject.__init__(self)
         self.canvas = self.binding = None
-        self.renderer, self.table, self._features_of_rows = renderer, table, features_of_rows
-        self.enabled = True
-        self._version = 0
-        self._cached, self._last_view = {}, {}
-        self._font = QFont(renderer.font_family)
-        self._font.setPixelSize(13)
-        self._font.setBold(True)
+        self.table, self._features_of_rows = table, features_of_rows
+        self._draw_on(renderer)
         self.refresh(book)
-        renderer.overlays.append(self.paint)
-        renderer.overlays_above.append(self.paint_badges)
-        renderer.legend_extras.append(self.legend_rows)
 
     def refresh(self, book) -> None:
         """Work the footprints out again (a clip's next frame)."""
-        self._version += 1
-        self.footprints = incident_footprints(book, self.table)
-        rows = (np.concatenate([f.rows for f in self.footprints]) if self.footprints
-                else np.empty(0, dtype=np.int64))
-        for layer, features in self._features_of_rows(rows):
-            painter = self.renderer.painter_for(layer)
-            painter.hidden_features = features
-            painter.hidden_from_m = FOOTPRINT_FROM_M
+        self._show(incident_footprints(book, self.table), self._features_of_rows)
 
     def _blink_on(self) -> bool:
         return True
