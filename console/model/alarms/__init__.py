@@ -9,7 +9,7 @@ dispatch loop with its response deadlines, and ``commands`` operator actions as
 checked commands (``console act``).
 """
 
-from console.model.alarms.book import AlarmBook
+from console.model.alarms.book import ActionsRefused, AlarmBook
 from console.model.alarms.commands import (
     COMMAND_ACTIONS,
     AlarmCommand,
@@ -77,6 +77,7 @@ __all__ = [
     "RATE_WINDOW_S",
     "TRANSITIONS",
     "ActionRecord",
+    "ActionsRefused",
     "Alarm",
     "AlarmBook",
     "AlarmRate",

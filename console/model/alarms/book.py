@@ -57,9 +57,13 @@ from console.model.alarms.records import (
 from console.model.rules import LevelChange
 from console.model.sensors import SensorTable
 
-__all__ = ["AlarmBook"]
+__all__ = ["ActionsRefused", "AlarmBook"]
 
 _CHANGE_LOG_LIMIT = 100_000
+
+
+class ActionsRefused(ValueError):
+    """The book takes no operator action on alarms or sensors now (``AlarmBook.actions_refused`` says why)."""
 
 
 class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
@@ -90,6 +94,10 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
         Grows with every change; see ``changes_since``.
     clock_ms : int
         The newest time the book has seen (level change or operator action).
+    actions_refused : str or None
+        While set, operator actions on alarms and sensors raise ``ActionsRefused``
+        with this reason (a replay whose state is provisional sets it); actions
+        that concern no alarm (``record_action``) are still taken.
 
     Events
     ------
@@ -118,6 +126,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
         self.incidents: dict[int, Incident] = {}
         self.version = 0
         self.clock_ms = 0
+        self.actions_refused: str | None = None
         self._hold = 0
         self._next_alarm_id = 1
         self._next_transition = 1
@@ -289,9 +298,15 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
         return alarm
 
     # --- operator actions --------------------------------------------------
+    def _acting(self, operator: str) -> str:
+        """The operator's checked name, for an action on alarms or sensors (refused while ``actions_refused``)."""
+        if self.actions_refused:
+            raise ActionsRefused(self.actions_refused)
+        return _operator(operator)
+
     def acknowledge(self, alarm_ids, operator: str, at_ms: int) -> list[int]:
         """Acknowledge: ``unack`` -> ``ack``, ``rtn_unack`` -> ``normal``."""
-        operator = _operator(operator)
+        operator = self._acting(operator)
         done = []
         for alarm in self._open(alarm_ids):
             if not allowed(TransitionKind.ACK, alarm.state):
@@ -305,7 +320,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
 
     def shelve(self, alarm_ids, reason: str, until_ms: int, operator: str, at_ms: int) -> list[int]:
         """Hide alarms until ``until_ms`` for a stated reason."""
-        operator = _operator(operator)
+        operator = self._acting(operator)
         reason = (reason or "").strip()
         if not reason:
             raise ValueError("shelving needs a reason")
@@ -324,7 +339,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
 
     def unshelve(self, alarm_ids, operator: str, at_ms: int) -> list[int]:
         """End shelving now: an active alarm comes back unacknowledged."""
-        operator = _operator(operator)
+        operator = self._acting(operator)
         done = []
         for alarm in self._open(alarm_ids):
             if not allowed(TransitionKind.UNSHELVE, alarm.state):
@@ -337,7 +352,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
 
     def note(self, alarm_ids, text: str, operator: str, at_ms: int) -> None:
         """Add an operator's note to one alarm or several (closed ones too); all or none."""
-        operator = _operator(operator)
+        operator = self._acting(operator)
         text = (text or "").strip()
         if not text:
             raise ValueError("a note needs text")
@@ -359,7 +374,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
 
         The sensor's next level change opens a new alarm.
         """
-        operator = _operator(operator)
+        operator = self._acting(operator)
         if classification not in CLASSIFICATIONS:
             raise ValueError(f"classification must be one of {', '.join(CLASSIFICATIONS)}, not {classification!r}")
         note = (note or "").strip()
@@ -389,7 +404,7 @@ class AlarmBook(BookCheckpoints, BookFaults, BookIncidents, BookDispatch):
         Back in service, a sensor still above a threshold raises its alarm again.
         Returns the ids whose service state changed.
         """
-        operator = _operator(operator)
+        operator = self._acting(operator)
         reason = (reason or "").strip()
         table = self.table
         sensor_ids = list(dict.fromkeys(sensor_ids))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from console.model.alarms.deadlines import STEPS, DeadlineTable
 from console.model.alarms.lifecycle import OperatorAction
-from console.model.alarms.records import Alarm, Note, checked_operator, id_list
+from console.model.alarms.records import Alarm, Note, id_list
 
 __all__ = ["ESCALATION_ACTION", "SYSTEM_OPERATOR", "BookDispatch", "Deadline", "next_deadline", "overdue_steps"]
 
@@ -84,7 +84,7 @@ class BookDispatch:
         counted from ``at_ms``. Dispatching again (another unit, or the same one anew)
         starts the steps and deadlines afresh.
         """
-        operator = checked_operator(operator)
+        operator = self._acting(operator)
         unit = (unit or "").strip()
         if not unit:
             raise ValueError("dispatch needs a unit")
@@ -106,7 +106,7 @@ class BookDispatch:
 
     def unit_acknowledged(self, alarm_ids, operator: str, at_ms: int, note: str = "") -> None:
         """The unit has acknowledged the dispatch (the operator records it); all or none."""
-        operator = checked_operator(operator)
+        operator = self._acting(operator)
         alarms = [self._dispatched_one(i) for i in id_list(alarm_ids)]
         for alarm in alarms:
             if alarm.unit_acked_ms is not None:
@@ -119,7 +119,7 @@ class BookDispatch:
     def on_site(self, alarm_ids, operator: str, at_ms: int, note: str = "") -> None:
         """The unit is on site; all or none. A unit on site has evidently received the dispatch:
         its acknowledgement, if not recorded, is recorded with it."""
-        operator = checked_operator(operator)
+        operator = self._acting(operator)
         alarms = [self._dispatched_one(i) for i in id_list(alarm_ids)]
         for alarm in alarms:
             if alarm.on_site_ms is not None:
@@ -136,7 +136,7 @@ class BookDispatch:
 
     def feedback(self, alarm_ids, text: str, operator: str, at_ms: int) -> None:
         """A feedback note from the unit on a dispatched alarm (what it found, what it did); all or none."""
-        operator = checked_operator(operator)
+        operator = self._acting(operator)
         text = (text or "").strip()
         if not text:
             raise ValueError("feedback needs text")
