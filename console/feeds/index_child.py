@@ -79,6 +79,10 @@ class IndexChild:
         self._thread.start()
 
     @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
     def running(self) -> bool:
         return self._thread.is_alive() and not self._stopped.is_set()
 

@@ -35,7 +35,8 @@ class AdvanceSummary:
 
     ``raised`` are the ids of alarms opened on the way; ``status_events`` and
     ``cap_warnings`` the other feed events passed. ``finished``: the clock is at
-    the end of the feed.
+    the end of the feed. ``provisional``: a seek that left a provisional state
+    (``console.feeds.replay``).
     """
 
     from_ms: int
@@ -45,6 +46,7 @@ class AdvanceSummary:
     status_events: list[SensorStatusEvent] = field(default_factory=list)
     cap_warnings: list[CapWarning] = field(default_factory=list)
     finished: bool = False
+    provisional: bool = False
 
 
 @dataclass

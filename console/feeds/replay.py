@@ -51,6 +51,20 @@ replay also keeps checkpoints of its own as it plays. Actions that change no
 alarm (a drill's seek record, ``AlarmBook.record_action``) are journaled and
 made again after a seek, but leave the index checkpoints usable.
 
+A seek far beyond what the child has indexed would have to play hours of feed
+(seconds of work on the thread that asks). When more than ``max_seek_readings``
+readings lie between the nearest checkpoint and the moment, and no operator has
+acted on an alarm yet, the seek is **provisional** instead: it loads that
+checkpoint (the exact state there, its alarms included), jumps to ``warmup_ms``
+before the moment and plays only that last stretch, so that sensor values,
+levels, stale sensors and the rules' windows are those of the moment; alarms
+raised in the stretch jumped over are missing. ``provisional`` says which
+stretch (a ``Provisional``); meanwhile the book refuses operator actions on
+alarms (``AlarmBook.actions_refused``), nothing is journaled, and ``settle()``,
+called as the index grows, rebuilds the exact state as soon as the index has
+reached the clock (the seek's journal record is written then, with the exact
+skipped stretch).
+
 Not thread-safe otherwise: one thread drives ``advance_to``, ``seek`` and the
 operator actions.
 """
@@ -69,8 +83,10 @@ from console.errors import InputError
 from console.feeds.columns import FeedColumns, decode_feed
 from console.feeds.events import CapWarning
 from console.feeds.index_child import IndexChild, IndexOnFirstPiece
-from console.feeds.player import AdvanceSummary, Checkpoint, IndexPass, IndexStep, Player
-from console.model.alarms import ESCALATION_ACTION, AlarmBook, BookRecords, lifecycle
+from console.feeds.player import AdvanceSummary, Checkpoint, IndexPass, Player
+from console.feeds.replay_actions import OperatorAction, apply_action, changes_state
+from console.feeds.replay_index import AlarmDensity, ReplayIndex
+from console.model.alarms import AlarmBook, BookRecords
 from console.model.journal import Journal, JournalEntry
 from console.model.pipeline import Pipeline
 from console.model.rules import RuleEngine, RuleSet
@@ -81,55 +97,43 @@ __all__ = [
     "AlarmDensity",
     "FeedColumns",
     "OperatorAction",
+    "Provisional",
     "Replay",
     "decode_feed",
 ]
 
 DEFAULT_CHECKPOINT_EVERY_S = 900.0
 DEFAULT_TICK_S = 10.0
+# Readings a seek plays at most before it goes provisional: about a second here, two at worst.
+DEFAULT_MAX_SEEK_READINGS = 2_000_000
+MIN_WARMUP_MS = 3_600_000  # a provisional seek plays at least the last hour before its moment
+PROVISIONAL_REFUSAL = ("the replay's state is provisional until the index reaches this moment "
+                       "(alarms raised in the stretch a far seek jumped over are missing)")
 
 
 # --- what the replay hands back ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class AlarmDensity:
-    """Alarms raised per time bin and level, for the timeline histogram.
+class Provisional:
+    """A provisional state after a far seek (see the module docstring): what it leaves out.
 
-    ``edges_ms`` has ``n_bins + 1`` bin edges (UTC epoch ms); ``counts[level - 1]``
-    counts the alarms raised at level ``level`` (1..4 = I..IV) in each bin.
-    ``complete`` is False while the indexing pass has not reached the end: bins
-    after ``indexed_until_ms`` are still empty.
+    ``gap_from_ms``..``gap_to_ms`` is the stretch of feed jumped over (the state
+    includes everything before it, and the readings after it); alarms raised in
+    it are missing. ``target_ms`` is where the seek went, ``from_ms`` where the
+    clock was before (exact); the clock may have played on since.
     """
 
-    edges_ms: np.ndarray
-    counts: np.ndarray
-    indexed_until_ms: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class OperatorAction:
-    """An operator action made during a replay.
-
-    ``clock_ms`` is the replay clock when it was made (where a seek replays it);
-    the rest is the alarm book's action record: its time, operator, action name,
-    alarm, sensor and details.
-    """
-
-    clock_ms: int
-    t_ms: int
-    operator: str
-    action: str
-    alarm_id: int | None
-    sensor_id: str | None
-    detail: dict
+    from_ms: int
+    target_ms: int
+    gap_from_ms: int
+    gap_to_ms: int
 
 
 # --- the replay ----------------------------------------------------------------------------------------
 
 
-class Replay:
+class Replay(ReplayIndex):
     """A recorded feed played on its own sensor table and alarm book, with exact seeking.
 
     Parameters
@@ -160,6 +164,9 @@ class Replay:
     index_while_decoding : bool
         For a feed file: index it in a child process while it is decoded, so that
         when the replay opens much of the index is there (a drill does this).
+    max_seek_readings : int
+        While a child indexes: a seek that would play more readings than this from
+        its checkpoint is provisional (see the module docstring).
 
     Attributes
     ----------
@@ -173,6 +180,11 @@ class Replay:
         Operator actions made in this replay up to now, in order.
     cap_warnings : list of CapWarning
         CAP warnings passed so far (rebuilt by a seek).
+    provisional : Provisional or None
+        Set while the state is provisional: after a far seek, until ``settle()``.
+    warmup_ms : int
+        Feed time a provisional seek plays before its moment: an hour, or twice the
+        longest stale time, chatter window or delay of the rules when longer.
     index_error : str or None
         Why the indexing child failed, if it did (indexing then goes on here, as seeks need it).
     after_seek : callable or None
@@ -197,6 +209,7 @@ class Replay:
         incident_window_s: float = 600.0,
         on_progress: Callable[[int], None] | None = None,
         index_while_decoding: bool = False,
+        max_seek_readings: int = DEFAULT_MAX_SEEK_READINGS,
     ):
         template = sensors() if callable(sensors) else sensors
         if not isinstance(template, SensorTable):
@@ -253,6 +266,12 @@ class Replay:
         self.generation = 0
         self.actions: list[OperatorAction] = []
         self.cap_warnings: list[CapWarning] = []
+        self.provisional: Provisional | None = None
+        self.max_seek_readings = int(max_seek_readings)
+        engine = self.pipeline.engine
+        memory = max(int(a.max(initial=0)) for a in (engine.stale_after_ms, engine.chatter_window_ms,
+                                                     engine.delay_on_ms, engine.delay_off_ms))
+        self.warmup_ms = self._on_grid(max(MIN_WARMUP_MS, 2 * memory))
 
         self._player = Player(self.columns, self.pipeline, self.start_ms, self.tick_ms, self.source)
         self._player.after_tick = self._after_play_tick
@@ -297,8 +316,9 @@ class Replay:
             raise ValueError("the replay already has a journal")
         journal.bind(self.table)
         self.journal = journal
-        self.pipeline.journal = journal
-        journal.rewind(self.table, self.book, self.now_ms)
+        if self.provisional is None:  # else settle() gives it the exact state
+            self.pipeline.journal = journal
+            journal.rewind(self.table, self.book, self.now_ms)
 
     # --- the clock -------------------------------------------------------------------------------
     @property
@@ -328,20 +348,27 @@ class Replay:
         """Rebuild the table and book as they are after playing to ``t_ms`` (clamped to the feed).
 
         Backward, operator actions made after ``t_ms`` are dropped. ``generation``
-        grows. The summary covers the replay from the checkpoint used.
+        grows. The summary covers the replay from the checkpoint used. A seek far
+        beyond the index is provisional (the module docstring says when and what
+        that means; ``summary.provisional``).
         """
         t_ms = min(max(int(t_ms), self.start_ms), self.end_ms)
-        from_ms, undone = self.now_ms, 0
+        pending = self.provisional
+        # A provisional clock is no moment to journal a seek from: the last exact one is.
+        from_ms, undone = (self.now_ms if pending is None else pending.from_ms), 0
         if t_ms < self.now_ms:
-            undone = sum(_changes_state(a) for a in self.actions if a.clock_ms > t_ms)
+            undone = sum(changes_state(a) for a in self.actions if a.clock_ms > t_ms)
             self.actions = [a for a in self.actions if a.clock_ms <= t_ms]
             self._play_checkpoints = [c for c in self._play_checkpoints
                                       if c.now_ms <= t_ms and c.actions <= len(self.actions)]
             self._actions_applied = min(self._actions_applied, len(self.actions))
-            self._first_state_action = next((i for i, a in enumerate(self.actions) if _changes_state(a)), None)
+            self._first_state_action = next((i for i, a in enumerate(self.actions) if changes_state(a)), None)
         self._ensure_indexed(t_ms)
         checkpoint = self._best_checkpoint(t_ms)
         self.generation += 1
+        if self._too_far(checkpoint, t_ms):
+            return self._seek_provisionally(checkpoint, t_ms, from_ms)
+        self._end_provisional()
         if checkpoint is None:  # going forward from here is the shortest way
             summary = self._replay_actions_to(t_ms)
         else:
@@ -349,6 +376,63 @@ class Replay:
         if self.after_seek is not None:
             self.after_seek(from_ms, self.now_ms, undone)
         return summary
+
+    # --- provisional seeks -------------------------------------------------------------------------
+    def _too_far(self, checkpoint: Checkpoint | None, t_ms: int) -> bool:
+        """Too many readings to play from the checkpoint, while a child indexes and no operator has acted."""
+        if not self.background_indexing or self._first_state_action is not None:
+            return False
+        base_ms, base_position = (self.now_ms, self._player.position) if checkpoint is None else (
+            checkpoint.now_ms, checkpoint.position)
+        if self._warmup_start(t_ms) <= base_ms:
+            return False  # the whole way is no longer than the warm-up
+        return int(np.searchsorted(self.columns.t_ms, t_ms, side="right")) - base_position > self.max_seek_readings
+
+    def _warmup_start(self, t_ms: int) -> int:
+        return self.start_ms + (t_ms - self.warmup_ms - self.start_ms) // self.tick_ms * self.tick_ms
+
+    def _seek_provisionally(self, checkpoint: Checkpoint | None, t_ms: int, from_ms: int) -> AdvanceSummary:
+        """The checkpoint's state, a jump to the warm-up's start, and the warm-up played (see the module docstring)."""
+        self.pipeline.journal = None  # nothing provisional is journaled: settle() rewinds the journal
+        player, columns = self._player, self.columns
+        if checkpoint is not None:
+            player.load(checkpoint)
+        gap_from, since = player.now_ms, self._warmup_start(t_ms)
+        player.position = max(player.position, int(np.searchsorted(columns.t_ms, since, side="right")))
+        player.event_index = max(player.event_index, int(np.searchsorted(columns.event_pos, player.position)))
+        player.now_ms, player.next_tick_ms = since, since + self.tick_ms  # ``since`` is on the tick grid
+        self.cap_warnings = [e for e in columns.events[:player.event_index] if isinstance(e, CapWarning)]
+        summary = self._replay_actions_to(t_ms, first_action=None if checkpoint is None else checkpoint.actions)
+        summary.provisional = True
+        self.provisional = Provisional(from_ms, t_ms, gap_from, since)
+        self.book.actions_refused = PROVISIONAL_REFUSAL
+        return summary
+
+    def settle(self) -> bool:
+        """After a provisional seek: rebuild the exact state at the clock once the index has reached it.
+
+        Returns True when it did (``generation`` grows; the seek is journaled now,
+        with the exact skipped stretch). Call it from the thread that drives the
+        replay whenever the index grows. Without an indexing child (it failed or
+        was stopped) the index is first built here, up to the clock.
+        """
+        pending = self.provisional
+        if pending is None or (self.background_indexing and self._index_until_ms < self.now_ms):
+            return False
+        self._ensure_indexed(self.now_ms)
+        checkpoint = self._best_checkpoint(self.now_ms)  # while provisional, never the state as it is
+        self._end_provisional()
+        self.generation += 1
+        self._rebuild(checkpoint, self.now_ms)
+        if self.after_seek is not None:
+            self.after_seek(pending.from_ms, pending.target_ms, 0)
+        return True
+
+    def _end_provisional(self) -> None:
+        if self.provisional is not None:
+            self.provisional = None
+            self.book.actions_refused = None
+            self.pipeline.journal = self.journal
 
     def _rebuild(self, checkpoint: Checkpoint, t_ms: int) -> AdvanceSummary:
         journal = self.journal
@@ -379,7 +463,7 @@ class Replay:
             following = self.actions[checkpoint.actions].clock_ms if checkpoint.actions < len(self.actions) else None
             if checkpoint.now_ms <= t_ms and (following is None or following >= checkpoint.now_ms):
                 best = checkpoint if checkpoint.now_ms >= best.now_ms else best
-        if self.now_ms <= t_ms and self.now_ms >= best.now_ms:
+        if self.provisional is None and self.now_ms <= t_ms and self.now_ms >= best.now_ms:
             return None
         return best
 
@@ -391,7 +475,7 @@ class Replay:
             try:
                 for action in self.actions[first_action:]:
                     self._player.advance_to(action.clock_ms, summary)
-                    _apply_action(self.book, action)
+                    apply_action(self.book, action)
                     self._actions_applied += 1
             finally:
                 self._replaying = False
@@ -406,7 +490,7 @@ class Replay:
         if not self._replaying:
             for _seq, t_ms, operator, action, alarm_id, sensor_id, detail in records.actions:
                 made = OperatorAction(self.now_ms, t_ms, operator, action, alarm_id, sensor_id, json.loads(detail))
-                if self._first_state_action is None and _changes_state(made):
+                if self._first_state_action is None and changes_state(made):
                     self._first_state_action = len(self.actions)
                 self.actions.append(made)
             self._actions_applied = len(self.actions)
@@ -422,122 +506,6 @@ class Replay:
             return
         self._play_checkpoints.append(self._player.save(self._actions_applied))
 
-    # --- indexing ------------------------------------------------------------------------------------
-    @property
-    def indexed_until_ms(self) -> int:
-        """How far the indexing pass has gone (checkpoints and density are known up to here)."""
-        return self._index_until_ms
-
-    @property
-    def checkpoint_bytes(self) -> int:
-        """Memory held by checkpoints."""
-        with self._data_lock:
-            return sum(c.nbytes for c in (*self._index_checkpoints, *self._play_checkpoints))
-
-    @property
-    def checkpoint_times(self) -> list[int]:
-        """Feed times of the checkpoints kept, in order."""
-        with self._data_lock:
-            return sorted({c.now_ms for c in (*self._index_checkpoints, *self._play_checkpoints)})
-
-    def build_index(self, on_progress: Callable[[float], None] | None = None,
-                    cancel: Callable[[], bool] | None = None) -> bool:
-        """Run the indexing pass to the end of the feed (checkpoints and alarm density) in this process.
-
-        May run on a worker thread. ``on_progress`` gets the share done (0..1);
-        ``cancel`` returning True stops early. Returns True when complete.
-        """
-        while self._index_until_ms < self.end_ms:
-            if cancel is not None and cancel():
-                return False
-            self._extend_index(self._index_until_ms + self.checkpoint_every_ms)
-            if on_progress is not None:
-                on_progress((self._index_until_ms - self.start_ms) / max(1, self.end_ms - self.start_ms))
-        return True
-
-    def index_in_background(self) -> bool:
-        """Run the indexing pass in a child process (``console.feeds.index_child``); returns at once.
-
-        The checkpoints and the density fill in as the child sends them; seeks
-        meanwhile start from the nearest checkpoint known. False when there is
-        nothing left to index (or a child runs already).
-        """
-        if self._index_until_ms >= self.end_ms or self.background_indexing:
-            return False
-        self.index_error = None
-        self._child = IndexChild({**self._index_setup, "path": str(self.columns.path)}, self._add_index_step,
-                                 self._on_child_end)
-        self._child.send_columns(self.columns, self.end_ms)
-        return True
-
-    def stop_background_index(self, wait_s: float = 0.0) -> None:
-        """Stop the indexing child; what it sent stays."""
-        child = self._child
-        if child is not None:
-            child.stop(wait_s)
-
-    @property
-    def background_indexing(self) -> bool:
-        """An indexing child is at work."""
-        return self._child is not None and self._child.running
-
-    def close(self) -> None:
-        """Stop indexing in the background (a replay put away must not leave a child working)."""
-        self.stop_background_index()
-
-    def _on_child_end(self, error: str | None) -> None:
-        self.index_error = error
-
-    def _drop_index(self) -> None:
-        self.stop_background_index()
-        self._child = None
-        with self._data_lock:
-            self._index_checkpoints, self._raised_t, self._raised_level = [], [], []
-            self._index_until_ms = self.start_ms - 1
-
-    def _ensure_indexed(self, t_ms: int) -> None:
-        """Index in this process up to ``t_ms``, unless a child does it (then a seek starts from what is known)."""
-        while self._index_until_ms < min(t_ms, self.end_ms) and not self.background_indexing:
-            self._extend_index(t_ms)
-
-    def _extend_index(self, t_ms: int) -> None:
-        with self._index_lock:
-            if self._indexer.now_ms < self._index_until_ms:
-                # A child went further: go on from its last checkpoint rather than index that stretch again.
-                with self._data_lock:
-                    latest = max(self._index_checkpoints, key=lambda c: c.now_ms, default=None)
-                if latest is not None and latest.now_ms > self._indexer.now_ms:
-                    self._indexer.load(latest)
-            self._add_index_step(self._indexer.step(t_ms))
-
-    def _add_index_step(self, step: IndexStep) -> None:
-        """Keep what an indexing step found beyond what is known (steps of a child and of this process agree)."""
-        with self._data_lock:
-            known = self._index_until_ms
-            if step.until_ms <= known:
-                return
-            have = {c.now_ms for c in self._index_checkpoints}
-            self._index_checkpoints += [c for c in step.checkpoints if c.now_ms > known and c.now_ms not in have]
-            new = [i for i, t in enumerate(step.raised_t) if t > known]
-            self._raised_t += [step.raised_t[i] for i in new]
-            self._raised_level += [step.raised_level[i] for i in new]
-            self._index_until_ms = step.until_ms
-        if self.on_index_step is not None:
-            self.on_index_step(step.until_ms)
-
-    def alarm_density(self, n_bins: int) -> AlarmDensity:
-        """Alarms raised per level in ``n_bins`` equal bins over the feed (as far as indexed)."""
-        if n_bins < 1:
-            raise ValueError("n_bins must be at least 1")
-        edges = np.linspace(self.start_ms, self.end_ms + 1, n_bins + 1).round().astype(np.int64)
-        with self._data_lock:
-            t = np.array(self._raised_t, dtype=np.int64)
-            level = np.array(self._raised_level, dtype=np.int64)
-        counts = np.zeros((4, n_bins), dtype=np.int64)
-        for code in (1, 2, 3, 4):
-            counts[code - 1] = np.histogram(t[level == code], bins=edges)[0]
-        return AlarmDensity(edges, counts, self.indexed_until_ms, self.indexed_until_ms >= self.end_ms)
-
     # --- reading the past ----------------------------------------------------------------------------
     def history(self, sensor_id: str, start_ms: int | None = None, end_ms: int | None = None):
         """Readings of one sensor up to the replay clock: (t_ms int64, value float64, quality uint8)."""
@@ -548,48 +516,3 @@ class Replay:
         hi = int(np.searchsorted(c.t_ms, end, side="right"))
         mine = lo + np.flatnonzero(c.row[lo:hi] == row)
         return c.t_ms[mine], c.value[mine], c.quality[mine]
-
-
-def _apply_action(book: AlarmBook, action: OperatorAction) -> None:
-    """Make a recorded operator action again on a rebuilt book."""
-    a, detail = action, action.detail
-    kind = lifecycle.OperatorAction
-    if a.action == kind.ACKNOWLEDGE:
-        book.acknowledge([a.alarm_id], a.operator, a.t_ms)
-    elif a.action == kind.SHELVE:
-        book.shelve([a.alarm_id], detail["reason"], detail["until_ms"], a.operator, a.t_ms)
-    elif a.action == kind.UNSHELVE:
-        book.unshelve([a.alarm_id], a.operator, a.t_ms)
-    elif a.action == kind.NOTE:
-        book.note(a.alarm_id, detail["text"], a.operator, a.t_ms)
-    elif a.action == kind.DISPATCH:
-        book.dispatch(a.alarm_id, detail["unit"], a.operator, a.t_ms, note=detail.get("note", ""))
-    elif a.action == kind.UNIT_ACKNOWLEDGED and not detail.get("implied_by"):
-        book.unit_acknowledged(a.alarm_id, a.operator, a.t_ms, note=detail.get("note", ""))
-    elif a.action == kind.UNIT_ACKNOWLEDGED:
-        pass  # recorded again by the on-site action that implied it
-    elif a.action == kind.ON_SITE:
-        book.on_site(a.alarm_id, a.operator, a.t_ms, note=detail.get("note", ""))
-    elif a.action == kind.FEEDBACK:
-        book.feedback(a.alarm_id, detail["text"], a.operator, a.t_ms)
-    elif a.action == ESCALATION_ACTION:
-        pass  # the console's own record: the clock makes it again as the drill plays
-    elif a.action == kind.CLOSE:
-        book.close(a.alarm_id, detail["classification"], detail["note"], a.operator, a.t_ms)
-    elif a.action in (kind.OUT_OF_SERVICE, kind.IN_SERVICE):
-        book.set_out_of_service([a.sensor_id], a.action == kind.OUT_OF_SERVICE, detail.get("reason", ""),
-                                a.operator, a.t_ms)
-    elif not _changes_state(a) and a.alarm_id is None:
-        book.record_action(a.action, a.operator, a.t_ms, **detail)
-    else:
-        raise ValueError(f"cannot replay the operator action {a.action!r}")
-
-
-# Actions on alarms or sensors; the others (a handover, a drill's seek record) only go to the journal.
-_STATE_ACTIONS = frozenset(lifecycle.OperatorAction) - {lifecycle.OperatorAction.SHIFT_START}
-
-
-def _changes_state(action: OperatorAction) -> bool:
-    return action.action in _STATE_ACTIONS
-
-
