@@ -436,125 +436,130 @@
         <translation>最近 10 分钟报出的报警数；超过 {n} 条即为报警泛滥（EEMUA 191）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="148"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="149"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
         <source>Acknowledge the selected alarms</source>
         <translation>确认所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
         <source>Shelve…</source>
         <translation>搁置…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="150"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
         <source>Hide the selected alarms for a while</source>
         <translation>暂时搁置所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="151"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
         <source>Unshelve</source>
         <translation>取消搁置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="153"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="152"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="153"/>
         <source>Add a note to the selected alarms</source>
         <translation>为所选报警添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="153"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="154"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="154"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="155"/>
         <source>Send the selected alarms to the responsible unit</source>
         <translation>将所选报警派发给责任单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="155"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="156"/>
         <source>Close…</source>
         <translation>关闭…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="155"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="156"/>
         <source>Close the selected alarms</source>
         <translation>关闭所选报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="156"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="157"/>
         <source>Next alarm</source>
         <translation>下一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="157"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
         <source>Select the next alarm awaiting acknowledgement</source>
         <translation>选择下一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="158"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="159"/>
         <source>Previous alarm</source>
         <translation>上一条报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="159"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="160"/>
         <source>Select the previous alarm awaiting acknowledgement</source>
         <translation>选择上一条待确认报警</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="165"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="166"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="167"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="168"/>
         <source>{family} (all)</source>
         <translation>{family}（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="173"/>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="242"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="174"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="243"/>
         <source>All districts</source>
         <translation>全部行政区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="178"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="179"/>
         <source>Search id, name, district, unit</source>
         <translation>搜索编号、名称、行政区、单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="290"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="294"/>
         <source>Unacknowledged: {n}</source>
         <translation>未确认：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="295"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="299"/>
         <source>Shelved: {n}</source>
         <translation>已搁置：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="296"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="300"/>
         <source>Listed: {shown} lines of {open} open</source>
         <translation>列出 {shown} 行（未关闭报警 {open} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="306"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="310"/>
         <source>Alarm rate: {n} / 10 min</source>
         <translation>报警频率：{n} 条 / 10 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/alarm_pane/pane.py" line="308"/>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="312"/>
         <source>ALARM FLOOD</source>
         <translation>报警泛滥</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/alarm_pane/pane.py" line="390"/>
+        <source>The drill&apos;s view is provisional after a far seek: alarm actions wait until the index reaches this moment.</source>
+        <translation>远距离跳转后演练视图为临时状态：索引到达此时刻前暂不能进行报警操作。</translation>
     </message>
     <message>
         <location filename="../../console/ui/alarm_pane/chips.py" line="57"/>
@@ -1271,73 +1276,73 @@
 <context>
     <name>FeedClock</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_controls.py" line="59"/>
         <source>Mon</source>
         <translation>周一</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_controls.py" line="59"/>
         <source>Tue</source>
         <translation>周二</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="78"/>
+        <location filename="../../console/ui/replay_controls.py" line="59"/>
         <source>Wed</source>
         <translation>周三</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="79"/>
+        <location filename="../../console/ui/replay_controls.py" line="60"/>
         <source>Thu</source>
         <translation>周四</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="79"/>
+        <location filename="../../console/ui/replay_controls.py" line="60"/>
         <source>Fri</source>
         <translation>周五</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="79"/>
+        <location filename="../../console/ui/replay_controls.py" line="60"/>
         <source>Sat</source>
         <translation>周六</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="80"/>
+        <location filename="../../console/ui/replay_controls.py" line="61"/>
         <source>Sun</source>
         <translation>周日</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="87"/>
         <location filename="../../console/ui/briefing/page.py" line="145"/>
+        <location filename="../../console/ui/replay_controls.py" line="68"/>
         <source>China Standard Time {utc}</source>
         <translation>北京时间 {utc}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="156"/>
+        <location filename="../../console/ui/replay_controls.py" line="137"/>
         <source>Drill: the clock of the recorded feed, not the real time</source>
         <translation>演练：这是录制数据的时钟，不是实际时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="157"/>
+        <location filename="../../console/ui/replay_controls.py" line="138"/>
         <source>The clock of the recorded feed being replayed</source>
         <translation>正在回放的录制数据的时钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="169"/>
+        <location filename="../../console/ui/replay_controls.py" line="150"/>
         <source>■ End of feed</source>
         <translation>■ 回放结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="171"/>
+        <location filename="../../console/ui/replay_controls.py" line="152"/>
         <source>▶ Playing {speed}</source>
         <translation>▶ 回放中 {speed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="173"/>
+        <location filename="../../console/ui/replay_controls.py" line="154"/>
         <source>❚❚ Paused ({speed})</source>
         <translation>❚❚ 已暂停（{speed}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="180"/>
+        <location filename="../../console/ui/replay_controls.py" line="161"/>
         <source>⚠ Cannot keep up: about {speed}</source>
         <translation>⚠ 处理跟不上：实际约 {speed}</translation>
     </message>
@@ -1663,17 +1668,17 @@
 <context>
     <name>IncidentFootprints</name>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="213"/>
+        <location filename="../../console/ui/map/footprints.py" line="218"/>
         <source>Lifeline incident area</source>
         <translation>生命线事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="214"/>
+        <location filename="../../console/ui/map/footprints.py" line="219"/>
         <source>Flood incident area</source>
         <translation>防汛事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="215"/>
+        <location filename="../../console/ui/map/footprints.py" line="220"/>
         <source>Hazmat incident area</source>
         <translation>危化品事件范围</translation>
     </message>
@@ -2279,52 +2284,52 @@
 <context>
     <name>ReplayPanel</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="57"/>
+        <location filename="../../console/ui/replay_controls.py" line="38"/>
         <source>{speed}×</source>
         <translation>{speed}倍速</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="63"/>
+        <location filename="../../console/ui/replay_controls.py" line="44"/>
         <source>{n} h</source>
         <translation>{n}小时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="65"/>
+        <location filename="../../console/ui/replay_controls.py" line="46"/>
         <source>{n} min</source>
         <translation>{n}分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="66"/>
+        <location filename="../../console/ui/replay_controls.py" line="47"/>
         <source>{n} s</source>
         <translation>{n}秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="71"/>
+        <location filename="../../console/ui/replay_controls.py" line="52"/>
         <source>{amount} per second</source>
         <translation>每秒{amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="259"/>
+        <location filename="../../console/ui/replay_controls.py" line="240"/>
         <source>Alarms by level:</source>
         <translation>按级别统计报警：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="264"/>
+        <location filename="../../console/ui/replay_controls.py" line="245"/>
         <source>Level I (most severe)</source>
         <translation>I级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="265"/>
+        <location filename="../../console/ui/replay_controls.py" line="246"/>
         <source>Level II</source>
         <translation>II级（重大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="266"/>
+        <location filename="../../console/ui/replay_controls.py" line="247"/>
         <source>Level III</source>
         <translation>III级（较大）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="267"/>
+        <location filename="../../console/ui/replay_controls.py" line="248"/>
         <source>Level IV (general)</source>
         <translation>IV级（一般）</translation>
     </message>
@@ -2338,57 +2343,62 @@
         <source>Export a span of the drill as an animated GIF or WebP</source>
         <translation>将演练的一段时间导出为 GIF 或 WebP 动画</translation>
     </message>
+    <message>
+        <location filename="../../console/ui/replay_panel.py" line="187"/>
+        <source>Provisional view: the index has reached {indexed} of the feed, the clock is at {clock}. Alarms that began and ended between {gap_from} and {gap_to} are not shown yet, and alarm actions wait until the view is exact.</source>
+        <translation>临时视图：索引已到数据流的 {indexed}，时钟在 {clock}。{gap_from} 至 {gap_to} 之间发生并已结束的报警暂未显示，视图精确前暂不能进行报警操作。</translation>
+    </message>
 </context>
 <context>
     <name>ReplayToolBar</name>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="291"/>
+        <location filename="../../console/ui/replay_controls.py" line="272"/>
         <source>Jump to the start of the feed</source>
         <translation>跳到数据开头</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="292"/>
+        <location filename="../../console/ui/replay_controls.py" line="273"/>
         <source>Step back</source>
         <translation>后退一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="293"/>
-        <location filename="../../console/ui/replay_panel.py" line="319"/>
+        <location filename="../../console/ui/replay_controls.py" line="274"/>
+        <location filename="../../console/ui/replay_controls.py" line="300"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="294"/>
+        <location filename="../../console/ui/replay_controls.py" line="275"/>
         <source>Step forward</source>
         <translation>前进一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="295"/>
+        <location filename="../../console/ui/replay_controls.py" line="276"/>
         <source>Jump to the end of the feed</source>
         <translation>跳到数据末尾</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="297"/>
+        <location filename="../../console/ui/replay_controls.py" line="278"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="301"/>
+        <location filename="../../console/ui/replay_controls.py" line="282"/>
         <source>Replay speed: feed time per second of playback</source>
         <translation>回放速度：每秒回放的数据时长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="319"/>
+        <location filename="../../console/ui/replay_controls.py" line="300"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="334"/>
+        <location filename="../../console/ui/replay_controls.py" line="315"/>
         <source>Step back {amount}</source>
         <translation>后退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="335"/>
+        <location filename="../../console/ui/replay_controls.py" line="316"/>
         <source>Step forward {amount}</source>
         <translation>前进 {amount}</translation>
     </message>
@@ -3078,7 +3088,7 @@
     </message>
     <message>
         <location filename="../../console/ui/sources_pane.py" line="178"/>
-        <location filename="../../console/ui/sources_pane.py" line="235"/>
+        <location filename="../../console/ui/sources_pane.py" line="237"/>
         <source>Rejected messages</source>
         <translation>拒收的消息</translation>
     </message>
@@ -3088,27 +3098,27 @@
         <translation>数据上报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="242"/>
+        <location filename="../../console/ui/sources_pane.py" line="244"/>
         <source>Rejected messages of {source} (last {n})</source>
         <translation>{source} 拒收的消息（最近 {n} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="247"/>
+        <location filename="../../console/ui/sources_pane.py" line="249"/>
         <source>Unknown sensor ids: {ids}</source>
         <translation>未知监测点编号：{ids}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="250"/>
+        <location filename="../../console/ui/sources_pane.py" line="252"/>
         <source>Dropped because the console fell behind: {n}</source>
         <translation>因处理不及而丢弃：{n}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="263"/>
+        <location filename="../../console/ui/sources_pane.py" line="265"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sources_pane.py" line="276"/>
+        <location filename="../../console/ui/sources_pane.py" line="278"/>
         <source>Sources: {live} live, {down} not delivering</source>
         <translation>数据源：{live} 个在线，{down} 个未上报</translation>
     </message>

@@ -557,9 +557,25 @@ class MainWindow(QMainWindow):
         """The current view as a briefing page (``console.ui.briefing``); raises ``InputError``."""
         from console.ui.briefing.window import export_briefing
 
+        self.wait_for_exact_drill()
         return export_briefing(self, path, layout, size)
 
+    def wait_for_exact_drill(self, timeout_s: float = 120.0) -> bool:
+        """A picture or a briefing is a record: after a far seek, wait until the drill's state is exact
+        (the replay panel's controller settles it; events are handled meanwhile). False if not in time."""
+        import time
+
+        drill = self.drill
+        deadline = time.monotonic() + timeout_s
+        while drill is not None and drill.replay.provisional is not None:
+            if time.monotonic() > deadline:
+                return False
+            QCoreApplication.processEvents()
+            time.sleep(0.05)  # the indexing child gets the CPU meanwhile
+        return True
+
     def save_snapshot(self, path, width: int = 1600, height: int = 1000) -> Path:
+        self.wait_for_exact_drill()
         title = layer_title(self.catalog) if self.catalog else QCoreApplication.translate("Snapshot", "Map")
         decorations, when = (), None
         if self.drill is not None:

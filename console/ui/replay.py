@@ -47,6 +47,7 @@ CAUGHT_UP_AFTER_S = 0.3  # on time this long before it no longer does
 SPEED_WINDOW_S = 0.25  # the effective speed is measured over this much wall time
 FIRST_CHUNK_MS = 1_000  # feed time of the first chunk, before the controller knows the replay's cost
 MIN_CHUNK_MS = 100
+SETTLE_INTERVAL_MS = 250  # after a provisional seek: how often to see whether the index has reached the clock
 
 
 class ReplaySource(Protocol):
@@ -140,6 +141,9 @@ class ReplayController(QObject):
     speed_changed(float): the chosen speed (feed seconds per wall second).
     lagging_changed(bool): the replay could not keep up with the chosen speed, or caught up again.
     finished(): playback reached the end of the feed.
+    provisional_changed(object): after a seek far beyond the replay's index, its
+        ``provisional`` (what the state leaves out); None once the replay has
+        settled on the exact state (``settle``, tried four times a second meanwhile).
     """
 
     time_changed = Signal(object)
@@ -148,6 +152,7 @@ class ReplayController(QObject):
     speed_changed = Signal(float)
     lagging_changed = Signal(bool)
     finished = Signal()
+    provisional_changed = Signal(object)
 
     def __init__(self, replay: ReplaySource, clock: Callable[[], float] = time.perf_counter,
                  interval_ms: int = TICK_INTERVAL_MS, budget_ms: float = WORK_BUDGET_MS, parent=None):
@@ -184,6 +189,10 @@ class ReplayController(QObject):
         self.interval_ms = interval_ms
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
+        self._provisional = None  # what provisional_changed said last
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setInterval(SETTLE_INTERVAL_MS)
+        self._settle_timer.timeout.connect(self._try_settle)
 
     # --- state ----------------------------------------------------------
     @property
@@ -269,7 +278,30 @@ class ReplayController(QObject):
         self._goal_ms = None
         self.replay.seek(target)
         self._reanchor()
+        self._follow_provisional()
         self._tell("state", at_once=True)
+
+    @property
+    def provisional(self):
+        """The replay's provisional state after a far seek (None when exact, or for a replay without one)."""
+        return getattr(self.replay, "provisional", None)
+
+    def _follow_provisional(self) -> None:
+        pending = self.provisional
+        if pending is None:
+            self._settle_timer.stop()
+        elif not self._settle_timer.isActive():
+            self._settle_timer.start()
+        if pending != self._provisional:
+            self._provisional = pending
+            self.provisional_changed.emit(pending)
+
+    def _try_settle(self) -> None:
+        # The index grows on the reading thread of its child; the exact state is rebuilt here, on
+        # the thread that owns the replay, once the index has reached the clock.
+        if self.replay.settle():
+            self._tell("state", at_once=True)
+        self._follow_provisional()
 
     def jump_to_start(self) -> None:
         self.seek(self.start_ms)

@@ -91,6 +91,32 @@ def test_a_drill_shows_its_own_alarms_marked_as_a_drill_and_leaves_live_untouche
     assert live_db.execute("select count(*) from action where action = 'acknowledge'").fetchone()[0] == 0
 
 
+def test_a_snapshot_after_a_far_seek_waits_for_the_exact_drill_state(window, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from tests.feeds.test_provisional_seek import HeldChild
+
+    # Four hours: a leak at GAS-00003 that ends after half an hour, and one at GAS-00002 at the end.
+    rows = [(T0 + m * MINUTE, sensor, 30.0 if (sensor == "GAS-00003" and 30 <= m < 60)
+             or (sensor == "GAS-00002" and m >= 200) else 0.5)
+            for m in range(241) for sensor in ("GAS-00001", "GAS-00002", "GAS-00003")]
+    drill = window.start_drill(write_feed(tmp_path / "drill.jsonl", rows), journal_path=tmp_path / "drill.sqlite")
+    replay = drill.replay
+    replay.max_seek_readings = 100
+    replay.stop_background_index(wait_s=10)  # indexed again below, by a child held at its start
+    replay._drop_index()
+    child = HeldChild(replay)
+    window.replay_panel.controller.seek(T0 + 210 * MINUTE)
+    assert replay.provisional is not None
+    window.refresh_live()
+    assert open_alarm_sensors(window) == ["GAS-00002"]  # the first leak began and ended in the jumped stretch
+    assert not window.replay_panel.provisional_note.isHidden()
+    QTimer.singleShot(300, child.release)  # the index goes on while the snapshot waits
+    window.save_snapshot(tmp_path / "drill.png", 800, 500)
+    assert replay.provisional is None and window.replay_panel.provisional_note.isHidden()
+    assert open_alarm_sensors(window) == ["GAS-00002", "GAS-00003"]
+
+
 def test_a_bad_drill_feed_is_reported_and_nothing_changes(window, tmp_path):
     bad = tmp_path / "broken.jsonl.gz"
     bad.write_bytes(b"\x1f\x8b\x08\x00 not really gzip")

@@ -124,6 +124,7 @@ class AlarmPane(QWidget):
         self._build_filters()
         self._build_layout()
         self._asked_at = -math.inf  # when a refresh was last asked for (not by the timer)
+        self._was_refused = False  # the book refused actions at the last refresh
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer)
@@ -254,6 +255,9 @@ class AlarmPane(QWidget):
 
     def _refresh(self) -> int:
         changed = self.model.refresh()
+        if self._refused() != self._was_refused:  # a drill's provisional state began or ended
+            self._was_refused = not self._was_refused
+            self._update_actions()
         if self.model.book is not None and time.monotonic() - self._rate_counted >= RATE_RECOUNT_S:
             self.update_rate()
         return changed
@@ -338,9 +342,13 @@ class AlarmPane(QWidget):
         return True
 
     def _update_actions(self, *_) -> None:
-        has_selection = bool(self.view.selectionModel().selectedRows())
+        enabled = bool(self.view.selectionModel().selectedRows()) and not self._refused()
         for act in self.selection_actions:
-            act.setEnabled(has_selection)
+            act.setEnabled(enabled)
+
+    def _refused(self) -> bool:
+        """The book takes no actions now (a drill's provisional state after a far seek)."""
+        return self.model.book is not None and bool(getattr(self.model.book, "actions_refused", None))
 
     def _toggle_row(self, row: int) -> None:
         incident_id = -self.model.key(row)
@@ -377,6 +385,10 @@ class AlarmPane(QWidget):
     def _ready(self) -> list[int] | None:
         """Selected alarm ids when an operator is on duty and something is selected."""
         if self.model.book is None:
+            return None
+        if self._refused():
+            self.error.emit(self.tr("The drill's view is provisional after a far seek: alarm actions wait until "
+                                    "the index reaches this moment."))
             return None
         if not self.operator:
             self.operator_needed.emit()
