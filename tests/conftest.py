@@ -50,3 +50,13 @@ def _fresh_settings(tmp_path_factory, monkeypatch):
             for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
                 QSettings.setPath(settings_format, scope, str(home / ".config"))
     yield home
+
+
+@pytest.fixture(scope="session")
+def replay_city(tmp_path_factory):
+    """(sensor table, decoded feed) of the replay tests' small city: about 70 sensors, six hours."""
+    from console.feeds.replay import decode_feed
+    from tests.feeds.replay_helpers import small_city
+
+    table, feed, _ = small_city(tmp_path_factory.mktemp("replay_city"))
+    return table, decode_feed(feed, table)

@@ -10,22 +10,16 @@ import sqlite3
 import pytest
 
 from console.feeds.drill import SEEK_ACTION, DrillSession, skipped_stretch
-from console.feeds.replay import Replay, decode_feed
+from console.feeds.replay import Replay
 from console.model.alarms import ActionsRefused, AlarmState
-from tests.feeds.replay_helpers import MINUTE, assert_same_state, small_city
+from tests.feeds.replay_helpers import MINUTE, assert_same_state
 
 HOUR = 60 * MINUTE
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    table, feed, _ = small_city(tmp_path_factory.mktemp("provisional"))
-    return table, decode_feed(feed, table)
-
-
-@pytest.fixture(scope="module")
-def indexed(city):
-    table, columns = city
+def indexed(replay_city):
+    table, columns = replay_city
     replay = Replay(columns, table)
     assert replay.build_index()
     return replay
@@ -43,15 +37,24 @@ class HeldChild:
         os.kill(self.pid, signal.SIGCONT)
 
 
+@pytest.fixture
+def held(replay_city):
+    """A replay of the city whose indexing child is held at its start; released and closed after the test."""
+    table, columns = replay_city
+    replay = Replay(columns, table, max_seek_readings=2_000)
+    child = HeldChild(replay)
+    yield replay, child
+    child.release()
+    replay.close()
+
+
 def seek_records(path) -> list[tuple[int, str]]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT t_ms, detail FROM action WHERE action = ? ORDER BY seq", (SEEK_ACTION,)).fetchall()
 
 
-def test_a_far_seek_is_provisional_then_settles_to_the_exact_state(city, indexed, qtbot):
-    table, columns = city
-    replay = Replay(columns, table, max_seek_readings=2_000)
-    child = HeldChild(replay)
+def test_a_far_seek_is_provisional_then_settles_to_the_exact_state(held, indexed, qtbot):
+    replay, child = held
     try:
         target = replay.start_ms + 4 * HOUR
         summary = replay.seek(target)
@@ -84,65 +87,47 @@ def test_a_far_seek_is_provisional_then_settles_to_the_exact_state(city, indexed
     assert replay.provisional is None and replay.book.actions_refused is None
     assert_same_state(replay, indexed)
     assert replay.book.acknowledge([alarm_id], "Wang Fang", target) == [alarm_id]
-    replay.close()
 
 
-def test_a_provisional_clock_plays_on_and_settles_where_it_got_to(city, indexed, qtbot):
-    table, columns = city
-    replay = Replay(columns, table, max_seek_readings=2_000)
-    child = HeldChild(replay)
-    try:
-        replay.seek(replay.start_ms + 4 * HOUR)
-        assert replay.provisional is not None
-        replay.advance_to(replay.start_ms + 4 * HOUR + 20 * MINUTE)
-        assert replay.provisional is not None  # playing does not make it exact
-    finally:
-        child.release()
+def test_a_provisional_clock_plays_on_and_settles_where_it_got_to(held, indexed, qtbot):
+    replay, child = held
+    replay.seek(replay.start_ms + 4 * HOUR)
+    assert replay.provisional is not None
+    replay.advance_to(replay.start_ms + 4 * HOUR + 20 * MINUTE)
+    assert replay.provisional is not None  # playing does not make it exact
+    child.release()
     qtbot.waitUntil(replay.settle, timeout=60_000)
     indexed.seek(replay.start_ms + 4 * HOUR + 20 * MINUTE)
     assert_same_state(replay, indexed)
-    replay.close()
 
 
-def test_a_seek_back_into_the_index_ends_a_provisional_state(city, indexed):
-    table, columns = city
-    replay = Replay(columns, table, max_seek_readings=2_000)
-    child = HeldChild(replay)
-    try:
-        replay.advance_to(replay.start_ms + 30 * MINUTE)
-        replay.seek(replay.start_ms + 5 * HOUR)
-        assert replay.provisional is not None
-        # Nearer than the limit from the replay's start: exact, and no longer provisional.
-        replay.seek(replay.start_ms + 20 * MINUTE)
-        assert replay.provisional is None and replay.book.actions_refused is None
-        indexed.seek(replay.start_ms + 20 * MINUTE)
-        assert_same_state(replay, indexed)
-    finally:
-        child.release()
-        replay.close()
+def test_a_seek_back_into_the_index_ends_a_provisional_state(held, indexed):
+    replay, _ = held
+    replay.advance_to(replay.start_ms + 30 * MINUTE)
+    replay.seek(replay.start_ms + 5 * HOUR)
+    assert replay.provisional is not None
+    # Nearer than the limit from the replay's start: exact, and no longer provisional.
+    replay.seek(replay.start_ms + 20 * MINUTE)
+    assert replay.provisional is None and replay.book.actions_refused is None
+    indexed.seek(replay.start_ms + 20 * MINUTE)
+    assert_same_state(replay, indexed)
 
 
-def test_a_near_seek_or_one_after_an_operator_acted_stays_exact(city, indexed):
-    table, columns = city
-    replay = Replay(columns, table, max_seek_readings=2_000)
-    child = HeldChild(replay)
-    try:
-        replay.seek(replay.start_ms + 20 * MINUTE)  # fewer readings than the limit
-        assert replay.provisional is None
-        replay.advance_to(replay.start_ms + 2 * HOUR)
-        alarm = next(a for a in replay.book.alarms.values() if a.state == AlarmState.UNACK)
-        replay.book.acknowledge([alarm.alarm_id], "Wang Fang", replay.now_ms)
-        # An index checkpoint knows no operator actions: the seek plays on from the replay's own state.
-        summary = replay.seek(replay.start_ms + 5 * HOUR)
-        assert not summary.provisional and replay.provisional is None
-        assert replay.book.alarms[alarm.alarm_id].acked_by == "Wang Fang"
-    finally:
-        child.release()
-        replay.close()
+def test_a_near_seek_or_one_after_an_operator_acted_stays_exact(held):
+    replay, _ = held
+    replay.seek(replay.start_ms + 20 * MINUTE)  # fewer readings than the limit
+    assert replay.provisional is None
+    replay.advance_to(replay.start_ms + 2 * HOUR)
+    alarm = next(a for a in replay.book.alarms.values() if a.state == AlarmState.UNACK)
+    replay.book.acknowledge([alarm.alarm_id], "Wang Fang", replay.now_ms)
+    # An index checkpoint knows no operator actions: the seek plays on from the replay's own state.
+    summary = replay.seek(replay.start_ms + 5 * HOUR)
+    assert not summary.provisional and replay.provisional is None
+    assert replay.book.alarms[alarm.alarm_id].acked_by == "Wang Fang"
 
 
-def test_a_drill_journals_a_provisional_seek_once_exact(city, indexed, tmp_path, qtbot):
-    table, columns = city
+def test_a_drill_journals_a_provisional_seek_once_exact(replay_city, indexed, tmp_path, qtbot):
+    table, columns = replay_city
     path = tmp_path / "drill.sqlite"
     drill = DrillSession(columns, table, journal_path=path, max_seek_readings=2_000)
     drill.operator = lambda: "Wang Fang"

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
-from console.feeds.replay import Replay, decode_feed
+from console.feeds.replay import Replay
 from console.ui.alarm_pane import AlarmPane
 from console.ui.replay import ReplayController
 from console.ui.replay_panel import ReplayPanel
-from tests.feeds.replay_helpers import assert_same_state, small_city
+from tests.feeds.replay_helpers import assert_same_state
 from tests.feeds.test_provisional_seek import HOUR, HeldChild
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    table, feed, _ = small_city(tmp_path_factory.mktemp("provisional_ui"))
-    return table, decode_feed(feed, table)
-
-
-def test_a_far_seek_shows_a_provisional_view_without_actions_until_the_index_is_there(city, qtbot, qapp):
-    table, columns = city
+def test_a_far_seek_shows_a_provisional_view_without_actions_until_the_index_is_there(replay_city, qtbot, qapp):
+    table, columns = replay_city
     replay = Replay(columns, table, max_seek_readings=2_000)
     child = HeldChild(replay)  # indexing, and held at its start
     panel = ReplayPanel(replay, controller=ReplayController(replay))
