@@ -53,8 +53,9 @@ made again after a seek, but leave the index checkpoints usable.
 
 A seek far beyond what the child has indexed would have to play hours of feed
 (seconds of work on the thread that asks). When more than ``max_seek_readings``
-readings lie between the nearest checkpoint and the moment, and no operator has
-acted on an alarm yet, the seek is **provisional** instead: it loads that
+readings lie between the nearest checkpoint and the moment (and at least twice
+what the warm-up below plays), and no operator has acted on an alarm yet, the
+seek is **provisional** instead: it loads that
 checkpoint (the exact state there, its alarms included), jumps to ``warmup_ms``
 before the moment and plays only that last stretch, so that sensor values,
 levels, stale sensors and the rules' windows are those of the moment; alarms
@@ -104,8 +105,8 @@ __all__ = [
 
 DEFAULT_CHECKPOINT_EVERY_S = 900.0
 DEFAULT_TICK_S = 10.0
-# Readings a seek plays at most before it goes provisional: about a second here, two at worst.
-DEFAULT_MAX_SEEK_READINGS = 2_000_000
+# Readings a seek plays at most before it goes provisional: half a second here, about a second on a busy day.
+DEFAULT_MAX_SEEK_READINGS = 1_000_000
 MIN_WARMUP_MS = 3_600_000  # a provisional seek plays at least the last hour before its moment
 PROVISIONAL_REFUSAL = ("the replay's state is provisional until the index reaches this moment "
                        "(alarms raised in the stretch a far seek jumped over are missing)")
@@ -384,9 +385,14 @@ class Replay(ReplayIndex):
             return False
         base_ms, base_position = (self.now_ms, self._player.position) if checkpoint is None else (
             checkpoint.now_ms, checkpoint.position)
-        if self._warmup_start(t_ms) <= base_ms:
+        since = self._warmup_start(t_ms)
+        if since <= base_ms:
             return False  # the whole way is no longer than the warm-up
-        return int(np.searchsorted(self.columns.t_ms, t_ms, side="right")) - base_position > self.max_seek_readings
+        times = self.columns.t_ms
+        end = int(np.searchsorted(times, t_ms, side="right"))
+        exact = end - base_position
+        # Worth it only when the warm-up plays at most half of what the exact way would.
+        return exact > self.max_seek_readings and end - int(np.searchsorted(times, since, side="right")) <= exact // 2
 
     def _warmup_start(self, t_ms: int) -> int:
         return self.start_ms + (t_ms - self.warmup_ms - self.start_ms) // self.tick_ms * self.tick_ms
@@ -397,7 +403,7 @@ class Replay(ReplayIndex):
         player, columns = self._player, self.columns
         if checkpoint is not None:
             player.load(checkpoint)
-        gap_from, since = player.now_ms, self._warmup_start(t_ms)
+        gap_from, since = max(player.now_ms, self.start_ms), self._warmup_start(t_ms)
         player.position = max(player.position, int(np.searchsorted(columns.t_ms, since, side="right")))
         player.event_index = max(player.event_index, int(np.searchsorted(columns.event_pos, player.position)))
         player.now_ms, player.next_tick_ms = since, since + self.tick_ms  # ``since`` is on the tick grid

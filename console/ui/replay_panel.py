@@ -120,7 +120,7 @@ class ReplayPanel(QFrame):
         control.speed_changed.connect(self._on_speed_changed)
         control.lagging_changed.connect(lambda _lagging: self._show_state())
         control.finished.connect(self.refresh_density)
-        control.provisional_changed.connect(self._show_provisional)
+        control.provisional_changed.connect(self._on_provisional_changed)
 
     def _busy(self, action) -> None:
         """A seek rebuilds the state and may take a moment: show the wait cursor meanwhile."""
@@ -171,6 +171,12 @@ class ReplayPanel(QFrame):
         self.density_complete = density.complete
         self._show_provisional()  # the index has grown
         self._update_density_timer()
+
+    def _on_provisional_changed(self, pending) -> None:
+        if pending is None:
+            self.refresh_density()  # the index has reached the clock: the histogram shows as far
+        else:
+            self._show_provisional()
 
     def _show_provisional(self, *_) -> None:
         pending = self.controller.provisional
