@@ -145,8 +145,11 @@ class DrillSession:
         if self.closed:
             return
         self.closed = True
+        pending = self.replay.provisional
         self.replay.close()
-        self.journal.set_meta(ended_utc=datetime.now(UTC).isoformat(timespec="seconds"), ended_at_feed_ms=self.now_ms)
+        # Left during a provisional state, the journal holds the drill as it was at the last exact moment.
+        ended_ms = self.now_ms if pending is None else pending.from_ms
+        self.journal.set_meta(ended_utc=datetime.now(UTC).isoformat(timespec="seconds"), ended_at_feed_ms=ended_ms)
         self.journal.close()
 
     def __enter__(self) -> DrillSession:

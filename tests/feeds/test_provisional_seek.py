@@ -159,3 +159,22 @@ def test_a_drill_journals_a_provisional_seek_once_exact(replay_city, indexed, tm
         journaled = db.execute("SELECT COUNT(*) FROM alarm").fetchone()[0]
     assert journaled == len(indexed.book.alarms)
     drill.close()
+
+
+def test_a_drill_left_while_provisional_ends_its_journal_at_the_last_exact_moment(replay_city, tmp_path):
+    table, columns = replay_city
+    path = tmp_path / "drill.sqlite"
+    drill = DrillSession(columns, table, journal_path=path, max_seek_readings=2_000)
+    replay = drill.replay
+    child = HeldChild(replay)
+    replay.advance_to(replay.start_ms + 20 * MINUTE)
+    replay.seek(replay.start_ms + 5 * HOUR)
+    assert replay.provisional is not None
+    child.release()
+    drill.close()
+    assert not replay.background_indexing
+    with sqlite3.connect(path) as db:
+        ended = db.execute("SELECT value FROM meta WHERE key = 'ended_at_feed_ms'").fetchone()[0]
+    assert int(ended) == replay.start_ms + 20 * MINUTE
+    assert seek_records(path) == []
+
