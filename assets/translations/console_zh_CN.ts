@@ -1668,19 +1668,24 @@
 <context>
     <name>IncidentFootprints</name>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="218"/>
+        <location filename="../../console/ui/map/footprints.py" line="225"/>
         <source>Lifeline incident area</source>
         <translation>生命线事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="219"/>
+        <location filename="../../console/ui/map/footprints.py" line="226"/>
         <source>Flood incident area</source>
         <translation>防汛事件范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/map/footprints.py" line="220"/>
+        <location filename="../../console/ui/map/footprints.py" line="227"/>
         <source>Hazmat incident area</source>
         <translation>危化品事件范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/map/footprints.py" line="257"/>
+        <source>Returned incident area (to acknowledge)</source>
+        <translation>已恢复待确认事件范围</translation>
     </message>
 </context>
 <context>
@@ -2163,7 +2168,7 @@
         <translation>保存地图快照</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="580"/>
+        <location filename="../../console/ui/main_window.py" line="596"/>
         <source>Cannot write {path}</source>
         <translation>无法写入 {path}</translation>
     </message>
@@ -2344,7 +2349,7 @@
         <translation>将演练的一段时间导出为 GIF 或 WebP 动画</translation>
     </message>
     <message>
-        <location filename="../../console/ui/replay_panel.py" line="187"/>
+        <location filename="../../console/ui/replay_panel.py" line="193"/>
         <source>Provisional view: the index has reached {indexed} of the feed, the clock is at {clock}. Alarms that began and ended between {gap_from} and {gap_to} are not shown yet, and alarm actions wait until the view is exact.</source>
         <translation>临时视图：索引已到数据流的 {indexed}，时钟在 {clock}。{gap_from} 至 {gap_to} 之间发生并已结束的报警暂未显示，视图精确前暂不能进行报警操作。</translation>
     </message>
@@ -2871,7 +2876,7 @@
 <context>
     <name>Snapshot</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="563"/>
+        <location filename="../../console/ui/main_window.py" line="579"/>
         <location filename="../../console/ui/briefing/build.py" line="100"/>
         <source>Map</source>
         <translation>地图</translation>

@@ -4,6 +4,12 @@ At city scale a storm's hundreds of alarm markers overlap into one mass; an
 incident drawn as the area its sensors cover, in its level's colour and with its
 count, reads at a glance. Only incidents with at least ``MIN_SENSORS`` located
 sensors in alarm get one; their sensors are drawn again when zoomed in.
+
+After the event the same holds for what it leaves: an incident whose alarms
+have returned to normal but wait for acknowledgement (``RTN_UNACK``), at least
+``MIN_SENSORS`` of them and fewer than that still active, is a **returned**
+footprint (outlined in its peak level's colour, not tinted) over those sensors,
+instead of a ring marker each: after the bundled storm, 2,600 of them.
 """
 
 from __future__ import annotations
@@ -35,36 +41,49 @@ class Footprint:
     count: int
     unack: int
     label_at: tuple[float, float]
+    returned: bool = False  # every alarm drawn has returned to normal and waits for acknowledgement
 
 
 def incident_footprints(book, table, min_sensors: int = MIN_SENSORS) -> list[Footprint]:
     """Footprints of the incidents with ``min_sensors`` or more located sensors in active alarm, worst last.
 
     An alarm counts while it is open, active and shown (not shelved or out of
-    service); its level is the current one. Worst last: drawn on top.
+    service); its level is the current one. An incident with fewer active than
+    that but ``min_sensors`` or more returned and unacknowledged gets a returned
+    footprint over those, at their peak level. Worst last: drawn on top, the
+    returned ones beneath every active one.
     """
     members: dict[int, list] = {}
+    returned: dict[int, list] = {}
     for alarm in book.alarms.values():
-        if (alarm.closed_ms is None and alarm.active and alarm.incident_id > 0 and alarm.level
-                and alarm.sensor_row >= 0 and alarm.state not in _HIDDEN and not alarm.is_fault):
+        if (alarm.closed_ms is not None or alarm.incident_id <= 0 or alarm.sensor_row < 0
+                or alarm.state in _HIDDEN or alarm.is_fault):
+            continue
+        if alarm.active and alarm.level:
             members.setdefault(alarm.incident_id, []).append(alarm)
-    footprints = []
-    for incident_id, alarms in members.items():
-        if len(alarms) < min_sensors:
-            continue
-        rows = np.array([a.sensor_row for a in alarms], dtype=np.int64)
-        x, y = table.x[rows], table.y[rows]
-        located = np.isfinite(x) & np.isfinite(y)
-        if located.sum() < min_sensors:
-            continue
-        rows, x, y = rows[located], x[located], y[located]
-        hull = shapely.convex_hull(shapely.multipoints(np.column_stack((x, y))))
-        area = shapely.buffer(hull, MARGIN_M, quad_segs=4)
-        outline = np.asarray(shapely.get_coordinates(shapely.get_exterior_ring(area)))
-        # The count sits at the sensors' middle (inside a convex hull), not at the hull's corner.
-        label = (float(np.median(x)), float(np.median(y)))
-        levels = [a.level for a in alarms]
-        footprints.append(Footprint(incident_id, alarms[0].family, rows, outline, int(min(levels)), int(len(rows)),
-                                    sum(a.state in (AlarmState.UNACK, AlarmState.RTN_UNACK) for a in alarms), label))
-    footprints.sort(key=lambda f: (-f.level, f.count))
+        elif alarm.state == AlarmState.RTN_UNACK:
+            returned.setdefault(alarm.incident_id, []).append(alarm)
+    footprints = [f for f in (_footprint(i, alarms, table, min_sensors) for i, alarms in members.items()) if f]
+    footprints += [f for i, alarms in returned.items() if len(members.get(i, ())) < min_sensors
+                   and (f := _footprint(i, alarms, table, min_sensors, returned=True))]
+    footprints.sort(key=lambda f: (not f.returned, -f.level, f.count))
     return footprints
+
+
+def _footprint(incident_id: int, alarms: list, table, min_sensors: int, returned: bool = False) -> Footprint | None:
+    if len(alarms) < min_sensors:
+        return None
+    rows = np.array([a.sensor_row for a in alarms], dtype=np.int64)
+    x, y = table.x[rows], table.y[rows]
+    located = np.isfinite(x) & np.isfinite(y)
+    if located.sum() < min_sensors:
+        return None
+    rows, x, y = rows[located], x[located], y[located]
+    hull = shapely.convex_hull(shapely.multipoints(np.column_stack((x, y))))
+    area = shapely.buffer(hull, MARGIN_M, quad_segs=4)
+    outline = np.asarray(shapely.get_coordinates(shapely.get_exterior_ring(area)))
+    # The count sits at the sensors' middle (inside a convex hull), not at the hull's corner.
+    label = (float(np.median(x)), float(np.median(y)))
+    levels = [a.peak_level if returned else a.level for a in alarms]
+    return Footprint(incident_id, alarms[0].family, rows, outline, int(min(levels)), int(len(rows)),
+                     sum(a.state in (AlarmState.UNACK, AlarmState.RTN_UNACK) for a in alarms), label, returned)

@@ -14,7 +14,7 @@ from console.model.layer import GeometryKind, VectorLayer
 from console.ui.main_window import MainWindow
 from console.ui.map.footprints import FOOTPRINT_FROM_M
 from console.ui.map.sensor_style import LEVEL_COLOURS
-from tests.ui.live_fixtures import ORIGIN, T0, confirmed
+from tests.ui.live_fixtures import ORIGIN, T0, confirmed, readings
 
 ORANGE = QColor(LEVEL_COLOURS[2])
 # Six waterlogging sensors on a ring 2 km across the middle, one district: one incident, a wide footprint.
@@ -133,3 +133,43 @@ def test_city_scale_draws_the_footprint_and_hides_its_markers_zoomed_in_shows_th
     assert not win.footprints.shown(near)
     # The hidden codes came back after the city-scale frames: the live state is untouched.
     assert (painter.raster.codes[flood] > 1).all()
+
+
+def test_an_incident_back_to_normal_awaiting_acknowledgement_is_an_outline_not_a_ring_each(window):
+    win, layer = window
+    flood = np.arange(len(FLOOD_IDS))
+    beside = (CENTRE[0] + 600.0, CENTRE[1] + 900.0)  # inside the hull, 1 km and more from any sensor
+    # The water drains away: every alarm returns to normal, none acknowledged yet.
+    for t_ms in (T0 + 600_000, T0 + 660_000):  # cleared for a minute (the rules' delay_off_s)
+        win.feed(readings([(sensor, 2.0) for sensor in FLOOD_IDS], t_ms), "test", now_ms=t_ms)
+    win.refresh_live()
+    win.footprints.update()
+    (footprint,) = win.footprints.footprints
+    assert footprint.returned and footprint.level == 2 and footprint.count == footprint.unack == len(FLOOD_IDS)
+    city = show(win, CENTRE, 20_000)
+    inside = pixel(win, city, *beside)
+    painter = win.canvas.renderer.painter_for(layer)
+    assert sorted(painter.hidden_features.tolist()) == sorted(flood.tolist())  # no ring marker each
+    # Outlined only: the map inside is as without footprints (no tint) ...
+    win.footprints.enabled = False
+    win.footprints.update()
+    win.canvas.map_item.update()
+    plain = pixel(win, city, *beside)
+    assert sum(abs(u - v) for u, v in zip(inside.getRgb()[:3], plain.getRgb()[:3], strict=True)) < 12
+    win.footprints.enabled = True
+    win.footprints.update()
+    # ... with a white badge, outlined in the peak level's orange, and a legend line of its own.
+    px, py = city.to_pixel(*footprint.label_at)
+    image = win.canvas.grab().toImage()
+    assert all(image.pixelColor(round(px) + dx, round(py)).name() == "#ffffff" for dx in (-9, 9))
+    from console.ui.snapshot import legend_rows
+
+    assert [text for _, text in legend_rows(win.canvas.renderer)][-1] == "Returned incident area (to acknowledge)"
+    # Acknowledged, they leave the book's open alarms that await anything: no footprint at all.
+    pane = win.alarm_pane
+    pane.refresh()
+    pane.view.selectAll()
+    pane.acknowledge_selected()
+    win.refresh_live()
+    win.footprints.update()
+    assert win.footprints.footprints == []

@@ -4,7 +4,9 @@ Coarser than ``FOOTPRINT_FROM_M`` metres per pixel, each incident with enough
 sensors in alarm is drawn as the hull of its sensors (``console.alarm_list.footprints``),
 tinted and outlined in the colour of its worst level, with its sensor count in a
 badge; the markers of those sensors are left out of the frame. Zoomed in past
-the threshold, the footprints go and the sensors show again.
+the threshold, the footprints go and the sensors show again. A returned
+incident (its alarms back to normal, waiting for acknowledgement) is outlined
+thinly in its peak level's colour, untinted, its badge white with the count.
 
 The footprints are worked out again when the bound table's styles change (the
 live binding's refresh), at most ``RECOMPUTE_S`` apart: a storm changes alarms
@@ -160,8 +162,13 @@ class IncidentFootprints(QObject):
             polygon = QPolygonF([QPointF(x, y) for x, y in zip((outline[:, 0] * sx + tx).tolist(),
                                                                 (outline[:, 1] * sy + ty).tolist(), strict=True)])
             # An incident still awaiting acknowledgement has the heavier outline; the family is the dash.
-            pen = QPen(colour.darker(115), 3.0 if footprint.unack else 2.0)
+            pen = QPen(colour.darker(115), 1.5 if footprint.returned else 3.0 if footprint.unack else 2.0)
             pen.setStyle(FAMILY_DASH.get(footprint.family, Qt.PenStyle.SolidLine))
+            if footprint.returned:  # back to normal: the outline alone, the map beneath untouched
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPolygon(polygon)
+                continue
             # The tint unsmoothed (its edge lies under the outline) and the outline antialiased: the
             # large translucent fill is most of the cost, and antialiasing it costs about twice as much.
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -194,7 +201,7 @@ class IncidentFootprints(QObject):
                     break
                 box.translate(0, 24)
             placed.append(box)
-            if footprint.unack and not blink_on:
+            if footprint.returned or (footprint.unack and not blink_on):
                 # An incident with alarms awaiting acknowledgement blinks, as its sensors' markers would.
                 painter.setPen(QPen(colour, 2.0))
                 painter.setBrush(QBrush(QColor("#FFFFFF")))
@@ -220,7 +227,7 @@ class IncidentFootprints(QObject):
                  "hazmat": translate("IncidentFootprints", "Hazmat incident area")}
         rows = []
         for family in ("lifeline", "flood", "hazmat"):
-            levels = [f.level for f in self.footprints if f.family == family]
+            levels = [f.level for f in self.footprints if f.family == family and not f.returned]
             if not levels:
                 continue
             colour = QColor(LEVEL_COLOURS.get(min(levels), "#7A5C99"))
@@ -237,6 +244,17 @@ class IncidentFootprints(QObject):
             painter.drawRoundedRect(QRectF(2, 2, swatch - 4, swatch - 4), 4, 4)
             painter.end()
             rows.append((pixmap, texts[family]))
+        returned = [f.level for f in self.footprints if f.returned]
+        if returned:
+            pixmap = QPixmap(swatch, swatch)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(QColor(LEVEL_COLOURS.get(min(returned), "#7A5C99")).darker(115), 1.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(2, 2, swatch - 4, swatch - 4), 4, 4)
+            painter.end()
+            rows.append((pixmap, translate("IncidentFootprints", "Returned incident area (to acknowledge)")))
         return rows
 
     def _on_mouse_clicked(self, event) -> None:
