@@ -63,9 +63,10 @@ def incident_footprints(book, table, min_sensors: int = MIN_SENSORS) -> list[Foo
             members.setdefault(alarm.incident_id, []).append(alarm)
         elif alarm.state == AlarmState.RTN_UNACK:
             returned.setdefault(alarm.incident_id, []).append(alarm)
-    footprints = [f for f in (_footprint(i, alarms, table, min_sensors) for i, alarms in members.items()) if f]
-    footprints += [f for i, alarms in returned.items() if len(members.get(i, ())) < min_sensors
-                   and (f := _footprint(i, alarms, table, min_sensors, returned=True))]
+    drawn = [_footprint(i, alarms, table, min_sensors) for i, alarms in members.items()]
+    drawn += [_footprint(i, alarms, table, min_sensors, returned=True) for i, alarms in returned.items()
+              if len(members.get(i, ())) < min_sensors]
+    footprints = [f for f in drawn if f is not None]
     footprints.sort(key=lambda f: (not f.returned, -f.level, f.count))
     return footprints
 

@@ -178,7 +178,7 @@ class ReplayPanel(QFrame):
         else:
             self._show_provisional()
 
-    def _show_provisional(self, *_) -> None:
+    def _show_provisional(self) -> None:
         pending = self.controller.provisional
         note = self.provisional_note
         if pending is None:

@@ -1,6 +1,9 @@
-"""Shared pieces of the replay and drill tests: a small city, its drill feed, and state fingerprints."""
+"""Shared pieces of the replay and drill tests: a small city, its drill feed, state fingerprints, a held indexing child."""
 
 from __future__ import annotations
+
+import os
+import signal
 
 import numpy as np
 
@@ -12,6 +15,7 @@ from tests.feeds.city import sensor_frame
 
 SCENARIO = "rainstorm+gas-leak+hazmat-tank+bridge-overload"
 MINUTE = 60_000
+HOUR = 60 * MINUTE
 
 
 def small_city(folder) -> tuple[SensorTable, object, object]:
@@ -54,3 +58,15 @@ def assert_same_state(replay_a, replay_b) -> None:
     assert replay_a.now_ms == replay_b.now_ms
     assert_same_table(table_state(replay_a.table), table_state(replay_b.table))
     assert book_state(replay_a.book) == book_state(replay_b.book)
+
+
+class HeldChild:
+    """The replay's indexing child stopped (SIGSTOP) where it is, until ``release``."""
+
+    def __init__(self, replay):
+        assert replay.index_in_background() and replay.background_indexing
+        self.pid = replay._child.pid
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def release(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 
 import pytest
@@ -12,9 +10,7 @@ import pytest
 from console.feeds.drill import SEEK_ACTION, DrillSession, skipped_stretch
 from console.feeds.replay import Replay
 from console.model.alarms import ActionsRefused, AlarmState
-from tests.feeds.replay_helpers import MINUTE, assert_same_state
-
-HOUR = 60 * MINUTE
+from tests.feeds.replay_helpers import HOUR, MINUTE, HeldChild, assert_same_state
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +19,6 @@ def indexed(replay_city):
     replay = Replay(columns, table)
     assert replay.build_index()
     return replay
-
-
-class HeldChild:
-    """The replay's indexing child stopped (SIGSTOP) where it is, until ``release``."""
-
-    def __init__(self, replay: Replay):
-        assert replay.index_in_background() and replay.background_indexing
-        self.pid = replay._child.pid
-        os.kill(self.pid, signal.SIGSTOP)
-
-    def release(self) -> None:
-        os.kill(self.pid, signal.SIGCONT)
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_a_drill_shows_its_own_alarms_marked_as_a_drill_and_leaves_live_untouche
 def test_a_snapshot_after_a_far_seek_waits_for_the_exact_drill_state(window, tmp_path):
     from PySide6.QtCore import QTimer
 
-    from tests.feeds.test_provisional_seek import HeldChild
+    from tests.feeds.replay_helpers import HeldChild
 
     # Four hours: a leak at GAS-00003 that ends after half an hour, and one at GAS-00002 at the end.
     rows = [(T0 + m * MINUTE, sensor, 30.0 if (sensor == "GAS-00003" and 30 <= m < 60)

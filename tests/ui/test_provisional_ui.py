@@ -6,8 +6,7 @@ from console.feeds.replay import Replay
 from console.ui.alarm_pane import AlarmPane
 from console.ui.replay import ReplayController
 from console.ui.replay_panel import ReplayPanel
-from tests.feeds.replay_helpers import assert_same_state
-from tests.feeds.test_provisional_seek import HOUR, HeldChild
+from tests.feeds.replay_helpers import HOUR, HeldChild, assert_same_state
 
 
 def test_a_far_seek_shows_a_provisional_view_without_actions_until_the_index_is_there(replay_city, qtbot, qapp):

@@ -231,30 +231,16 @@ class IncidentFootprints(QObject):
             if not levels:
                 continue
             colour = QColor(LEVEL_COLOURS.get(min(levels), "#7A5C99"))
-            pixmap = QPixmap(swatch, swatch)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             tint = QColor(colour)
             tint.setAlpha(TINT_ALPHA)
             pen = QPen(colour.darker(115), 2.0)
             pen.setStyle(FAMILY_DASH.get(family, Qt.PenStyle.SolidLine))
-            painter.setPen(pen)
-            painter.setBrush(tint)
-            painter.drawRoundedRect(QRectF(2, 2, swatch - 4, swatch - 4), 4, 4)
-            painter.end()
-            rows.append((pixmap, texts[family]))
+            rows.append((_swatch(swatch, pen, QBrush(tint)), texts[family]))
         returned = [f.level for f in self.footprints if f.returned]
         if returned:
-            pixmap = QPixmap(swatch, swatch)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(QPen(QColor(LEVEL_COLOURS.get(min(returned), "#7A5C99")).darker(115), 1.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(2, 2, swatch - 4, swatch - 4), 4, 4)
-            painter.end()
-            rows.append((pixmap, translate("IncidentFootprints", "Returned incident area (to acknowledge)")))
+            pen = QPen(QColor(LEVEL_COLOURS.get(min(returned), "#7A5C99")).darker(115), 1.5)
+            rows.append((_swatch(swatch, pen, QBrush(Qt.BrushStyle.NoBrush)),
+                         translate("IncidentFootprints", "Returned incident area (to acknowledge)")))
         return rows
 
     def _on_mouse_clicked(self, event) -> None:
@@ -309,3 +295,16 @@ class PageFootprints(IncidentFootprints):
 
     def _blink_on(self) -> bool:
         return True
+
+
+def _swatch(size: int, pen: QPen, brush: QBrush) -> QPixmap:
+    """A legend swatch: a rounded square drawn with ``pen`` and filled with ``brush``."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(pen)
+    painter.setBrush(brush)
+    painter.drawRoundedRect(QRectF(2, 2, size - 4, size - 4), 4, 4)
+    painter.end()
+    return pixmap
