@@ -91,13 +91,36 @@ def readings(table, rng, n: int, minute: int):
     return ReadingBatch(rows, t_ms, values, np.zeros(n, np.uint8))
 
 
+def service_term(url: str, base, ruleset, application: str):
+    """The alarm service's own term on PostgreSQL (the lock taken, the schema made) over a fresh copy of
+    ``base``; returns (connection, term, process) where ``process(batch)`` judges and commits a batch and
+    writes the heartbeat (the sensor state) once a second, as the service does."""
+    from console.model.rules import RuleEngine
+    from console.shared.schema import LOCK_KEYS, create_schema
+    from console.shared.service import Parts, Term
+    from console.shared.url import connect
+
+    connection = connect(url, autocommit=True, application=application)
+    connection.execute("SELECT pg_advisory_lock(%s, %s)", LOCK_KEYS)
+    create_schema(connection, url)
+    table = base.fresh_copy()
+    term = Term(connection, None, Parts(table, RuleEngine(ruleset, table), []))
+    last_beat = [time.monotonic()]
+
+    def process(batch) -> None:
+        term.pipeline.process(batch)
+        term.commit()
+        if time.monotonic() - last_beat[0] >= 1.0:
+            term._heartbeat()
+            last_beat[0] = time.monotonic()
+
+    return connection, term, process
+
+
 def bench_ingest(url: str, sensors: int, batches: int, batch_size: int, folder: Path) -> None:
     from console.model.journal import Journal
     from console.model.pipeline import Pipeline
     from console.model.rules import RuleEngine, RuleSet
-    from console.shared.schema import LOCK_KEYS, create_schema
-    from console.shared.service import Parts, Term
-    from console.shared.url import connect
 
     ruleset = RuleSet.from_text(GAS_RULES, source="bench_rules.toml")
     base = make_table(sensors)
@@ -121,20 +144,8 @@ def bench_ingest(url: str, sensors: int, batches: int, batch_size: int, folder: 
     alarms_sqlite = len(pipeline.book.alarms)
 
     # The service's own term on PostgreSQL.
-    connection = connect(url, autocommit=True, application="bench ingest")
-    connection.execute("SELECT pg_advisory_lock(%s, %s)", LOCK_KEYS)
-    create_schema(connection, url)
-    table = base.fresh_copy()
-    term = Term(connection, None, Parts(table, RuleEngine(ruleset, table), []))
-    last_beat = [time.monotonic()]
-
-    def through_postgres(batch, i):
-        term.pipeline.process(batch)
-        term.commit()
-        if time.monotonic() - last_beat[0] >= 1.0:
-            term._heartbeat()
-            last_beat[0] = time.monotonic()
-    pg_s = run(through_postgres, "postgresql")
+    connection, term, through_postgres = service_term(url, base, ruleset, "bench ingest")
+    pg_s = run(lambda batch, _i: through_postgres(batch), "postgresql")
     began = time.perf_counter()
     term._heartbeat()  # the last sensor batch
     pg_s += time.perf_counter() - began
@@ -159,9 +170,6 @@ def bench_live(url: str, sensors: int, rate: int, seconds: float) -> None:
     from console.model.journal import Journal
     from console.model.pipeline import Pipeline
     from console.model.rules import RuleEngine, RuleSet
-    from console.shared.schema import LOCK_KEYS, create_schema
-    from console.shared.service import Parts, Term
-    from console.shared.url import connect
 
     period_s = 0.1
     per_batch = int(rate * period_s)
@@ -194,19 +202,7 @@ def bench_live(url: str, sensors: int, rate: int, seconds: float) -> None:
         sqlite = paced(pipeline.process)
         journal.close()
 
-    connection = connect(url, autocommit=True, application="bench live")
-    connection.execute("SELECT pg_advisory_lock(%s, %s)", LOCK_KEYS)
-    create_schema(connection, url)
-    table = base.fresh_copy()
-    term = Term(connection, None, Parts(table, RuleEngine(ruleset, table), []))
-    last_beat = [time.monotonic()]
-
-    def through_postgres(batch):
-        term.pipeline.process(batch)
-        term.commit()
-        if time.monotonic() - last_beat[0] >= 1.0:
-            term._heartbeat()
-            last_beat[0] = time.monotonic()
+    connection, _term, through_postgres = service_term(url, base, ruleset, "bench live")
     pg = paced(through_postgres)
     connection.close()
     print(f"live, {rate:,} readings/s in batches every 100 ms for {seconds:g} s ({sensors:,} sensors):")
