@@ -53,4 +53,5 @@ def test_a_far_seek_shows_a_provisional_view_without_actions_until_the_index_is_
     assert pane.acknowledge_action.isEnabled()
     assert len(pane.acknowledge_selected()) >= 1
     panel.remove()
+    replay.close()
 
