@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
@@ -62,10 +61,3 @@ def replay_city(tmp_path_factory):
     table, feed, _ = small_city(tmp_path_factory.mktemp("replay_city"))
     return table, decode_feed(feed, table)
 
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_after_each_test():
-    """Qt objects a test leaves in reference cycles are destroyed right after it, not by a later test's
-    collection: garbage of many windows collected at once crashed the interpreter late in a full run."""
-    yield
-    gc.collect()

@@ -27,6 +27,7 @@ from console.ui.drill import DRILL_COLOUR, paint_drill_banner
 from console.ui.map.decorations import draw_north_arrow, draw_scale_bar
 from console.ui.map.renderer import MapRenderer
 from console.ui.map.view import ViewState
+from console.ui.painting import painting
 
 SUFFIXES = {".gif": "GIF", ".webp": "WEBP"}
 DEFAULT_SIZE = (960, 600)
@@ -125,17 +126,16 @@ class ClipMaker:
         width, height = self.size
         image = QImage(width, height, QImage.Format.Format_RGB32)
         image.fill(QColor("#F2EFE9"))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        self.renderer.render(painter, self.view)
-        paint_drill_banner(painter, self.view)
-        family = self.renderer.font_family
-        draw_north_arrow(painter, self.view, family, centre=QPointF(width - 40, 40))
-        draw_scale_bar(painter, self.view, family, origin=QPointF(24, height - 24))
-        _paint_clock(painter, self.title, self.replay.now_ms, self.zone)
-        _paint_counts(painter, self.replay.book.counts_by_level(include_shelved=True), width, height)
-        painter.end()
+        with painting(image) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            self.renderer.render(painter, self.view)
+            paint_drill_banner(painter, self.view)
+            family = self.renderer.font_family
+            draw_north_arrow(painter, self.view, family, centre=QPointF(width - 40, 40))
+            draw_scale_bar(painter, self.view, family, origin=QPointF(24, height - 24))
+            _paint_clock(painter, self.title, self.replay.now_ms, self.zone)
+            _paint_counts(painter, self.replay.book.counts_by_level(include_shelved=True), width, height)
         return image
 
     def frames(self, span: ClipSpan, on_frame: Callable[[int, int], None] | None = None,

@@ -15,6 +15,7 @@ restyled) is redrawn at once on the GUI thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +35,9 @@ from console.ui.map.decorations import (
 )
 from console.ui.map.renderer import MapRenderer
 from console.ui.map.view import BACKGROUND, ViewState
+from console.ui.painting import painting
+
+log = logging.getLogger(__name__)
 
 SETTLE_MS = 150  # a view still this long gets its full-detail static picture
 BLINK_INTERVAL_MS = 500  # about one blink per second (ISA-101 style), slow enough not to distract
@@ -64,22 +68,26 @@ def draw_static_picture(renderer: MapRenderer, view: ViewState, layers, split: i
     size = (view.width, view.height)
     static = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
     static.fill(QColor(BACKGROUND))
-    painter = QPainter(static)
-    renderer.paint_basemaps(painter, view)
-    renderer.paint_layers(painter, view, layers[:split])
-    painter.end()
+    with painting(static) as painter:
+        renderer.paint_basemaps(painter, view)
+        renderer.paint_layers(painter, view, layers[:split])
     labels = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
     labels.fill(0)
-    painter = QPainter(labels)
-    renderer.paint_labels(painter, view, layers)
-    painter.end()
+    with painting(labels) as painter:
+        renderer.paint_labels(painter, view, layers)
     return StaticPicture(view, split, generation, static, labels, time.perf_counter() - start)
 
 
 class StaticPictureWorker(QObject):
-    """Draws static pictures on a thread; only the latest request is drawn."""
+    """Draws static pictures on a thread; only the latest request is drawn.
+
+    A picture that fails to draw is logged and reported by ``failed`` (its
+    generation); the thread lives on for the next request, so one bad layer
+    never leaves the map without its background redraws.
+    """
 
     done = Signal(object)  # StaticPicture
+    failed = Signal(int)  # generation of the request that could not be drawn
 
     def __init__(self, renderer: MapRenderer):
         super().__init__()
@@ -105,7 +113,13 @@ class StaticPictureWorker(QObject):
                 if self._stopping:
                     return
                 request, self._request = self._request, None
-            self.done.emit(draw_static_picture(self.renderer, *request))
+            try:
+                picture = draw_static_picture(self.renderer, *request)
+            except Exception:
+                log.exception("the map's background picture (generation %d) could not be drawn", request[-1])
+                self.failed.emit(request[-1])
+                continue
+            self.done.emit(picture)
 
     def stop(self) -> None:
         with self._wake:
@@ -134,6 +148,7 @@ class MapItem(pg.GraphicsObject):
         self.background = True  # settled views are drawn on the worker thread
         self.worker = StaticPictureWorker(renderer)
         self.worker.done.connect(self._on_picture, Qt.ConnectionType.QueuedConnection)
+        self.worker.failed.connect(self._on_picture_failed, Qt.ConnectionType.QueuedConnection)
         self.settle_timer = QTimer()
         self.settle_timer.setSingleShot(True)
         self.settle_timer.setInterval(SETTLE_MS)
@@ -166,6 +181,11 @@ class MapItem(pg.GraphicsObject):
         self._static_key = (picture.view, picture.split)
         self.last_background_seconds = picture.seconds
         self.update()
+
+    def _on_picture_failed(self, generation: int) -> None:
+        """Forget the failed request, so the next change of view asks again (the moved picture stays)."""
+        if self._requested is not None and self._requested[2] == generation:
+            self._requested = None
 
     def settle(self) -> None:
         """Draw the full-detail picture now instead of after the settle delay."""
@@ -391,9 +411,8 @@ class MapCanvas(pg.GraphicsView):
             image = QImage(round(size[0] * ratio), round(size[1] * ratio), QImage.Format.Format_ARGB32_Premultiplied)
             image.setDevicePixelRatio(ratio)
             image.fill(0)
-            painter = QPainter(image)
-            draw(painter)
-            painter.end()
+            with painting(image) as painter:
+                draw(painter)
             if len(self._decorations) >= DECORATION_CACHE_SIZE:  # zooming makes new scale bars
                 self._decorations.pop(next(iter(self._decorations)))
             self._decorations[key] = image

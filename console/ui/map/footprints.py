@@ -25,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter
 from console.alarm_list.footprints import Footprint, incident_footprints
 from console.ui.map.sensor_style import COMPACT_FROM_M, LEVEL_COLOURS
 from console.ui.map.view import ViewState
+from console.ui.painting import painting
 
 # The scale from which a whole district or more is on screen (as for the compact calm sensors).
 FOOTPRINT_FROM_M = COMPACT_FROM_M
@@ -145,9 +146,8 @@ class IncidentFootprints(QObject):
                 return
             image = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
-            inner = QPainter(image)
-            draw(inner, view)
-            inner.end()
+            with painting(image) as inner:
+                draw(inner, view)
             cached = self._cached[name] = (view, self._version, image)
         painter.drawImage(0, 0, cached[2])
 

@@ -194,7 +194,9 @@ class MapRenderer:
         for layer in self.layers if layers is None else layers:
             if not layer.visible or len(layer) == 0:
                 continue
-            layer_painter = self.painters[id(layer)]
+            layer_painter = self.painters.get(id(layer))
+            if layer_painter is None:
+                continue  # removed while a background picture was drawn; that picture is discarded
             if isinstance(layer_painter, PointPainter):
                 layer_painter.paint(painter, view, blink_on)
             else:
@@ -218,7 +220,9 @@ class MapRenderer:
                 continue
             anchors = self._labels.get(id(layer))
             if anchors is None:
-                anchors = self._labels[id(layer)] = label_anchors(layer)
+                anchors = label_anchors(layer)
+                if id(layer) in self.painters:  # not for a layer removed meanwhile: its id may be reused
+                    self._labels[id(layer)] = anchors
             placer.place(layer, view, anchors)
 
     def render(self, painter: QPainter, view: ViewState, blink_on: bool = True) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from console.model.layer import GeometryKind, VectorLayer
 from console.model.style import Symbol
 from console.ui.map.view import ViewState
+from console.ui.painting import painting
 
 DASH_STYLES = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
 
@@ -182,10 +183,9 @@ class VectorPainter:
         # feature is four times slower, and overlapping features would darken.
         scratch = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
         scratch.fill(0)
-        scratch_painter = QPainter(scratch)
-        scratch_painter.setRenderHints(painter.renderHints())
-        self._draw(scratch_painter, view, visible)
-        scratch_painter.end()
+        with painting(scratch) as scratch_painter:
+            scratch_painter.setRenderHints(painter.renderHints())
+            self._draw(scratch_painter, view, visible)
         painter.save()
         painter.setOpacity(painter.opacity() * opacity)
         painter.drawImage(0, 0, scratch)
