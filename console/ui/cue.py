@@ -45,12 +45,20 @@ class AlarmSound:
         self.error: str | None = None
         self.played = 0  # times sent to the audio output
 
-    def play(self) -> bool:
+    def prepare(self) -> str | None:
+        """Load the audio backend and the sound now (once); the reason it cannot play, or None.
+
+        Loading takes tens of milliseconds; done at the first cue it would hold the
+        GUI thread just as the first level I alarm comes in.
+        """
         if self.error is None and self.effect is None:
             self.error = self._load()
             if self.error is not None:
                 log.warning("alarm sound off: %s; the alarm cue is visual only", self.error)
-        if self.error is not None:
+        return self.error
+
+    def play(self) -> bool:
+        if self.prepare() is not None:
             return False
         self.effect.play()
         self.played += 1
@@ -147,6 +155,8 @@ class AlarmCue(QObject):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+        self._banner_look = None  # (background, ink) the banner's style sheet was last set for
+        QTimer.singleShot(0, self, self.sound.prepare)  # once the window is up, not at the first alarm
 
     # --- what is watched ---------------------------------------------------------------
     def watch(self, book, names=None) -> None:
@@ -188,8 +198,10 @@ class AlarmCue(QObject):
         colour = LEVEL_COLOURS[alarm.level]
         ink = "#FFFFFF" if alarm.level == 1 else "#1A1A1A"
         self.banner.setText(text)
-        self.banner.setStyleSheet(f"QLabel#AlarmCueBanner {{ background: {colour}; color: {ink};"
-                                  " font-weight: bold; padding: 1px 8px; border-radius: 3px; }")
+        if self._banner_look != (colour, ink):  # a new style sheet re-polishes the status bar: only on a change
+            self._banner_look = (colour, ink)
+            self.banner.setStyleSheet(f"QLabel#AlarmCueBanner {{ background: {colour}; color: {ink};"
+                                      " font-weight: bold; padding: 1px 8px; border-radius: 3px; }")
         self.banner.setVisible(True)
         window = self.banner.window()
         if window is not None and window is not self.banner:

@@ -173,3 +173,17 @@ def test_an_incident_back_to_normal_awaiting_acknowledgement_is_an_outline_not_a
     win.refresh_live()
     win.footprints.update()
     assert win.footprints.footprints == []
+
+
+def test_footprints_follow_the_live_refresh_in_a_turn_of_the_event_loop_of_their_own(qtbot, tmp_path):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.open_journal(tmp_path / "journal.sqlite")
+    win.canvas.renderer.add_layer(ring_layer())
+    assert win.start_live()
+    win.feed(confirmed([(sensor, 45.0) for sensor in FLOOD_IDS]), "test", now_ms=T0)
+    win.refresh_live()
+    assert win.footprints.footprints == []  # not inside the refresh: the GUI thread is held in short stretches
+    qtbot.waitUntil(lambda: len(win.footprints.footprints) == 1, timeout=5_000)
+    assert sorted(win.footprints.footprints[0].rows.tolist()) == list(range(len(FLOOD_IDS)))
+

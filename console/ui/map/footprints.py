@@ -97,11 +97,11 @@ class IncidentFootprints(QObject):
             painter.hidden_from_m = FOOTPRINT_FROM_M
 
     def _on_refreshed(self, _count: int) -> None:
-        wait = RECOMPUTE_S - (time.monotonic() - self._computed_at)
-        if wait <= 0:
-            self.update()
-        elif not self._later.isActive():
-            self._later.start(int(wait * 1000) + 1)
+        # Never inside the refresh: in a turn of the event loop of its own (it takes up to ~20 ms in a
+        # storm), so the refresh and its repaint, then this, each hold the GUI thread briefly.
+        if not self._later.isActive():
+            wait = max(0.0, RECOMPUTE_S - (time.monotonic() - self._computed_at))
+            self._later.start(int(wait * 1000) + 1 if wait else 0)
 
     def update(self) -> None:
         """Work the footprints out from the bound book now and hide their sensors at city scale."""

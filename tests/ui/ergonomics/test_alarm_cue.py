@@ -107,3 +107,10 @@ def test_the_bundled_sound_is_a_short_small_wav():
         assert sound.getnchannels() == 1 and sound.getsampwidth() == 2
     assert 0.3 < seconds < 2.0
     assert SOUND.stat().st_size < 100_000
+
+
+def test_the_sound_is_prepared_once_the_window_is_up_not_at_the_first_alarm(window, cue, qtbot):
+    sound = cue.sound
+    # Loading the audio backend takes tens of milliseconds: it is done before any alarm comes.
+    qtbot.waitUntil(lambda: sound.effect is not None or sound.error is not None, timeout=10_000)
+    assert cue.cues == 0
