@@ -89,7 +89,10 @@ def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_heigh
     font.setPixelSize(13)
     painter.setFont(font)
     row = SWATCH + 4
-    box_width = 210
+    metrics = QFontMetricsF(font)
+    # As wide as the longest title needs (a legend line cut in the middle reads as nonsense), within reason.
+    widest = max(metrics.horizontalAdvance(title) for _pixmap, title in rows) + 2
+    box_width = int(min(max(210, widest + SWATCH + 26), width * 0.35))
     box_height = 30 + row * len(rows)
     box = QRectF(width - box_width - 14, map_height - box_height - 14, box_width, box_height)
     painter.setPen(QColor("#B8B8B8"))
@@ -103,7 +106,6 @@ def _draw_legend(painter: QPainter, renderer: MapRenderer, width: int, map_heigh
                      QCoreApplication.translate("Snapshot", "Legend"))
     painter.setFont(font)
     y = box.top() + 28
-    metrics = QFontMetricsF(font)
     text_width = box_width - SWATCH - 26
     for pixmap, title in rows:
         painter.drawPixmap(int(box.left() + 10), int(y), pixmap)
