@@ -16,6 +16,7 @@ still right for an operator looking at a whole city.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -100,8 +101,8 @@ class IncidentFootprints(QObject):
         # Never inside the refresh: in a turn of the event loop of its own (it takes up to ~20 ms in a
         # storm), so the refresh and its repaint, then this, each hold the GUI thread briefly.
         if not self._later.isActive():
-            wait = max(0.0, RECOMPUTE_S - (time.monotonic() - self._computed_at))
-            self._later.start(int(wait * 1000) + 1 if wait else 0)
+            wait_s = max(0.0, RECOMPUTE_S - (time.monotonic() - self._computed_at))
+            self._later.start(math.ceil(wait_s * 1000))
 
     def update(self) -> None:
         """Work the footprints out from the bound book now and hide their sensors at city scale."""
